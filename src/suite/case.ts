@@ -1,0 +1,120 @@
+/**
+ * A conformance case, as the runner consumes it: loaded from YAML, validated and normalised.
+ *
+ * Sequence and acknowledgment numbers are relative, as in packetdrill: numbers the peer sends are
+ * relative to the peer's ISN (`seq`) and to the target's ISN (`ack`); numbers expected from the target
+ * are relative to the target's ISN (`seq`) and to the peer's ISN (`ack`). The target's ISN is learned
+ * from the first SYN it sends; until then its sequence numbers are compared as they are on the wire
+ * (a RST answering a segment without ACK carries seq 0, RFC 9293 §3.5.2).
+ */
+
+export type RequirementLevel = 'MUST' | 'SHOULD' | 'MAY';
+
+/** Where a thing stands in its suite file, for messages a person can act on. */
+export interface SourcePosition {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface CaseSpec {
+  /** RFC 9293 sections the case proves, e.g. `3.5`, `3.10.7.4`. */
+  readonly rfc9293: readonly string[];
+  /** RFC 9293 Appendix B requirement IDs (`MUST-13`) or synthetic IDs for procedural rules. */
+  readonly requirements: readonly string[];
+}
+
+export interface Case {
+  /** Stable, never a position: `area/name`. */
+  readonly id: string;
+  /** The behaviour in one sentence. */
+  readonly title: string;
+  /** The first segment of the id: handshake, window, close, time-wait, rst, options. */
+  readonly area: string;
+  readonly spec: CaseSpec;
+  readonly level: RequirementLevel;
+  readonly tags: readonly string[];
+  readonly description?: string;
+  /** The port the target's application listens on or connects to. */
+  readonly port: number;
+  /** The port the harness speaks from as the remote peer. */
+  readonly peerPort: number;
+  /** The peer's initial sequence number. */
+  readonly peerIsn: number;
+  readonly steps: readonly Step[];
+  readonly source: SourcePosition;
+}
+
+/** The application calls a case can ask of the target, with arguments filled in from the case. */
+export type AppStepCall =
+  | { readonly call: 'listen' }
+  | { readonly call: 'connect' }
+  | { readonly call: 'write'; readonly bytes: number }
+  | { readonly call: 'read'; readonly bytes?: number }
+  | { readonly call: 'stop-reading' }
+  | { readonly call: 'shutdown' }
+  | { readonly call: 'close' }
+  | { readonly call: 'abort' };
+
+/** One TCP option as a case writes it; order is kept because order is on the wire. */
+export type OptionTemplate =
+  | { readonly kind: 'nop' }
+  | { readonly kind: 'eol' }
+  | { readonly kind: 'mss'; readonly mss: number }
+  | { readonly kind: 'wscale'; readonly shift: number }
+  | { readonly kind: 'sack-permitted' }
+  | { readonly kind: 'timestamps'; readonly tsval: number; readonly tsecr: number }
+  /** Bytes written verbatim into the option area: unknown kinds, illegal lengths. */
+  | { readonly kind: 'raw'; readonly bytes: Uint8Array };
+
+/** A segment the peer sends. Absent numbers are filled in from the connection so far. */
+export interface SegmentTemplate {
+  readonly flags: string;
+  readonly seq?: number;
+  readonly ack?: number;
+  readonly window: number;
+  readonly urgentPointer: number;
+  readonly options: readonly OptionTemplate[];
+  readonly payload: Uint8Array;
+  /** `bad` sends a deliberately wrong TCP checksum. */
+  readonly checksum: 'good' | 'bad';
+}
+
+/** An inclusive range; `min === max` for an exact value. */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** What an option must be in an expected segment. Options not named are not checked. */
+export type OptionExpectation =
+  | { readonly kind: 'mss'; readonly mss: Range | 'present' | 'absent' }
+  | { readonly kind: 'wscale'; readonly shift: Range | 'present' | 'absent' }
+  | { readonly kind: 'sack-permitted'; readonly presence: 'present' | 'absent' }
+  | { readonly kind: 'timestamps'; readonly presence: 'present' | 'absent' };
+
+/** What an expected segment must look like. Fields not named are not checked. */
+export interface SegmentMatch {
+  /** Exactly this set of flags. */
+  readonly flags: string;
+  readonly seq?: number;
+  readonly ack?: number;
+  readonly window?: Range;
+  /** Payload length in octets. */
+  readonly length?: Range;
+  readonly options: readonly OptionExpectation[];
+}
+
+interface StepBase {
+  /** Where the step is written, for failures that name `file:line`. */
+  readonly source: SourcePosition;
+}
+
+export type Step =
+  | (StepBase & { readonly kind: 'send'; readonly segment: SegmentTemplate })
+  | (StepBase & { readonly kind: 'expect'; readonly match: SegmentMatch; readonly withinMs: number })
+  | (StepBase & { readonly kind: 'quiet'; readonly forMs: number })
+  | (StepBase & { readonly kind: 'wait'; readonly forMs: number })
+  | (StepBase & { readonly kind: 'app'; readonly call: AppStepCall; readonly error?: string });
+
+export type StepKind = Step['kind'];

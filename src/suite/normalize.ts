@@ -1,0 +1,219 @@
+/**
+ * From a schema-valid YAML value to a `Case`: defaults filled in, short forms expanded, and the rules
+ * a JSON Schema cannot say (one action per step, no repeated flag, min ≤ max) checked.
+ * Problems are collected, not thrown, so an author sees every one at once.
+ */
+import type {
+  AppStepCall,
+  Case,
+  OptionExpectation,
+  OptionTemplate,
+  Range,
+  SegmentMatch,
+  SegmentTemplate,
+  SourcePosition,
+  Step,
+} from './case';
+import type { DocumentPath } from './schema-errors';
+import { formatPath } from './schema-errors';
+import { parseDuration } from './duration';
+
+/** The YAML shapes the schema admits (see case.schema.json). */
+type RawRange = { min?: number; max?: number };
+type RawSendOption = 'nop' | 'eol' | 'sackOK' | { mss: number } | { wscale: number } | { ts: [number, number] } | { raw: string };
+interface RawSend {
+  flags: string; seq?: number; ack?: number; win?: number; urg?: number;
+  options?: RawSendOption[]; data?: number | string | { hex: string }; checksum?: 'good' | 'bad';
+}
+type RawPresenceOr<T> = T | RawRange | 'present' | 'absent';
+interface RawExpect {
+  flags: string; seq?: number; ack?: number; win?: number | RawRange; len?: number | RawRange;
+  options?: { mss?: RawPresenceOr<number>; wscale?: RawPresenceOr<number>; sackOK?: 'present' | 'absent'; ts?: 'present' | 'absent' };
+  within?: string;
+}
+type RawApp = string | Record<string, number | string | null>;
+interface RawStep { send?: RawSend; expect?: RawExpect; quiet?: string; wait?: string; app?: RawApp; note?: string }
+export interface RawCase {
+  id: string; title: string; description?: string;
+  spec: { rfc9293: string[]; requirements?: string[] };
+  level: Case['level']; tags?: string[]; port?: number; peerPort?: number; peerIsn?: number;
+  steps: RawStep[];
+}
+
+export interface NormalizeProblem {
+  readonly path: DocumentPath;
+  readonly message: string;
+}
+
+/** Defaults a case can override; chosen so that a case that says nothing still means something. */
+export const CASE_DEFAULTS = {
+  port: 8080,
+  peerPort: 40000,
+  window: 65535,
+  /** A target answers a segment well within a second unless a timer is involved. */
+  expectWithinMs: 1000,
+} as const;
+
+const ACTIONS = ['send', 'expect', 'quiet', 'wait', 'app'] as const;
+const PATTERN_BYTE = 0x61; // payload filler 'a'..'z', so a pcap shows readable data
+
+/** Deterministic per id, so reruns are identical but cases do not all share one ISN. */
+function isnFromId(id: string): number {
+  let hash = 0x811c9dc5; // FNV-1a
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+function hexBytes(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+}
+
+export function patternPayload(length: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => PATTERN_BYTE + (i % 26));
+}
+
+function payloadOf(data: RawSend['data']): Uint8Array {
+  if (data === undefined) return new Uint8Array(0);
+  if (typeof data === 'number') return patternPayload(data);
+  if (typeof data === 'string') return new TextEncoder().encode(data);
+  return hexBytes(data.hex);
+}
+
+function sendOption(option: RawSendOption): OptionTemplate {
+  if (option === 'nop') return { kind: 'nop' };
+  if (option === 'eol') return { kind: 'eol' };
+  if (option === 'sackOK') return { kind: 'sack-permitted' };
+  if ('mss' in option) return { kind: 'mss', mss: option.mss };
+  if ('wscale' in option) return { kind: 'wscale', shift: option.wscale };
+  if ('ts' in option) return { kind: 'timestamps', tsval: option.ts[0], tsecr: option.ts[1] };
+  return { kind: 'raw', bytes: hexBytes(option.raw) };
+}
+
+class Normalizer {
+  readonly problems: NormalizeProblem[] = [];
+
+  constructor(private readonly locate: (path: DocumentPath) => SourcePosition) {}
+
+  problem(path: DocumentPath, message: string): void {
+    this.problems.push({ path, message: `${formatPath(path)}: ${message}` });
+  }
+
+  flags(text: string, path: DocumentPath): string {
+    const repeated = [...text].find((letter, i) => text.indexOf(letter) !== i);
+    if (repeated !== undefined) this.problem(path, `flag '${repeated}' is written twice in '${text}'`);
+    return text;
+  }
+
+  range(value: number | RawRange, path: DocumentPath): Range {
+    if (typeof value === 'number') return { min: value, max: value };
+    const range = { min: value.min ?? 0, max: value.max ?? Number.MAX_SAFE_INTEGER };
+    if (range.min > range.max) this.problem(path, `min ${range.min} is greater than max ${range.max}`);
+    return range;
+  }
+
+  duration(text: string | undefined, fallback: number): number {
+    // The schema's pattern guarantees the form; parseDuration cannot fail on it.
+    return text === undefined ? fallback : (parseDuration(text) ?? fallback);
+  }
+
+  send(raw: RawSend, path: DocumentPath): SegmentTemplate {
+    return {
+      flags: this.flags(raw.flags, [...path, 'flags']),
+      ...(raw.seq !== undefined && { seq: raw.seq }),
+      ...(raw.ack !== undefined && { ack: raw.ack }),
+      window: raw.win ?? CASE_DEFAULTS.window,
+      urgentPointer: raw.urg ?? 0,
+      options: (raw.options ?? []).map(sendOption),
+      payload: payloadOf(raw.data),
+      checksum: raw.checksum ?? 'good',
+    };
+  }
+
+  expectOptions(raw: RawExpect['options'], path: DocumentPath): OptionExpectation[] {
+    if (raw === undefined) return [];
+    const valueOrPresence = (v: RawPresenceOr<number>, at: DocumentPath): Range | 'present' | 'absent' =>
+      v === 'present' || v === 'absent' ? v : this.range(v, at);
+    const expectations: OptionExpectation[] = [];
+    if (raw.mss !== undefined) expectations.push({ kind: 'mss', mss: valueOrPresence(raw.mss, [...path, 'mss']) });
+    if (raw.wscale !== undefined) expectations.push({ kind: 'wscale', shift: valueOrPresence(raw.wscale, [...path, 'wscale']) });
+    if (raw.sackOK !== undefined) expectations.push({ kind: 'sack-permitted', presence: raw.sackOK });
+    if (raw.ts !== undefined) expectations.push({ kind: 'timestamps', presence: raw.ts });
+    return expectations;
+  }
+
+  expect(raw: RawExpect, path: DocumentPath): { match: SegmentMatch; withinMs: number } {
+    const match: SegmentMatch = {
+      flags: this.flags(raw.flags, [...path, 'flags']),
+      ...(raw.seq !== undefined && { seq: raw.seq }),
+      ...(raw.ack !== undefined && { ack: raw.ack }),
+      ...(raw.win !== undefined && { window: this.range(raw.win, [...path, 'win']) }),
+      ...(raw.len !== undefined && { length: this.range(raw.len, [...path, 'len']) }),
+      options: this.expectOptions(raw.options, [...path, 'options']),
+    };
+    return { match, withinMs: this.duration(raw.within, CASE_DEFAULTS.expectWithinMs) };
+  }
+
+  app(raw: RawApp, path: DocumentPath): { call: AppStepCall; error?: string } | undefined {
+    if (typeof raw === 'string') return { call: { call: raw } as AppStepCall };
+    const { error, ...calls } = raw;
+    const names = Object.keys(calls);
+    if (names.length !== 1) {
+      this.problem(path, names.length === 0 ? 'names no call' : `names ${names.length} calls (${names.join(', ')}); one step makes one call`);
+      return undefined;
+    }
+    const name = names[0] as AppStepCall['call'];
+    const argument = calls[name];
+    const call = (name === 'write' || name === 'read') && typeof argument === 'number'
+      ? { call: name, bytes: argument }
+      : { call: name };
+    if (call.call === 'write' && !('bytes' in call)) {
+      this.problem([...path, 'write'], 'write needs the number of octets, e.g. write: 100');
+      return undefined;
+    }
+    return { call: call as AppStepCall, ...(typeof error === 'string' && { error }) };
+  }
+
+  step(raw: RawStep, path: DocumentPath): Step | undefined {
+    const actions = ACTIONS.filter((action) => raw[action] !== undefined);
+    if (actions.length !== 1) {
+      this.problem(path, actions.length === 0
+        ? `has no action; a step is one of: ${ACTIONS.join(', ')}`
+        : `has ${actions.length} actions (${actions.join(', ')}); write one per step`);
+      return undefined;
+    }
+    const source = this.locate(path);
+    if (raw.send) return { kind: 'send', source, segment: this.send(raw.send, [...path, 'send']) };
+    if (raw.expect) return { kind: 'expect', source, ...this.expect(raw.expect, [...path, 'expect']) };
+    if (raw.quiet !== undefined) return { kind: 'quiet', source, forMs: this.duration(raw.quiet, 0) };
+    if (raw.wait !== undefined) return { kind: 'wait', source, forMs: this.duration(raw.wait, 0) };
+    const app = this.app(raw.app as RawApp, [...path, 'app']);
+    return app && { kind: 'app', source, ...app };
+  }
+}
+
+/** A `Case` from schema-valid data, or the problems that stop it being one. */
+export function normalizeCase(
+  raw: RawCase,
+  locate: (path: DocumentPath) => SourcePosition,
+): { case?: Case; problems: NormalizeProblem[] } {
+  const normalizer = new Normalizer(locate);
+  const steps = raw.steps.map((step, i) => normalizer.step(step, ['steps', i]));
+  if (normalizer.problems.length > 0) return { problems: normalizer.problems };
+  return {
+    problems: [],
+    case: {
+      id: raw.id,
+      title: raw.title,
+      area: raw.id.split('/')[0] as string,
+      spec: { rfc9293: raw.spec.rfc9293, requirements: raw.spec.requirements ?? [] },
+      level: raw.level,
+      tags: raw.tags ?? [],
+      ...(raw.description !== undefined && { description: raw.description }),
+      port: raw.port ?? CASE_DEFAULTS.port,
+      peerPort: raw.peerPort ?? CASE_DEFAULTS.peerPort,
+      peerIsn: raw.peerIsn ?? isnFromId(raw.id),
+      steps: steps as Step[],
+      source: locate([]),
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { parseCase } from '../../src/suite/parse';
+import { formatProblem } from '../../src/suite/problem';
+import { loadSuites } from '../../src/cli/load-suites';
+
+const header = `id: handshake/example
+title: An example
+spec: { rfc9293: ["3.5"] }
+level: MUST
+`;
+
+function problemsOf(steps: string): string[] {
+  return parseCase('case.yaml', `${header}steps:\n${steps}`).problems.map(formatProblem);
+}
+
+describe('parseCase', () => {
+  test('a valid case is normalised with defaults and relative numbers kept', () => {
+    const parsed = parseCase('case.yaml', `${header}steps:
+  - app: listen
+  - send: { flags: S, options: [{ mss: 1460 }, nop, sackOK, { raw: "fe0401" }], data: 3 }
+  - expect: { flags: SA, ack: 1, win: { min: 1 }, options: { mss: present }, within: 1.5s }
+  - app: { write: 100 }
+  - quiet: 200ms
+`);
+    expect(parsed.problems).toEqual([]);
+    const c = parsed.case!;
+    expect(c).toMatchObject({ id: 'handshake/example', area: 'handshake', level: 'MUST', port: 8080, peerPort: 40000 });
+    expect(c.steps.map((s) => s.kind)).toEqual(['app', 'send', 'expect', 'app', 'quiet']);
+    expect(c.steps[1]).toMatchObject({
+      kind: 'send',
+      source: { file: 'case.yaml', line: 7 },
+      segment: { flags: 'S', window: 65535, checksum: 'good', options: [{ kind: 'mss', mss: 1460 }, { kind: 'nop' }, { kind: 'sack-permitted' }, { kind: 'raw' }] },
+    });
+    if (c.steps[1]?.kind !== 'send') throw new Error('not a send');
+    expect(Array.from(c.steps[1].segment.payload)).toEqual([0x61, 0x62, 0x63]);
+    expect(c.steps[2]).toMatchObject({ kind: 'expect', withinMs: 1500, match: { flags: 'SA', ack: 1, window: { min: 1 } } });
+    expect(c.steps[3]).toMatchObject({ kind: 'app', call: { call: 'write', bytes: 100 } });
+    expect(c.steps[4]).toMatchObject({ kind: 'quiet', forMs: 200 });
+  });
+
+  test('the peer ISN is stable per id and differs between ids', () => {
+    const isn = (id: string) => parseCase('c.yaml', header.replace('handshake/example', id) + 'steps:\n  - wait: 1s\n').case!.peerIsn;
+    expect(isn('a/b')).toBe(isn('a/b'));
+    expect(isn('a/b')).not.toBe(isn('a/c'));
+  });
+
+  test('a YAML syntax error names the line', () => {
+    const problems = parseCase('bad.yaml', 'id: [\ntitle: x\n').problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: 'bad.yaml', line: 2 });
+    expect(problems[0]?.message).toMatch(/^YAML syntax: /);
+  });
+
+  test('an unknown step is named, with the steps that exist, at its own line', () => {
+    expect(problemsOf('  - app: listen\n  - sned: { flags: S }\n')).toEqual([
+      "case.yaml:7:5: steps[1]: unknown step 'sned'; a step is one of: send, expect, quiet, wait, app, note",
+    ]);
+  });
+
+  test('schema errors say what is wrong in words, at the offending value', () => {
+    expect(problemsOf('  - send: { flags: S, win: 70000 }\n')).toEqual(['case.yaml:6:28: steps[0].send.win: 70000 must be at most 65535']);
+    expect(problemsOf('  - send: { flags: Q }\n')).toEqual([
+      'case.yaml:6:20: steps[0].send.flags: "Q" must be TCP flags as letters S F R P A U E C (for example SA, FA, RA, PA) or . for none',
+    ]);
+    expect(problemsOf('  - send: { flags: S, options: [{ mss: big }] }\n')).toEqual([
+      'case.yaml:6:40: steps[0].send.options[0].mss: must be a whole number, found a string "big"',
+    ]);
+    expect(problemsOf('  - expect: { flags: A, within: 5 }\n')).toEqual([
+      'case.yaml:6:33: steps[0].expect.within: must be a duration with its unit, such as 500ms or 1.5s, found a whole number 5',
+    ]);
+    expect(problemsOf('  - app: lisen\n')).toEqual([
+      'case.yaml:6:10: steps[0].app: "lisen" must be one of listen, connect, read, stop-reading, shutdown, close, abort or a mapping',
+    ]);
+  });
+
+  test('an unknown field points at the key and lists the allowed ones', () => {
+    const problems = parseCase('case.yaml', `${header}stepz: []\nsteps:\n  - wait: 1s\n`).problems.map(formatProblem);
+    expect(problems).toEqual([
+      "case.yaml:5:1: the case: unknown field 'stepz'; allowed here: id, title, description, spec, level, tags, port, peerPort, peerIsn, steps",
+    ]);
+  });
+
+  test('a missing required field is named', () => {
+    const problems = parseCase('case.yaml', 'id: a/b\ntitle: t\nlevel: MUST\nsteps:\n  - wait: 1s\n').problems.map(formatProblem);
+    expect(problems).toEqual(["case.yaml:1:1: the case: missing required field 'spec'"]);
+  });
+
+  test('rules beyond the schema: one action per step, no repeated flag, min <= max, one call per app step', () => {
+    expect(problemsOf('  - note: only a note\n')).toEqual(['case.yaml:6:5: steps[0]: has no action; a step is one of: send, expect, quiet, wait, app']);
+    expect(problemsOf('  - wait: 1s\n    quiet: 1s\n')).toEqual(['case.yaml:6:5: steps[0]: has 2 actions (quiet, wait); write one per step']);
+    expect(problemsOf('  - expect: { flags: SAS }\n')).toEqual(["case.yaml:6:22: steps[0].expect.flags: flag 'S' is written twice in 'SAS'"]);
+    expect(problemsOf('  - expect: { flags: A, win: { min: 5, max: 2 } }\n')).toEqual(['case.yaml:6:30: steps[0].expect.win: min 5 is greater than max 2']);
+    expect(problemsOf('  - app: { close: null, abort: null }\n')).toEqual(['case.yaml:6:10: steps[0].app: names 2 calls (close, abort); one step makes one call']);
+  });
+
+  test('a file that is not a mapping is refused in words', () => {
+    expect(parseCase('list.yaml', '- a\n- b\n').problems.map(formatProblem)).toEqual([
+      'list.yaml:1:1: a case file holds one mapping (id, title, spec, level, steps)',
+    ]);
+  });
+});
+
+describe('loadSuites', () => {
+  test('bad files are reported with file and line, and the good ones still load', () => {
+    const suite = loadSuites(['test/fixtures/mixed-suite']);
+    expect(suite.cases.map((c) => c.id)).toEqual(['rst/fixture-closed-port']);
+    const byFile = Object.fromEntries(suite.problems.map((p) => [p.file.replace(/^.*\//, ''), p]));
+    expect(Object.keys(byFile).sort()).toEqual(['schema-error.yaml', 'unknown-step.yaml', 'yaml-syntax.yaml']);
+    expect(byFile['schema-error.yaml']).toMatchObject({ line: 7 });
+    expect(byFile['unknown-step.yaml']).toMatchObject({ line: 7 });
+    expect(byFile['yaml-syntax.yaml']?.line).toBeGreaterThanOrEqual(6);
+  });
+
+  test('a duplicate id is an error naming the first file', () => {
+    const suite = loadSuites(['test/fixtures/mixed-suite/good.yaml', 'test/fixtures/mixed-suite/good.yaml']);
+    expect(suite.cases).toHaveLength(1);
+    expect(suite.problems[0]?.message).toMatch(/already used by test\/fixtures\/mixed-suite\/good.yaml:1/);
+  });
+
+  test('a missing path is a problem, not a crash', () => {
+    expect(loadSuites(['no/such/dir']).problems[0]?.message).toMatch(/no such file or folder/);
+  });
+
+  test('every case in suites/ is valid', () => {
+    const suite = loadSuites(['suites']);
+    expect(suite.problems.map(formatProblem)).toEqual([]);
+    expect(suite.cases.length).toBeGreaterThanOrEqual(6);
+  });
+});
