@@ -1,0 +1,180 @@
+/*
+ * The floor for bench/roundtrip.ts: the same SYN -> SYN-ACK exchanges, with as little as possible between
+ * the TUN and the clock. Runs in a network namespace of its own (unshare), which goes away with the
+ * process, and sends only inside it: 198.18.0.2 (the peer) to 198.18.0.1 (the kernel).
+ *
+ * Usage: roundtrip EXCHANGES
+ * Prints one JSON line: {"samplesNs":[...],"totalNs":N}, each sample from just before the SYN's write
+ * to just after the SYN-ACK's read, on CLOCK_MONOTONIC.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TARGET "198.18.0.1"
+#define PEER "198.18.0.2"
+#define LISTEN_PORT 8080
+#define SYN_LENGTH 44 /* IPv4 20 + TCP 20 + MSS option 4 */
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_ACK 0x10
+
+static void fail(const char *what) {
+  fprintf(stderr, "roundtrip: %s: %s\n", what, strerror(errno));
+  exit(1);
+}
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint32_t sum16(const uint8_t *data, size_t length, uint32_t sum) {
+  for (size_t i = 0; i + 1 < length; i += 2) sum += (uint32_t)(data[i] << 8 | data[i + 1]);
+  if (length & 1) sum += (uint32_t)(data[length - 1] << 8);
+  return sum;
+}
+
+static uint16_t fold(uint32_t sum) {
+  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
+  return (uint16_t)~sum;
+}
+
+static void put16(uint8_t *at, uint16_t value) {
+  at[0] = (uint8_t)(value >> 8);
+  at[1] = (uint8_t)value;
+}
+
+static void put32(uint8_t *at, uint32_t value) {
+  put16(at, (uint16_t)(value >> 16));
+  put16(at + 2, (uint16_t)value);
+}
+
+/* A segment from the peer to the listener: SYN with an MSS option, or a bare RST. Returns its length. */
+static size_t build_segment(uint8_t *packet, uint16_t src_port, uint32_t seq, uint8_t flags) {
+  size_t tcp_length = flags == TCP_SYN ? 24 : 20;
+  size_t length = 20 + tcp_length;
+  memset(packet, 0, length);
+  packet[0] = 0x45;
+  put16(packet + 2, (uint16_t)length);
+  packet[6] = 0x40; /* don't fragment */
+  packet[8] = 64;
+  packet[9] = IPPROTO_TCP;
+  inet_pton(AF_INET, PEER, packet + 12);
+  inet_pton(AF_INET, TARGET, packet + 16);
+  put16(packet + 10, fold(sum16(packet, 20, 0)));
+  uint8_t *tcp = packet + 20;
+  put16(tcp, src_port);
+  put16(tcp + 2, LISTEN_PORT);
+  put32(tcp + 4, seq);
+  tcp[12] = (uint8_t)((tcp_length / 4) << 4);
+  tcp[13] = flags;
+  put16(tcp + 14, 65535);
+  if (flags == TCP_SYN) {
+    tcp[20] = 2;
+    tcp[21] = 4;
+    put16(tcp + 22, 1460);
+  }
+  uint32_t pseudo = sum16(packet + 12, 8, 0) + IPPROTO_TCP + (uint32_t)tcp_length;
+  put16(tcp + 16, fold(sum16(tcp, tcp_length, pseudo)));
+  return length;
+}
+
+static void set_flags_up(int control, const char *ifname) {
+  struct ifreq request = {0};
+  strncpy(request.ifr_name, ifname, IFNAMSIZ - 1);
+  if (ioctl(control, SIOCGIFFLAGS, &request) < 0) fail("SIOCGIFFLAGS");
+  request.ifr_flags |= IFF_UP;
+  if (ioctl(control, SIOCSIFFLAGS, &request) < 0) fail("SIOCSIFFLAGS");
+}
+
+static void set_address(int control, const char *ifname, unsigned long which, const char *address) {
+  struct ifreq request = {0};
+  strncpy(request.ifr_name, ifname, IFNAMSIZ - 1);
+  struct sockaddr_in *in = (struct sockaddr_in *)&request.ifr_addr;
+  in->sin_family = AF_INET;
+  inet_pton(AF_INET, address, &in->sin_addr);
+  if (ioctl(control, which, &request) < 0) fail("set address");
+}
+
+/* The namespace, its TUN (TARGET, with PEER routed into it) and a listener; returns the TUN's fd. */
+static int set_up(void) {
+  if (unshare(CLONE_NEWNET) < 0) fail("unshare");
+  int tun = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+  if (tun < 0) fail("open /dev/net/tun");
+  struct ifreq request = {0};
+  request.ifr_flags = IFF_TUN | IFF_NO_PI;
+  strcpy(request.ifr_name, "bench0");
+  if (ioctl(tun, TUNSETIFF, &request) < 0) fail("TUNSETIFF");
+  int control = socket(AF_INET, SOCK_DGRAM, 0);
+  if (control < 0) fail("socket");
+  set_flags_up(control, "lo");
+  set_address(control, "bench0", SIOCSIFADDR, TARGET);
+  set_address(control, "bench0", SIOCSIFDSTADDR, PEER);
+  set_flags_up(control, "bench0");
+  close(control);
+  int listener = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in local = {.sin_family = AF_INET, .sin_port = htons(LISTEN_PORT)};
+  if (listener < 0 || bind(listener, (struct sockaddr *)&local, sizeof local) < 0 || listen(listener, SOMAXCONN) < 0) {
+    fail("listen");
+  }
+  return tun;
+}
+
+/* Waits for the SYN-ACK to `port`, skipping anything else (the namespace's IPv6 chatter). */
+static uint64_t await_syn_ack(int tun, uint16_t port) {
+  uint8_t packet[65536];
+  for (;;) {
+    struct pollfd ready = {.fd = tun, .events = POLLIN};
+    if (poll(&ready, 1, 2000) <= 0) fail("no SYN-ACK within 2 s");
+    ssize_t n = read(tun, packet, sizeof packet);
+    uint64_t at = now_ns();
+    if (n < 0) fail("read");
+    if (n < 40 || packet[0] >> 4 != 4 || packet[9] != IPPROTO_TCP) continue;
+    const uint8_t *tcp = packet + (packet[0] & 0x0F) * 4;
+    uint16_t dst_port = (uint16_t)(tcp[2] << 8 | tcp[3]);
+    if (dst_port == port && tcp[13] == (TCP_SYN | TCP_ACK)) return at;
+  }
+}
+
+int main(int argc, char **argv) {
+  int exchanges = argc > 1 ? atoi(argv[1]) : 1000;
+  if (exchanges <= 0) {
+    fprintf(stderr, "usage: roundtrip EXCHANGES\n");
+    return 2;
+  }
+  int tun = set_up();
+  uint64_t *samples = calloc((size_t)exchanges, sizeof *samples);
+  uint8_t packet[64];
+  srandom((unsigned)now_ns());
+  uint64_t start = now_ns();
+  for (int i = 0; i < exchanges; i++) {
+    uint16_t port = (uint16_t)(10000 + i % 50000);
+    uint32_t seq = (uint32_t)random();
+    size_t length = build_segment(packet, port, seq, TCP_SYN);
+    uint64_t sent = now_ns();
+    if (write(tun, packet, length) != (ssize_t)length) fail("write SYN");
+    samples[i] = await_syn_ack(tun, port) - sent;
+    length = build_segment(packet, port, seq + 1, TCP_RST);
+    if (write(tun, packet, length) != (ssize_t)length) fail("write RST");
+  }
+  uint64_t total = now_ns() - start;
+  printf("{\"samplesNs\":[");
+  for (int i = 0; i < exchanges; i++) printf("%s%llu", i ? "," : "", (unsigned long long)samples[i]);
+  printf("],\"totalNs\":%llu}\n", (unsigned long long)total);
+  return 0;
+}

@@ -1,0 +1,40 @@
+/*
+ * The application side of the target: real sockets, driven by calls and by poll(). Knows nothing of the
+ * protocol or the transport that carries the calls.
+ *
+ * One agent serves one test case, so the state is one set of sockets per process. App calls act on the
+ * *current connection*: the oldest one, accepted or connected, that the application has not closed.
+ */
+#ifndef TCPCONFORM_SOCKETS_H
+#define TCPCONFORM_SOCKETS_H
+
+#include <netinet/in.h>
+#include <poll.h>
+
+/* What the application learns without asking; errors are errno values. */
+struct socket_events {
+  void (*accepted)(int remote_port);
+  void (*connected)(void);
+  void (*eof)(void);
+  void (*error)(int err);
+};
+
+void sockets_init(const struct socket_events *events);
+
+/* Calls: 0 (or an octet count) on success, -errno on failure. */
+int sockets_listen(int port);
+int sockets_connect(struct in_addr host, int port, int local_port /* 0: any */);
+long long sockets_write(long long bytes);
+long long sockets_read(long long max_bytes /* < 0: all that is there */);
+int sockets_shutdown(void);
+int sockets_close(void);
+int sockets_abort(void);
+
+/* Fills `fds` with what the sockets wait for; returns how many entries were used. */
+int sockets_poll_set(struct pollfd *fds, int max);
+/* Acts on what poll() reported for entries from sockets_poll_set. */
+void sockets_on_ready(const struct pollfd *fds, int count);
+
+#define SOCKETS_MAX 64
+
+#endif

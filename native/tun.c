@@ -1,0 +1,425 @@
+/*
+ * A TUN device inside a network namespace, read on the Node main loop.
+ *
+ * The device is created from inside the namespace (the calling thread enters it, creates the device and
+ * returns), so it never exists in the host's namespace. Reading uses uv_poll on the main loop rather than
+ * the threadpool: a threadpool read on an idle TUN parks a thread forever and even process.exit() hangs.
+ *
+ * JavaScript API:
+ *   open(netnsPath, ifname) -> handle
+ *   startReading(handle, callback(packet: Buffer, timeNs: bigint))
+ *   write(handle, packet: Uint8Array) -> timeNs: bigint   (taken just before the packet is handed over)
+ *   close(handle)                                          (idempotent)
+ *   closeAsync(handle) -> Promise<void>                    (the same, the fd closed on the threadpool)
+ * Times are CLOCK_MONOTONIC nanoseconds, the clock behind process.hrtime.bigint().
+ */
+#define _GNU_SOURCE
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <uv.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+/* An IPv4 packet is at most 65535 octets; a TUN without IFF_VNET_HDR never hands over more. */
+#define MAX_PACKET 65536
+
+typedef struct {
+  int fd;                  /* -1 once closed */
+  uv_poll_t *poll;         /* NULL unless reading */
+  napi_ref callback;       /* set while reading */
+  napi_ref self;           /* keeps the handle from being collected while reading */
+  napi_async_context async;
+  napi_env env;
+  uint8_t packet[MAX_PACKET];
+} tun_t;
+
+/* Marks handles made by this addon, so that any other object passed in is refused. */
+static const napi_type_tag TUN_TAG = {0x746370636f6e666fULL, 0x726d54554e000001ULL};
+
+#define CHECK(env, call)                                                  \
+  do {                                                                    \
+    if ((call) != napi_ok) {                                              \
+      napi_throw_error((env), NULL, "tcpconform tun: N-API call failed: " #call); \
+      return NULL;                                                        \
+    }                                                                     \
+  } while (0)
+
+static uint64_t monotonic_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Builds `<what>: <strerror>` with the errno's name (e.g. EACCES) as the error's code. */
+static napi_value errno_error(napi_env env, const char *what, int err) {
+  char message[1024];
+  snprintf(message, sizeof message, "%s: %s", what, strerror(err));
+  napi_value code, text, error;
+  napi_create_string_utf8(env, uv_err_name(-err), NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &text);
+  napi_create_error(env, code, text, &error);
+  return error;
+}
+
+static napi_value throw_errno(napi_env env, const char *what, int err) {
+  napi_throw(env, errno_error(env, what, err));
+  return NULL;
+}
+
+static void free_poll(uv_handle_t *handle) { free(handle); }
+
+/* Stops reading; safe to repeat. `release_refs` is false while finalizing, when N-API refs are going. */
+static void stop_reading(tun_t *t, int release_refs) {
+  if (t->poll == NULL) return;
+  uv_poll_stop(t->poll);
+  uv_close((uv_handle_t *)t->poll, free_poll);
+  t->poll = NULL;
+  if (release_refs) {
+    napi_delete_reference(t->env, t->callback);
+    napi_delete_reference(t->env, t->self);
+    napi_async_destroy(t->env, t->async);
+  }
+}
+
+/* Stops reading and hands back the fd to close (-1 when already closed); later calls see it closed. */
+static int detach_fd(tun_t *t, int release_refs) {
+  stop_reading(t, release_refs);
+  int fd = t->fd;
+  t->fd = -1;
+  return fd;
+}
+
+static void finalize_tun(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  int fd = detach_fd(data, 0);
+  if (fd >= 0) close(fd);
+  free(data);
+}
+
+/* The handle in argv[0], or NULL with a TypeError thrown when it is missing or not one of ours. */
+static tun_t *handle_arg(napi_env env, size_t argc, napi_value *argv) {
+  bool ours = false;
+  napi_valuetype type;
+  if (argc < 1 || napi_typeof(env, argv[0], &type) != napi_ok || type != napi_external ||
+      napi_check_object_type_tag(env, argv[0], &TUN_TAG, &ours) != napi_ok || !ours) {
+    napi_throw_type_error(env, NULL, "expected a handle returned by open()");
+    return NULL;
+  }
+  void *data = NULL;
+  napi_get_value_external(env, argv[0], &data);
+  return data;
+}
+
+/* Reads a string argument of at most `size - 1` octets into `out`, throwing when it is not one. */
+static int get_string(napi_env env, napi_value value, char *out, size_t size, const char *name) {
+  size_t length = 0;
+  char message[128];
+  if (napi_get_value_string_utf8(env, value, NULL, 0, &length) != napi_ok) {
+    snprintf(message, sizeof message, "%s must be a string", name);
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  if (length >= size) {
+    snprintf(message, sizeof message, "%s must be shorter than %zu octets", name, size);
+    napi_throw_range_error(env, NULL, message);
+    return 0;
+  }
+  napi_get_value_string_utf8(env, value, out, size, &length);
+  return 1;
+}
+
+/*
+ * Creates the device while the thread is inside `netns_path`'s namespace. Returns the fd, or -errno with
+ * the failed step described in `what`. The caller returns the thread to its own namespace.
+ */
+static int create_device_in(const char *netns_path, const char *ifname, char *what, size_t what_size) {
+  int fd = open(netns_path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(what, what_size, "open %s", netns_path);
+    return -errno;
+  }
+  int entered = setns(fd, CLONE_NEWNET);
+  int err = errno;
+  close(fd);
+  if (entered < 0) {
+    snprintf(what, what_size, "setns %s", netns_path);
+    return -err;
+  }
+  int tun = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  if (tun < 0) {
+    snprintf(what, what_size, "open /dev/net/tun");
+    return -errno;
+  }
+  struct ifreq request;
+  memset(&request, 0, sizeof request);
+  request.ifr_flags = IFF_TUN | IFF_NO_PI;
+  memcpy(request.ifr_name, ifname, strlen(ifname)); /* fits: the caller checked it against IFNAMSIZ */
+  if (ioctl(tun, TUNSETIFF, &request) < 0) {
+    err = errno;
+    close(tun);
+    snprintf(what, what_size, "ioctl TUNSETIFF %s", ifname);
+    return -err;
+  }
+  return tun;
+}
+
+static napi_value tun_open(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  /* /var/run/netns/NAME, where a name is a file name of at most 255 octets. */
+  char netns_path[512], ifname[IFNAMSIZ];
+  if (argc < 2 || !get_string(env, argv[0], netns_path, sizeof netns_path, "netnsPath") ||
+      !get_string(env, argv[1], ifname, sizeof ifname, "ifname")) {
+    return NULL;
+  }
+
+  int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (home < 0) return throw_errno(env, "open /proc/thread-self/ns/net", errno);
+  char what[600];
+  int fd = create_device_in(netns_path, ifname, what, sizeof what);
+  /* Every path goes home, also the failed ones: the thread runs the rest of Node. */
+  if (setns(home, CLONE_NEWNET) < 0) {
+    napi_fatal_error("tcpconform tun", NAPI_AUTO_LENGTH,
+                     "cannot return the main thread to its own network namespace", NAPI_AUTO_LENGTH);
+  }
+  close(home);
+  if (fd < 0) return throw_errno(env, what, -fd);
+
+  tun_t *t = calloc(1, sizeof *t);
+  if (t == NULL) {
+    close(fd);
+    return throw_errno(env, "allocate tun", ENOMEM);
+  }
+  t->fd = fd;
+  t->env = env;
+  napi_value handle;
+  if (napi_create_external(env, t, finalize_tun, NULL, &handle) != napi_ok) {
+    close(fd);
+    free(t);
+    napi_throw_error(env, NULL, "tcpconform tun: cannot create a handle");
+    return NULL;
+  }
+  CHECK(env, napi_type_tag_object(env, handle, &TUN_TAG));
+  return handle;
+}
+
+/* Hands an error raised on the loop to process 'uncaughtException', as Node does for its own handles. */
+static void raise_on_loop(napi_env env, napi_value error) { napi_fatal_exception(env, error); }
+
+/* Calls the JavaScript callback with one packet; false when it threw. */
+static int deliver(tun_t *t, size_t length, uint64_t time_ns) {
+  napi_env env = t->env;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  napi_value callback, receiver, argv[2], result;
+  void *copy;
+  napi_get_reference_value(env, t->callback, &callback);
+  napi_get_global(env, &receiver);
+  napi_create_buffer_copy(env, length, t->packet, &copy, &argv[0]);
+  napi_create_bigint_uint64(env, time_ns, &argv[1]);
+  napi_status status = napi_make_callback(env, t->async, receiver, callback, 2, argv, &result);
+  int ok = 1;
+  if (status == napi_pending_exception) {
+    napi_value error;
+    napi_get_and_clear_last_exception(env, &error);
+    raise_on_loop(env, error);
+    ok = 0;
+  }
+  napi_close_handle_scope(env, scope);
+  return ok;
+}
+
+static void report_read_failure(tun_t *t, const char *what, int err) {
+  napi_handle_scope scope;
+  napi_open_handle_scope(t->env, &scope);
+  uv_poll_stop(t->poll); /* level-triggered: a broken device would otherwise wake the loop forever */
+  raise_on_loop(t->env, errno_error(t->env, what, err));
+  napi_close_handle_scope(t->env, scope);
+}
+
+/* Drains every packet that is ready, so one wakeup costs one epoll round however many arrived. */
+static void on_readable(uv_poll_t *poll, int status, int events) {
+  (void)events;
+  tun_t *t = poll->data;
+  if (status < 0) {
+    report_read_failure(t, "poll tun", -status);
+    return;
+  }
+  /* The callback may close the handle; stop as soon as it has. */
+  while (t->fd >= 0) {
+    ssize_t n = read(t->fd, t->packet, sizeof t->packet);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN) report_read_failure(t, "read tun", errno);
+      return;
+    }
+    if (!deliver(t, (size_t)n, monotonic_ns())) return;
+  }
+}
+
+static napi_value tun_start_reading(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  tun_t *t = handle_arg(env, argc, argv);
+  if (t == NULL) return NULL;
+  napi_valuetype type = napi_undefined;
+  if (argc < 2 || napi_typeof(env, argv[1], &type) != napi_ok || type != napi_function) {
+    napi_throw_type_error(env, NULL, "callback must be a function");
+    return NULL;
+  }
+  if (t->fd < 0) return throw_errno(env, "startReading", EBADF);
+  if (t->poll != NULL) {
+    napi_throw_error(env, NULL, "startReading: already reading");
+    return NULL;
+  }
+  uv_loop_t *loop;
+  CHECK(env, napi_get_uv_event_loop(env, &loop));
+  uv_poll_t *poll = malloc(sizeof *poll);
+  if (poll == NULL) return throw_errno(env, "startReading", ENOMEM);
+  int rc = uv_poll_init(loop, poll, t->fd);
+  if (rc < 0) {
+    free(poll);
+    return throw_errno(env, "uv_poll_init tun", -rc);
+  }
+  poll->data = t;
+  napi_value resource_name;
+  if (napi_create_string_utf8(env, "tcpconform:tun", NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
+      napi_async_init(env, NULL, resource_name, &t->async) != napi_ok ||
+      napi_create_reference(env, argv[1], 1, &t->callback) != napi_ok ||
+      napi_create_reference(env, argv[0], 1, &t->self) != napi_ok) {
+    uv_close((uv_handle_t *)poll, free_poll);
+    napi_throw_error(env, NULL, "startReading: cannot hold the callback");
+    return NULL;
+  }
+  /* Recorded before starting, so that a failed start is undone like a close. */
+  t->poll = poll;
+  rc = uv_poll_start(poll, UV_READABLE, on_readable);
+  if (rc < 0) {
+    stop_reading(t, 1);
+    return throw_errno(env, "uv_poll_start tun", -rc);
+  }
+  return NULL;
+}
+
+static napi_value tun_write(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  tun_t *t = handle_arg(env, argc, argv);
+  if (t == NULL) return NULL;
+  bool is_typed_array = false;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  if (argc < 2 || napi_is_typedarray(env, argv[1], &is_typed_array) != napi_ok || !is_typed_array ||
+      napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok ||
+      type != napi_uint8_array) {
+    napi_throw_type_error(env, NULL, "packet must be a Uint8Array");
+    return NULL;
+  }
+  if (t->fd < 0) return throw_errno(env, "write tun", EBADF);
+  /* Taken before the write: the kernel may process the packet, and answer it, inside the call. */
+  uint64_t time_ns = monotonic_ns();
+  ssize_t n;
+  do {
+    n = write(t->fd, data, length);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return throw_errno(env, "write tun", errno);
+  if ((size_t)n != length) return throw_errno(env, "write tun (short write)", EIO);
+  napi_value result;
+  CHECK(env, napi_create_bigint_uint64(env, time_ns, &result));
+  return result;
+}
+
+static napi_value tun_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  tun_t *t = handle_arg(env, argc, argv);
+  if (t == NULL) return NULL;
+  int fd = detach_fd(t, 1);
+  if (fd >= 0) close(fd);
+  return NULL;
+}
+
+/*
+ * Closing the last fd of a TUN unregisters the device, and the kernel waits for an RCU grace period
+ * (synchronize_net) inside close(): about 20 ms, during which the main loop would stamp no packet of any
+ * other target. closeAsync stops reading at once and closes the fd on the threadpool; a close is bounded,
+ * unlike the reads that must never go there.
+ */
+typedef struct {
+  int fd;
+  napi_async_work work;
+  napi_deferred deferred;
+} close_job_t;
+
+static void close_job_execute(napi_env env, void *data) {
+  (void)env;
+  close(((close_job_t *)data)->fd);
+}
+
+static void resolve_undefined(napi_env env, napi_deferred deferred) {
+  napi_value undefined;
+  napi_get_undefined(env, &undefined);
+  napi_resolve_deferred(env, deferred, undefined);
+}
+
+static void close_job_complete(napi_env env, napi_status status, void *data) {
+  (void)status;
+  close_job_t *job = data;
+  resolve_undefined(env, job->deferred);
+  napi_delete_async_work(env, job->work);
+  free(job);
+}
+
+static napi_value tun_close_async(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  tun_t *t = handle_arg(env, argc, argv);
+  if (t == NULL) return NULL;
+  napi_value promise, resource_name;
+  napi_deferred deferred;
+  CHECK(env, napi_create_promise(env, &deferred, &promise));
+  int fd = detach_fd(t, 1);
+  close_job_t *job = fd < 0 ? NULL : calloc(1, sizeof *job);
+  if (job == NULL) {
+    /* Already closed, or no memory for the job: close here rather than leak the device. */
+    if (fd >= 0) close(fd);
+    resolve_undefined(env, deferred);
+    return promise;
+  }
+  job->fd = fd;
+  job->deferred = deferred;
+  CHECK(env, napi_create_string_utf8(env, "tcpconform:tun-close", NAPI_AUTO_LENGTH, &resource_name));
+  CHECK(env, napi_create_async_work(env, NULL, resource_name, close_job_execute, close_job_complete, job, &job->work));
+  CHECK(env, napi_queue_async_work(env, job->work));
+  return promise;
+}
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor functions[] = {
+      {"open", NULL, tun_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"startReading", NULL, tun_start_reading, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"write", NULL, tun_write, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"close", NULL, tun_close, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"closeAsync", NULL, tun_close_async, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  CHECK(env, napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions));
+  return exports;
+}

@@ -1,0 +1,117 @@
+/**
+ * The application side of a linux target: native/agent running inside the namespace, driven with JSON
+ * lines on its stdin and answering on its stdout (the protocol is described in native/agent/protocol.h).
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+import type { AppCall, AppEvent, AppResult } from '../target';
+import { agentPath } from './native';
+
+/** An app call as the agent takes it: connect also names the host to connect to. */
+export type AgentRequest = AppCall | (Extract<AppCall, { call: 'connect' }> & { readonly host: string });
+
+interface Waiting {
+  resolve(result: AppResult): void;
+  reject(error: Error): void;
+}
+
+const STDERR_KEPT = 2000;
+
+export class Agent {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiting = new Map<number, Waiting>();
+  private readonly exited: Promise<void>;
+  private events: AppEvent[] = [];
+  private nextId = 1;
+  private failure: Error | undefined;
+  private stderrTail = '';
+
+  constructor(ip: string, namespace: string) {
+    this.child = spawn(ip, ['netns', 'exec', namespace, agentPath], { stdio: 'pipe' });
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.fail(new Error(`the agent exited (${signal ?? `code ${code}`})${this.stderrNote()}`));
+        resolve();
+      });
+      this.child.once('error', (error) => {
+        this.fail(new Error(`the agent could not be started: ${error.message}`, { cause: error }));
+        resolve();
+      });
+    });
+    // A write to an agent that has died fails with EPIPE; its exit is what gets reported.
+    this.child.stdin.on('error', () => undefined);
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (text: string) => {
+      this.stderrTail = (this.stderrTail + text).slice(-STDERR_KEPT);
+    });
+    createInterface({ input: this.child.stdout }).on('line', (line) => this.onLine(line));
+  }
+
+  call(request: AgentRequest): Promise<AppResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.child.stdin.write(`${JSON.stringify({ id, ...request })}\n`);
+    });
+  }
+
+  /** Events since the previous call, oldest first. */
+  takeEvents(): AppEvent[] {
+    const taken = this.events;
+    this.events = [];
+    return taken;
+  }
+
+  /** Kills the agent and waits until it is gone. */
+  async stop(): Promise<void> {
+    this.killSync();
+    await this.exited;
+  }
+
+  /** Kills the agent without waiting: for exit paths, where nothing can be awaited. */
+  killSync(): void {
+    this.fail(new Error('the target is closed'));
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  private onLine(line: string): void {
+    let message: Record<string, unknown>;
+    try {
+      message = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      this.fail(new Error(`the agent wrote a line that is not JSON: ${line}`));
+      return;
+    }
+    if (typeof message.event === 'string') {
+      this.events.push(message as unknown as AppEvent);
+      return;
+    }
+    const waiting = typeof message.id === 'number' ? this.waiting.get(message.id) : undefined;
+    if (waiting === undefined) {
+      this.fail(new Error(`the agent answered a request it was not asked: ${line}`));
+      return;
+    }
+    this.waiting.delete(message.id as number);
+    waiting.resolve(toResult(message));
+  }
+
+  /** Fails every call waiting and every later one with `error` (the first failure wins). */
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiting of this.waiting.values()) waiting.reject(this.failure);
+    this.waiting.clear();
+  }
+
+  private stderrNote(): string {
+    const text = this.stderrTail.trim();
+    return text === '' ? '' : `: ${text}`;
+  }
+}
+
+function toResult(message: Record<string, unknown>): AppResult {
+  if (message.ok !== true) return { ok: false, error: String(message.error) };
+  return typeof message.bytes === 'number' ? { ok: true, bytes: message.bytes } : { ok: true };
+}

@@ -1,0 +1,68 @@
+/**
+ * The `linux` target: the local kernel, reached the way packetdrill reaches it (design notes, "Targets").
+ */
+import type { AppCall, AppCallName, AppEvent, AppResult, Capabilities, Target, TimedPacket } from '../target';
+import { PEER_ADDRESS, TARGET_ADDRESS } from './namespace';
+import { checkLinuxHost } from './preflight';
+import { reapStaleNamespaces } from './reap';
+import { Sandbox } from './sandbox';
+
+const APP_CALLS: readonly AppCallName[] = [
+  'listen',
+  'connect',
+  'write',
+  'read',
+  'stop-reading',
+  'shutdown',
+  'close',
+  'abort',
+];
+
+export class LinuxTarget implements Target {
+  readonly name = 'linux';
+  readonly capabilities: Capabilities = { appCalls: APP_CALLS };
+  readonly address = TARGET_ADDRESS;
+  readonly peerAddress = PEER_ADDRESS;
+
+  constructor(private readonly sandbox: Sandbox) {}
+
+  /** The network namespace the target lives in, e.g. for `ip netns exec` while debugging. */
+  get namespace(): string {
+    return this.sandbox.namespace;
+  }
+
+  send(packet: Uint8Array): TimedPacket {
+    return { bytes: packet, timeNs: this.sandbox.write(packet) };
+  }
+
+  receive(timeoutMs: number): Promise<TimedPacket | undefined> {
+    return this.sandbox.packets.next(timeoutMs);
+  }
+
+  app(call: AppCall): Promise<AppResult> {
+    return this.sandbox.agent.call(call.call === 'connect' ? { ...call, host: PEER_ADDRESS } : call);
+  }
+
+  takeEvents(): AppEvent[] {
+    return this.sandbox.agent.takeEvents();
+  }
+
+  close(): Promise<void> {
+    return this.sandbox.release();
+  }
+}
+
+let reaped = false;
+
+/**
+ * A fresh linux target in a namespace of its own. Throws a TargetSetupError when this machine cannot host
+ * one. The first target of a process also removes the namespaces killed runs left behind.
+ */
+export async function createLinuxTarget(): Promise<LinuxTarget> {
+  const { ip } = checkLinuxHost();
+  if (!reaped) {
+    reapStaleNamespaces();
+    reaped = true;
+  }
+  return new LinuxTarget(await Sandbox.create(ip));
+}

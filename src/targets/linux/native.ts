@@ -1,0 +1,30 @@
+/**
+ * The native parts of the linux target, built by node-gyp during `npm ci` (binding.gyp).
+ */
+import path from 'node:path';
+
+const buildDirectory = path.resolve(__dirname, '../../../build/Release');
+
+/** The TUN addon (native/tun.c). Times are nanoseconds on `process.hrtime.bigint()`'s clock. */
+export interface TunAddon {
+  /** Creates TUN device `ifname` inside the network namespace bound at `netnsPath`. */
+  open(netnsPath: string, ifname: string): TunHandle;
+  /** Calls `onPacket` for every packet the device gives, on the main loop, from now until close. */
+  startReading(handle: TunHandle, onPacket: (packet: Buffer, timeNs: bigint) => void): void;
+  /** Hands one packet to the kernel; returns the time just before it was handed over. */
+  write(handle: TunHandle, packet: Uint8Array): bigint;
+  /** Stops reading and closes the device; safe to repeat. Blocks for the kernel's ~20 ms teardown. */
+  close(handle: TunHandle): void;
+  /** Stops reading at once and closes the device off the main loop; safe to repeat. */
+  closeAsync(handle: TunHandle): Promise<void>;
+}
+
+declare const tunHandleBrand: unique symbol;
+export type TunHandle = { readonly [tunHandleBrand]: true };
+
+export const addonPath = path.join(buildDirectory, 'tcpconform_tun.node');
+export const agentPath = path.join(buildDirectory, 'tcpconform-agent');
+
+export function loadTunAddon(): TunAddon {
+  return require(addonPath) as TunAddon;
+}

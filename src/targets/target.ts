@@ -1,0 +1,83 @@
+/**
+ * The one interface every target driver implements (design notes, "Targets").
+ *
+ * A target is a TCP implementation reached as the remote peer: the harness writes the peer's IPv4
+ * packets into it and reads the target's packets out of it, and asks the target's application side
+ * to make socket calls. Each case gets a fresh `Target`, so cases cannot disturb each other.
+ *
+ * Drivers do I/O; they never interpret TCP. Decoding and checking belong to `wire/` and `runner/`.
+ */
+
+/** An IPv4 packet that crossed the boundary between the harness and the target. */
+export interface TimedPacket {
+  /** The whole IPv4 packet, header included. */
+  readonly bytes: Uint8Array;
+  /** When it crossed, in nanoseconds on the harness's monotonic clock (`process.hrtime.bigint()`). */
+  readonly timeNs: bigint;
+}
+
+/**
+ * A call the target's application makes on its socket. These messages are shared with the adapter
+ * protocol (issue 5) and the remote agent (issue 8), so they are plain JSON.
+ */
+export type AppCall =
+  /** Listen on `port` on the target's address; connections are accepted as they arrive. */
+  | { readonly call: 'listen'; readonly port: number }
+  /** Connect to the peer's address at `port`, optionally from a chosen local port. */
+  | { readonly call: 'connect'; readonly port: number; readonly localPort?: number }
+  /** Queue `bytes` octets (a repeating pattern) for sending on the connection. */
+  | { readonly call: 'write'; readonly bytes: number }
+  /** Read what the connection has received, up to `bytes` octets (all that is there when absent). */
+  | { readonly call: 'read'; readonly bytes?: number }
+  /** Stop reading: received data stays in the target's buffer, so its window closes. */
+  | { readonly call: 'stop-reading' }
+  /** Shut down the sending direction (a FIN once queued data is sent). */
+  | { readonly call: 'shutdown' }
+  /** Close the connection (RFC 9293 CLOSE). */
+  | { readonly call: 'close' }
+  /** Abort the connection (RFC 9293 ABORT): SO_LINGER 0 and close, so a RST goes out. */
+  | { readonly call: 'abort' };
+
+export type AppCallName = AppCall['call'];
+
+/** What an application call returned. */
+export type AppResult =
+  | { readonly ok: true; /** octets moved, for read and write */ readonly bytes?: number }
+  | { readonly ok: false; /** the error as the target names it, e.g. `ECONNRESET` */ readonly error: string };
+
+/** Something the target's application learned without asking: a connection arrived, data, a reset. */
+export type AppEvent =
+  | { readonly event: 'accepted'; readonly remotePort: number }
+  | { readonly event: 'connected' }
+  | { readonly event: 'eof' }
+  | { readonly event: 'error'; readonly error: string };
+
+/** What a driver can do, so that cases needing more are skipped with a reason, never failed. */
+export interface Capabilities {
+  /** The application calls this target's application side can make. */
+  readonly appCalls: readonly AppCallName[];
+}
+
+export interface Target {
+  /** A short name for reports, e.g. `linux`. */
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  /** The target's IPv4 address, dotted quad, e.g. `198.18.0.1`. */
+  readonly address: string;
+  /** The address the harness speaks from as the remote peer, e.g. `198.18.0.2`. */
+  readonly peerAddress: string;
+
+  /** Hands one IPv4 packet to the target and returns when it was handed over. */
+  send(packet: Uint8Array): TimedPacket;
+  /**
+   * The next IPv4 packet the target sent, in order, or `undefined` when none arrives within
+   * `timeoutMs`. Packets are queued from the moment the target exists, so none is lost between calls.
+   */
+  receive(timeoutMs: number): Promise<TimedPacket | undefined>;
+  /** Makes one application call and waits for its result. */
+  app(call: AppCall): Promise<AppResult>;
+  /** Application events seen since the previous call, oldest first. */
+  takeEvents(): AppEvent[];
+  /** Releases everything the target holds (namespaces, devices, processes). Safe to call twice. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,48 @@
+/**
+ * Child processes and the host's view of namespaces and devices, for the linux target's tests.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+export function namespacesOnHost(): string[] {
+  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
+    .filter((name) => name !== '');
+}
+
+/** Names of the TUN devices in `namespace`, or in the host's own namespace when it is absent. */
+export function tunDevices(namespace?: string): string[] {
+  const where = namespace === undefined ? [] : ['-n', namespace];
+  return execFileSync('ip', [...where, '-o', 'link', 'show', 'type', 'tun'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^\d+: ([^:@]+)/.exec(line)?.[1])
+    .filter((name): name is string => name !== undefined);
+}
+
+export interface TargetChild {
+  readonly process: ChildProcessWithoutNullStreams;
+  /** The namespace of the child's first target. */
+  readonly namespace: string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts fixtures/target-child.ts and waits until its first target exists. */
+export async function startTargetChild(mode: 'hold' | 'churn'): Promise<TargetChild> {
+  const child = spawn(process.execPath, ['-r', 'esbuild-register', path.join(__dirname, 'fixtures/target-child.ts'), mode], {
+    cwd: path.resolve(__dirname, '../..'),
+    stdio: 'pipe',
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const firstLine = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    void exited.then(() => reject(new Error(`the child exited before its target was up: ${stderr}`)));
+  });
+  return { process: child, namespace: await firstLine, exited };
+}
