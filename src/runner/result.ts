@@ -1,0 +1,100 @@
+/**
+ * What running a case produced: a verdict and the trace behind it. These types are the contract
+ * between the runner and everything after it (JSON results, HTML, JUnit, pcap), so they hold plain
+ * JSON only: a results file can be re-rendered without rerunning anything.
+ */
+import type { AppCall, AppEvent, AppResult } from '../targets/target';
+import type { RequirementLevel } from '../suite/case';
+
+/**
+ * - `pass`: every step did what the case says.
+ * - `fail`: the target diverged from the case; `divergence` says where and how.
+ * - `error`: the harness or the target's surroundings broke — not a conformance finding.
+ * - `skip`: the target lacks something the case needs; `reason` says what.
+ */
+export type Verdict = 'pass' | 'fail' | 'error' | 'skip';
+
+/** A TCP segment as a person reads it: numbers relative to each side's ISN where known. */
+export interface SegmentSummary {
+  readonly flags: string;
+  /** Relative to the sender's ISN once known, else as on the wire. */
+  readonly seq: number;
+  /** Relative to the receiver's ISN once known, else as on the wire. */
+  readonly ack: number;
+  readonly window: number;
+  readonly length: number;
+  /** tcpdump-like: `mss 1460,sackOK,nop,wscale 7`. */
+  readonly options: string;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly checksumOk: boolean;
+}
+
+export type Direction = 'to-target' | 'from-target';
+
+export type TraceEvent =
+  | {
+      readonly kind: 'packet';
+      /** Milliseconds since the case started. */
+      readonly timeMs: number;
+      readonly direction: Direction;
+      /** The whole IPv4 packet, hex: the pcap is rebuilt from this. */
+      readonly hex: string;
+      /** Absent when the packet is not TCP or does not parse; `note` then says why. */
+      readonly segment?: SegmentSummary;
+      readonly note?: string;
+    }
+  | { readonly kind: 'app-call'; readonly timeMs: number; readonly call: AppCall; readonly result: AppResult }
+  | { readonly kind: 'app-event'; readonly timeMs: number; readonly event: AppEvent };
+
+/** One field that differed: the heart of a failure message. */
+export interface Mismatch {
+  readonly field: string;
+  readonly expected: string;
+  readonly observed: string;
+}
+
+export type StepOutcomeKind = 'pass' | 'fail' | 'error' | 'not-run';
+
+export interface StepOutcome {
+  readonly index: number;
+  readonly line: number;
+  /** The step as written, in one line: `expect SA ack 1`. */
+  readonly text: string;
+  readonly outcome: StepOutcomeKind;
+  /** For expect steps: what was expected and what came, in the same one-line form. */
+  readonly expected?: string;
+  readonly observed?: string;
+  readonly mismatches?: readonly Mismatch[];
+  readonly message?: string;
+  readonly note?: string;
+}
+
+export interface Divergence {
+  readonly step: number;
+  readonly file: string;
+  readonly line: number;
+  readonly expected: string;
+  readonly observed: string;
+  readonly mismatches: readonly Mismatch[];
+}
+
+export interface CaseResult {
+  readonly id: string;
+  readonly title: string;
+  readonly area: string;
+  readonly level: RequirementLevel;
+  readonly spec: { readonly rfc9293: readonly string[]; readonly requirements: readonly string[] };
+  readonly tags: readonly string[];
+  readonly file: string;
+  readonly target: string;
+  readonly verdict: Verdict;
+  /** One line: the first divergence, the error, or why the case was skipped. */
+  readonly reason?: string;
+  readonly divergence?: Divergence;
+  /** Wall-clock start, ms since the Unix epoch (pcap timestamps are rebuilt from it). */
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly steps: readonly StepOutcome[];
+  readonly trace: readonly TraceEvent[];
+}

@@ -1,0 +1,90 @@
+/**
+ * Runs cases, each on a fresh target, and tells reporters as results come in. The runner knows
+ * nothing about formats: results files, pcaps, HTML and progress lines are reporters (vitest's
+ * reporter hooks, in spirit), so a run killed half-way has already handed over what it finished.
+ */
+import type { Case } from '../suite/case';
+import type { Target } from '../targets/target';
+import type { CaseResult } from './result';
+import { runCase } from './run-case';
+import { stepText } from './step-text';
+
+/** How to get a fresh target for each case. */
+export interface TargetDriver {
+  readonly name: string;
+  /** Throws, with one sentence a person can act on, when this machine cannot host the target. */
+  preflight(): Promise<void>;
+  create(): Promise<Target>;
+}
+
+export interface Reporter {
+  onRunStart?(info: { readonly target: string; readonly cases: number }): void;
+  onCaseEnd?(result: CaseResult): void;
+  onRunEnd?(results: readonly CaseResult[]): void;
+}
+
+export interface RunOptions {
+  /** Cases run at the same time, each on its own target. */
+  readonly jobs: number;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A case that could not start: its target would not come up. */
+function setupError(testCase: Case, target: string, error: unknown): CaseResult {
+  return {
+    id: testCase.id,
+    title: testCase.title,
+    area: testCase.area,
+    level: testCase.level,
+    spec: testCase.spec,
+    tags: testCase.tags,
+    file: testCase.source.file,
+    target,
+    verdict: 'error',
+    reason: `the ${target} target could not be set up: ${messageOf(error)}`,
+    startedAt: Date.now(),
+    durationMs: 0,
+    steps: testCase.steps.map((step, index) => ({ index, line: step.source.line, text: stepText(step), outcome: 'not-run' })),
+    trace: [],
+  };
+}
+
+async function runOne(testCase: Case, driver: TargetDriver): Promise<CaseResult> {
+  let target: Target;
+  try {
+    target = await driver.create();
+  } catch (error) {
+    return setupError(testCase, driver.name, error);
+  }
+  try {
+    return await runCase(testCase, target);
+  } finally {
+    await target.close();
+  }
+}
+
+/** Results in the order of `cases`, whatever order they finished in. */
+export async function runSuite(
+  cases: readonly Case[],
+  driver: TargetDriver,
+  reporters: readonly Reporter[],
+  options: RunOptions,
+): Promise<CaseResult[]> {
+  for (const r of reporters) r.onRunStart?.({ target: driver.name, cases: cases.length });
+  const results: CaseResult[] = new Array(cases.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < cases.length) {
+      const index = next++;
+      const result = await runOne(cases[index] as Case, driver);
+      results[index] = result;
+      for (const r of reporters) r.onCaseEnd?.(result);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, cases.length)) }, worker));
+  for (const r of reporters) r.onRunEnd?.(results);
+  return results;
+}

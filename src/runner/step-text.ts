@@ -1,0 +1,40 @@
+/** Each step as one line, as a person would say it: `send S <mss 1460>`, `expect SA ack 1`. */
+import type { AppStepCall, OptionTemplate, Step } from '../suite/case';
+import { formatDuration } from '../suite/duration';
+import { matchText } from './summary';
+
+function optionTemplateText(o: OptionTemplate): string {
+  switch (o.kind) {
+    case 'nop': return 'nop';
+    case 'eol': return 'eol';
+    case 'mss': return `mss ${o.mss}`;
+    case 'wscale': return `wscale ${o.shift}`;
+    case 'sack-permitted': return 'sackOK';
+    case 'timestamps': return `ts ${o.tsval} ${o.tsecr}`;
+    case 'raw': return `raw ${Buffer.from(o.bytes).toString('hex')}`;
+  }
+}
+
+export function appCallText(call: AppStepCall): string {
+  return 'bytes' in call && call.bytes !== undefined ? `${call.call} ${call.bytes}` : call.call;
+}
+
+export function stepText(step: Step): string {
+  switch (step.kind) {
+    case 'send': {
+      const s = step.segment;
+      const parts = ['send', s.flags];
+      if (s.seq !== undefined) parts.push(`seq ${s.seq}`);
+      if (s.ack !== undefined) parts.push(`ack ${s.ack}`);
+      parts.push(`win ${s.window}`);
+      if (s.payload.length > 0) parts.push(`len ${s.payload.length}`);
+      if (s.options.length > 0) parts.push(`<${s.options.map(optionTemplateText).join(',')}>`);
+      if (s.checksum === 'bad') parts.push('[bad checksum]');
+      return parts.join(' ');
+    }
+    case 'expect': return `expect ${matchText(step.match)} within ${formatDuration(step.withinMs)}`;
+    case 'quiet': return `quiet ${formatDuration(step.forMs)}`;
+    case 'wait': return `wait ${formatDuration(step.forMs)}`;
+    case 'app': return `app ${appCallText(step.call)}${step.error ? ` (fails with ${step.error})` : ''}`;
+  }
+}

@@ -1,0 +1,66 @@
+/** One-line forms of segments and expectations, shared by failure messages, traces and reports. */
+import { formatFlags, formatOptions, type TcpSegment } from '../wire';
+import type { Range, SegmentMatch, OptionExpectation } from '../suite/case';
+import type { SegmentSummary } from './result';
+import type { Numbering } from './numbering';
+
+export function summarizeFromTarget(segment: TcpSegment, numbering: Numbering, checksumOk: boolean): SegmentSummary {
+  return {
+    flags: formatFlags(segment.flags),
+    seq: numbering.targetRelative(segment.seq),
+    ack: numbering.peerRelative(segment.ack),
+    window: segment.window,
+    length: segment.payload.length,
+    options: formatOptions(segment.options),
+    srcPort: segment.srcPort,
+    dstPort: segment.dstPort,
+    checksumOk,
+  };
+}
+
+export function summarizeToTarget(segment: TcpSegment, numbering: Numbering, checksumOk: boolean): SegmentSummary {
+  return {
+    flags: formatFlags(segment.flags),
+    seq: numbering.peerRelative(segment.seq),
+    ack: numbering.targetRelative(segment.ack),
+    window: segment.window,
+    length: segment.payload.length,
+    options: formatOptions(segment.options),
+    srcPort: segment.srcPort,
+    dstPort: segment.dstPort,
+    checksumOk,
+  };
+}
+
+/** `SA seq 0 ack 1 win 64240 len 0 <mss 1460>` */
+export function segmentText(s: SegmentSummary): string {
+  const options = s.options === '' ? '' : ` <${s.options}>`;
+  const checksum = s.checksumOk ? '' : ' [bad checksum]';
+  return `${s.flags} seq ${s.seq} ack ${s.ack} win ${s.window} len ${s.length}${options}${checksum}`;
+}
+
+export function rangeText(range: Range): string {
+  if (range.min === range.max) return String(range.min);
+  if (range.max === Number.MAX_SAFE_INTEGER) return `>=${range.min}`;
+  return range.min === 0 ? `<=${range.max}` : `${range.min}..${range.max}`;
+}
+
+function optionExpectationText(o: OptionExpectation): string {
+  switch (o.kind) {
+    case 'mss': return `mss ${typeof o.mss === 'string' ? o.mss : rangeText(o.mss)}`;
+    case 'wscale': return `wscale ${typeof o.shift === 'string' ? o.shift : rangeText(o.shift)}`;
+    case 'sack-permitted': return `sackOK ${o.presence}`;
+    case 'timestamps': return `ts ${o.presence}`;
+  }
+}
+
+/** `SA ack 1 <mss present>`: only what the case asserts, in segmentText's order. */
+export function matchText(m: SegmentMatch): string {
+  const parts = [m.flags];
+  if (m.seq !== undefined) parts.push(`seq ${m.seq}`);
+  if (m.ack !== undefined) parts.push(`ack ${m.ack}`);
+  if (m.window) parts.push(`win ${rangeText(m.window)}`);
+  if (m.length) parts.push(`len ${rangeText(m.length)}`);
+  if (m.options.length > 0) parts.push(`<${m.options.map(optionExpectationText).join(',')}>`);
+  return parts.join(' ');
+}

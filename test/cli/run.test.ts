@@ -1,0 +1,123 @@
+/**
+ * The command line end to end, against the real local kernel: what a user runs, what CI gates on.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodePacket } from '../../src/wire';
+import { namespacesOf, runCli, startCli } from './run-cli';
+
+const outDir = (): string => mkdtempSync(join(tmpdir(), 'tcpconform-cli-'));
+interface ResultLine { id: string; verdict: string; trace: { kind: string; hex?: string }[] }
+const resultsIn = (dir: string): ResultLine[] =>
+  readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as ResultLine);
+/** The host's own interfaces, addresses and routes, which a run must never touch. */
+const hostNetwork = (): string =>
+  ['link', 'addr', 'route'].map((what) => spawnSync('ip', ['-o', what, 'show'], { encoding: 'utf8' }).stdout).join('\n');
+const inBenchmarkRange = (address: string): boolean => /^198\.1[89]\./.test(address);
+
+describe('tcpconform run', () => {
+  test('the README main command passes every case of the suite and writes the report', () => {
+    const out = outDir();
+    const hostBefore = hostNetwork();
+    const run = runCli(['run', 'suites', '--target', 'linux', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(hostNetwork()).toBe(hostBefore);
+    const results = resultsIn(out);
+    // Network rule: every packet of the run stayed within 198.18.0.0/15.
+    const packets = results.flatMap((r) => r.trace.filter((e) => e.kind === 'packet').map((e) => decodePacket(Buffer.from(e.hex ?? '', 'hex')).ip));
+    expect(packets.length).toBeGreaterThan(20);
+    expect(packets.filter((ip) => !inBenchmarkRange(ip.src) || !inBenchmarkRange(ip.dst))).toEqual([]);
+    expect(results.length).toBeGreaterThanOrEqual(6);
+    expect(results.filter((r) => r.verdict !== 'pass')).toEqual([]);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('handshake/passive-open');
+    for (const r of results) {
+      expect(existsSync(join(out, 'cases', `${r.id.replace(/\//g, '.')}.html`))).toBe(true);
+      expect(existsSync(join(out, 'pcap', `${r.id.replace(/\//g, '.')}.pcap`))).toBe(true);
+    }
+  });
+
+  test('a case expecting the wrong ACK fails with expected and observed values, exit 1', () => {
+    const run = runCli(['run', 'test/fixtures/wrong-ack.yaml', '--out', outDir()]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('FAIL  handshake/fixture-wrong-ack');
+    expect(run.stdout).toContain('test/fixtures/wrong-ack.yaml:8: ack: expected 5, observed 1');
+    expect(run.stdout).toMatch(/observed: SA seq 0 ack 1 win \d+ len 0/);
+  });
+
+  test('bad suite files are named with file and line, and the rest still runs (exit 2)', () => {
+    const out = outDir();
+    const run = runCli(['run', 'test/fixtures/mixed-suite', '--out', out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/mixed-suite\/schema-error\.yaml:7:\d+: steps\[1\]\.send\.win: 70000 must be at most 65535/);
+    expect(run.stderr).toMatch(/mixed-suite\/unknown-step\.yaml:7:5: steps\[1\]: unknown step 'sned'/);
+    expect(run.stderr).toMatch(/mixed-suite\/yaml-syntax\.yaml:\d+:\d+: YAML syntax: /);
+    expect(resultsIn(out)).toEqual([expect.objectContaining({ id: 'rst/fixture-closed-port', verdict: 'pass' })]);
+  });
+
+  test.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s half-way keeps the finished results, writes the report and removes the namespaces', async (signal, code) => {
+    const out = outDir();
+    const { child, done } = startCli(['run', 'test/fixtures/interrupt', '--out', out]);
+    // Interrupt once the quick case is written and the slow one has its namespace.
+    for (let i = 0; i < 200 && !(existsSync(join(out, 'results.jsonl')) && readFileSync(join(out, 'results.jsonl'), 'utf8').includes('fixture-quick') && namespacesOf(child.pid!).length > 0); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(namespacesOf(child.pid!)).toHaveLength(1);
+    child.kill(signal);
+    const outcome = await done;
+    expect(outcome.code).toBe(code);
+    expect(outcome.stderr).toContain(`interrupted by ${signal}; 1 finished case(s) kept`);
+    expect(resultsIn(out)).toEqual([expect.objectContaining({ id: 'rst/fixture-quick', verdict: 'pass' })]);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('rst/fixture-quick');
+    expect(namespacesOf(child.pid!)).toEqual([]);
+  });
+
+  test('two runs at the same time both finish with correct verdicts', async () => {
+    const [a, b] = [startCli(['run', 'suites', '--out', outDir()]), startCli(['run', 'suites', '--out', outDir()])];
+    const [ra, rb] = await Promise.all([a.done, b.done]);
+    expect([ra.code, rb.code]).toEqual([0, 0]);
+    expect(ra.stdout).toMatch(/\d+ passed, 0 failed, 0 errored/);
+    expect(rb.stdout).toMatch(/\d+ passed, 0 failed, 0 errored/);
+    expect(namespacesOf(a.child.pid!)).toEqual([]);
+    expect(namespacesOf(b.child.pid!)).toEqual([]);
+  });
+
+  test('selection by id glob and by tag', () => {
+    const out = outDir();
+    expect(runCli(['run', 'suites', '--id', 'handshake/*', '--out', out]).code).toBe(0);
+    expect(resultsIn(out).map((r) => r.id).sort()).toEqual(['handshake/active-open', 'handshake/passive-open']);
+    expect(runCli(['run', 'suites', '--tag', 'passive-close', '--out', out]).code).toBe(0);
+    expect(resultsIn(out).map((r) => r.id)).toEqual(['close/passive-close']);
+    const none = runCli(['run', 'suites', '--id', 'nothing/*', '--out', out]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no case selected');
+  });
+
+  test('usage errors exit 2 and --help answers with examples and exit codes', () => {
+    expect(runCli(['run', '--target', 'nonesuch']).code).toBe(2);
+    const help = runCli(['run', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Examples:');
+    expect(help.stdout).toContain('Exit codes: 0 all passed, 1 conformance failures');
+  });
+});
+
+describe('tcpconform validate', () => {
+  test('the suite is valid', () => {
+    const run = runCli(['validate', 'suites']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ case\(s\) valid, 0 problem\(s\)/m);
+  });
+
+  test('every bad file is reported with file and line; exit 2', () => {
+    const run = runCli(['validate', 'test/fixtures/mixed-suite']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('1 case(s) valid, 4 problem(s)');
+    expect(run.stderr.trim().split('\n')).toHaveLength(4);
+  });
+});

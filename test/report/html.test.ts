@@ -1,0 +1,69 @@
+import { renderHtmlReport } from '../../src/report/html';
+import type { CaseResult } from '../../src/runner/result';
+
+const hostile = '<script>alert(1)</script>';
+
+function result(overrides: Partial<CaseResult>): CaseResult {
+  return {
+    id: 'handshake/example',
+    title: 'An example',
+    area: 'handshake',
+    level: 'MUST',
+    spec: { rfc9293: ['3.5'], requirements: ['MUST-10'] },
+    tags: ['handshake'],
+    file: 'suites/handshake/example.yaml',
+    target: 'linux',
+    verdict: 'pass',
+    startedAt: Date.UTC(2026, 10, 24),
+    durationMs: 12.5,
+    steps: [],
+    trace: [],
+    ...overrides,
+  };
+}
+
+describe('renderHtmlReport', () => {
+  test('an index row and a page per case, linked by the case slug', () => {
+    const files = renderHtmlReport([result({}), result({ id: 'rst/other', verdict: 'fail', reason: 'ack: expected 5, observed 1' })]);
+    expect(files.map((f) => f.path)).toEqual(['index.html', 'cases/handshake.example.html', 'cases/rst.other.html']);
+    const index = files[0]!.content;
+    expect(index).toContain('href="cases/handshake.example.html"');
+    expect(index).toContain('href="cases/rst.other.html"');
+    expect(index).toContain('ack: expected 5, observed 1');
+    expect(index).toMatch(/<span class="verdict fail">fail<\/span> 1/);
+    expect(index).toMatch(/<span class="verdict pass">pass<\/span> 1/);
+  });
+
+  test('a case page shows expected and observed side by side and marks the divergence', () => {
+    const failing = result({
+      verdict: 'fail',
+      divergence: { step: 1, file: 'x.yaml', line: 9, expected: 'SA ack 5', observed: 'SA seq 0 ack 1 win 64240 len 0', mismatches: [{ field: 'ack', expected: '5', observed: '1' }] },
+      steps: [
+        { index: 0, line: 7, text: 'send S win 65535', outcome: 'pass' },
+        { index: 1, line: 9, text: 'expect SA ack 5 within 1s', outcome: 'fail', expected: 'SA ack 5', observed: 'SA seq 0 ack 1 win 64240 len 0', mismatches: [{ field: 'ack', expected: '5', observed: '1' }] },
+      ],
+    });
+    const page = renderHtmlReport([failing])[1]!.content;
+    expect(page).toMatch(/<tr class="diverged">\s*<td>1<\/td><td>9<\/td>/);
+    expect(page).toContain('ack: expected 5, observed 1');
+    expect(page).toContain('href="../pcap/handshake.example.pcap"');
+  });
+
+  test('everything that came from a target is escaped', () => {
+    const page = renderHtmlReport([
+      result({
+        verdict: 'fail',
+        reason: hostile,
+        steps: [{ index: 0, line: 1, text: 'app read', outcome: 'fail', observed: hostile, message: hostile }],
+        trace: [
+          { kind: 'packet', timeMs: 1, direction: 'from-target', hex: '45', note: `does not parse: ${hostile}` },
+          { kind: 'app-call', timeMs: 2, call: { call: 'read' }, result: { ok: false, error: hostile } },
+        ],
+      }),
+    ]);
+    for (const file of page) {
+      expect(file.content).not.toContain('<script>');
+    }
+    expect(page[1]!.content).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+});
