@@ -63,7 +63,7 @@ export class HeaderView<Name extends string> {
   /** Writes `value` into the field, leaving the other bits of its word alone; rejects values that do not fit. */
   set(name: Name, value: number): void {
     const field = this.layout.fields[name];
-    checkUnsigned(value, field.bits ?? field.width * 8, `${this.layout.name} ${name}`, this.origin + field.at);
+    checkUnsigned(value, field.bits ?? field.width * 8, () => `${this.layout.name} ${name}`, this.origin + field.at);
     // Arithmetic rather than bitwise operators, which would turn 32-bit words into signed numbers.
     const scale = 2 ** (field.shift ?? 0);
     const word = field.bits === undefined ? value : this.readWord(field) + (value - this.get(name)) * scale;

@@ -76,7 +76,7 @@ export function encodeTcpOptions(options: readonly TcpOption[], origin: number):
 
 function encodeOption(option: TcpOption, offset: number): number[] {
   const uint = (value: number, bytes: 1 | 2 | 4, what: string): number[] => {
-    checkUnsigned(value, bytes * 8, `TCP option ${option.kind} ${what}`, offset);
+    checkUnsigned(value, bytes * 8, () => `TCP option ${option.kind} ${what}`, offset);
     return Array.from({ length: bytes }, (_, i) => Math.floor(value / 256 ** (bytes - 1 - i)) % 256);
   };
   switch (option.kind) {
