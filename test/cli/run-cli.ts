@@ -2,7 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-export const CLI = join(__dirname, '..', '..', 'bin', 'tcpconform.js');
+export const CLI = join(__dirname, '..', '..', 'bin', 'tcpconform');
 export const ROOT = join(__dirname, '..', '..');
 
 export interface CliOutcome {

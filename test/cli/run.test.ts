@@ -2,13 +2,19 @@
  * The command line end to end, against the real local kernel: what a user runs, what CI gates on.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodePacket } from '../../src/wire';
 import { namespacesOf, runCli, startCli } from './run-cli';
 
-const outDir = (): string => mkdtempSync(join(tmpdir(), 'tcpconform-cli-'));
+const made: string[] = [];
+const outDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcpconform-cli-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 interface ResultLine { id: string; verdict: string; trace: { kind: string; hex?: string }[] }
 const resultsIn = (dir: string): ResultLine[] =>
   readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as ResultLine);
