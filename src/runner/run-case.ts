@@ -19,7 +19,6 @@ import { matchText, segmentText, summarizeFromTarget, summarizeToTarget } from '
 type StepResult = Omit<StepOutcome, 'index' | 'line' | 'text' | 'note'>;
 
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function wireOption(option: OptionTemplate): TcpOption {
   return option.kind === 'raw' ? { kind: 'malformed', bytes: option.bytes, reason: 'written verbatim by the case' } : option;
@@ -35,14 +34,16 @@ export function appCallsNeeded(testCase: Case): Set<AppStepCall['call']> {
 class CaseRun {
   private readonly trace: TraceEvent[] = [];
   private readonly numbering: Numbering;
-  private readonly startNs = process.hrtime.bigint();
+  private readonly startNs: bigint;
   readonly startedAt = Date.now();
 
   constructor(private readonly testCase: Case, private readonly target: Target) {
     this.numbering = new Numbering(testCase.peerIsn, testCase.peerPort, testCase.port);
+    this.startNs = target.now();
   }
 
-  elapsedMs(timeNs: bigint = process.hrtime.bigint()): number {
+  /** Milliseconds since the case started, on the target's clock (virtual for virtual-clock targets). */
+  elapsedMs(timeNs: bigint = this.target.now()): number {
     return Number(timeNs - this.startNs) / 1e6;
   }
 
@@ -161,7 +162,7 @@ class CaseRun {
       case 'send': return this.send(step);
       case 'expect': return this.expect(step, startMs);
       case 'quiet': return this.quiet(step, startMs);
-      case 'wait': await sleep(step.forMs); return { outcome: 'pass' };
+      case 'wait': await this.target.sleep(step.forMs); return { outcome: 'pass' };
       case 'app': return this.app(step);
     }
   }

@@ -7,6 +7,7 @@
  *
  * Drivers do I/O; they never interpret TCP. Decoding and checking belong to `wire/` and `runner/`.
  */
+import type { TcpState } from '../wire';
 
 /** An IPv4 packet that crossed the boundary between the harness and the target. */
 export interface TimedPacket {
@@ -36,13 +37,27 @@ export type AppCall =
   /** Close the connection (RFC 9293 CLOSE). */
   | { readonly call: 'close' }
   /** Abort the connection (RFC 9293 ABORT): SO_LINGER 0 and close, so a RST goes out. */
-  | { readonly call: 'abort' };
+  | { readonly call: 'abort' }
+  /** The connection's RFC 9293 state (RFC 9293 §3.10.6 STATUS), where the target can tell. */
+  | { readonly call: 'state' }
+  /** Set a socket option before or during the connection. */
+  | { readonly call: 'set-option'; readonly name: SocketOptionName; readonly value: number };
+
+/** Socket options a case may set: Nagle off, and the receive and send buffer sizes in octets. */
+export type SocketOptionName = 'nodelay' | 'rcvbuf' | 'sndbuf';
+
 
 export type AppCallName = AppCall['call'];
 
 /** What an application call returned. */
 export type AppResult =
-  | { readonly ok: true; /** octets moved, for read and write */ readonly bytes?: number }
+  | {
+      readonly ok: true;
+      /** octets moved, for read and write */
+      readonly bytes?: number;
+      /** for `state` */
+      readonly state?: TcpState;
+    }
   | { readonly ok: false; /** the error as the target names it, e.g. `ECONNRESET` */ readonly error: string };
 
 /** Something the target's application learned without asking: a connection arrived, data, a reset. */
@@ -54,8 +69,15 @@ export type AppEvent =
 
 /** What a driver can do, so that cases needing more are skipped with a reason, never failed. */
 export interface Capabilities {
-  /** The application calls this target's application side can make. */
+  /** The application calls this target's application side can make (`state` if it can tell its state). */
   readonly appCalls: readonly AppCallName[];
+  /**
+   * `real`: time passes as on the wall clock. `virtual`: the target's time moves only when the harness
+   * lets it (sleep, receive), so long timers cost nothing.
+   */
+  readonly clock: 'real' | 'virtual';
+  /** Anything a report reader should know about how this target is driven. */
+  readonly notes?: readonly string[];
 }
 
 export interface Target {
@@ -67,11 +89,16 @@ export interface Target {
   /** The address the harness speaks from as the remote peer, e.g. `198.18.0.2`. */
   readonly peerAddress: string;
 
+  /** The time on the target's clock, in nanoseconds; the times of TimedPackets are on the same clock. */
+  now(): bigint;
+  /** Lets `ms` pass on the target's clock; whatever the target sends meanwhile is queued. */
+  sleep(ms: number): Promise<void>;
   /** Hands one IPv4 packet to the target and returns when it was handed over. */
   send(packet: Uint8Array): TimedPacket;
   /**
    * The next IPv4 packet the target sent, in order, or `undefined` when none arrives within
-   * `timeoutMs`. Packets are queued from the moment the target exists, so none is lost between calls.
+   * `timeoutMs` of the target's clock. Packets are queued from the moment the target exists, so none is
+   * lost between calls. A virtual-clock target advances its clock only as far as the packet.
    */
   receive(timeoutMs: number): Promise<TimedPacket | undefined>;
   /** Makes one application call and waits for its result. */

@@ -14,3 +14,4 @@ export * from './ipv4';
 export * from './packet';
 export * from './describe';
 export * from './pcap';
+export * from './state';

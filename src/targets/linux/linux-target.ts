@@ -20,7 +20,7 @@ const APP_CALLS: readonly AppCallName[] = [
 
 export class LinuxTarget implements Target {
   readonly name = 'linux';
-  readonly capabilities: Capabilities = { appCalls: APP_CALLS };
+  readonly capabilities: Capabilities = { appCalls: APP_CALLS, clock: 'real' };
   readonly address = TARGET_ADDRESS;
   readonly peerAddress = PEER_ADDRESS;
 
@@ -29,6 +29,15 @@ export class LinuxTarget implements Target {
   /** The network namespace the target lives in, e.g. for `ip netns exec` while debugging. */
   get namespace(): string {
     return this.sandbox.namespace;
+  }
+
+  now(): bigint {
+    // The addon stamps packets with CLOCK_MONOTONIC, which is what hrtime reads.
+    return process.hrtime.bigint();
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   send(packet: Uint8Array): TimedPacket {
