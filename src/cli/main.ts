@@ -1,18 +1,37 @@
 /**
  * The `tcpconform` command line. Commands parse their options, load cases and hand over to the
- * runner; exit codes are in exit-codes.ts and the README.
+ * runner and the report; exit codes are in exit-codes.ts and the README.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { dirname } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
 import { runAllCleanupsSync } from '../targets/cleanup';
 import { formatProblem } from '../suite/problem';
-import { runSuite } from '../runner/run-suite';
+import type { RequirementLevel } from '../suite/case';
+import { runSuite, type Reporter } from '../runner/run-suite';
+import { appCallsNeeded } from '../runner/run-case';
+import { countVerdicts } from '../report/summary';
 import { ExitCode } from './exit-codes';
+import { gate } from './gate';
 import { loadSuites } from './load-suites';
-import { consoleReporter, htmlReporter, readResults, resultsFileReporter, writeHtmlReport } from './outputs';
-import { selectCases } from './select';
+import {
+  jsonLinesReporter,
+  readResults,
+  renderedReportReporter,
+  resultsPathOf,
+  resultsFileReporter,
+  writeRenderedReport,
+  writeReportFromResults,
+} from './outputs';
+import { liveProgress, plainProgress, summaryLine } from './progress';
+import { parseShard, selectCases, type Selection } from './select';
 import { driverNames, findDriver } from './drivers';
 
 const DEFAULT_SUITES = ['suites'];
+const LEVELS: readonly RequirementLevel[] = ['MUST', 'SHOULD', 'MAY'];
+
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+const complain = (line: string): void => void process.stderr.write(`${line}\n`);
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 function positiveInteger(text: string): number {
   const n = Number(text);
@@ -22,8 +41,47 @@ function positiveInteger(text: string): number {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-const say = (line: string): void => void process.stdout.write(`${line}\n`);
-const complain = (line: string): void => void process.stderr.write(`${line}\n`);
+function targetName(value: string, previous: string[]): string[] {
+  if (!driverNames().includes(value)) throw new InvalidArgumentError(`'${value}' is not a target; known targets: ${driverNames().join(', ')}`);
+  return [...previous, value];
+}
+
+function level(value: string, previous: RequirementLevel[]): RequirementLevel[] {
+  const levels = value.split(',').map((v) => v.trim().toUpperCase());
+  const wrong = levels.find((l) => !LEVELS.includes(l as RequirementLevel));
+  if (wrong !== undefined) throw new InvalidArgumentError(`'${wrong}' is not MUST, SHOULD or MAY`);
+  return [...previous, ...(levels as RequirementLevel[])];
+}
+
+function shard(value: string): { index: number; count: number } {
+  const parsed = parseShard(value);
+  if (typeof parsed === 'string') throw new InvalidArgumentError(parsed);
+  return parsed;
+}
+
+interface SelectionOptions {
+  id: string[];
+  tag: string[];
+  area: string[];
+  req: string[];
+  level: RequirementLevel[];
+  shard?: { index: number; count: number };
+}
+
+/** The case filters `run` and `list` share. */
+function withSelection(command: Command): Command {
+  return command
+    .option('--id <glob>', 'only cases whose id matches, e.g. "handshake/*" (repeatable)', collect, [])
+    .option('--tag <tag>', 'only cases with this tag (repeatable)', collect, [])
+    .option('--area <area>', 'only cases of this area: handshake, window, close, time-wait, rst, options (repeatable)', collect, [])
+    .option('--req <glob>', 'only cases proving a requirement matching, e.g. MUST-13 or "SHLD-*" (repeatable)', collect, [])
+    .option('--level <levels>', 'only cases of these requirement levels, e.g. MUST or MUST,SHOULD', level, [])
+    .option('--shard <K/N>', 'only the K-th of N deterministic slices of the selected cases', shard);
+}
+
+function selectionOf(options: SelectionOptions): Selection {
+  return { ids: options.id, tags: options.tag, areas: options.area, requirements: options.req, levels: options.level, ...(options.shard && { shard: options.shard }) };
+}
 
 /** Loads the suites and prints every problem; the cases that loaded are still returned. */
 function loadAndReport(paths: string[]) {
@@ -41,15 +99,117 @@ function handleInterrupts(outDir: string): void {
     runAllCleanupsSync();
     try {
       const results = readResults(outDir);
-      const index = writeHtmlReport(outDir, results);
-      complain(`tcpconform: interrupted by ${signal}; ${results.length} finished case(s) kept in ${index}`);
+      const index = writeRenderedReport(outDir, results);
+      complain(`\ntcpconform: interrupted by ${signal}; ${results.length} finished case(s) kept in ${index}`);
     } catch (error) {
-      complain(`tcpconform: interrupted by ${signal}; no report written (${error instanceof Error ? error.message : String(error)})`);
+      complain(`\ntcpconform: interrupted by ${signal}; no report written (${messageOf(error)})`);
     }
     process.exit(code);
   };
   process.once('SIGINT', stop('SIGINT', ExitCode.sigint));
   process.once('SIGTERM', stop('SIGTERM', ExitCode.sigterm));
+}
+
+interface RunOptions extends SelectionOptions {
+  target: string[];
+  out: string;
+  jobs: number;
+  baseline?: string;
+  failOn: RequirementLevel[];
+  json: boolean;
+}
+
+async function runCommand(paths: string[], options: RunOptions): Promise<void> {
+  const suite = loadAndReport(paths);
+  const cases = selectCases(suite.cases, selectionOf(options));
+  if (cases.length === 0) {
+    complain('tcpconform: no case selected; check the paths and the filters (tcpconform list shows what there is)');
+    process.exitCode = ExitCode.usage;
+    return;
+  }
+  let baseline;
+  try {
+    baseline = options.baseline === undefined ? undefined : readResults(options.baseline);
+  } catch (error) {
+    complain(`tcpconform: cannot read the baseline: ${messageOf(error)}`);
+    process.exitCode = ExitCode.usage;
+    return;
+  }
+  const drivers = [...new Set(options.target.length > 0 ? options.target : ['linux'])].map(findDriver);
+  for (const driver of drivers) {
+    try {
+      await driver.preflight();
+    } catch (error) {
+      complain(`tcpconform: ${messageOf(error)}`);
+      process.exitCode = ExitCode.environment;
+      return;
+    }
+  }
+  handleInterrupts(options.out);
+  // Progress goes to stderr when stdout carries JSON lines for another tool.
+  const progressStream = options.json ? process.stderr : process.stdout;
+  const tell = (line: string): void => void progressStream.write(`${line}\n`);
+  const onTerminal = progressStream.isTTY === true && process.env['CI'] !== 'true';
+  const progress: Reporter = onTerminal ? liveProgress(progressStream) : plainProgress(tell);
+  const reporters = [resultsFileReporter(options.out), renderedReportReporter(options.out), progress, ...(options.json ? [jsonLinesReporter(say)] : [])];
+  const results = await runSuite(cases, drivers, reporters, { jobs: options.jobs });
+  const outcome = gate({ results, failOn: options.failOn.length > 0 ? options.failOn : ['MUST', 'SHOULD'], suiteProblems: suite.problems.length, ...(baseline && { baseline }) });
+  for (const line of outcome.lines) tell(line);
+  tell(`report: ${options.out}/index.html`);
+  process.exitCode = outcome.exitCode;
+}
+
+function listCommand(paths: string[], options: SelectionOptions & { json: boolean }): void {
+  const suite = loadAndReport(paths);
+  const cases = selectCases(suite.cases, selectionOf(options));
+  if (options.json) {
+    for (const c of cases) say(JSON.stringify({ id: c.id, title: c.title, area: c.area, level: c.level, tags: c.tags, spec: c.spec, needs: [...appCallsNeeded(c)], file: c.source.file }));
+  } else {
+    for (const c of cases) {
+      const needs = [...appCallsNeeded(c)];
+      say(`${c.id}  ${c.level}  §${c.spec.rfc9293.join(' §')}${c.spec.requirements.length > 0 ? `  ${c.spec.requirements.join(',')}` : ''}`);
+      say(`    ${c.title}`);
+      say(`    tags: ${c.tags.join(', ') || '—'}  needs: ${needs.length > 0 ? `app calls ${needs.join(', ')}` : 'nothing but the wire'}`);
+    }
+    const count = (key: (c: (typeof cases)[number]) => string) =>
+      [...new Set(cases.map(key))].map((k) => `${k} ${cases.filter((c) => key(c) === k).length}`).join(', ');
+    say(`\n${cases.length} case(s). By area: ${count((c) => c.area)}. By level: ${count((c) => c.level)}.`);
+  }
+  if (suite.problems.length > 0) process.exitCode = ExitCode.usage;
+}
+
+/** Runs a command that reads results files, turning an unreadable one into a usage error. */
+function readingResults<A extends unknown[]>(command: (...args: A) => void): (...args: A) => void {
+  return (...args) => {
+    try {
+      command(...args);
+    } catch (error) {
+      complain(`tcpconform: ${messageOf(error)}`);
+      process.exitCode = ExitCode.usage;
+    }
+  };
+}
+
+function reportCommand(results: string, options: { out?: string }): void {
+  const read = readResults(results);
+  const out = options.out ?? dirname(resultsPathOf(results));
+  const index = writeReportFromResults(out, read);
+  say(`${summaryLine(read)}\nreport: ${index}`);
+}
+
+function mergeCommand(inputs: string[], options: { out: string }): void {
+  const byKey = new Map<string, ReturnType<typeof readResults>[number]>();
+  for (const input of inputs) {
+    for (const r of readResults(input)) {
+      const key = `${r.target}\u0000${r.id}`;
+      if (byKey.has(key)) complain(`tcpconform: ${r.id} on ${r.target} appears more than once; keeping the one from ${input}`);
+      byKey.set(key, r);
+    }
+  }
+  const merged = [...byKey.values()];
+  const index = writeReportFromResults(options.out, merged);
+  const c = countVerdicts(merged);
+  say(`merged ${c.total} result(s) from ${inputs.length} input(s): ${summaryLine(merged)}\nreport: ${index}`);
 }
 
 export function buildProgram(): Command {
@@ -58,47 +218,31 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride((error) => process.exit(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage));
 
-  program
-    .command('run')
-    .description('Run cases against a target and write JSON results, a pcap per case and an HTML report.')
-    .argument('[paths...]', 'case files or folders of them', DEFAULT_SUITES)
-    .addOption(new Option('-t, --target <name>', 'the implementation under test').choices(driverNames()).default('linux'))
-    .option('-o, --out <dir>', 'report folder (results.jsonl, index.html, cases/, pcap/)', 'reports/latest')
-    .option('--id <glob>', 'only cases whose id matches (repeatable), e.g. "handshake/*"', collect, [])
-    .option('--tag <tag>', 'only cases with this tag (repeatable)', collect, [])
+  withSelection(
+    program
+      .command('run')
+      .description('Run cases against one or more targets; write JSON results, a pcap per case, JUnit XML and an HTML report.')
+      .argument('[paths...]', 'case files or folders of them', DEFAULT_SUITES),
+  )
+    .option('-t, --target <name>', `the implementation under test: ${driverNames().join(', ')} (repeatable: one report compares them; default linux)`, targetName, [])
+    .option('-o, --out <dir>', 'report folder (results.jsonl, index.html, junit.xml, cases/, pcap/)', 'reports/latest')
     .option('-j, --jobs <n>', 'cases run at the same time, each on its own target', positiveInteger, 1)
+    .option('--baseline <results>', 'a results.jsonl (or report folder) to compare with: only new failures fail the run')
+    .option('--fail-on <levels>', 'requirement levels whose failures fail the run', level, [])
+    .option('--json', 'print each result as a JSON line on stdout (progress goes to stderr)', false)
     .addHelpText('after', `
 Examples:
-  tcpconform run                                 every case in suites/ against the local kernel
+  tcpconform run                                   every case in suites/ against the local kernel
   tcpconform run suites/handshake --out reports/hs
   tcpconform run --id 'close/*' --tag fin --jobs 4
+  tcpconform run --level MUST --fail-on MUST       gate on MUST requirements only
+  tcpconform run --baseline reports/main/results.jsonl   fail only on what got worse
+  tcpconform run --shard 2/3 --out shard2          one of three CI machines; then tcpconform merge
 
 Exit codes: 0 all passed, 1 conformance failures, 2 usage or suite errors,
-3 harness or environment failure, 130/143 interrupted (finished results kept).`)
-    .action(async (paths: string[], options: { target: string; out: string; id: string[]; tag: string[]; jobs: number }) => {
-      const suite = loadAndReport(paths);
-      const cases = selectCases(suite.cases, { ids: options.id, tags: options.tag });
-      if (cases.length === 0) {
-        complain('tcpconform: no case selected; check the paths, --id and --tag');
-        process.exitCode = ExitCode.usage;
-        return;
-      }
-      const driver = findDriver(options.target);
-      try {
-        await driver.preflight();
-      } catch (error) {
-        complain(`tcpconform: ${error instanceof Error ? error.message : String(error)}`);
-        process.exitCode = ExitCode.environment;
-        return;
-      }
-      handleInterrupts(options.out);
-      const results = await runSuite(cases, driver, [resultsFileReporter(options.out), htmlReporter(options.out), consoleReporter(say)], { jobs: options.jobs });
-      say(`report: ${options.out}/index.html`);
-      if (results.some((r) => r.verdict === 'fail')) process.exitCode = ExitCode.failures;
-      else if (results.some((r) => r.verdict === 'error') || suite.problems.length > 0) {
-        process.exitCode = suite.problems.length > 0 ? ExitCode.usage : ExitCode.environment;
-      }
-    });
+3 harness or environment failure, 130/143 interrupted (finished results kept).
+Failures at levels outside --fail-on (default MUST,SHOULD) are reported but exit 0.`)
+    .action(runCommand);
 
   program
     .command('validate')
@@ -114,6 +258,40 @@ Example:
       say(`${suite.cases.length} case(s) valid, ${suite.problems.length} problem(s)`);
       if (suite.problems.length > 0) process.exitCode = ExitCode.usage;
     });
+
+  withSelection(
+    program
+      .command('list')
+      .description('List cases: id, level, RFC 9293 sections, requirement ids, tags and what each needs from a target.')
+      .argument('[paths...]', 'case files or folders of them', DEFAULT_SUITES),
+  )
+    .option('--json', 'one JSON object per case', false)
+    .addHelpText('after', `
+Examples:
+  tcpconform list --level MUST
+  tcpconform list --req 'MUST-1*' --json`)
+    .action(listCommand);
+
+  program
+    .command('report')
+    .description('Render the HTML report, JUnit XML and pcaps again from saved results, without running anything.')
+    .argument('<results>', 'a results.jsonl, or the report folder holding it')
+    .option('-o, --out <dir>', 'report folder (default: beside the results)')
+    .addHelpText('after', `
+Example:
+  tcpconform report reports/linux/results.jsonl --out /tmp/linux-report`)
+    .action(readingResults(reportCommand));
+
+  program
+    .command('merge')
+    .description('Combine the results of several runs or shards into one results file and one report.')
+    .argument('<results...>', 'results.jsonl files or report folders')
+    .requiredOption('-o, --out <dir>', 'report folder for the merged results')
+    .addHelpText('after', `
+Example (a CI matrix of three shards):
+  tcpconform run --shard 1/3 --out shard1    (on machine 1; likewise 2/3 and 3/3)
+  tcpconform merge shard1 shard2 shard3 --out reports/all`)
+    .action(readingResults(mergeCommand));
 
   return program;
 }

@@ -1,21 +1,29 @@
 /**
- * The reporters that write to disk and to the terminal. Results are appended to `results.jsonl` and
- * each case's pcap written the moment the case ends, so a run killed half-way keeps what it finished;
- * the HTML is rendered from those results at the end (or on interruption).
+ * Everything a run writes to its report folder. Results are appended to `results.jsonl` and each
+ * case's pcap written the moment the case ends, so a run killed half-way keeps what it finished; the
+ * HTML, the JUnit XML and the whole-run pcap are rendered from those results at the end (or on
+ * interruption, or later by `tcpconform report`).
  */
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CaseResult, Verdict } from '../runner/result';
+import type { CaseResult } from '../runner/result';
 import type { Reporter } from '../runner/run-suite';
 import { renderHtmlReport } from '../report/html';
-import { casePcap } from '../report/pcap';
-import { caseSlug } from '../report/slug';
+import { renderJunit } from '../report/junit';
+import { casePcap, runPcap } from '../report/pcap';
+import { casePcapPath, RUN_PCAP } from '../report/paths';
 
 export const RESULTS_FILE = 'results.jsonl';
+export const JUNIT_FILE = 'junit.xml';
 
 function writeFile(path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, content);
+}
+
+/** Empties what a previous run left in the folder: stale pages of cases no longer selected would mislead. */
+function clearReport(outDir: string): void {
+  for (const stale of [RESULTS_FILE, JUNIT_FILE, 'index.html', 'cases', 'pcap']) rmSync(join(outDir, stale), { recursive: true, force: true });
 }
 
 /** Results as JSON lines plus a pcap per case, written as each case ends. */
@@ -23,59 +31,62 @@ export function resultsFileReporter(outDir: string): Reporter {
   const resultsPath = join(outDir, RESULTS_FILE);
   return {
     onRunStart() {
-      // A report folder holds one run: stale pages of cases no longer selected would mislead.
-      for (const stale of [RESULTS_FILE, 'index.html', 'cases', 'pcap']) rmSync(join(outDir, stale), { recursive: true, force: true });
+      clearReport(outDir);
       writeFile(resultsPath, '');
     },
     onCaseEnd(result) {
       appendFileSync(resultsPath, `${JSON.stringify(result)}\n`);
-      writeFile(join(outDir, 'pcap', `${caseSlug(result.id)}.pcap`), casePcap(result));
+      writeFile(join(outDir, casePcapPath(result.target, result.id)), casePcap(result));
     },
   };
 }
 
-/** Every result in a results file; a torn last line (a run killed mid-write) is left out. */
-export function readResults(outDir: string): CaseResult[] {
-  const lines = readFileSync(join(outDir, RESULTS_FILE), 'utf8').split('\n').filter((line) => line.trim() !== '');
+/** The results file of a report folder, or the file itself. */
+export function resultsPathOf(path: string): string {
+  return existsSync(path) && statSync(path).isDirectory() ? join(path, RESULTS_FILE) : path;
+}
+
+/**
+ * Every result in a results file (or a report folder's). A torn last line — a run killed in the middle
+ * of writing it — is left out; any other line that does not parse is an error naming file and line.
+ */
+export function readResults(path: string): CaseResult[] {
+  const file = resultsPathOf(path);
+  const lines = readFileSync(file, 'utf8').split('\n');
   const results: CaseResult[] = [];
-  for (const line of lines) {
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
     try {
       results.push(JSON.parse(line) as CaseResult);
     } catch {
-      // Only the last line can be torn; what parsed before it is kept.
+      const isLast = lines.slice(i + 1).every((rest) => rest.trim() === '');
+      if (!isLast) throw new Error(`${file}:${i + 1}: not a JSON result line`);
     }
-  }
+  });
   return results;
 }
 
-export function writeHtmlReport(outDir: string, results: readonly CaseResult[]): string {
+/** The rendered parts of a report: HTML pages, JUnit XML, the whole-run pcap. Returns the index path. */
+export function writeRenderedReport(outDir: string, results: readonly CaseResult[]): string {
   for (const file of renderHtmlReport(results)) writeFile(join(outDir, file.path), file.content);
+  writeFile(join(outDir, JUNIT_FILE), renderJunit(results));
+  writeFile(join(outDir, RUN_PCAP), runPcap(results));
   return join(outDir, 'index.html');
 }
 
-export function htmlReporter(outDir: string): Reporter {
-  return { onRunEnd: (results) => void writeHtmlReport(outDir, results) };
+/** A whole report from results alone: for `report` and `merge`, which have no run behind them. */
+export function writeReportFromResults(outDir: string, results: readonly CaseResult[]): string {
+  clearReport(outDir);
+  writeFile(join(outDir, RESULTS_FILE), results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  for (const r of results) writeFile(join(outDir, casePcapPath(r.target, r.id)), casePcap(r));
+  return writeRenderedReport(outDir, results);
 }
 
-const LABEL: Readonly<Record<Verdict, string>> = { pass: 'PASS ', fail: 'FAIL ', error: 'ERROR', skip: 'SKIP ' };
+export function renderedReportReporter(outDir: string): Reporter {
+  return { onRunEnd: (results) => void writeRenderedReport(outDir, results) };
+}
 
-/** One plain line per finished case, and a summary; the lines are the same on a terminal and in CI. */
-export function consoleReporter(write: (line: string) => void): Reporter {
-  return {
-    onRunStart({ target, cases }) {
-      write(`tcpconform: ${cases} case(s) on the ${target} target`);
-    },
-    onCaseEnd(result) {
-      write(`${LABEL[result.verdict]} ${result.id} (${result.durationMs.toFixed(0)} ms)`);
-      if (result.verdict !== 'pass' && result.reason) write(`       ${result.reason}`);
-      if (result.divergence) {
-        write(`       expected: ${result.divergence.expected}`);
-        write(`       observed: ${result.divergence.observed}`);
-      }
-    },
-    onRunEnd(results) {
-      const count = (v: Verdict): number => results.filter((r) => r.verdict === v).length;
-      write(`${count('pass')} passed, ${count('fail')} failed, ${count('error')} errored, ${count('skip')} skipped`);
-    },
-  };
+/** Each result as one JSON line on stdout, for other tools (`--json`). */
+export function jsonLinesReporter(write: (line: string) => void): Reporter {
+  return { onCaseEnd: (result) => write(JSON.stringify(result)) };
 }

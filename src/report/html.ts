@@ -7,8 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import type { CaseResult, TraceEvent, Verdict } from '../runner/result';
-import { caseSlug } from './slug';
+import { VERDICTS, type CaseResult, type TraceEvent } from '../runner/result';
+import { casePagePath, casePcapPath } from './paths';
+import { countVerdicts, groupBy, matrix, requirementTable, targetsOf, worstVerdict, type VerdictCounts } from './summary';
 
 const handlebars = Handlebars.create();
 const template = (name: string) =>
@@ -22,8 +23,6 @@ export interface RenderedFile {
   readonly path: string;
   readonly content: string;
 }
-
-const VERDICT_ORDER: readonly Verdict[] = ['fail', 'error', 'pass', 'skip'];
 
 function durationText(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
@@ -50,10 +49,12 @@ function eventRow(event: TraceEvent) {
 }
 
 function renderCase(result: CaseResult): RenderedFile {
-  const slug = caseSlug(result.id);
+  const path = casePagePath(result.target, result.id);
   const body = casePage({
     ...result,
-    slug,
+    home: '../../index.html',
+    pcap: `../../${casePcapPath(result.target, result.id)}`,
+    pcapName: casePcapPath(result.target, result.id).split('/').pop(),
     duration: durationText(result.durationMs),
     sections: result.spec.rfc9293.join(', §'),
     requirements: result.spec.requirements.join(', '),
@@ -61,29 +62,61 @@ function renderCase(result: CaseResult): RenderedFile {
     steps: result.steps.map((step) => ({ ...step, diverged: result.divergence?.step === step.index })),
     events: result.trace.map(eventRow),
   });
-  return { path: `cases/${slug}.html`, content: layout({ title: result.id, body }) };
+  return { path, content: layout({ title: `${result.id} on ${result.target}`, body }) };
+}
+
+/** "12 pass · 1 fail": the non-zero counts of a group, worst first. */
+function countsText(counts: VerdictCounts): string {
+  return VERDICTS.filter((v) => counts[v] > 0).map((v) => `${counts[v]} ${v}`).join(' · ');
+}
+
+function groupRows(results: readonly CaseResult[], targets: readonly string[], keyOf: (r: CaseResult) => string, label: (key: string) => string) {
+  const keys = groupBy(results, keyOf).map((g) => g.key);
+  return keys.map((key) => ({
+    label: label(key),
+    cells: targets.map((target) => {
+      const members = results.filter((r) => r.target === target && keyOf(r) === key);
+      return { worst: worstVerdict(members.map((r) => r.verdict)), text: countsText(countVerdicts(members)) };
+    }),
+  }));
 }
 
 function renderIndex(results: readonly CaseResult[]): RenderedFile {
-  const counts = VERDICT_ORDER.map((verdict) => ({ verdict, count: results.filter((r) => r.verdict === verdict).length }))
-    .filter((c) => c.count > 0);
+  const targets = targetsOf(results);
   const started = Math.min(...results.map((r) => r.startedAt));
   const ended = Math.max(...results.map((r) => r.startedAt + r.durationMs));
-  const targets = [...new Set(results.map((r) => r.target))].join(', ');
   const body = indexPage({
-    target: targets,
     total: results.length,
+    targets,
+    targetCount: targets.length,
+    targetList: targets.join(', '),
+    single: targets.length === 1,
     startedAt: results.length > 0 ? new Date(started).toISOString() : '—',
     duration: results.length > 0 ? durationText(ended - started) : '—',
-    counts,
-    cases: results.map((r) => ({
-      ...r,
-      slug: caseSlug(r.id),
-      sections: r.spec.rfc9293.map((s) => `§${s}`).join(' '),
-      requirements: r.spec.requirements.join(', '),
-    })),
+    verdictNames: VERDICTS,
+    totals: targets.map((target) => {
+      const counts = countVerdicts(results.filter((r) => r.target === target));
+      return { target, counts: VERDICTS.map((v) => counts[v]), total: counts.total };
+    }),
+    groups: [
+      ...groupRows(results, targets, (r) => r.area, (area) => `area: ${area}`),
+      ...groupRows(results, targets, (r) => r.level, (level) => `level: ${level}`),
+    ],
+    requirements: requirementTable(results, targets).map((row) => ({ ...row, cases: row.cases.join(', ') })),
+    rows: matrix(results, targets).map((row) => {
+      const first = row.cells.find((c) => c !== undefined);
+      return {
+        ...row,
+        sections: first ? first.spec.rfc9293.map((s) => `§${s}`).join(' ') : '',
+        requirements: first ? first.spec.requirements.join(', ') : '',
+        reason: first?.reason ?? '',
+        cells: row.cells.map((cell) =>
+          cell ? { verdict: cell.verdict, reason: cell.reason ?? '', href: casePagePath(cell.target, cell.id) } : {},
+        ),
+      };
+    }),
   });
-  return { path: 'index.html', content: layout({ title: `report: ${targets}`, body }) };
+  return { path: 'index.html', content: layout({ title: `report: ${targets.join(', ')}`, body }) };
 }
 
 /** Every page of the report, for the caller to write. */

@@ -11,8 +11,12 @@ import type { RequirementLevel } from '../suite/case';
  * - `fail`: the target diverged from the case; `divergence` says where and how.
  * - `error`: the harness or the target's surroundings broke — not a conformance finding.
  * - `skip`: the target lacks something the case needs; `reason` says what.
+ * - `waived`: the case failed, but the target's profile declares this deviation; `reason` says why.
  */
-export type Verdict = 'pass' | 'fail' | 'error' | 'skip';
+export type Verdict = 'pass' | 'fail' | 'error' | 'skip' | 'waived';
+
+/** Every verdict, worst first: the order summaries sort and colour by. */
+export const VERDICTS: readonly Verdict[] = ['fail', 'error', 'waived', 'pass', 'skip'];
 
 /** A TCP segment as a person reads it: numbers relative to each side's ISN where known. */
 export interface SegmentSummary {

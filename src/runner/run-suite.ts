@@ -66,25 +66,30 @@ async function runOne(testCase: Case, driver: TargetDriver): Promise<CaseResult>
   }
 }
 
-/** Results in the order of `cases`, whatever order they finished in. */
+/**
+ * Every case on every target. Results come in the order of targets, then cases, whatever order they
+ * finished in; `jobs` of them run at the same time, each on a target of its own.
+ */
 export async function runSuite(
   cases: readonly Case[],
-  driver: TargetDriver,
+  drivers: readonly TargetDriver[],
   reporters: readonly Reporter[],
   options: RunOptions,
 ): Promise<CaseResult[]> {
-  for (const r of reporters) r.onRunStart?.({ target: driver.name, cases: cases.length });
-  const results: CaseResult[] = new Array(cases.length);
+  const work = drivers.flatMap((driver) => cases.map((testCase) => ({ testCase, driver })));
+  for (const r of reporters) r.onRunStart?.({ target: drivers.map((d) => d.name).join(','), cases: work.length });
+  const results: CaseResult[] = new Array(work.length);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < cases.length) {
+    while (next < work.length) {
       const index = next++;
-      const result = await runOne(cases[index] as Case, driver);
+      const { testCase, driver } = work[index] as (typeof work)[number];
+      const result = await runOne(testCase, driver);
       results[index] = result;
       for (const r of reporters) r.onCaseEnd?.(result);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, cases.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, work.length)) }, worker));
   for (const r of reporters) r.onRunEnd?.(results);
   return results;
 }

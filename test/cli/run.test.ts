@@ -40,15 +40,15 @@ describe('tcpconform run', () => {
     expect(results.filter((r) => r.verdict !== 'pass')).toEqual([]);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('handshake/passive-open');
     for (const r of results) {
-      expect(existsSync(join(out, 'cases', `${r.id.replace(/\//g, '.')}.html`))).toBe(true);
-      expect(existsSync(join(out, 'pcap', `${r.id.replace(/\//g, '.')}.pcap`))).toBe(true);
+      expect(existsSync(join(out, 'cases', 'linux', `${r.id.replace(/\//g, '.')}.html`))).toBe(true);
+      expect(existsSync(join(out, 'pcap', 'linux', `${r.id.replace(/\//g, '.')}.pcap`))).toBe(true);
     }
   });
 
   test('a case expecting the wrong ACK fails with expected and observed values, exit 1', () => {
     const run = runCli(['run', 'test/fixtures/wrong-ack.yaml', '--out', outDir()]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('FAIL  handshake/fixture-wrong-ack');
+    expect(run.stdout).toMatch(/FAIL +handshake\/fixture-wrong-ack/);
     expect(run.stdout).toContain('test/fixtures/wrong-ack.yaml:8: ack: expected 5, observed 1');
     expect(run.stdout).toMatch(/observed: SA seq 0 ack 1 win \d+ len 0/);
   });
@@ -87,8 +87,8 @@ describe('tcpconform run', () => {
     const [a, b] = [startCli(['run', 'suites', '--out', outDir()]), startCli(['run', 'suites', '--out', outDir()])];
     const [ra, rb] = await Promise.all([a.done, b.done]);
     expect([ra.code, rb.code]).toEqual([0, 0]);
-    expect(ra.stdout).toMatch(/\d+ passed, 0 failed, 0 errored/);
-    expect(rb.stdout).toMatch(/\d+ passed, 0 failed, 0 errored/);
+    expect(ra.stdout).toMatch(/\d+ passed, 0 failed, 0 skipped, 0 errored/);
+    expect(rb.stdout).toMatch(/\d+ passed, 0 failed, 0 skipped, 0 errored/);
     expect(namespacesOf(a.child.pid!)).toEqual([]);
     expect(namespacesOf(b.child.pid!)).toEqual([]);
   });
@@ -110,6 +110,34 @@ describe('tcpconform run', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Examples:');
     expect(help.stdout).toContain('Exit codes: 0 all passed, 1 conformance failures');
+  });
+});
+
+describe('gating and machine-readable output', () => {
+  test('with --baseline only the case that newly fails fails the run, and it is named', () => {
+    const baseline = outDir();
+    expect(runCli(['run', 'suites', '--out', baseline]).code).toBe(0);
+    const run = runCli(['run', 'suites', 'test/fixtures/wrong-ack.yaml', '--baseline', baseline, '--out', outDir()]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('newly failing: handshake/fixture-wrong-ack on linux (MUST)');
+  });
+
+  test('--json prints one JSON result per line on stdout and keeps progress off it', () => {
+    const run = runCli(['run', 'suites', '--id', 'rst/*', '--json', '--out', outDir()]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; verdict: string });
+    expect(lines.map((l) => [l.id, l.verdict])).toEqual([['rst/closed-port-syn', 'pass']]);
+    expect(run.stderr).toContain('1 passed, 0 failed');
+  });
+});
+
+describe('tcpconform list', () => {
+  test('lists every case with its level, sections and needs, and counts by area and level', () => {
+    const run = runCli(['list']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('handshake/active-open  MUST  §3.5 §3.10.1 §3.10.7.3');
+    expect(run.stdout).toContain('needs: app calls connect');
+    expect(run.stdout).toMatch(/\n6 case\(s\)\. By area: close 2, handshake 2, rst 1, window 1\. By level: MUST 6\./);
   });
 });
 

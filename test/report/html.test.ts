@@ -25,13 +25,13 @@ function result(overrides: Partial<CaseResult>): CaseResult {
 describe('renderHtmlReport', () => {
   test('an index row and a page per case, linked by the case slug', () => {
     const files = renderHtmlReport([result({}), result({ id: 'rst/other', verdict: 'fail', reason: 'ack: expected 5, observed 1' })]);
-    expect(files.map((f) => f.path)).toEqual(['index.html', 'cases/handshake.example.html', 'cases/rst.other.html']);
+    expect(files.map((f) => f.path)).toEqual(['index.html', 'cases/linux/handshake.example.html', 'cases/linux/rst.other.html']);
     const index = files[0]!.content;
-    expect(index).toContain('href="cases/handshake.example.html"');
-    expect(index).toContain('href="cases/rst.other.html"');
+    expect(index).toContain('href="cases/linux/handshake.example.html"');
+    expect(index).toContain('href="cases/linux/rst.other.html"');
     expect(index).toContain('ack: expected 5, observed 1');
-    expect(index).toMatch(/<span class="verdict fail">fail<\/span> 1/);
-    expect(index).toMatch(/<span class="verdict pass">pass<\/span> 1/);
+    // Totals row: fail, error, waived, pass, skip, total.
+    expect(index).toMatch(/<td><b>linux<\/b><\/td><td>1<\/td><td>0<\/td><td>0<\/td><td>1<\/td><td>0<\/td><td>2<\/td>/);
   });
 
   test('a case page shows expected and observed side by side and marks the divergence', () => {
@@ -46,7 +46,7 @@ describe('renderHtmlReport', () => {
     const page = renderHtmlReport([failing])[1]!.content;
     expect(page).toMatch(/<tr class="diverged">\s*<td>1<\/td><td>9<\/td>/);
     expect(page).toContain('ack: expected 5, observed 1');
-    expect(page).toContain('href="../pcap/handshake.example.pcap"');
+    expect(page).toContain('href="../../pcap/linux/handshake.example.pcap"');
   });
 
   test('everything that came from a target is escaped', () => {
