@@ -1,5 +1,5 @@
 /** One-line forms of segments and expectations, shared by failure messages, traces and reports. */
-import { formatFlags, formatOptions, type TcpSegment } from '../wire';
+import { formatFlags, formatOptions, TcpFlag, type TcpSegment } from '../wire';
 import type { Range, SegmentMatch, OptionExpectation } from '../suite/case';
 import type { SegmentSummary } from './result';
 import type { Numbering } from './numbering';
@@ -8,7 +8,8 @@ export function summarizeFromTarget(segment: TcpSegment, numbering: Numbering, c
   return {
     flags: formatFlags(segment.flags),
     seq: numbering.targetRelative(segment.seq),
-    ack: numbering.peerRelative(segment.ack),
+    // Without the ACK bit the field means nothing (RFC 9293 §3.1): shown as on the wire, not made relative.
+    ack: segment.flags & TcpFlag.ACK ? numbering.peerRelative(segment.ack) : segment.ack,
     window: segment.window,
     length: segment.payload.length,
     options: formatOptions(segment.options),
@@ -22,7 +23,7 @@ export function summarizeToTarget(segment: TcpSegment, numbering: Numbering, che
   return {
     flags: formatFlags(segment.flags),
     seq: numbering.peerRelative(segment.seq),
-    ack: numbering.targetRelative(segment.ack),
+    ack: segment.flags & TcpFlag.ACK ? numbering.targetRelative(segment.ack) : segment.ack,
     window: segment.window,
     length: segment.payload.length,
     options: formatOptions(segment.options),

@@ -1,12 +1,11 @@
-/** Durations in cases are written with their unit, `500ms` or `1.5s`, so a reader never guesses. */
-const DURATION = /^([0-9]+(?:\.[0-9]+)?)(ms|s)$/;
+/** Durations are written with their unit, `500ms`, `1.5s` or `2min`, so a reader never guesses. */
+const DURATION = /^([0-9]+(?:\.[0-9]+)?)(ms|s|min)$/;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, min: 60_000 };
 
 /** Milliseconds for a duration string; `undefined` when the text is not one. */
 export function parseDuration(text: string): number | undefined {
   const match = DURATION.exec(text);
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  return match[2] === 's' ? value * 1000 : value;
+  return match ? Number(match[1]) * (UNIT_MS[match[2] as string] as number) : undefined;
 }
 
 /** The shortest honest text for a duration in milliseconds: `250ms`, `1.5s`. */

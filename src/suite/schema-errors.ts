@@ -20,7 +20,7 @@ export interface SchemaProblem {
 
 /** Why a `pattern` failed, by the definition it came from: regular expressions are not messages. */
 const PATTERN_MEANING: Readonly<Record<string, string>> = {
-  duration: 'a duration with its unit, such as 500ms or 1.5s',
+  duration: 'a duration with its unit, such as 500ms, 1.5s or 2min',
   flags: 'TCP flags as letters S F R P A U E C (for example SA, FA, RA, PA) or . for none',
   hex: 'bytes as pairs of hex digits, such as 0204 05b4',
   id: 'an id of the form area/name in lower case, such as handshake/passive-open',
