@@ -17,9 +17,10 @@ static protocol_output output;
 static void respond(long long id, long long result) {
   char line[128];
   if (result < 0) {
-    snprintf(line, sizeof line, "{\"id\":%lld,\"ok\":false,\"error\":\"%s\"}", id, errno_name((int)-result));
+    snprintf(line, sizeof line, "{\"type\":\"result\",\"id\":%lld,\"ok\":false,\"error\":\"%s\"}", id,
+             errno_name((int)-result));
   } else {
-    snprintf(line, sizeof line, "{\"id\":%lld,\"ok\":true}", id);
+    snprintf(line, sizeof line, "{\"type\":\"result\",\"id\":%lld,\"ok\":true}", id);
   }
   output(line);
 }
@@ -30,7 +31,7 @@ static void respond_bytes(long long id, long long result) {
     return;
   }
   char line[128];
-  snprintf(line, sizeof line, "{\"id\":%lld,\"ok\":true,\"bytes\":%lld}", id, result);
+  snprintf(line, sizeof line, "{\"type\":\"result\",\"id\":%lld,\"ok\":true,\"bytes\":%lld}", id, result);
   output(line);
 }
 
@@ -43,23 +44,24 @@ static void bad_request(const long long *id, const char *why) {
   } else {
     strcpy(id_text, "null");
   }
-  snprintf(line, sizeof line, "{\"id\":%s,\"ok\":false,\"error\":\"bad request: %s\"}", id_text, escaped);
+  snprintf(line, sizeof line, "{\"type\":\"result\",\"id\":%s,\"ok\":false,\"error\":\"bad request: %s\"}", id_text,
+           escaped);
   output(line);
 }
 
 static void on_accepted(int remote_port) {
   char line[64];
-  snprintf(line, sizeof line, "{\"event\":\"accepted\",\"remotePort\":%d}", remote_port);
+  snprintf(line, sizeof line, "{\"type\":\"event\",\"event\":\"accepted\",\"remotePort\":%d}", remote_port);
   output(line);
 }
 
-static void on_connected(void) { output("{\"event\":\"connected\"}"); }
+static void on_connected(void) { output("{\"type\":\"event\",\"event\":\"connected\"}"); }
 
-static void on_eof(void) { output("{\"event\":\"eof\"}"); }
+static void on_eof(void) { output("{\"type\":\"event\",\"event\":\"eof\"}"); }
 
 static void on_error(int err) {
   char line[96];
-  snprintf(line, sizeof line, "{\"event\":\"error\",\"error\":\"%s\"}", errno_name(err));
+  snprintf(line, sizeof line, "{\"type\":\"event\",\"event\":\"error\",\"error\":\"%s\"}", errno_name(err));
   output(line);
 }
 
@@ -153,13 +155,26 @@ static void call_abort(long long id, const struct json_object *request) {
   respond(id, sockets_abort());
 }
 
+static void call_state(long long id, const struct json_object *request) {
+  (void)request;
+  const char *state = NULL;
+  int rc = sockets_state(&state);
+  if (rc < 0) {
+    respond(id, rc);
+    return;
+  }
+  char line[128];
+  snprintf(line, sizeof line, "{\"type\":\"result\",\"id\":%lld,\"ok\":true,\"state\":\"%s\"}", id, state);
+  output(line);
+}
+
 static const struct {
   const char *name;
   call_handler handler;
 } calls[] = {
     {"listen", call_listen},     {"connect", call_connect},           {"write", call_write},
     {"read", call_read},         {"stop-reading", call_stop_reading}, {"shutdown", call_shutdown},
-    {"close", call_close},       {"abort", call_abort},
+    {"close", call_close},       {"abort", call_abort},               {"state", call_state},
 };
 
 void protocol_handle_line(const char *line, size_t length) {
@@ -172,6 +187,11 @@ void protocol_handle_line(const char *line, size_t length) {
   const struct json_field *id = json_find(&request, "id");
   if (id == NULL || id->type != JSON_INTEGER) {
     bad_request(NULL, "id must be an integer");
+    return;
+  }
+  const struct json_field *type = json_find(&request, "type");
+  if (type == NULL || type->type != JSON_STRING || strcmp(type->string, "call") != 0) {
+    bad_request(&id->integer, "type must be \"call\": the agent takes application calls only");
     return;
   }
   const struct json_field *call = json_find(&request, "call");

@@ -1,17 +1,20 @@
 /*
- * The agent's protocol: one JSON object per line each way, independent of the transport that carries
- * the lines (stdin/stdout here; a TCP control connection on remote hosts).
+ * The agent's protocol: the application-call messages of the adapter protocol (docs/adapter-protocol.md),
+ * one JSON object per line each way, independent of the transport that carries the lines (stdin/stdout
+ * here; a TCP control connection on remote hosts). The agent sends no hello and takes no packets or
+ * advances: the packets go through the TUN, and its clock is the real one.
  *
- *   requests   {"id":N,"call":"listen","port":P}
- *              {"id":N,"call":"connect","host":"198.18.0.2","port":P,"localPort":Q}   localPort optional
- *              {"id":N,"call":"write","bytes":N}       answers at once; see sockets.c for what is held
- *              {"id":N,"call":"read","bytes":N}        non-blocking; bytes optional (all that is there)
- *              {"id":N,"call":"stop-reading"} {"id":N,"call":"shutdown"}
- *              {"id":N,"call":"close"} {"id":N,"call":"abort"}
- *   responses  {"id":N,"ok":true} {"id":N,"ok":true,"bytes":N} {"id":N,"ok":false,"error":"ECONNREFUSED"}
- *              {"id":N|null,"ok":false,"error":"bad request: ..."}
- *   events     {"event":"accepted","remotePort":P} {"event":"connected"} {"event":"eof"}
- *              {"event":"error","error":"ECONNRESET"}
+ *   calls    {"type":"call","id":N,"call":"listen","port":P}
+ *            {"type":"call","id":N,"call":"connect","host":"198.18.0.2","port":P,"localPort":Q}   localPort optional
+ *            {"type":"call","id":N,"call":"write","bytes":N}   answers at once; see sockets.c for what is held
+ *            {"type":"call","id":N,"call":"read","bytes":N}    non-blocking; bytes optional (all that is there)
+ *            {"type":"call","id":N,"call":"stop-reading"} ... "shutdown" "close" "abort" "state"
+ *   results  {"type":"result","id":N,"ok":true} {"type":"result","id":N,"ok":true,"bytes":N}
+ *            {"type":"result","id":N,"ok":true,"state":"TIME-WAIT"}
+ *            {"type":"result","id":N,"ok":false,"error":"ECONNREFUSED"}
+ *            {"type":"result","id":N|null,"ok":false,"error":"bad request: ..."}
+ *   events   {"type":"event","event":"accepted","remotePort":P} {"type":"event","event":"connected"}
+ *            {"type":"event","event":"eof"} {"type":"event","event":"error","error":"ECONNRESET"}
  */
 #ifndef TCPCONFORM_PROTOCOL_H
 #define TCPCONFORM_PROTOCOL_H

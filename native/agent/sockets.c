@@ -10,11 +10,18 @@
  *   kernel's receive buffer and the advertised window closes as it fills.
  * - errors the kernel raises on a connection (a RST, a connect refused or timed out) are reported once as
  *   an event; a connection the application closed reports nothing more.
+ * - state reads TCP_INFO on a socket the agent holds. A connection the application closed has no
+ *   descriptor left, yet the kernel keeps it (FIN-WAIT, TIME-WAIT), as it keeps a handshake in progress
+ *   on a listener: those are found with sock_diag among the local ports the agent has used.
  */
 #define _GNU_SOURCE
 #include "sockets.h"
 
 #include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/tcp.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -41,6 +48,9 @@ struct sock {
 
 static struct sock socks[SOCKETS_MAX];
 static int sock_count;
+/* Local ports of every socket the agent has made or accepted, for finding what the kernel holds. */
+static unsigned short used_ports[SOCKETS_MAX];
+static int used_port_count;
 static const struct socket_events *events;
 static char pattern_chunk[CHUNK + PATTERN_LENGTH];
 static char read_buffer[CHUNK];
@@ -50,8 +60,20 @@ void sockets_init(const struct socket_events *sink) {
   for (size_t i = 0; i < sizeof pattern_chunk; i++) pattern_chunk[i] = PATTERN[i % PATTERN_LENGTH];
 }
 
+static void remember_port(int fd) {
+  struct sockaddr_in local;
+  socklen_t length = sizeof local;
+  if (getsockname(fd, (struct sockaddr *)&local, &length) < 0) return;
+  unsigned short port = ntohs(local.sin_port);
+  for (int i = 0; i < used_port_count; i++) {
+    if (used_ports[i] == port) return;
+  }
+  if (used_port_count < SOCKETS_MAX) used_ports[used_port_count++] = port;
+}
+
 static struct sock *add_sock(int fd, enum kind kind) {
   if (sock_count == SOCKETS_MAX) return NULL;
+  remember_port(fd);
   struct sock *s = &socks[sock_count++];
   memset(s, 0, sizeof *s);
   s->fd = fd;
@@ -327,4 +349,102 @@ void sockets_on_ready(const struct pollfd *fds, int count) {
       on_connection_ready(s, fds[i].revents);
     }
   }
+}
+
+/* Linux's TCP states (include/net/tcp_states.h) in RFC 9293's spelling. */
+static const char *state_name(int state) {
+  switch (state) {
+    case TCP_ESTABLISHED: return "ESTABLISHED";
+    case TCP_SYN_SENT: return "SYN-SENT";
+    case TCP_SYN_RECV: return "SYN-RECEIVED";
+    case TCP_FIN_WAIT1: return "FIN-WAIT-1";
+    case TCP_FIN_WAIT2: return "FIN-WAIT-2";
+    case TCP_TIME_WAIT: return "TIME-WAIT";
+    case TCP_CLOSE_WAIT: return "CLOSE-WAIT";
+    case TCP_LAST_ACK: return "LAST-ACK";
+    case TCP_LISTEN: return "LISTEN";
+    case TCP_CLOSING: return "CLOSING";
+    case 12: return "SYN-RECEIVED"; /* TCP_NEW_SYN_RECV: a handshake on a listener; glibc does not name it */
+    default: return "CLOSED";       /* TCP_CLOSE */
+  }
+}
+
+static int fd_state(int fd, const char **state) {
+  struct tcp_info info;
+  socklen_t length = sizeof info;
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) < 0) return -errno;
+  *state = state_name(info.tcpi_state);
+  return 0;
+}
+
+static bool port_used(unsigned short port) {
+  for (int i = 0; i < used_port_count; i++) {
+    if (used_ports[i] == port) return true;
+  }
+  return false;
+}
+
+/*
+ * Asks the kernel (sock_diag) for its IPv4 TCP sockets and picks the first, on a port the agent used, that
+ * is neither a listener nor closed. 1 with *state set, 0 when there is none, -errno on failure.
+ */
+static int held_state(const char **state) {
+  int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) return -errno;
+  struct {
+    struct nlmsghdr header;
+    struct inet_diag_req_v2 request;
+  } query = {
+      .header = {.nlmsg_len = sizeof query, .nlmsg_type = SOCK_DIAG_BY_FAMILY, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
+      .request = {.sdiag_family = AF_INET, .sdiag_protocol = IPPROTO_TCP, .idiag_states = ~0U},
+  };
+  if (send(fd, &query, sizeof query, 0) < 0) {
+    int err = errno;
+    close(fd);
+    return -err;
+  }
+  static char buffer[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
+  int found = 0;
+  for (bool done = false; !done;) {
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      found = n < 0 ? -errno : found;
+      break;
+    }
+    for (struct nlmsghdr *h = (struct nlmsghdr *)buffer; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+      if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+        done = true;
+        break;
+      }
+      const struct inet_diag_msg *socket_info = NLMSG_DATA(h);
+      int kernel_state = socket_info->idiag_state;
+      if (found == 0 && kernel_state != TCP_LISTEN && kernel_state != TCP_CLOSE &&
+          port_used(ntohs(socket_info->id.idiag_sport))) {
+        *state = state_name(kernel_state);
+        found = 1;
+      }
+    }
+  }
+  close(fd);
+  return found;
+}
+
+int sockets_state(const char **state) {
+  /* The current connection first; then one closed while octets were held, which still has its descriptor. */
+  struct sock *s = current_connection();
+  for (int i = 0; s == NULL && i < sock_count; i++) {
+    if (socks[i].kind == CONNECTION) s = &socks[i];
+  }
+  if (s != NULL) return fd_state(s->fd, state);
+  int held = held_state(state);
+  if (held != 0) return held < 0 ? held : 0;
+  for (int i = 0; i < sock_count; i++) {
+    if (socks[i].kind == LISTENER) {
+      *state = "LISTEN";
+      return 0;
+    }
+  }
+  *state = "CLOSED";
+  return 0;
 }

@@ -29,6 +29,9 @@ long long sockets_read(long long max_bytes /* < 0: all that is there */);
 int sockets_shutdown(void);
 int sockets_close(void);
 int sockets_abort(void);
+/* The RFC 9293 state (its spelling) of the connection calls act on; else of one the kernel still holds for
+ * the application (closed but not gone, or being opened on a listener); else LISTEN or CLOSED. */
+int sockets_state(const char **state);
 
 /* Fills `fds` with what the sockets wait for; returns how many entries were used. */
 int sockets_poll_set(struct pollfd *fds, int max);

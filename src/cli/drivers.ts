@@ -1,6 +1,35 @@
 /** The targets the command line can run against, by name. */
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TargetDriver } from '../runner/run-suite';
 import { checkLinuxHost, createLinuxTarget, reapStaleNamespaces } from '../targets/linux';
+import { createProcessTarget } from '../targets/process';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Userspace stacks wrapped by an adapter in adapters/<name>/, built by adapters/<name>/build. */
+const ADAPTERS = ['lwip', 'gvisor', 'ns3', 'slirp'] as const;
+
+/** Where adapters/<name>/build leaves the adapter program. */
+export function adapterPath(name: string): string {
+  return join(ROOT, 'adapters', name, 'out', 'adapter');
+}
+
+function adapterDriver(name: string): TargetDriver {
+  const command = adapterPath(name);
+  return {
+    name,
+    async preflight() {
+      try {
+        accessSync(command, constants.X_OK);
+      } catch {
+        const packages = readFileSync(join(ROOT, 'adapters', name, 'packages'), 'utf8').split('\n').filter((p) => p.trim() !== '' && !p.startsWith('#'));
+        throw new Error(`The ${name} adapter is not built: run scripts/setup (or apt-get install ${packages.join(' ')} and adapters/${name}/build).`);
+      }
+    },
+    create: () => createProcessTarget({ name, command: [command] }),
+  };
+}
 
 const DRIVERS: Readonly<Record<string, TargetDriver>> = {
   linux: {
@@ -11,6 +40,7 @@ const DRIVERS: Readonly<Record<string, TargetDriver>> = {
     },
     create: createLinuxTarget,
   },
+  ...Object.fromEntries(ADAPTERS.map((name) => [name, adapterDriver(name)])),
 };
 
 export function driverNames(): string[] {

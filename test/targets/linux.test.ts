@@ -170,11 +170,27 @@ describe('linux target: application calls', () => {
     expect(events).toContainEqual({ event: 'error', error: 'ECONNRESET' });
   });
 
+  test('state follows the connection: SYN-RECEIVED, ESTABLISHED, and TIME-WAIT after the application closed it', async () => {
+    const target = await newTarget();
+    expect(await target.app({ call: 'state' })).toEqual({ ok: true, state: 'CLOSED' });
+    const synAck = await synToListener(target);
+    expect(await target.app({ call: 'state' })).toEqual({ ok: true, state: 'SYN-RECEIVED' });
+    target.send(peerSegment(target, { flags: 'A', srcPort: PEER_PORT, dstPort: LISTEN_PORT, seq: PEER_ISN + 1, ack: synAck.tcp.seq + 1 }));
+    await waitForEvent(target, (event) => event.event === 'accepted');
+    expect(await target.app({ call: 'state' })).toEqual({ ok: true, state: 'ESTABLISHED' });
+    expect(await target.app({ call: 'close' })).toEqual({ ok: true });
+    const fin = await nextSegment(target);
+    expect(await target.app({ call: 'state' })).toEqual({ ok: true, state: 'FIN-WAIT-1' });
+    target.send(peerSegment(target, { flags: 'FA', srcPort: PEER_PORT, dstPort: LISTEN_PORT, seq: PEER_ISN + 1, ack: fin.tcp.seq + 1 }));
+    await nextSegment(target);
+    expect(await target.app({ call: 'state' })).toEqual({ ok: true, state: 'TIME-WAIT' });
+  });
+
   test('calls with no connection fail with the errno name', async () => {
     const target = await newTarget();
     expect(await target.app({ call: 'write', bytes: 1 })).toEqual({ ok: false, error: 'ENOTCONN' });
     expect(target.capabilities.appCalls).toEqual(
-      expect.arrayContaining(['listen', 'connect', 'write', 'read', 'stop-reading', 'shutdown', 'close', 'abort']),
+      expect.arrayContaining(['listen', 'connect', 'write', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state']),
     );
   });
 });

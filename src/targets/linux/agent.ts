@@ -1,12 +1,15 @@
 /**
  * The application side of a linux target: native/agent running inside the namespace, driven with JSON
- * lines on its stdin and answering on its stdout (the protocol is described in native/agent/protocol.h).
+ * lines on its stdin and answering on its stdout. It speaks the adapter protocol's `call`, `result` and
+ * `event` messages (docs/adapter-protocol.md), checked against the same schema.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 import type { AppCall, AppEvent, AppResult } from '../target';
+import type { ResultMessage } from '../process/messages';
+import { checkAdapterLine } from '../process/validate';
 import { agentPath } from './native';
 
 /** An app call as the agent takes it: connect also names the host to connect to. */
@@ -54,7 +57,7 @@ export class Agent {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.child.stdin.write(`${JSON.stringify({ id, ...request })}\n`);
+      this.child.stdin.write(`${JSON.stringify({ type: 'call', id, ...request })}\n`);
     });
   }
 
@@ -78,20 +81,21 @@ export class Agent {
   }
 
   private onLine(line: string): void {
-    let message: Record<string, unknown>;
-    try {
-      message = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      this.fail(new Error(`the agent wrote a line that is not JSON: ${line}`));
+    const checked = checkAdapterLine(line);
+    if (!checked.ok) {
+      const problem = 'notJson' in checked ? 'is not JSON' : checked.problem;
+      this.fail(new Error(`the agent wrote a line that ${problem}: ${line}${this.stderrNote()}`));
       return;
     }
-    if (typeof message.event === 'string') {
-      this.events.push(message as unknown as AppEvent);
+    const message = checked.message;
+    if (message.type === 'event') {
+      const { type: _type, ...event } = message;
+      this.events.push(event);
       return;
     }
-    const waiting = typeof message.id === 'number' ? this.waiting.get(message.id) : undefined;
-    if (waiting === undefined) {
-      this.fail(new Error(`the agent answered a request it was not asked: ${line}`));
+    const waiting = message.type === 'result' && message.id !== null ? this.waiting.get(message.id) : undefined;
+    if (message.type !== 'result' || waiting === undefined) {
+      this.fail(new Error(`the agent wrote something other than a result for a waiting request or an event: ${line}`));
       return;
     }
     this.waiting.delete(message.id as number);
@@ -111,7 +115,11 @@ export class Agent {
   }
 }
 
-function toResult(message: Record<string, unknown>): AppResult {
-  if (message.ok !== true) return { ok: false, error: String(message.error) };
-  return typeof message.bytes === 'number' ? { ok: true, bytes: message.bytes } : { ok: true };
+function toResult(message: ResultMessage): AppResult {
+  if (!message.ok) return { ok: false, error: message.error };
+  return {
+    ok: true,
+    ...(message.bytes !== undefined && { bytes: message.bytes }),
+    ...(message.state !== undefined && { state: message.state }),
+  };
 }

@@ -16,6 +16,7 @@ const APP_CALLS: readonly AppCallName[] = [
   'shutdown',
   'close',
   'abort',
+  'state',
 ];
 
 export class LinuxTarget implements Target {

@@ -1,0 +1,12 @@
+'use strict';
+// Stops answering at the first write, as a stack stuck in a loop would; it stays alive and reads on.
+let hung = false;
+require('./toy-adapter').runToyAdapter({
+  onCall(message) {
+    if (message.call === 'write' && !hung) {
+      hung = true;
+      process.stderr.write('toy: write: waiting for a lock that never frees\n');
+    }
+    return hung;
+  },
+});
