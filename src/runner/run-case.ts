@@ -156,6 +156,26 @@ class CaseRun {
     return { outcome: 'pass', ...(result.bytes !== undefined && { observed: `${result.bytes} octets` }) };
   }
 
+  /** RFC 9293 §3.10.6 STATUS, asked of the target where it can tell. */
+  private async state(step: Step & { kind: 'state' }): Promise<StepResult> {
+    if (!this.target.capabilities.appCalls.includes('state')) {
+      return { outcome: 'pass', expected: step.state, observed: `the ${this.target.name} target cannot tell its state` };
+    }
+    const call: AppCall = { call: 'state' };
+    const result = await this.target.app(call);
+    this.trace.push({ kind: 'app-call', timeMs: this.elapsedMs(), call, result });
+    if (!result.ok) throw new Error(`the target could not tell its state: ${result.error}`);
+    const observed = result.state ?? 'nothing';
+    if (observed === step.state) return { outcome: 'pass', expected: step.state, observed };
+    return {
+      outcome: 'fail',
+      expected: step.state,
+      observed,
+      mismatches: [{ field: 'state', expected: step.state, observed }],
+      message: `state: expected ${step.state}, observed ${observed}`,
+    };
+  }
+
   async step(step: Step): Promise<StepResult> {
     const startMs = this.elapsedMs();
     switch (step.kind) {
@@ -164,6 +184,7 @@ class CaseRun {
       case 'quiet': return this.quiet(step, startMs);
       case 'wait': await this.target.sleep(step.forMs); return { outcome: 'pass' };
       case 'app': return this.app(step);
+      case 'state': return this.state(step);
     }
   }
 

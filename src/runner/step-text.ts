@@ -36,5 +36,6 @@ export function stepText(step: Step): string {
     case 'quiet': return `quiet ${formatDuration(step.forMs)}`;
     case 'wait': return `wait ${formatDuration(step.forMs)}`;
     case 'app': return `app ${appCallText(step.call)}${step.error ? ` (fails with ${step.error})` : ''}`;
+    case 'state': return `state ${step.state}`;
   }
 }

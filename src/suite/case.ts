@@ -8,6 +8,8 @@
  * (a RST answering a segment without ACK carries seq 0, RFC 9293 §3.5.2).
  */
 
+import type { TcpState } from '../wire';
+
 export type RequirementLevel = 'MUST' | 'SHOULD' | 'MAY';
 
 /** Where a thing stands in its suite file, for messages a person can act on. */
@@ -115,6 +117,8 @@ export type Step =
   | (StepBase & { readonly kind: 'expect'; readonly match: SegmentMatch; readonly withinMs: number })
   | (StepBase & { readonly kind: 'quiet'; readonly forMs: number })
   | (StepBase & { readonly kind: 'wait'; readonly forMs: number })
-  | (StepBase & { readonly kind: 'app'; readonly call: AppStepCall; readonly error?: string });
+  | (StepBase & { readonly kind: 'app'; readonly call: AppStepCall; readonly error?: string })
+  /** The connection is in this state: always checked on the reference machine, on the target where it can tell. */
+  | (StepBase & { readonly kind: 'state'; readonly state: TcpState });
 
 export type StepKind = Step['kind'];

@@ -17,6 +17,7 @@ import type {
 import type { DocumentPath } from './schema-errors';
 import { formatPath } from './schema-errors';
 import { parseDuration } from './duration';
+import type { TcpState } from '../wire';
 
 /** The YAML shapes the schema admits (see case.schema.json). */
 type RawRange = { min?: number; max?: number };
@@ -32,7 +33,7 @@ interface RawExpect {
   within?: string;
 }
 type RawApp = string | Record<string, number | string | null>;
-interface RawStep { send?: RawSend; expect?: RawExpect; quiet?: string; wait?: string; app?: RawApp; note?: string }
+interface RawStep { send?: RawSend; expect?: RawExpect; quiet?: string; wait?: string; app?: RawApp; state?: TcpState; note?: string }
 export interface RawCase {
   id: string; title: string; description?: string;
   spec: { rfc9293: string[]; requirements?: string[] };
@@ -54,7 +55,7 @@ export const CASE_DEFAULTS = {
   expectWithinMs: 1000,
 } as const;
 
-const ACTIONS = ['send', 'expect', 'quiet', 'wait', 'app'] as const;
+const ACTIONS = ['send', 'expect', 'quiet', 'wait', 'app', 'state'] as const;
 const PATTERN_BYTE = 0x61; // payload filler 'a'..'z', so a pcap shows readable data
 
 /** Deterministic per id, so reruns are identical but cases do not all share one ISN. */
@@ -186,6 +187,7 @@ class Normalizer {
     if (raw.expect) return { kind: 'expect', source, ...this.expect(raw.expect, [...path, 'expect']) };
     if (raw.quiet !== undefined) return { kind: 'quiet', source, forMs: this.duration(raw.quiet, 0) };
     if (raw.wait !== undefined) return { kind: 'wait', source, forMs: this.duration(raw.wait, 0) };
+    if (raw.state !== undefined) return { kind: 'state', source, state: raw.state };
     const app = this.app(raw.app as RawApp, [...path, 'app']);
     return app && { kind: 'app', source, ...app };
   }
