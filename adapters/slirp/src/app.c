@@ -1,0 +1,475 @@
+/*
+ * The application side (see app.h).
+ *
+ * How slirp's proxying shows through, and what this file does about it:
+ * - listen: a real listener on 127.0.0.1:port. A guest SYN to 198.18.0.1:port makes slirp connect()
+ *   to it, and slirp answers the SYN only once that connect succeeds (tcp_input.c, LISTEN case), so
+ *   the host connection exists before the guest's handshake is done. The adapter accepts it at once
+ *   but keeps it hidden until slirp's tcpcb is ESTABLISHED; then it is `accepted`, with the guest's
+ *   port. One that slirp drops before that (a RST in SYN-RECEIVED) is closed unseen, as a kernel
+ *   drops a connection reset before accept().
+ * - connect: a host forward 127.0.0.1:F -> 198.18.0.2:port and a real connect() to F from
+ *   127.0.0.1:localPort; slirp accepts it and sends its SYN from 198.18.0.1:localPort (tcp_subr.c
+ *   tcp_connect). The host connect succeeds before the guest answers, so `connected` waits for slirp's
+ *   tcpcb to be ESTABLISHED; if slirp drops the connection first, the error is ECONNREFUSED.
+ * - everything else acts on the real host socket, with the native agent's semantics: write answers
+ *   at once and holds what the socket does not take yet; shutdown and close wait for held octets;
+ *   abort is SO_LINGER 0; read reads only when asked, so stop-reading needs no action; eof is
+ *   reported by the read that meets it, errors raised on the socket once as events.
+ * A connection is recognised in slirp's table by the local port of slirp's own host socket, which is
+ * the peer port of ours.
+ */
+#define _GNU_SOURCE
+#include "app.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "link.h"
+
+#define PATTERN "abcdefghijklmnopqrstuvwxyz"
+#define PATTERN_LENGTH (sizeof PATTERN - 1)
+#define CHUNK 65536
+#define LISTENERS_MAX 8
+#define CONNECTIONS_MAX 64
+
+struct listener {
+    int fd;
+    int port;
+};
+
+struct connection {
+    int fd;               /* our host socket; -1 once the application closed or aborted it */
+    bool active;          /* made by connect */
+    bool visible;         /* the application knows it: accepted, or made by connect */
+    bool established;     /* slirp's tcpcb reached ESTABLISHED (or beyond) */
+    bool seen;            /* slirp's tcpcb has shown up in its table */
+    bool gone;            /* ... and has since disappeared */
+    bool connecting;      /* our non-blocking host connect() is not complete */
+    bool watching;        /* an error on our socket is still to be reported */
+    bool eof_reported;
+    bool shut;            /* shutdown was called */
+    bool shutdown_when_sent;
+    bool closing;         /* close was called while octets were held */
+    long long held;       /* octets accepted by write that the socket has not taken yet */
+    unsigned long long sent;
+    int slirp_port;       /* local port of slirp's host socket for this connection */
+};
+
+static const struct app_hooks *hooks;
+static struct listener listeners[LISTENERS_MAX];
+static int listener_count;
+static struct connection connections[CONNECTIONS_MAX];
+static int connection_count;
+static char pattern_chunk[CHUNK + PATTERN_LENGTH];
+static char read_buffer[CHUNK];
+
+void app_init(const struct app_hooks *h) {
+    hooks = h;
+    for (size_t i = 0; i < sizeof pattern_chunk; i++) pattern_chunk[i] = PATTERN[i % PATTERN_LENGTH];
+}
+
+/* --- sockets ----------------------------------------------------------------------------------- */
+
+static struct sockaddr_in loopback(int port) {
+    return (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+}
+
+static int port_of(int fd, bool peer) {
+    struct sockaddr_in address;
+    socklen_t length = sizeof address;
+    int rc = peer ? getpeername(fd, (struct sockaddr *)&address, &length)
+                  : getsockname(fd, (struct sockaddr *)&address, &length);
+    return rc < 0 ? -1 : ntohs(address.sin_port);
+}
+
+/* A non-blocking TCP socket bound to 127.0.0.1:port (any port when 0): nothing else is ever bound. */
+static int loopback_socket(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    int on = 1;
+    struct sockaddr_in local = loopback(port);
+    /* SO_REUSEADDR: a port may still be in TIME-WAIT from an earlier connection of the same case. */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0 ||
+        bind(fd, (struct sockaddr *)&local, sizeof local) < 0) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+    return fd;
+}
+
+/* Our writes reach slirp as soon as they are made: no Nagle delay on the loopback hop. */
+static void no_delay(int fd) {
+    int on = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+}
+
+static int pending_error(int fd) {
+    int err = 0;
+    socklen_t length = sizeof err;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &length) < 0) return errno;
+    return err;
+}
+
+/* --- the connection list ----------------------------------------------------------------------- */
+
+static struct connection *add_connection(int fd, bool active, int slirp_port) {
+    if (connection_count == CONNECTIONS_MAX) {
+        /* Forget the oldest connection that is over on both sides to make room. */
+        int i = 0;
+        while (i < connection_count && !(connections[i].fd < 0 && connections[i].gone)) i++;
+        if (i == connection_count) return NULL;
+        memmove(&connections[i], &connections[i + 1], (size_t)(connection_count - i - 1) * sizeof connections[0]);
+        connection_count--;
+    }
+    struct connection *c = &connections[connection_count++];
+    memset(c, 0, sizeof *c);
+    c->fd = fd;
+    c->active = active;
+    c->visible = active;
+    c->watching = active;
+    c->slirp_port = slirp_port;
+    return c;
+}
+
+/* Closes our socket; the record stays, so `state` can still follow slirp's side of the connection. */
+static void close_socket(struct connection *c, bool reset) {
+    if (c->fd < 0) return;
+    if (reset) {
+        struct linger linger = {.l_onoff = 1, .l_linger = 0};
+        setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+    }
+    close(c->fd);
+    c->fd = -1;
+    c->held = 0;
+    c->watching = false;
+}
+
+/* The connection application calls act on: the oldest one the application knows and has not closed. */
+static struct connection *current(void) {
+    for (int i = 0; i < connection_count; i++) {
+        struct connection *c = &connections[i];
+        if (c->visible && c->fd >= 0 && !c->closing) return c;
+    }
+    return NULL;
+}
+
+static struct connection *find_by_fd(int fd) {
+    for (int i = 0; i < connection_count; i++) {
+        if (connections[i].fd == fd) return &connections[i];
+    }
+    return NULL;
+}
+
+/* --- calls -------------------------------------------------------------------------------------- */
+
+int app_listen(int port) {
+    if (listener_count == LISTENERS_MAX) return -EMFILE;
+    int fd = loopback_socket(port);
+    if (fd < 0) return fd;
+    if (listen(fd, SOMAXCONN) < 0) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+    listeners[listener_count++] = (struct listener){.fd = fd, .port = port};
+    return 0;
+}
+
+/* A free port on 127.0.0.1 for a host forward: the kernel's pick, released just before slirp binds it. */
+static int free_loopback_port(void) {
+    int fd = loopback_socket(0);
+    if (fd < 0) return fd;
+    int port = port_of(fd, false);
+    close(fd);
+    return port < 0 ? -EADDRNOTAVAIL : port;
+}
+
+/*
+ * The port of slirp's SYN toward the peer is the local port of our socket (tcp_connect keeps it), so
+ * without a localPort the first free one from 49152 up is taken, not the kernel's random pick: the
+ * same case then shows the same segments every run.
+ */
+static int deterministic_socket(void) {
+    for (int port = 49152; port < 49152 + 256; port++) {
+        int fd = loopback_socket(port);
+        if (fd != -EADDRINUSE) return fd;
+    }
+    return loopback_socket(0);
+}
+
+int app_connect(const char *host, int port, int local_port) {
+    /* slirp forwards only to its guest, which is the harness; nothing else is reachable. */
+    if (strcmp(host, LINK_PEER_ADDRESS) != 0) return -ENETUNREACH;
+    int forward_port = free_loopback_port();
+    if (forward_port < 0) return forward_port;
+    if (stack_add_forward(forward_port, port) < 0) return -EADDRINUSE;
+    int fd = local_port ? loopback_socket(local_port) : deterministic_socket();
+    if (fd < 0) return fd;
+    no_delay(fd);
+    struct sockaddr_in forward = loopback(forward_port);
+    int rc = connect(fd, (struct sockaddr *)&forward, sizeof forward);
+    if (rc < 0 && errno != EINPROGRESS) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+    struct connection *c = add_connection(fd, true, forward_port);
+    if (c == NULL) {
+        close(fd);
+        return -EMFILE;
+    }
+    c->connecting = rc < 0;
+    return 0;
+}
+
+/* Hands held octets to the socket until it takes no more; 0 or -errno. */
+static int write_held(struct connection *c) {
+    while (c->held > 0) {
+        size_t length = c->held < CHUNK ? (size_t)c->held : CHUNK;
+        ssize_t n = send(c->fd, pattern_chunk + c->sent % PATTERN_LENGTH, length, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+            int err = errno;
+            c->held = 0;
+            return -err;
+        }
+        c->held -= n;
+        c->sent += (unsigned long long)n;
+    }
+    return 0;
+}
+
+/* Carries out a shutdown or close that waited for held octets. */
+static void finish_if_written(struct connection *c) {
+    if (c->fd < 0 || c->held > 0) return;
+    if (c->shutdown_when_sent) {
+        c->shutdown_when_sent = false;
+        shutdown(c->fd, SHUT_WR);
+    }
+    if (c->closing) close_socket(c, false);
+}
+
+long long app_write(long long bytes) {
+    struct connection *c = current();
+    if (c == NULL) return -ENOTCONN;
+    if (c->shut) return -EPIPE;
+    c->held += bytes;
+    if (!c->connecting) {
+        int rc = write_held(c);
+        if (rc < 0) return rc;
+    }
+    return bytes;
+}
+
+long long app_read(long long max_bytes) {
+    struct connection *c = current();
+    if (c == NULL) return -ENOTCONN;
+    long long total = 0;
+    int idle_pumps = 0;
+    while (max_bytes < 0 || total < max_bytes) {
+        long long want = max_bytes < 0 || max_bytes - total > CHUNK ? CHUNK : max_bytes - total;
+        ssize_t n = recv(c->fd, read_buffer, (size_t)want, MSG_DONTWAIT);
+        if (n > 0) {
+            total += n;
+            idle_pumps = 0;
+            continue;
+        }
+        if (n == 0) {
+            if (!c->eof_reported) hooks->eof();
+            c->eof_reported = true;
+            break;
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            /*
+             * What slirp has acknowledged to the guest may still sit in slirp's buffer or on the way
+             * over loopback: it has arrived as far as the guest can tell, so let slirp pass it on.
+             */
+            if (++idle_pumps > 3) break;
+            hooks->pump();
+            c = current(); /* the pump may have accepted connections, which can move the list */
+            if (c == NULL) break;
+            continue;
+        }
+        if (total == 0) return -errno;
+        hooks->error(errno);
+        break;
+    }
+    return total;
+}
+
+int app_shutdown(void) {
+    struct connection *c = current();
+    if (c == NULL) return -ENOTCONN;
+    c->shut = true;
+    if (c->held > 0) {
+        c->shutdown_when_sent = true;
+        return 0;
+    }
+    return shutdown(c->fd, SHUT_WR) < 0 ? -errno : 0;
+}
+
+/*
+ * With no connection left, close and abort act on the listeners, as CLOSE and ABORT do in LISTEN.
+ * Connections slirp made to a listener that the application never saw are reset with it, as a
+ * kernel resets the connections still queued on a listener it closes.
+ */
+static int close_listeners(void) {
+    if (listener_count == 0) return -ENOTCONN;
+    for (int i = 0; i < listener_count; i++) close(listeners[i].fd);
+    listener_count = 0;
+    for (int i = 0; i < connection_count; i++) {
+        if (!connections[i].visible) close_socket(&connections[i], true);
+    }
+    return 0;
+}
+
+int app_close(void) {
+    struct connection *c = current();
+    if (c == NULL) return close_listeners();
+    c->closing = true;
+    c->watching = false;
+    finish_if_written(c);
+    return 0;
+}
+
+int app_abort(void) {
+    struct connection *c = current();
+    if (c == NULL) return close_listeners();
+    close_socket(c, true);
+    return 0;
+}
+
+/*
+ * The connection the calls act on; else the newest one slirp still has (one the application closed
+ * and slirp is still finishing, or one not yet accepted); else LISTEN or CLOSED.
+ */
+const char *app_state(void) {
+    const char *state;
+    int guest_port;
+    struct connection *c = current();
+    if (c != NULL) {
+        if (stack_find_connection(c->slirp_port, &state, &guest_port)) return state;
+        /* A connect slirp has not picked up yet (it accepts on its next poll): its SYN is imminent. */
+        return c->active && !c->seen ? "SYN-SENT" : "CLOSED";
+    }
+    for (int i = connection_count - 1; i >= 0; i--) {
+        if (stack_find_connection(connections[i].slirp_port, &state, &guest_port)) return state;
+    }
+    return listener_count > 0 ? "LISTEN" : "CLOSED";
+}
+
+/* --- the loop ----------------------------------------------------------------------------------- */
+
+bool app_connect_pending(void) {
+    for (int i = 0; i < connection_count; i++) {
+        if (connections[i].fd >= 0 && connections[i].connecting) return true;
+    }
+    return false;
+}
+
+static int first_index, index_count;
+
+void app_fill(struct pollset *set) {
+    first_index = set->count;
+    for (int i = 0; i < listener_count; i++) pollset_add(set, listeners[i].fd, POLLIN);
+    for (int i = 0; i < connection_count; i++) {
+        struct connection *c = &connections[i];
+        if (c->fd < 0 || !c->visible) continue;
+        short wanted = c->connecting || c->held > 0 ? POLLOUT : 0;
+        /* Errors and hang-ups are always reported, so a watched socket waits with no events asked. */
+        if (wanted == 0 && !c->watching) continue;
+        pollset_add(set, c->fd, wanted);
+    }
+    index_count = set->count - first_index;
+}
+
+static void accept_all(int listener) {
+    for (;;) {
+        int fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            return;
+        }
+        no_delay(fd);
+        if (add_connection(fd, false, port_of(fd, true)) == NULL) close(fd);
+    }
+}
+
+static void report_error(struct connection *c, int err) {
+    if (c->watching) hooks->error(err);
+    c->watching = false;
+    c->held = 0;
+}
+
+static void on_connection_ready(struct connection *c, short revents) {
+    if (c->connecting) {
+        c->connecting = false;
+        int err = pending_error(c->fd);
+        if (err != 0) report_error(c, err);
+    } else if (revents & POLLERR) {
+        int err = pending_error(c->fd);
+        if (err != 0) report_error(c, err);
+    }
+    if (c->held > 0) {
+        int rc = write_held(c);
+        if (rc < 0) report_error(c, -rc);
+    }
+    /* Both directions are done (or the error was taken by a read): nothing more will come. */
+    if ((revents & POLLHUP) && c->held == 0) c->watching = false;
+    finish_if_written(c);
+}
+
+void app_ready(const struct pollset *set) {
+    for (int i = first_index; i < first_index + index_count; i++) {
+        const struct pollfd *p = &set->fds[i];
+        if (p->revents == 0) continue;
+        bool is_listener = false;
+        for (int j = 0; j < listener_count; j++) is_listener |= listeners[j].fd == p->fd;
+        if (is_listener) {
+            accept_all(p->fd);
+            continue;
+        }
+        /* Looked up by descriptor: handling one entry can close sockets. */
+        struct connection *c = find_by_fd(p->fd);
+        if (c != NULL) on_connection_ready(c, p->revents);
+    }
+}
+
+void app_track(void) {
+    for (int i = 0; i < connection_count; i++) {
+        struct connection *c = &connections[i];
+        if (c->established || c->gone) continue;
+        const char *state;
+        int guest_port;
+        if (stack_find_connection(c->slirp_port, &state, &guest_port)) {
+            c->seen = true;
+            if (strcmp(state, "SYN-SENT") == 0 || strcmp(state, "SYN-RECEIVED") == 0) continue;
+            c->established = true;
+            if (c->fd < 0) continue;
+            if (c->active) {
+                hooks->connected();
+            } else {
+                c->visible = true;
+                c->watching = true;
+                hooks->accepted(guest_port);
+            }
+            continue;
+        }
+        /* Not in slirp's table: gone if it was there before, or never coming if our socket ended. */
+        bool ended = c->fd >= 0 && !c->connecting && recv(c->fd, read_buffer, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+        if (!c->seen && !ended) continue;
+        c->gone = true;
+        if (c->active && c->watching) report_error(c, ECONNREFUSED);
+        if (!c->visible) close_socket(c, false);
+    }
+}

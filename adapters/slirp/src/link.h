@@ -1,0 +1,40 @@
+/*
+ * The link between the harness and slirp: the harness speaks raw IPv4, slirp speaks Ethernet with ARP,
+ * so this layer adds and strips Ethernet headers and plays the guest's part in ARP. It is also the
+ * gate that keeps the project's network rule: only 198.18.0.2 -> 198.18.0.1 TCP (and ICMP, which slirp
+ * answers itself for its own address) ever reaches slirp.
+ */
+#ifndef SLIRP_ADAPTER_LINK_H
+#define SLIRP_ADAPTER_LINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* slirp's own address (its "host" on the virtual network) is the stack under test; the harness is the guest. */
+#define LINK_NETWORK "198.18.0.0"
+#define LINK_NETMASK "255.255.255.0"
+#define LINK_STACK_ADDRESS "198.18.0.1"
+#define LINK_PEER_ADDRESS "198.18.0.2"
+
+#define LINK_FRAME_MAX (14 + 65535)
+
+/*
+ * Wraps an IPv4 packet from the harness in an Ethernet frame for slirp_input. Returns the frame's
+ * length, or 0 when the packet must not reach slirp (*why says why).
+ */
+size_t link_frame_for_slirp(const uint8_t *packet, size_t length, uint8_t *frame, const char **why);
+
+/* What a frame from slirp turned out to be. */
+enum link_frame_kind {
+    LINK_IPV4,      /* an IPv4 packet for the harness: *packet, *packet_length */
+    LINK_ARP_REPLY, /* slirp asked for the guest's MAC: feed `reply` (*reply_length octets) back to slirp */
+    LINK_IGNORED,   /* nothing for the harness (an ARP reply, something not IPv4) */
+};
+
+enum link_frame_kind link_frame_from_slirp(const uint8_t *frame, size_t length, const uint8_t **packet,
+                                           size_t *packet_length, uint8_t *reply, size_t *reply_length);
+
+/* A gratuitous ARP announcing the guest's MAC, so slirp can send to 198.18.0.2 without asking first. */
+size_t link_gratuitous_arp(uint8_t *frame);
+
+#endif
