@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TargetDriver } from '../runner/run-suite';
 import { checkLinuxHost, createLinuxTarget, reapStaleNamespaces } from '../targets/linux';
 import { createProcessTarget } from '../targets/process';
+import { createReferenceTarget } from '../targets/reference';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -41,6 +42,8 @@ const DRIVERS: Readonly<Record<string, TargetDriver>> = {
     create: createLinuxTarget,
   },
   ...Object.fromEntries(ADAPTERS.map((name) => [name, adapterDriver(name)])),
+  // The reference machine itself: needs nothing from the machine it runs on.
+  reference: { name: 'reference', preflight: async () => undefined, create: () => createReferenceTarget() },
 };
 
 export function driverNames(): string[] {

@@ -1,0 +1,29 @@
+/**
+ * Entering ESTABLISHED from SYN-SENT (RFC 9293 §3.10.7.3 fourth) or SYN-RECEIVED (§3.10.7.4 fifth).
+ */
+import type { TcpSegment } from '../../wire';
+import { signal, type Machine } from '../machine';
+import type { Rule } from '../rules';
+import { onEstablished } from '../rtt';
+import { setState } from '../state';
+import { closeEstablished } from '../user-calls';
+
+/**
+ * ESTABLISHED, with the send window taken from the segment that got us here (SND.WND <- SEG.WND,
+ * SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK), and the user told: `connected` after an active OPEN,
+ * `accepted` after a passive one. A CLOSE that waited for ESTABLISHED (§3.10.4, SYN-RECEIVED) goes on.
+ */
+export function establish(m: Machine, seg: TcpSegment, rule: Rule): void {
+  const { tcb } = m;
+  setState(m, 'ESTABLISHED', rule);
+  tcb.sndWnd = seg.window;
+  tcb.sndWl1 = seg.seq;
+  tcb.sndWl2 = seg.ack;
+  tcb.maxSndWnd = Math.max(tcb.maxSndWnd, seg.window);
+  signal(m, tcb.passiveOpen ? 'accepted' : 'connected');
+  onEstablished(m);
+  if (tcb.closePending) {
+    tcb.closePending = false;
+    closeEstablished(m);
+  }
+}

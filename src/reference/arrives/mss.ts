@@ -1,0 +1,19 @@
+/**
+ * The MSS option of a SYN (RFC 9293 §3.7.1).
+ */
+import type { TcpSegment } from '../../wire';
+import { fire, type Machine } from '../machine';
+import { DEFAULT_SEND_MSS } from '../tcb';
+
+/** SendMSS: the peer's MSS option, or 536 when its SYN has none (MUST-15). */
+export function learnSendMss(m: Machine, syn: TcpSegment): void {
+  const option = syn.options.find((o) => o.kind === 'mss');
+  if (option === undefined) {
+    fire(m, '3.7.1/mss-default');
+    m.tcb.sndMss = DEFAULT_SEND_MSS;
+    return;
+  }
+  fire(m, '3.7.1/mss-option');
+  // An MSS of 0 would let no octet through; one octet per segment is the least that still makes progress.
+  m.tcb.sndMss = Math.max(1, option.mss);
+}

@@ -1,0 +1,130 @@
+/**
+ * RFC 9293 §3.10.7.4, SEGMENT ARRIVES in the other states: SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1,
+ * FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT. The checks run in the RFC's order.
+ */
+import type { TcpSegment } from '../../wire';
+import { TcpFlag } from '../../wire/flags';
+import { seqAdd } from '../../wire/seq';
+import { acceptable, segLen } from '../acceptable';
+import { fire, signal, type Machine } from '../machine';
+import { sendAck, sendResetFor } from '../segments';
+import { deleteTcb, restartTimeWait, returnToListen } from '../state';
+import { transmit } from '../transmit';
+import { ackStep } from './ack';
+import { inWindow, type InWindow } from './in-window';
+import { afterAckStep } from './text';
+
+export function otherStates(m: Machine, arrived: TcpSegment): void {
+  if (retransmittedFinInTimeWait(m, arrived)) return;
+  const seg = withoutCrossingSyn(m, arrived);
+  const part = sequenceCheck(m, seg);
+  if (part === undefined) return;
+  if (seg.flags & TcpFlag.RST) return rstCheck(m, seg);
+  // Third, check security: this machine has no security/compartment (RFC 9293 Appendix A.1), so no
+  // segment can fail it.
+  if (seg.flags & TcpFlag.SYN) return synCheck(m, seg);
+  if (!ackStep(m, seg)) return;
+  const owes = afterAckStep(m, seg, part) || part.textDropped;
+  if (m.state !== 'CLOSED') transmit(m, owes);
+}
+
+/**
+ * TIME-WAIT, fifth and eighth steps: "The only thing that can arrive in this state is a retransmission of
+ * the remote FIN. Acknowledge it, and restart the 2 MSL timeout." That FIN lies just before RCV.NXT, so
+ * Table 6 would reject it in the first step and the restart could never happen: it is recognized here,
+ * by ending exactly at RCV.NXT.
+ */
+function retransmittedFinInTimeWait(m: Machine, seg: TcpSegment): boolean {
+  if (m.state !== 'TIME-WAIT' || (seg.flags & (TcpFlag.FIN | TcpFlag.SYN | TcpFlag.RST)) !== TcpFlag.FIN) return false;
+  if (seqAdd(seg.seq, segLen(seg)) !== m.tcb.rcvNxt) return false;
+  fire(m, '3.10.7.4/fin/time-wait-restart');
+  restartTimeWait(m);
+  sendAck(m);
+  return true;
+}
+
+/**
+ * Simultaneous open (Figure 7, line 6): in SYN-RECEIVED the peer's SYN-ACK repeats the SYN already
+ * received, one before RCV.NXT. Taken whole, Table 6 would reject it; §3.10.7.4 first has the parts
+ * outside the window trimmed off, "including SYN and FIN", and what remains, an ACK at RCV.NXT, goes on
+ * and reaches ESTABLISHED as the figure shows.
+ */
+function withoutCrossingSyn(m: Machine, seg: TcpSegment): TcpSegment {
+  const synAck = TcpFlag.SYN | TcpFlag.ACK;
+  if (m.state !== 'SYN-RECEIVED' || (seg.flags & (synAck | TcpFlag.RST)) !== synAck || seqAdd(seg.seq, 1) !== m.tcb.rcvNxt) return seg;
+  fire(m, '3.10.7.4/seq/crossing-syn-trimmed');
+  return { ...seg, seq: m.tcb.rcvNxt, flags: seg.flags & ~TcpFlag.SYN };
+}
+
+/**
+ * First, check sequence number (Table 6, `acceptable`). An unacceptable segment gets
+ * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> unless it is a RST. With RCV.WND zero, "special allowance should be
+ * made to accept valid ACKs, URGs, and RSTs": a segment at RCV.NXT goes on without its text and FIN,
+ * and its ACK shows the zero window (§3.8.6.1). Returns the part of the segment to process, if any.
+ */
+function sequenceCheck(m: Machine, seg: TcpSegment): InWindow | undefined {
+  const { tcb } = m;
+  if (acceptable(seg, tcb.rcvNxt, tcb.rcvWnd)) return inWindow(m, seg);
+  if (tcb.rcvWnd === 0 && seg.seq === tcb.rcvNxt) {
+    fire(m, '3.10.7.4/seq/zero-window-allowance');
+    return { start: tcb.rcvNxt, end: tcb.rcvNxt, fin: false, finSeq: tcb.rcvNxt, textDropped: true };
+  }
+  if (seg.flags & TcpFlag.RST) {
+    fire(m, '3.10.7.4/seq/unacceptable-rst-dropped');
+    return undefined;
+  }
+  fire(m, '3.10.7.4/seq/unacceptable-ack');
+  sendAck(m);
+  return undefined;
+}
+
+/**
+ * Second, check the RST bit. With RFC 5961 (§3.2), a RST in the window but not exactly at RCV.NXT only
+ * draws a challenge ACK, and one outside the window was dropped by the first check; only a RST at RCV.NXT
+ * resets. Without it (RFC 793), any RST the first check accepted resets. How a reset ends the connection
+ * depends on the state.
+ */
+function rstCheck(m: Machine, seg: TcpSegment): void {
+  if (m.profile.challengeAcks && seg.seq !== m.tcb.rcvNxt) {
+    fire(m, '3.10.7.4/rst/in-window-not-exact');
+    sendAck(m);
+    return;
+  }
+  switch (m.state) {
+    case 'SYN-RECEIVED':
+      // A passive OPEN returns to LISTEN, the user not informed (MUST-11); an active one was refused.
+      if (m.tcb.passiveOpen) return returnToListen(m, '3.10.7.4/rst/syn-received-passive-listen');
+      deleteTcb(m, '3.10.7.4/rst/syn-received-active-refused');
+      signal(m, 'refused');
+      return;
+    case 'ESTABLISHED':
+    case 'FIN-WAIT-1':
+    case 'FIN-WAIT-2':
+    case 'CLOSE-WAIT':
+      // Outstanding calls get "reset", queues are flushed, the user gets "connection reset".
+      deleteTcb(m, '3.10.7.4/rst/reset');
+      signal(m, 'reset');
+      return;
+    default:
+      // CLOSING, LAST-ACK, TIME-WAIT: "enter the CLOSED state, delete the TCB, and return." RFC 1337
+      // would have TIME-WAIT ignore it; RFC 9293 does not.
+      deleteTcb(m, '3.10.7.4/rst/closed');
+  }
+}
+
+/**
+ * Fourth, check the SYN bit. In SYN-RECEIVED after a passive OPEN: back to LISTEN. Elsewhere, with
+ * RFC 5961 (§4.2) a challenge ACK whatever the sequence number; without it (RFC 793), a SYN the first
+ * check let through is in the window, "an error": a reset (§3.5.2's form), and the connection ends.
+ */
+function synCheck(m: Machine, seg: TcpSegment): void {
+  if (m.state === 'SYN-RECEIVED' && m.tcb.passiveOpen) return returnToListen(m, '3.10.7.4/syn/syn-received-passive-listen');
+  if (m.profile.challengeAcks) {
+    fire(m, '3.10.7.4/syn/challenge-ack');
+    sendAck(m);
+    return;
+  }
+  sendResetFor(m, seg);
+  deleteTcb(m, '3.10.7.4/syn/in-window-reset');
+  signal(m, 'reset');
+}

@@ -1,0 +1,160 @@
+/**
+ * The reference machine's public face: one TCP endpoint, pure and deterministic. It does no I/O and reads
+ * no clock: every call passes the virtual time in milliseconds and returns what the endpoint did.
+ */
+import type { TcpSegment, TcpState } from '../wire';
+import { adoptIss } from './adopt-iss';
+import type { EndpointOptions, Machine } from './machine';
+import type { Output } from './output';
+import { checkProfile, type Profile } from './profile';
+import { RuleLog, type Rule } from './rules';
+import { segmentArrives } from './segment-arrives';
+import { newTcb, type Tcb } from './tcb';
+import { fireDueTimers, nextDeadline } from './timeouts';
+import { UserCallError } from './user-call-error';
+import * as user from './user-calls';
+
+export interface Socket {
+  readonly address: string;
+  readonly port: number;
+}
+
+/**
+ * One endpoint holds one connection. Listening, it becomes the connection a SYN opens; after a RST in
+ * SYN-RECEIVED it listens again (MUST-11). User calls that the RFC answers with an error throw a
+ * `UserCallError` carrying the RFC's words.
+ */
+export class ReferenceEndpoint {
+  private readonly m: Machine;
+
+  constructor(
+    profile: Profile,
+    /** This endpoint's socket. Only the port is the machine's business: it never sees IP headers. */
+    readonly local: Socket,
+    options: EndpointOptions = {},
+  ) {
+    checkProfile(profile);
+    const passiveIss = (options.iss ?? 0) >>> 0;
+    this.m = {
+      profile,
+      localPort: local.port,
+      passiveIss,
+      nagle: options.nagle ?? true,
+      remotePort: undefined,
+      state: 'CLOSED',
+      tcb: newTcb(profile, passiveIss),
+      now: 0,
+      out: [],
+      rules: new RuleLog(),
+    };
+  }
+
+  get state(): TcpState {
+    return this.m.state;
+  }
+
+  /** The peer's port, once a connection exists. */
+  get remotePort(): number | undefined {
+    return this.m.remotePort;
+  }
+
+  get tcb(): Readonly<Tcb> {
+    return this.m.tcb;
+  }
+
+  /** Every rule applied, in order: a run reports which rules of `ALL_RULES` it never reached. */
+  get firedRules(): Rule[] {
+    return this.m.rules.toArray();
+  }
+
+  /** Starts an event at virtual time `now`: the timers due by then fire first, and their outputs lead. */
+  private begin(now: number): Output[] {
+    if (now < this.m.now) throw new RangeError(`time runs forward: ${now} ms is before ${this.m.now} ms`);
+    const out: Output[] = (this.m.out = []);
+    fireDueTimers(this.m, now);
+    return out;
+  }
+
+  /** A user call at `now`. Refused, its error carries the outputs of the timers that fired before it. */
+  private userCall(now: number, call: () => void): Output[] {
+    const out = this.begin(now);
+    try {
+      call();
+    } catch (error) {
+      if (error instanceof UserCallError) error.outputs = out;
+      throw error;
+    }
+    return out;
+  }
+
+  /** §3.10.1 OPEN, passive: LISTEN on the local port. */
+  openPassive(now: number): Output[] {
+    return this.userCall(now, () => user.openPassive(this.m));
+  }
+
+  /** §3.10.1 OPEN, active: a SYN at `iss` to `remote`, whose address is the caller's to route. */
+  openActive(remote: Socket, iss: number, now: number): Output[] {
+    return this.userCall(now, () => user.openActive(this.m, remote.port, iss >>> 0));
+  }
+
+  /** §3.10.2 SEND: `octets`, or that many octets of the pattern "abc…z" over the connection's output. */
+  send(octets: number | Uint8Array, now: number): Output[] {
+    return this.userCall(now, () => user.send(this.m, octets));
+  }
+
+  /** §3.10.3 RECEIVE: up to `max` octets (all on hand when undefined). Reading may open the window. */
+  receive(max: number | undefined, now: number): { octets: number; outputs: Output[] } {
+    let octets = 0;
+    const outputs = this.userCall(now, () => {
+      octets = user.receive(this.m, max);
+    });
+    return { octets, outputs };
+  }
+
+  /** The application stops reading: data stays in the buffer and RCV.WND shrinks as it arrives (MUST-39, SHLD-14). */
+  stopReading(): void {
+    this.m.tcb.reading = false;
+  }
+
+  /** Closes both directions, as a socket's close() does: §3.10.4 CLOSE, and no more reading (MAY-1, SHLD-3). */
+  close(now: number): Output[] {
+    return this.userCall(now, () => user.closeBothWays(this.m));
+  }
+
+  /** Closes the sending direction only: §3.10.4 CLOSE as the RFC has it. */
+  shutdown(now: number): Output[] {
+    return this.userCall(now, () => user.close(this.m));
+  }
+
+  /** §3.10.5 ABORT. */
+  abort(now: number): Output[] {
+    return this.userCall(now, () => user.abort(this.m));
+  }
+
+  /** §3.10.6 STATUS. */
+  status(): { state: TcpState; tcb: Readonly<Tcb> } {
+    return user.status(this.m);
+  }
+
+  /** §3.10.7 SEGMENT ARRIVES. */
+  segmentArrives(seg: TcpSegment, now: number): Output[] {
+    const out = this.begin(now);
+    segmentArrives(this.m, seg);
+    return out;
+  }
+
+  /** §3.10.8: fires every timer due at or before `now`, each at its deadline, in order. */
+  tick(now: number): Output[] {
+    return this.begin(now);
+  }
+
+  /** The earliest running timer's deadline, for a virtual clock to jump to. */
+  nextDeadline(): number | undefined {
+    return nextDeadline(this.m);
+  }
+
+  /** Rebases this endpoint's sequence space on `iss`, while nothing but the SYN has been sent. */
+  adoptIss(iss: number): void {
+    adoptIss(this.m, iss);
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * The reference machine: RFC 9293 as executable code, the oracle every verdict comes from. Pure and
+ * deterministic: no I/O, no clock, no randomness; imports only from `wire/`.
+ *
+ * Read RFC 9293 §3.10 beside it: user calls (user-calls.ts), SEGMENT ARRIVES state by state
+ * (segment-arrives.ts, arrives/), timeouts (timeouts.ts). RFC 6298 (rtt.ts) and RFC 5961 (the
+ * `challengeAcks` profile flag) complete it.
+ *
+ * Its modules import wire's own files (`wire/seq`, `wire/flags`) rather than wire's index: loaded file by
+ * file as CommonJS, as the CLI loads them (esbuild-register), every call through a re-export costs two
+ * property getters, which took half the machine's time in bench/reference.ts.
+ */
+export { ReferenceEndpoint, type Socket } from './endpoint';
+export type { EndpointOptions } from './machine';
+export type { Output, UserEvent } from './output';
+export { RFC9293_PROFILE, checkProfile, type Profile } from './profile';
+export { ALL_RULES, describeRule, type Rule } from './rules';
+export type { HeldRange, RttState, Tcb, Timers } from './tcb';
+export { UserCallError, type UserCallErrorReason } from './user-call-error';
+export { acceptable, segLen } from './acceptable';

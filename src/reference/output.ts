@@ -1,0 +1,19 @@
+/**
+ * What the machine produces: segments to send, signals to its user, and state changes, in order.
+ */
+import type { TcpSegment, TcpState } from '../wire';
+import type { Rule } from './rules';
+
+/**
+ * The signals RFC 9293 §3.10 gives the user: `connected` and `accepted` when an active or passive OPEN
+ * reaches ESTABLISHED, `eof` when a RECEIVE finds no data left after the peer's FIN ("connection
+ * closing"), `reset` and `refused` for a RST (§3.10.7.3, §3.10.7.4 second), `timeout` for the user
+ * timeout (§3.10.8), `closing` when the peer's FIN arrives (§3.10.7.4 eighth), `urgent` when the peer's
+ * urgent pointer advances (§3.10.7.4 sixth, MUST-32).
+ */
+export type UserEvent = 'connected' | 'accepted' | 'eof' | 'reset' | 'refused' | 'timeout' | 'closing' | 'urgent';
+
+export type Output =
+  | { readonly kind: 'segment'; readonly segment: TcpSegment }
+  | { readonly kind: 'user'; readonly event: UserEvent }
+  | { readonly kind: 'state'; readonly from: TcpState; readonly to: TcpState; readonly rule: Rule };

@@ -1,0 +1,75 @@
+/**
+ * The parameters RFC 9293 leaves to the implementation. The reference machine takes every one of them
+ * from a profile, so that a target's declared values (a Linux TIME-WAIT of 60 s, say) change the oracle's
+ * expectations without changing its code, and a report can list each value that departs from the RFC's.
+ */
+
+export interface Profile {
+  /** A short name for reports, e.g. `rfc9293`. */
+  readonly name: string;
+  /** MSL, the Maximum Segment Lifetime. TIME-WAIT lasts 2×MSL (RFC 9293 §3.6.1, MUST-13). */
+  readonly mslMs: number;
+  /** The RTO before any round-trip time has been measured (RFC 6298 §2.1). */
+  readonly initialRtoMs: number;
+  /** The floor of a computed RTO (RFC 6298 §2.4). */
+  readonly minRtoMs: number;
+  /** The ceiling of the RTO, backed off or computed (RFC 6298 §2.5). */
+  readonly maxRtoMs: number;
+  /**
+   * How late an ACK may come (RFC 9293 §3.8.6.3, MUST-40). The machine itself acknowledges at once, the
+   * earliest conforming moment; this is the bound an oracle grants a target that delays its ACKs.
+   */
+  readonly maxAckDelayMs: number;
+  /**
+   * RFC 5961's mitigations: challenge ACKs for an in-window RST not at RCV.NXT (§3) and for a SYN in a
+   * synchronized state (§4), and the ACK range check (§5, RFC 9293 MAY-12). Off: RFC 793's behaviour.
+   */
+  readonly challengeAcks: boolean;
+  /** RCV.BUFF in octets: the receive buffer, and so the initial RCV.WND (RFC 9293 §3.8.6.2.2). */
+  readonly receiveBuffer: number;
+  /** The MSS this endpoint advertises, and the largest segment its interface sends (RFC 9293 §3.7.1). */
+  readonly mss: number;
+  /** R2: how long the same segment may go unacknowledged before the connection is aborted (RFC 9293 §3.8.3). */
+  readonly userTimeoutMs: number;
+}
+
+/** The RFC's own defaults. */
+export const RFC9293_PROFILE: Profile = {
+  name: 'rfc9293',
+  // RFC 9293 §3.4.2: "For this specification the MSL is taken to be 2 minutes."
+  mslMs: 120_000,
+  // RFC 6298 §2.1: "the sender SHOULD set RTO <- 1 second" until a measurement is made.
+  initialRtoMs: 1_000,
+  // RFC 6298 §2.4: a computed RTO below 1 second "SHOULD be rounded up to 1 second".
+  minRtoMs: 1_000,
+  // RFC 6298 §2.5: "A maximum value MAY be placed on RTO provided it is at least 60 seconds."
+  maxRtoMs: 60_000,
+  // RFC 9293 §3.8.6.3: "the delay MUST be less than 0.5 seconds (MUST-40)".
+  maxAckDelayMs: 500,
+  // RFC 9293 §3.10.7.4 describes RFC 5961's checks, which RFC 5961 makes SHOULD (RST, SYN) and MAY (ACK).
+  challengeAcks: true,
+  // RFC 9293 has no default buffer: 65535 is the largest window the 16-bit field offers without window
+  // scaling (RFC 9293 §3.1, Window), which this machine never negotiates.
+  receiveBuffer: 65_535,
+  // RFC 9293 §3.7.1: the default send MSS for IPv4 (MUST-15), 576 - 40: the interface the RFC assumes.
+  mss: 536,
+  // RFC 9293 §3.9.1.1: "The present global default is five minutes." It satisfies both R2 at least
+  // 100 seconds (SHLD-11) and, for a SYN, at least 3 minutes (MUST-23).
+  userTimeoutMs: 300_000,
+};
+
+/** Largest window the 16-bit Window field can carry (RFC 9293 §3.1). */
+const MAX_WINDOW = 0xffff;
+
+/** Throws a RangeError naming the first value of `profile` that the machine cannot run with. */
+export function checkProfile(profile: Profile): void {
+  const positive: (keyof Profile)[] = ['mslMs', 'initialRtoMs', 'minRtoMs', 'maxRtoMs', 'mss', 'userTimeoutMs'];
+  for (const key of positive) {
+    const value = profile[key];
+    if (typeof value !== 'number' || !(value > 0)) throw new RangeError(`profile ${profile.name}: ${key} must be positive, got ${String(value)}`);
+  }
+  if (profile.minRtoMs > profile.maxRtoMs) throw new RangeError(`profile ${profile.name}: minRtoMs ${profile.minRtoMs} exceeds maxRtoMs ${profile.maxRtoMs}`);
+  if (!Number.isInteger(profile.receiveBuffer) || profile.receiveBuffer < 0 || profile.receiveBuffer > MAX_WINDOW) {
+    throw new RangeError(`profile ${profile.name}: receiveBuffer must be 0..${MAX_WINDOW} octets (no window scaling), got ${profile.receiveBuffer}`);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Every decision the reference machine takes, named after the section that prescribes it (RFC 9293 unless
+ * the prefix says otherwise), with what it does. A run records the rules it fired (`firedRules`), so a
+ * suite can report which rules it never reaches.
+ */
+const RULES = {
+  // §3.6 Closing a connection, §3.6.1 half-closed connections.
+  '3.6/fin-sent': 'the FIN CLOSE queued goes out, after all data before it',
+  '3.6.1/unread-data-reset': 'a close ending reading too, with received data unread: RST, data was lost (SHLD-3)',
+  '3.6.1/data-after-close-reset': 'new data after a close that ended reading: RST (SHLD-3)',
+  // §3.7 Segmentation.
+  '3.7.1/mss-option': "SendMSS from the peer's MSS option",
+  '3.7.1/mss-default': 'no MSS option on the SYN: SendMSS 536 (MUST-15)',
+  '3.7.4/nagle': 'small data waits while data is in flight (Nagle, SHLD-7)',
+  // §3.8.6 Managing the window.
+  '3.8.6.1/window-closed': 'data or FIN waits: the send window is closed',
+  '3.8.6.1/probe': 'zero window for one RTO: one new octet (or the FIN) probes it (SHLD-29)',
+  '3.8.6.1/probe-again': 'retransmission timeout with a zero window: the probe octet again, backed off (SHLD-30)',
+  '3.8.6.1/zero-window-acknowledged': 'the peer acknowledges with a zero window: the connection stays open (MUST-37)',
+  '3.8.6.2.1/full-segment': 'send: a full-sized segment fits (SWS rule 1)',
+  '3.8.6.2.1/pushed': 'send: all queued data fits the window (SWS rule 2)',
+  '3.8.6.2.1/half-max-window': 'send: half the largest window offered fits (SWS rule 3)',
+  '3.8.6.2.1/sws-avoidance': 'data waits: too little window for the sender SWS rules (MUST-38)',
+  '3.8.6.2.1/override': 'the override timeout: what the small window allows goes (SWS rule 4)',
+  '3.8.6.2.2/window-update': 'reading freed enough buffer to move the right edge: window update (MUST-39)',
+  // §3.10.1 OPEN.
+  '3.10.1/closed/passive': 'OPEN passive in CLOSED: LISTEN',
+  '3.10.1/closed/active': 'OPEN active in CLOSED: SYN, SYN-SENT',
+  '3.10.1/listen/active': 'OPEN active in LISTEN: passive to active, SYN, SYN-SENT',
+  '3.10.1/already-exists': 'OPEN on an open connection: "connection already exists"',
+  // §3.10.2 SEND.
+  '3.10.2/closed/does-not-exist': 'SEND in CLOSED: "connection does not exist"',
+  '3.10.2/listen/remote-unspecified': 'SEND in LISTEN: "remote socket unspecified"',
+  '3.10.2/queue-until-established': 'SEND in SYN-SENT or SYN-RECEIVED: queued until ESTABLISHED',
+  '3.10.2/segmentize': 'SEND in ESTABLISHED or CLOSE-WAIT: queued and sent as the window allows',
+  '3.10.2/closing': 'SEND after CLOSE: "connection closing"',
+  // §3.10.3 RECEIVE.
+  '3.10.3/closed/does-not-exist': 'RECEIVE in CLOSED: "connection does not exist"',
+  '3.10.3/queue-until-established': 'RECEIVE before ESTABLISHED: nothing yet',
+  '3.10.3/deliver': 'RECEIVE: data on hand delivered',
+  '3.10.3/nothing-on-hand': 'RECEIVE: no data on hand yet',
+  '3.10.3/closing-eof': 'RECEIVE after the peer\'s FIN with nothing on hand: "connection closing", end of data',
+  // §3.10.4 CLOSE.
+  '3.10.4/closed/does-not-exist': 'CLOSE in CLOSED: "connection does not exist"',
+  '3.10.4/listen/delete': 'CLOSE in LISTEN: CLOSED',
+  '3.10.4/syn-sent/delete': 'CLOSE in SYN-SENT: CLOSED',
+  '3.10.4/syn-received/fin': 'CLOSE in SYN-RECEIVED, nothing to send: FIN, FIN-WAIT-1',
+  '3.10.4/syn-received/queued': 'CLOSE in SYN-RECEIVED with data queued: waits for ESTABLISHED',
+  '3.10.4/established/fin-wait-1': 'CLOSE in ESTABLISHED: FIN queued after the data, FIN-WAIT-1',
+  '3.10.4/fin-wait/ok': 'CLOSE in FIN-WAIT-1 or FIN-WAIT-2: ok, no second FIN',
+  '3.10.4/close-wait/last-ack': 'CLOSE in CLOSE-WAIT: FIN queued after the data, LAST-ACK',
+  '3.10.4/closing': 'CLOSE in CLOSING, LAST-ACK, TIME-WAIT: "connection closing"',
+  // §3.10.5 ABORT.
+  '3.10.5/closed/does-not-exist': 'ABORT in CLOSED: "connection does not exist"',
+  '3.10.5/listen/delete': 'ABORT in LISTEN: CLOSED',
+  '3.10.5/syn-sent/delete': 'ABORT in SYN-SENT: CLOSED',
+  '3.10.5/reset': 'ABORT from SYN-RECEIVED to CLOSE-WAIT: <SEQ=SND.NXT><CTL=RST>, CLOSED',
+  '3.10.5/closing/delete': 'ABORT in CLOSING, LAST-ACK, TIME-WAIT: CLOSED, no RST',
+  // §3.10.6 STATUS.
+  '3.10.6/closed/does-not-exist': 'STATUS in CLOSED: "connection does not exist"',
+  // §3.10.7.1 CLOSED.
+  '3.10.7.1/rst-discarded': 'CLOSED: a RST is discarded',
+  '3.10.7.1/reset-ack-off': 'CLOSED: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>',
+  '3.10.7.1/reset-ack-on': 'CLOSED: <SEQ=SEG.ACK><CTL=RST>',
+  // §3.10.7.2 LISTEN.
+  '3.10.7.2/rst-ignored': 'LISTEN: a RST is ignored',
+  '3.10.7.2/ack-reset': 'LISTEN: an ACK draws <SEQ=SEG.ACK><CTL=RST>',
+  '3.10.7.2/syn': 'LISTEN: a SYN draws the SYN-ACK, SYN-RECEIVED',
+  '3.10.7.2/text-queued': 'LISTEN: text or FIN on the SYN waits for ESTABLISHED',
+  '3.10.7.2/other-dropped': 'LISTEN: anything else is dropped',
+  // §3.10.7.3 SYN-SENT.
+  '3.10.7.3/unacceptable-ack-reset': 'SYN-SENT: an ACK of nothing sent draws <SEQ=SEG.ACK><CTL=RST>',
+  '3.10.7.3/unacceptable-ack-rst-dropped': 'SYN-SENT: a RST with an ACK of nothing sent is dropped',
+  '3.10.7.3/rst-refused': 'SYN-SENT: a RST acknowledging the SYN: CLOSED, refused',
+  '3.10.7.3/rst-without-ack-dropped': 'SYN-SENT: a RST without ACK is dropped',
+  '3.10.7.3/syn-ack-established': 'SYN-SENT: a SYN acknowledging ours: ESTABLISHED, ACK',
+  '3.10.7.3/simultaneous-open': 'SYN-SENT: a SYN without ACK: SYN-ACK, SYN-RECEIVED',
+  '3.10.7.3/text-queued': 'SYN-SENT: text or FIN on the SYN waits for ESTABLISHED',
+  '3.10.7.3/other-dropped': 'SYN-SENT: neither SYN nor RST: dropped',
+  // §3.10.7.4 other states: first, sequence number.
+  '3.10.7.4/seq/unacceptable-ack': 'unacceptable segment (Table 6): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, dropped',
+  '3.10.7.4/seq/unacceptable-rst-dropped': 'unacceptable RST: dropped',
+  '3.10.7.4/seq/zero-window-allowance': 'zero window, segment at RCV.NXT: its ACK, URG, RST processed, its text not',
+  '3.10.7.4/seq/trimmed': 'only the part inside the window is processed',
+  '3.10.7.4/seq/crossing-syn-trimmed': "SYN-RECEIVED: the peer's SYN-ACK of a simultaneous open, its old SYN trimmed off (Figure 7)",
+  // Second, RST.
+  '3.10.7.4/rst/in-window-not-exact': 'RST in the window, not at RCV.NXT: challenge ACK (RFC 5961 §3)',
+  '3.10.7.4/rst/syn-received-passive-listen': 'RST in SYN-RECEIVED after a passive OPEN: LISTEN (MUST-11)',
+  '3.10.7.4/rst/syn-received-active-refused': 'RST in SYN-RECEIVED after an active OPEN: CLOSED, refused',
+  '3.10.7.4/rst/reset': 'RST in ESTABLISHED to CLOSE-WAIT: CLOSED, connection reset',
+  '3.10.7.4/rst/closed': 'RST in CLOSING, LAST-ACK, TIME-WAIT: CLOSED',
+  // Fourth, SYN (third, security, has nothing to check).
+  '3.10.7.4/syn/syn-received-passive-listen': 'SYN in SYN-RECEIVED after a passive OPEN: LISTEN',
+  '3.10.7.4/syn/challenge-ack': 'SYN in a synchronized state: challenge ACK (RFC 5961 §4)',
+  '3.10.7.4/syn/in-window-reset': 'SYN in the window (RFC 793): reset, CLOSED',
+  // Fifth, ACK.
+  '3.10.7.4/ack/off-dropped': 'no ACK bit: dropped',
+  '3.10.7.4/ack/syn-received-established': 'SYN-RECEIVED: an acceptable ACK: ESTABLISHED',
+  '3.10.7.4/ack/syn-received-unacceptable-reset': 'SYN-RECEIVED: an unacceptable ACK draws <SEQ=SEG.ACK><CTL=RST>',
+  '3.10.7.4/ack/outside-range-challenge': 'ACK outside SND.UNA-MAX.SND.WND..SND.NXT: ACK sent, dropped (RFC 5961 §5)',
+  '3.10.7.4/ack/not-yet-sent': 'ACK of something not yet sent: ACK sent, dropped',
+  '3.10.7.4/ack/new': 'ACK of new data: SND.UNA advances',
+  '3.10.7.4/ack/duplicate': 'duplicate ACK: ignored',
+  '3.10.7.4/ack/window-update': 'SND.WND, SND.WL1, SND.WL2 updated',
+  '3.10.7.4/ack/fin-wait-1-fin-acked': 'FIN-WAIT-1: our FIN acknowledged: FIN-WAIT-2',
+  '3.10.7.4/ack/closing-fin-acked': 'CLOSING: our FIN acknowledged: TIME-WAIT',
+  '3.10.7.4/ack/closing-fin-not-acked': 'CLOSING: our FIN not acknowledged: segment ignored',
+  '3.10.7.4/ack/last-ack-fin-acked': 'LAST-ACK: our FIN acknowledged: CLOSED',
+  // Sixth, URG.
+  '3.10.7.4/urg/signal': 'the urgent pointer advances: the user is told (MUST-32)',
+  '3.10.7.4/urg/ignored-after-fin': 'URG after the peer\'s FIN: ignored',
+  // Seventh, segment text.
+  '3.10.7.4/text/taken': 'text at RCV.NXT taken, RCV.NXT advanced, acknowledged',
+  '3.10.7.4/text/out-of-order-held': 'text beyond RCV.NXT held (SHLD-31), RCV.NXT acknowledged (MAY-13)',
+  '3.10.7.4/text/gap-filled': 'held text now at RCV.NXT taken',
+  '3.10.7.4/text/ignored-after-fin': 'text after the peer\'s FIN: ignored',
+  // Eighth, FIN.
+  '3.10.7.4/fin/close-wait': 'FIN in ESTABLISHED: CLOSE-WAIT',
+  '3.10.7.4/fin/fin-wait-1-closing': 'FIN in FIN-WAIT-1, our FIN not acknowledged: CLOSING',
+  '3.10.7.4/fin/fin-wait-2-time-wait': 'FIN in FIN-WAIT-2 (or in FIN-WAIT-1 acknowledging our FIN): TIME-WAIT',
+  '3.10.7.4/fin/repeated': 'FIN again in CLOSE-WAIT, CLOSING, LAST-ACK: acknowledged, state kept',
+  '3.10.7.4/fin/time-wait-restart': 'FIN in TIME-WAIT: acknowledged, 2×MSL restarted',
+  // §3.10.8 Timeouts.
+  '3.10.8/user-timeout': 'user timeout: CLOSED, the user told',
+  '3.10.8/retransmission/syn': 'retransmission timeout: the SYN again (MUST-22)',
+  '3.10.8/retransmission/syn-ack': 'retransmission timeout: the SYN-ACK again',
+  '3.10.8/retransmission/data': 'retransmission timeout: the first unacknowledged segment again',
+  '3.10.8/time-wait': 'TIME-WAIT timeout: CLOSED',
+  // RFC 6298.
+  'rfc6298/2/rtt-sample': 'a round-trip measurement: SRTT, RTTVAR, RTO updated',
+  'rfc6298/5.7/syn-timeout-rto': 'the SYN was retransmitted: RTO 3 s once ESTABLISHED',
+} as const;
+
+/** The name of one decision of the machine, e.g. `3.10.7.4/rst/in-window-not-exact`. */
+export type Rule = keyof typeof RULES;
+
+/** Every rule the machine can fire, in the RFC's order. */
+export const ALL_RULES: readonly Rule[] = Object.keys(RULES) as Rule[];
+
+/** What `rule` decides, in a line. */
+export function describeRule(rule: Rule): string {
+  return RULES[rule];
+}
+
+const RULE_NUMBERS = new Map<Rule, number>(ALL_RULES.map((rule, number) => [rule, number]));
+
+/**
+ * The rules fired, in order. Kept as numbers: a long run records millions of them, which an array of
+ * strings would make the garbage collector walk again and again.
+ */
+export class RuleLog {
+  private numbers = new Uint16Array(64);
+  private count = 0;
+
+  record(rule: Rule): void {
+    if (this.count === this.numbers.length) {
+      const larger = new Uint16Array(this.count * 2);
+      larger.set(this.numbers);
+      this.numbers = larger;
+    }
+    this.numbers[this.count++] = RULE_NUMBERS.get(rule)!;
+  }
+
+  toArray(): Rule[] {
+    return Array.from(this.numbers.subarray(0, this.count), (number) => ALL_RULES[number]!);
+  }
+}

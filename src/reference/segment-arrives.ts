@@ -1,0 +1,32 @@
+/**
+ * RFC 9293 §3.10.7 SEGMENT ARRIVES: the segment goes to the processing of the connection's state.
+ */
+import type { TcpSegment } from '../wire';
+import { closedState } from './arrives/closed';
+import { listenState } from './arrives/listen';
+import { otherStates } from './arrives/other-states';
+import { synSentState } from './arrives/syn-sent';
+import type { Machine } from './machine';
+
+/**
+ * Whether `seg` belongs to this endpoint's connection: addressed to its port and, once the remote socket
+ * is known, from the remote port (smoltcp's `accepts`). For any other segment no TCB exists: it is
+ * processed as in CLOSED.
+ */
+function accepts(m: Machine, seg: TcpSegment): boolean {
+  return seg.dstPort === m.localPort && (m.remotePort === undefined || seg.srcPort === m.remotePort);
+}
+
+export function segmentArrives(m: Machine, seg: TcpSegment): void {
+  if (!accepts(m, seg)) return closedState(m, seg);
+  switch (m.state) {
+    case 'CLOSED':
+      return closedState(m, seg);
+    case 'LISTEN':
+      return listenState(m, seg);
+    case 'SYN-SENT':
+      return synSentState(m, seg);
+    default:
+      return otherStates(m, seg);
+  }
+}

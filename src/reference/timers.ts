@@ -1,0 +1,35 @@
+/**
+ * Starting and stopping the timers of RFC 9293 §3.10.8 (what they do when they expire is in timeouts.ts).
+ * The retransmission timer follows RFC 6298 §5; the user timeout runs while something is unacknowledged.
+ */
+import type { Machine } from './machine';
+
+/**
+ * Sequence space (data, SYN or FIN) was just sent. RFC 6298 §5.1: start the retransmission timer if it is
+ * not running. The user timeout starts with it: from now on something awaits acknowledgment.
+ */
+export function onSequenceSent(m: Machine): void {
+  const timers = m.tcb.timers;
+  timers.retransmission ??= m.now + m.tcb.rtt.rto;
+  timers.user ??= m.now + m.profile.userTimeoutMs;
+}
+
+/**
+ * An ACK advanced SND.UNA. RFC 6298 §5.2: when everything is acknowledged, stop the timer; §5.3:
+ * otherwise restart it. The user timeout measures how long the oldest segment waits, so it restarts too.
+ */
+export function onNewAck(m: Machine): void {
+  const { tcb } = m;
+  const outstanding = tcb.sndNxt !== tcb.sndUna;
+  tcb.timers.retransmission = outstanding ? m.now + tcb.rtt.rto : undefined;
+  tcb.timers.user = outstanding ? m.now + m.profile.userTimeoutMs : undefined;
+}
+
+/** Data waits for the window with nothing in flight: the probe timer runs, first after one RTO (SHLD-29). */
+export function startProbeTimer(m: Machine): void {
+  m.tcb.timers.probe ??= m.now + m.tcb.rtt.rto;
+}
+
+export function stopProbeTimer(m: Machine): void {
+  m.tcb.timers.probe = undefined;
+}

@@ -1,0 +1,245 @@
+/**
+ * The `reference` target: the reference machine itself behind the Target interface, with a virtual clock,
+ * so that a suite runs on it without a network and a 2×MSL wait costs nothing (design notes, "Targets").
+ */
+import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
+import { IpProtocol, decodePacket, encodePacket, WireError, type TcpSegment } from '../../wire';
+import type { AppCall, AppCallName, AppEvent, AppResult, Capabilities, Target, TimedPacket } from '../target';
+
+export const REFERENCE_ADDRESS = '198.18.0.1';
+export const REFERENCE_PEER_ADDRESS = '198.18.0.2';
+/** The local port of a connect that names none: the first of the dynamic range (RFC 6335 §6). */
+const EPHEMERAL_PORT = 49152;
+/** The ISS of every connection: deterministic on purpose; the runner compares sequence numbers relative to it. */
+const ISS = 0x1000_0000;
+
+/** Nanoseconds on the target's clock, as `Target.now()` reports them, for `ms` milliseconds of virtual time. */
+function msToNs(ms: number): bigint {
+  return BigInt(Math.round(ms * 1e6));
+}
+
+const APP_CALLS: readonly AppCallName[] = ['listen', 'connect', 'write', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state'];
+
+/** The errno a socket reports for each of the RFC's error responses (RFC 9293 §3.10). */
+const ERRNO: Record<UserCallErrorReason, string> = {
+  'connection does not exist': 'ENOTCONN',
+  'connection already exists': 'EISCONN',
+  'connection closing': 'EPIPE',
+  'remote socket unspecified': 'ENOTCONN',
+};
+
+export class ReferenceTarget implements Target {
+  readonly name = 'reference';
+  readonly capabilities: Capabilities = {
+    appCalls: APP_CALLS,
+    clock: 'virtual',
+    notes: ['the reference machine (RFC 9293 §3.10) on a virtual clock'],
+  };
+  readonly address = REFERENCE_ADDRESS;
+  readonly peerAddress = REFERENCE_PEER_ADDRESS;
+
+  /** Virtual time in milliseconds. */
+  private clockMs = 0;
+  private readonly packets: TimedPacket[] = [];
+  private events: AppEvent[] = [];
+  /** The endpoint: CLOSED on port 0 until the application listens or connects, so every segment gets the CLOSED answer. */
+  private endpoint: ReferenceEndpoint;
+  /** Rules fired by endpoints this target has replaced. */
+  private readonly retiredRules: Rule[] = [];
+  /** An error a RST or timeout left for the next read or write, as a socket keeps one. */
+  private pendingError: string | undefined;
+  private eofReported = false;
+  private ipId = 0;
+
+  constructor(private readonly profile: Profile) {
+    this.endpoint = this.newEndpoint(0);
+  }
+
+  /** Every rule the reference machine applied during this target's life, in order. */
+  get firedRules(): readonly Rule[] {
+    return [...this.retiredRules, ...this.endpoint.firedRules];
+  }
+
+  /** The reference machine's state. */
+  get state(): ReferenceEndpoint['state'] {
+    return this.endpoint.state;
+  }
+
+  now(): bigint {
+    return msToNs(this.clockMs);
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.advanceTo(this.clockMs + ms, () => false);
+  }
+
+  send(packet: Uint8Array): TimedPacket {
+    const segment = this.segmentFor(packet);
+    if (segment !== undefined) this.take(this.endpoint.segmentArrives(segment, this.clockMs));
+    return { bytes: packet, timeNs: this.now() };
+  }
+
+  async receive(timeoutMs: number): Promise<TimedPacket | undefined> {
+    if (this.packets.length === 0) this.advanceTo(this.clockMs + Math.max(0, timeoutMs), () => this.packets.length > 0);
+    return this.packets.shift();
+  }
+
+  async app(call: AppCall): Promise<AppResult> {
+    try {
+      return this.call(call);
+    } catch (error) {
+      if (!(error instanceof UserCallError)) throw error;
+      this.take(error.outputs);
+      return this.refused(call, error.reason);
+    }
+  }
+
+  takeEvents(): AppEvent[] {
+    const events = this.events;
+    this.events = [];
+    return events;
+  }
+
+  async close(): Promise<void> {}
+
+  private newEndpoint(port: number): ReferenceEndpoint {
+    return new ReferenceEndpoint(this.profile, { address: this.address, port }, { iss: ISS });
+  }
+
+  /**
+   * A fresh endpoint on `port` for an OPEN. While a connection exists, the endpoint answers the OPEN
+   * itself: "connection already exists".
+   */
+  private openOn(port: number): void {
+    if (this.endpoint.state !== 'CLOSED') this.endpoint.openPassive(this.clockMs);
+    this.retiredRules.push(...this.endpoint.firedRules);
+    this.endpoint = this.newEndpoint(port);
+    this.pendingError = undefined;
+    this.eofReported = false;
+  }
+
+  private call(call: AppCall): AppResult {
+    const now = this.clockMs;
+    switch (call.call) {
+      case 'listen':
+        this.openOn(call.port);
+        this.take(this.endpoint.openPassive(now));
+        return { ok: true };
+      case 'connect':
+        this.openOn(call.localPort ?? EPHEMERAL_PORT);
+        this.take(this.endpoint.openActive({ address: this.peerAddress, port: call.port }, ISS, now));
+        return { ok: true };
+      case 'write': {
+        const error = this.takePendingError();
+        if (error !== undefined) return error;
+        this.take(this.endpoint.send(call.bytes, now));
+        return { ok: true, bytes: call.bytes };
+      }
+      case 'read': {
+        const error = this.takePendingError();
+        if (error !== undefined) return error;
+        const { octets, outputs } = this.endpoint.receive(call.bytes, now);
+        this.take(outputs);
+        return { ok: true, bytes: octets };
+      }
+      case 'stop-reading':
+        this.endpoint.stopReading();
+        return { ok: true };
+      case 'shutdown':
+        this.take(this.endpoint.shutdown(now));
+        return { ok: true };
+      case 'close':
+        this.take(this.endpoint.close(now));
+        return { ok: true };
+      case 'abort':
+        this.take(this.endpoint.abort(now));
+        return { ok: true };
+      case 'state':
+        return { ok: true, state: this.endpoint.state };
+      case 'set-option':
+        return { ok: false, error: 'EOPNOTSUPP' };
+    }
+  }
+
+  /** What a socket answers where the RFC answers with an error: closing what is already closing is done. */
+  private refused(call: AppCall, reason: UserCallErrorReason): AppResult {
+    if ((call.call === 'close' || call.call === 'shutdown') && reason === 'connection closing') return { ok: true };
+    return { ok: false, error: ERRNO[reason] };
+  }
+
+  private takePendingError(): AppResult | undefined {
+    const error = this.pendingError;
+    this.pendingError = undefined;
+    return error === undefined ? undefined : { ok: false, error };
+  }
+
+  /** Lets virtual time run to `limitMs`, firing timers at their deadlines, or until `enough` says stop. */
+  private advanceTo(limitMs: number, enough: () => boolean): void {
+    for (;;) {
+      const deadline = this.endpoint.nextDeadline();
+      if (deadline === undefined || deadline > limitMs) break;
+      this.clockMs = Math.max(this.clockMs, deadline);
+      this.take(this.endpoint.tick(this.clockMs));
+      if (enough()) return;
+    }
+    this.clockMs = limitMs;
+  }
+
+  /** The TCP segment a packet carries to this target, if it is a good one; others are dropped, as IP and TCP would. */
+  private segmentFor(packet: Uint8Array): TcpSegment | undefined {
+    try {
+      const decoded = decodePacket(packet);
+      // A bad checksum is dropped silently (RFC 9293 §3.1, MUST-3); so is what is not TCP or not ours.
+      if (decoded.tcp === undefined || decoded.ip.dst !== this.address || !decoded.ipChecksumOk || !decoded.tcpChecksumOk) return undefined;
+      return decoded.tcp;
+    } catch (error) {
+      if (error instanceof WireError) return undefined;
+      throw error;
+    }
+  }
+
+  /** Queues the endpoint's segments as packets at the current virtual time, and its signals as events. */
+  private take(outputs: readonly Output[]): void {
+    for (const output of outputs) {
+      if (output.kind === 'segment') this.queuePacket(output.segment);
+      else if (output.kind === 'user') this.signal(output.event);
+    }
+  }
+
+  private queuePacket(tcp: TcpSegment): void {
+    const ip = { src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id: this.ipId, tos: 0, dontFragment: true };
+    this.ipId = (this.ipId + 1) & 0xffff;
+    this.packets.push({ bytes: encodePacket({ ip, tcp }), timeNs: this.now() });
+  }
+
+  private signal(event: UserEvent): void {
+    switch (event) {
+      case 'accepted':
+        this.events.push({ event: 'accepted', remotePort: this.endpoint.remotePort ?? 0 });
+        return;
+      case 'connected':
+        this.events.push({ event: 'connected' });
+        return;
+      case 'eof':
+        if (this.eofReported) return;
+        this.eofReported = true;
+        this.events.push({ event: 'eof' });
+        return;
+      case 'reset':
+      case 'refused':
+      case 'timeout': {
+        const error = event === 'reset' ? 'ECONNRESET' : event === 'refused' ? 'ECONNREFUSED' : 'ETIMEDOUT';
+        this.pendingError = error;
+        this.events.push({ event: 'error', error });
+        return;
+      }
+      default:
+        // closing and urgent: a socket's application learns of these by reading.
+        return;
+    }
+  }
+}
+
+export async function createReferenceTarget(profile: Profile = RFC9293_PROFILE): Promise<ReferenceTarget> {
+  return new ReferenceTarget(profile);
+}
