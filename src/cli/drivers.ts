@@ -5,6 +5,7 @@ import type { TargetDriver } from '../runner/run-suite';
 import { checkLinuxHost, createLinuxTarget, reapStaleNamespaces } from '../targets/linux';
 import { createProcessTarget } from '../targets/process';
 import { createReferenceTarget } from '../targets/reference';
+import { loadProfile } from './load-profiles';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -20,6 +21,7 @@ function adapterDriver(name: string): TargetDriver {
   const command = adapterPath(name);
   return {
     name,
+    profile: loadProfile(name),
     async preflight() {
       try {
         accessSync(command, constants.X_OK);
@@ -35,6 +37,7 @@ function adapterDriver(name: string): TargetDriver {
 const DRIVERS: Readonly<Record<string, TargetDriver>> = {
   linux: {
     name: 'linux',
+    profile: loadProfile('linux'),
     async preflight() {
       checkLinuxHost();
       reapStaleNamespaces();
@@ -43,7 +46,7 @@ const DRIVERS: Readonly<Record<string, TargetDriver>> = {
   },
   ...Object.fromEntries(ADAPTERS.map((name) => [name, adapterDriver(name)])),
   // The reference machine itself: needs nothing from the machine it runs on.
-  reference: { name: 'reference', preflight: async () => undefined, create: () => createReferenceTarget() },
+  reference: { name: 'reference', profile: loadProfile('rfc9293'), preflight: async () => undefined, create: () => createReferenceTarget() },
 };
 
 export function driverNames(): string[] {

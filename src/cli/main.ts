@@ -25,6 +25,8 @@ import {
 import { liveProgress, plainProgress, summaryLine } from './progress';
 import { parseShard, selectCases, type Selection } from './select';
 import { driverNames, findDriver } from './drivers';
+import { checkAgainstReference } from './check-against-reference';
+import { ALL_RULES, describeRule } from '../reference';
 
 const DEFAULT_SUITES = ['suites'];
 const LEVELS: readonly RequirementLevel[] = ['MUST', 'SHOULD', 'MAY'];
@@ -249,14 +251,40 @@ Failures at levels outside --fail-on (default MUST,SHOULD) are reported but exit
     .description('Check case files against the case schema and rules without running anything.')
     .argument('[paths...]', 'case files or folders of them', DEFAULT_SUITES)
     .addHelpText('after', `
-Every problem is printed as file:line:column: message. Exit code 0 when all files are valid, 2 otherwise.
+Each file is checked against the case schema and rules, then each case is run on the reference
+machine (RFC 9293's own profile): a case whose explicit expectation contradicts the RFC is refused,
+naming the step. Every problem is printed as file:line:column: message. Exit code 0 when all cases
+are valid, 2 otherwise.
 
 Example:
   tcpconform validate suites/`)
-    .action((paths: string[]) => {
+    .action(async (paths: string[]) => {
       const suite = loadAndReport(paths);
-      say(`${suite.cases.length} case(s) valid, ${suite.problems.length} problem(s)`);
-      if (suite.problems.length > 0) process.exitCode = ExitCode.usage;
+      const checked = await checkAgainstReference(suite.cases);
+      for (const problem of checked.problems) complain(formatProblem(problem));
+      const problems = suite.problems.length + checked.problems.length;
+      say(`${suite.cases.length - checked.problems.length} case(s) valid, ${problems} problem(s)`);
+      if (problems > 0) process.exitCode = ExitCode.usage;
+    });
+
+  program
+    .command('rules')
+    .description("Run the cases on the reference machine and list which of its rules (RFC 9293 §3.10 branches) they reach.")
+    .argument('[paths...]', 'case files or folders of them', DEFAULT_SUITES)
+    .addHelpText('after', `
+Each rule is named by its section, e.g. 3.10.7.4/rst/in-window-not-exact. Rules no case reaches are
+behaviour the suite does not yet prove.
+
+Example:
+  tcpconform rules`)
+    .action(async (paths: string[]) => {
+      const suite = loadAndReport(paths);
+      const { rules } = await checkAgainstReference(suite.cases);
+      const unreached = ALL_RULES.filter((rule) => !rules.has(rule));
+      say(`reached (${ALL_RULES.length - unreached.length} of ${ALL_RULES.length}):`);
+      for (const rule of ALL_RULES.filter((r) => rules.has(r))) say(`  ${rule}`);
+      say(`never reached (${unreached.length}):`);
+      for (const rule of unreached) say(`  ${rule}  ${describeRule(rule)}`);
     });
 
   withSelection(
@@ -297,5 +325,10 @@ Example (a CI matrix of three shards):
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // `tcpconform list | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
+    throw error;
+  });
   await buildProgram().parseAsync([...argv]);
 }

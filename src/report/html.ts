@@ -10,6 +10,14 @@ import Handlebars from 'handlebars';
 import { VERDICTS, type CaseResult, type TraceEvent } from '../runner/result';
 import { casePagePath, casePcapPath } from './paths';
 import { countVerdicts, groupBy, matrix, requirementTable, targetsOf, worstVerdict, type VerdictCounts } from './summary';
+import { ALL_RULES, describeRule } from '../reference';
+
+/** Which of the reference machine's rules the run's cases made it apply. */
+function ruleCoverage(results: readonly CaseResult[]) {
+  const reached = new Set(results.flatMap((r) => r.rules ?? []));
+  const unreached = ALL_RULES.filter((rule) => !reached.has(rule)).map((rule) => ({ rule, description: describeRule(rule) }));
+  return { reached: ALL_RULES.length - unreached.length, total: ALL_RULES.length, unreached };
+}
 
 const handlebars = Handlebars.create();
 const template = (name: string) =>
@@ -38,10 +46,11 @@ function eventRow(event: TraceEvent) {
         arrow: event.direction === 'to-target' ? 'peer → target' : 'peer ← target',
         segment: event.segment,
         text: event.note ?? '',
+        reference: event.reference ?? '',
       };
     case 'app-call': {
       const outcome = event.result.ok ? `ok${event.result.bytes !== undefined ? `, ${event.result.bytes} octets` : ''}` : `failed: ${event.result.error}`;
-      return { time, arrow: 'target app', text: `${JSON.stringify(event.call)} → ${outcome}` };
+      return { time, arrow: 'target app', text: `${JSON.stringify(event.call)} → ${outcome}`, reference: event.reference ?? '' };
     }
     case 'app-event':
       return { time, arrow: 'target app', text: `event ${JSON.stringify(event.event)}` };
@@ -103,6 +112,7 @@ function renderIndex(results: readonly CaseResult[]): RenderedFile {
       ...groupRows(results, targets, (r) => r.level, (level) => `level: ${level}`),
     ],
     requirements: requirementTable(results, targets).map((row) => ({ ...row, cases: row.cases.join(', ') })),
+    rules: ruleCoverage(results),
     rows: matrix(results, targets).map((row) => {
       const first = row.cells.find((c) => c !== undefined);
       return {

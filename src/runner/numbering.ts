@@ -40,9 +40,15 @@ export class Numbering {
     return u32((this.targetIsn ?? 0) + (relative ?? this.targetNext));
   }
 
-  /** Records a segment the peer sent, so the next one continues from it. */
+  /**
+   * Records a segment the peer sent, so the next one continues from it. Only a segment that takes
+   * sequence space moves the peer on: a RST or an ACK written at some far sequence number (to test the
+   * window) says nothing about where the peer's data stands.
+   */
   notePeerSent(segment: TcpSegment): void {
-    const end = seqAdd(seqSub(segment.seq, this.peerIsn), sequenceLength(segment.flags, segment.payload.length));
+    const length = sequenceLength(segment.flags, segment.payload.length);
+    if (length === 0) return;
+    const end = seqAdd(seqSub(segment.seq, this.peerIsn), length);
     if (seqGt(end, this.peerNext)) this.peerNext = end;
   }
 

@@ -5,6 +5,7 @@
  */
 import type { AppCall, AppEvent, AppResult } from '../targets/target';
 import type { RequirementLevel } from '../suite/case';
+import type { TcpState } from '../wire';
 
 /**
  * - `pass`: every step did what the case says.
@@ -47,8 +48,10 @@ export type TraceEvent =
       /** Absent when the packet is not TCP or does not parse; `note` then says why. */
       readonly segment?: SegmentSummary;
       readonly note?: string;
+      /** The reference machine's state once the packet was taken into account. */
+      readonly reference?: TcpState;
     }
-  | { readonly kind: 'app-call'; readonly timeMs: number; readonly call: AppCall; readonly result: AppResult }
+  | { readonly kind: 'app-call'; readonly timeMs: number; readonly call: AppCall; readonly result: AppResult; readonly reference?: TcpState }
   | { readonly kind: 'app-event'; readonly timeMs: number; readonly event: AppEvent };
 
 /** One field that differed: the heart of a failure message. */
@@ -101,4 +104,6 @@ export interface CaseResult {
   readonly durationMs: number;
   readonly steps: readonly StepOutcome[];
   readonly trace: readonly TraceEvent[];
+  /** The reference machine's rules (RFC 9293 §3.10 branches) the case made it apply. */
+  readonly rules?: readonly string[];
 }

@@ -9,7 +9,9 @@ import { decodePacket, encodePacket, parseFlags, TcpFlag, WireError, type Packet
 import type { AppStepCall, Case, OptionTemplate, Step } from '../suite/case';
 import { formatDuration } from '../suite/duration';
 import type { AppCall, Target, TimedPacket } from '../targets/target';
+import { RFC9293_PROFILE, type Profile } from '../reference';
 import { mismatches } from './match';
+import { Oracle, type Violation } from './oracle/oracle';
 import { Numbering } from './numbering';
 import type { CaseResult, Direction, Mismatch, StepOutcome, TraceEvent } from './result';
 import { appCallText, stepText } from './step-text';
@@ -17,6 +19,18 @@ import { matchText, segmentText, summarizeFromTarget, summarizeToTarget } from '
 
 /** The result of one step; `undefined` fields are left out of the JSON. */
 type StepResult = Omit<StepOutcome, 'index' | 'line' | 'text' | 'note'>;
+
+/** A packet taken from the target: a segment, or why it is not one; and what the oracle made of it. */
+interface Pulled {
+  readonly atMs: number;
+  readonly segment?: TcpSegment;
+  readonly checksumOk?: boolean;
+  readonly garbage?: string;
+  readonly violation?: Violation;
+}
+
+/** Steps after which the runner waits for what the reference machine obliges the target to send. */
+const STIMULI: ReadonlySet<Step['kind']> = new Set(['send', 'app', 'state']);
 
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
@@ -36,10 +50,18 @@ class CaseRun {
   private readonly numbering: Numbering;
   private readonly startNs: bigint;
   readonly startedAt = Date.now();
+  private readonly oracle: Oracle;
+  /** Segments taken from the target (and judged by the oracle) that no step has consumed yet. */
+  private readonly inbox: Pulled[] = [];
 
-  constructor(private readonly testCase: Case, private readonly target: Target) {
+  constructor(private readonly testCase: Case, private readonly target: Target, profile: Profile) {
     this.numbering = new Numbering(testCase.peerIsn, testCase.peerPort, testCase.port);
     this.startNs = target.now();
+    this.oracle = new Oracle(
+      profile,
+      { target: (seq) => this.numbering.targetRelative(seq), peer: (seq) => this.numbering.peerRelative(seq) },
+      target.capabilities.clock,
+    );
   }
 
   /** Milliseconds since the case started, on the target's clock (virtual for virtual-clock targets). */
@@ -53,7 +75,7 @@ class CaseRun {
 
   private recordPacket(direction: Direction, packet: TimedPacket, details: Pick<TraceEvent & { kind: 'packet' }, 'segment' | 'note'>): void {
     this.drainAppEvents();
-    this.trace.push({ kind: 'packet', timeMs: this.elapsedMs(packet.timeNs), direction, hex: toHex(packet.bytes), ...details });
+    this.trace.push({ kind: 'packet', timeMs: this.elapsedMs(packet.timeNs), direction, hex: toHex(packet.bytes), reference: this.oracle.state, ...details });
   }
 
   private send(step: Step & { kind: 'send' }): StepResult {
@@ -74,16 +96,22 @@ class CaseRun {
     const bytes = template.checksum === 'bad' ? encodeWithBadChecksum({ ip, tcp }) : encodePacket({ ip, tcp });
     const sent = this.target.send(bytes);
     this.numbering.notePeerSent(tcp);
+    // A segment with a bad checksum never reaches a conforming TCP (MUST-3): the reference machine does not see it.
+    if (template.checksum === 'good') this.oracle.peerSent(tcp, this.elapsedMs(sent.timeNs), tcp.dstPort === this.numbering.targetPort);
     this.recordPacket('to-target', sent, { segment: summarizeToTarget(tcp, this.numbering, template.checksum === 'good') });
     return { outcome: 'pass' };
   }
 
-  /** The next TCP segment from the target before `deadlineMs`; other packets are recorded and passed over. */
-  private async nextSegment(deadlineMs: number): Promise<{ segment?: TcpSegment; checksumOk?: boolean; garbage?: string; atMs?: number }> {
+  /**
+   * The next TCP segment the target sends before `deadlineMs`, judged by the oracle the moment it is
+   * taken; other packets are recorded and passed over.
+   */
+  private async fromTarget(deadlineMs: number): Promise<Pulled | undefined> {
     for (;;) {
       const remaining = deadlineMs - this.elapsedMs();
       const packet = remaining > 0 ? await this.target.receive(remaining) : undefined;
-      if (!packet) return {};
+      if (!packet) return undefined;
+      const atMs = this.elapsedMs(packet.timeNs);
       try {
         const decoded = decodePacket(packet.bytes);
         if (!decoded.tcp) {
@@ -92,45 +120,99 @@ class CaseRun {
         }
         this.numbering.noteTargetSent(decoded.tcp);
         const checksumOk = decoded.tcpChecksumOk && decoded.ipChecksumOk;
+        const violation = this.oracle.observe(decoded.tcp, atMs);
         this.recordPacket('from-target', packet, { segment: summarizeFromTarget(decoded.tcp, this.numbering, checksumOk) });
-        return { segment: decoded.tcp, checksumOk, atMs: this.elapsedMs(packet.timeNs) };
+        return { segment: decoded.tcp, checksumOk, atMs, ...(violation && { violation }) };
       } catch (error) {
         if (!(error instanceof WireError)) throw error;
         this.recordPacket('from-target', packet, { note: `does not parse: ${error.message}` });
-        return { garbage: error.message, atMs: this.elapsedMs(packet.timeNs) };
+        return { garbage: error.message, atMs };
       }
     }
   }
 
-  private async expect(step: Step & { kind: 'expect' }, startMs: number): Promise<StepResult> {
-    const expected = matchText(step.match);
-    const got = await this.nextSegment(startMs + step.withinMs);
-    if (got.garbage !== undefined) {
-      return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage}` };
+  /** The oldest segment no step has consumed, else the next one the target sends before `deadlineMs`. */
+  private async pull(deadlineMs: number): Promise<Pulled | undefined> {
+    return this.inbox.shift() ?? (await this.fromTarget(deadlineMs));
+  }
+
+  /** Takes what the target has sent already, without waiting, so the oracle judges it in time. */
+  private async collectArrived(): Promise<void> {
+    for (let got = await this.fromTarget(this.elapsedMs() + 0.001); got; got = await this.fromTarget(this.elapsedMs() + 0.001)) {
+      this.inbox.push(got);
     }
-    if (!got.segment) {
-      return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${formatDuration(step.withinMs)}, but the target sent nothing` };
-    }
-    const found: Mismatch[] = mismatches(step.match, got.segment, this.numbering);
-    // RFC 9293 §3.1 MUST-2: every segment carries a correct checksum, whatever the case asserts.
-    if (!got.checksumOk) found.push({ field: 'checksum', expected: 'valid', observed: 'invalid' });
-    const observed = segmentText(summarizeFromTarget(got.segment, this.numbering, got.checksumOk ?? true));
-    if (found.length === 0) return { outcome: 'pass', expected, observed };
+  }
+
+  private segmentTextOf(got: Pulled): string {
+    return got.segment ? segmentText(summarizeFromTarget(got.segment, this.numbering, got.checksumOk ?? true)) : 'a malformed packet';
+  }
+
+  /** The oracle's verdict on a segment, as a failed step. */
+  private divergence(violation: Violation, observed: string): StepResult {
     return {
       outcome: 'fail',
-      expected,
+      expected: violation.expected,
       observed,
-      mismatches: found,
-      message: found.map((m) => `${m.field}: expected ${m.expected}, observed ${m.observed}`).join('; '),
+      mismatches: [{ field: violation.rule, expected: violation.expected, observed }],
+      message: `${violation.rule}: ${violation.message}`,
     };
   }
 
+  /** Fails when the target let a deadline of the reference machine pass (as of now). */
+  private overdue(): StepResult | undefined {
+    const late = this.oracle.overdue(this.elapsedMs());
+    return late && { ...this.divergence(late, 'nothing'), message: `${late.rule}: ${late.message}` };
+  }
+
+  /**
+   * Waits until the target has sent everything the reference machine obliges it to, judging each
+   * segment; what a case leaves unasserted is checked here, so a case may be stimuli alone.
+   */
+  private async settle(): Promise<StepResult> {
+    for (let deadline = this.oracle.latestDeadline(); deadline !== undefined; deadline = this.oracle.latestDeadline()) {
+      const got = await this.pull(deadline + 0.001);
+      if (!got) return this.overdue() ?? { outcome: 'pass' };
+      if (got.violation) return this.divergence(got.violation, this.segmentTextOf(got));
+      if (got.garbage !== undefined) return { outcome: 'fail', expected: 'a well-formed packet', observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage}` };
+    }
+    return { outcome: 'pass' };
+  }
+
+  private async expect(step: Step & { kind: 'expect' }, startMs: number): Promise<StepResult> {
+    const expected = matchText(step.match);
+    const got = await this.pull(startMs + step.withinMs);
+    if (got?.garbage !== undefined) {
+      return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage}` };
+    }
+    if (!got?.segment) {
+      return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${formatDuration(step.withinMs)}, but the target sent nothing` };
+    }
+    const observed = this.segmentTextOf(got);
+    const found: Mismatch[] = mismatches(step.match, got.segment, this.numbering);
+    // RFC 9293 §3.1 MUST-2: every segment carries a correct checksum, whatever the case asserts.
+    if (!got.checksumOk) found.push({ field: 'checksum', expected: 'valid', observed: 'invalid' });
+    if (found.length > 0) {
+      return { outcome: 'fail', expected, observed, mismatches: found, message: found.map((m) => `${m.field}: expected ${m.expected}, observed ${m.observed}`).join('; ') };
+    }
+    if (got.violation) return this.divergence(got.violation, observed);
+    return { outcome: 'pass', expected, observed };
+  }
+
   private async quiet(step: Step & { kind: 'quiet' }, startMs: number): Promise<StepResult> {
-    const got = await this.nextSegment(startMs + step.forMs);
-    if (!got.segment && got.garbage === undefined) return { outcome: 'pass' };
-    const observed = got.segment ? segmentText(summarizeFromTarget(got.segment, this.numbering, got.checksumOk ?? true)) : 'a malformed packet';
-    const after = formatDuration((got.atMs ?? startMs) - startMs);
+    const got = await this.pull(startMs + step.forMs);
+    if (!got) return { outcome: 'pass' };
+    const observed = this.segmentTextOf(got);
+    const after = formatDuration(Math.max(0, got.atMs - startMs));
     return { outcome: 'fail', expected: 'nothing', observed, message: `expected no segment for ${formatDuration(step.forMs)}, but the target sent ${observed} after ${after}` };
+  }
+
+  /** Time passes; what the target sends meanwhile waits in the inbox for the steps after, judged as it comes. */
+  private async wait(step: Step & { kind: 'wait' }): Promise<StepResult> {
+    await this.target.sleep(step.forMs);
+    await this.collectArrived();
+    const judged = this.inbox.find((got) => got.violation);
+    if (judged?.violation) return this.divergence(judged.violation, this.segmentTextOf(judged));
+    return { outcome: 'pass' };
   }
 
   private appCall(call: AppStepCall): AppCall {
@@ -143,8 +225,11 @@ class CaseRun {
 
   private async app(step: Step & { kind: 'app' }): Promise<StepResult> {
     const call = this.appCall(step.call);
+    // The target may answer before the call returns: what it sends from the moment of the call counts.
+    const calledMs = this.elapsedMs();
     const result = await this.target.app(call);
-    this.trace.push({ kind: 'app-call', timeMs: this.elapsedMs(), call, result });
+    await this.oracle.appCall(call, calledMs);
+    this.trace.push({ kind: 'app-call', timeMs: this.elapsedMs(), call, result, reference: this.oracle.state });
     this.drainAppEvents();
     const name = appCallText(step.call);
     if (step.error !== undefined) {
@@ -156,8 +241,13 @@ class CaseRun {
     return { outcome: 'pass', ...(result.bytes !== undefined && { observed: `${result.bytes} octets` }) };
   }
 
-  /** RFC 9293 §3.10.6 STATUS, asked of the target where it can tell. */
+  /** RFC 9293 §3.10.6 STATUS: always of the reference machine, and of the target where it can tell. */
   private async state(step: Step & { kind: 'state' }): Promise<StepResult> {
+    this.oracle.advance(this.elapsedMs());
+    if (this.oracle.state !== step.state) {
+      // The machine's state follows from the case's stimuli alone: this is the case contradicting RFC 9293.
+      throw new Error(`the case says ${step.state}, but after these steps the reference machine is in ${this.oracle.state} (tcpconform validate finds such cases before any run)`);
+    }
     if (!this.target.capabilities.appCalls.includes('state')) {
       return { outcome: 'pass', expected: step.state, observed: `the ${this.target.name} target cannot tell its state` };
     }
@@ -182,7 +272,7 @@ class CaseRun {
       case 'send': return this.send(step);
       case 'expect': return this.expect(step, startMs);
       case 'quiet': return this.quiet(step, startMs);
-      case 'wait': await this.target.sleep(step.forMs); return { outcome: 'pass' };
+      case 'wait': return this.wait(step);
       case 'app': return this.app(step);
       case 'state': return this.state(step);
     }
@@ -202,6 +292,17 @@ class CaseRun {
       let result: StepResult;
       try {
         result = await this.step(step);
+        if (result.outcome === 'pass') result = this.overdue() ?? result;
+        const next = this.testCase.steps[index + 1];
+        // After a stimulus, unless the case asserts what comes next, the oracle checks it.
+        if (result.outcome === 'pass' && STIMULI.has(step.kind) && (next === undefined || STIMULI.has(next.kind))) {
+          const settled = await this.settle();
+          if (settled.outcome !== 'pass') result = settled;
+        }
+        if (result.outcome === 'pass' && index === this.testCase.steps.length - 1) {
+          const settled = await this.settle();
+          if (settled.outcome !== 'pass') result = settled;
+        }
       } catch (error) {
         result = { outcome: 'error', message: error instanceof Error ? error.message : String(error) };
       }
@@ -244,6 +345,7 @@ class CaseRun {
       durationMs: this.elapsedMs(),
       steps,
       trace: this.trace,
+      rules: [...new Set(this.oracle.rules)],
     };
   }
 }
@@ -254,9 +356,12 @@ function encodeWithBadChecksum(packet: Packet): Uint8Array {
   return encodePacket({ ...packet, tcp: { ...packet.tcp, checksum: good ^ 0xffff } });
 }
 
-/** Runs `testCase` on `target`; the target is the caller's to close. */
-export async function runCase(testCase: Case, target: Target): Promise<CaseResult> {
-  const run = new CaseRun(testCase, target);
+/**
+ * Runs `testCase` on `target`, with the reference machine beside it running `profile` (the target's
+ * declared parameters; the RFC's by default). The target is the caller's to close.
+ */
+export async function runCase(testCase: Case, target: Target, profile: Profile = RFC9293_PROFILE): Promise<CaseResult> {
+  const run = new CaseRun(testCase, target, profile);
   const missing = [...appCallsNeeded(testCase)].filter((call) => !target.capabilities.appCalls.includes(call));
   if (missing.length > 0) {
     const steps = testCase.steps.map((step, index) => ({ index, line: step.source.line, text: stepText(step), outcome: 'not-run' as const }));

@@ -3,15 +3,19 @@
  * nothing about formats: results files, pcaps, HTML and progress lines are reporters (vitest's
  * reporter hooks, in spirit), so a run killed half-way has already handed over what it finished.
  */
+import picomatch from 'picomatch';
 import type { Case } from '../suite/case';
+import type { TargetProfile } from '../profile/parse';
 import type { Target } from '../targets/target';
 import type { CaseResult } from './result';
 import { runCase } from './run-case';
 import { stepText } from './step-text';
 
-/** How to get a fresh target for each case. */
+/** How to get a fresh target for each case, and what it declares about itself. */
 export interface TargetDriver {
   readonly name: string;
+  /** The target's parameters, which the reference machine runs with, and its declared deviations. */
+  readonly profile: TargetProfile;
   /** Throws, with one sentence a person can act on, when this machine cannot host the target. */
   preflight(): Promise<void>;
   create(): Promise<Target>;
@@ -32,8 +36,8 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A case that could not start: its target would not come up. */
-function setupError(testCase: Case, target: string, error: unknown): CaseResult {
+/** A case the harness could not run: its target would not come up, or the harness itself broke. */
+function harnessError(testCase: Case, target: string, reason: string): CaseResult {
   return {
     id: testCase.id,
     title: testCase.title,
@@ -44,7 +48,7 @@ function setupError(testCase: Case, target: string, error: unknown): CaseResult 
     file: testCase.source.file,
     target,
     verdict: 'error',
-    reason: `the ${target} target could not be set up: ${messageOf(error)}`,
+    reason,
     startedAt: Date.now(),
     durationMs: 0,
     steps: testCase.steps.map((step, index) => ({ index, line: step.source.line, text: stepText(step), outcome: 'not-run' })),
@@ -57,13 +61,24 @@ async function runOne(testCase: Case, driver: TargetDriver): Promise<CaseResult>
   try {
     target = await driver.create();
   } catch (error) {
-    return setupError(testCase, driver.name, error);
+    return harnessError(testCase, driver.name, `the ${driver.name} target could not be set up: ${messageOf(error)}`);
   }
   try {
-    return await runCase(testCase, target);
+    return waive(await runCase(testCase, target, driver.profile.profile), driver.profile);
+  } catch (error) {
+    // runCase turns what goes wrong in a step into a verdict; reaching here is a harness bug, kept to this case.
+    return harnessError(testCase, driver.name, `the harness failed: ${messageOf(error)}`);
   } finally {
     await target.close();
   }
+}
+
+/** A failure the target's profile declares as a known deviation shows as waived, with the profile's reason. */
+function waive(result: CaseResult, profile: TargetProfile): CaseResult {
+  if (result.verdict !== 'fail') return result;
+  const deviation = profile.deviations.find((d) => picomatch(d.cases)(result.id));
+  if (!deviation) return result;
+  return { ...result, verdict: 'waived', reason: `waived by profiles/${profile.name}.yaml: ${deviation.reason} (the failure: ${result.reason ?? ''})` };
 }
 
 /**

@@ -9,12 +9,15 @@ import path from 'node:path';
 import { loadSuites } from '../../src/cli/load-suites';
 import { parseProfile } from '../../src/profile/parse';
 import type { CaseResult } from '../../src/runner/result';
+import { loadProfile } from '../../src/cli/load-profiles';
 import { runCase } from '../../src/runner/run-case';
 import type { Case } from '../../src/suite/case';
 import { parseCase } from '../../src/suite/parse';
 import { createProcessTarget } from '../../src/targets/process';
 import type { ProcessTarget } from '../../src/targets/process';
 
+/** The reference machine runs with what this stack declares (profiles/gvisor.yaml). */
+const PROFILE = loadProfile('gvisor').profile;
 const ROOT = path.resolve(__dirname, '../..');
 const ADAPTER = path.join(ROOT, 'adapters/gvisor/out/adapter');
 
@@ -29,7 +32,7 @@ async function gvisor(): Promise<ProcessTarget> {
 async function run(testCase: Case): Promise<CaseResult> {
   const target = await gvisor();
   try {
-    return await runCase(testCase, target);
+    return await runCase(testCase, target, PROFILE);
   } finally {
     await target.close();
   }

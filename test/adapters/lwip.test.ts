@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { loadSuites } from '../../src/cli/load-suites';
+import { loadProfile } from '../../src/cli/load-profiles';
 import { runCase } from '../../src/runner/run-case';
 import { parseCase } from '../../src/suite/parse';
 import { createProcessTarget } from '../../src/targets/process';
@@ -14,6 +15,8 @@ import type { AppResult } from '../../src/targets/target';
 import { formatFlags } from '../../src/wire';
 import { nextSegment, peerSegment } from '../targets/peer';
 
+/** The reference machine runs with what this stack declares (profiles/lwip.yaml). */
+const PROFILE = loadProfile('lwip').profile;
 const ROOT = path.resolve(__dirname, '../..');
 const ADAPTER = path.join(ROOT, 'adapters/lwip/out/adapter');
 
@@ -69,7 +72,7 @@ describe('the suite on lwIP', () => {
   });
 
   test.each(cases.map((c) => [c.id, c] as const))('%s passes', async (_, testCase) => {
-    const result = await runCase(testCase, await lwip());
+    const result = await runCase(testCase, await lwip(), PROFILE);
     expect({ verdict: result.verdict, reason: result.reason }).toEqual({ verdict: 'pass', reason: undefined });
   });
 
@@ -78,7 +81,7 @@ describe('the suite on lwIP', () => {
     if (!testCase) throw new Error('the case is missing');
     const traces = [];
     for (let run = 0; run < 2; run++) {
-      const result = await runCase(testCase, await lwip());
+      const result = await runCase(testCase, await lwip(), PROFILE);
       traces.push(result.trace.map((event) => (event.kind === 'packet' ? `${event.timeMs} ${event.hex}` : event.kind)));
     }
     expect(traces[1]).toEqual(traces[0]);
@@ -108,7 +111,7 @@ steps:
   if (!parsed.case) throw new Error(JSON.stringify(parsed.problems));
   const target = await lwip();
   const began = process.hrtime.bigint();
-  const result = await runCase(parsed.case, target);
+  const result = await runCase(parsed.case, target, PROFILE);
   const wallMs = Number(process.hrtime.bigint() - began) / 1e6;
   expect(result.verdict).toBe('pass');
   expect(result.durationMs).toBeGreaterThanOrEqual(121_000);

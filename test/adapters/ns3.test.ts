@@ -10,12 +10,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { loadSuites } from '../../src/cli/load-suites';
+import { loadProfile } from '../../src/cli/load-profiles';
 import { runCase } from '../../src/runner/run-case';
 import type { CaseResult, Verdict } from '../../src/runner/result';
 import type { Case } from '../../src/suite/case';
 import { parseCase } from '../../src/suite/parse';
 import { createProcessTarget } from '../../src/targets/process';
 
+/** The reference machine runs with what this stack declares (profiles/ns3.yaml). */
+const PROFILE = loadProfile('ns3').profile;
 const ROOT = path.resolve(__dirname, '../..');
 const ADAPTER = path.join(ROOT, 'adapters/ns3/out/adapter');
 
@@ -58,7 +61,7 @@ function parsed(text: string): Case {
 async function run(testCase: Case): Promise<CaseResult> {
   const target = await createProcessTarget({ name: 'ns3', command: [ADAPTER] });
   try {
-    return await runCase(testCase, target);
+    return await runCase(testCase, target, PROFILE);
   } finally {
     await target.close();
   }

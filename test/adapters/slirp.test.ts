@@ -10,12 +10,15 @@ import path from 'node:path';
 import { loadSuites } from '../../src/cli/load-suites';
 import { parseProfile } from '../../src/profile/parse';
 import type { CaseResult, Verdict } from '../../src/runner/result';
+import { loadProfile } from '../../src/cli/load-profiles';
 import { runCase } from '../../src/runner/run-case';
 import type { Case } from '../../src/suite/case';
 import { parseCase } from '../../src/suite/parse';
 import { createProcessTarget } from '../../src/targets/process';
 import type { ProcessTarget } from '../../src/targets/process';
 
+/** The reference machine runs with what this stack declares (profiles/slirp.yaml). */
+const PROFILE = loadProfile('slirp').profile;
 const ROOT = path.resolve(__dirname, '../..');
 const ADAPTER = path.join(ROOT, 'adapters/slirp/out/adapter');
 
@@ -32,7 +35,7 @@ async function slirp(clock: Clock): Promise<ProcessTarget> {
 async function run(testCase: Case, clock: Clock): Promise<CaseResult> {
   const target = await slirp(clock);
   try {
-    return await runCase(testCase, target);
+    return await runCase(testCase, target, PROFILE);
   } finally {
     await target.close();
   }
@@ -237,7 +240,7 @@ steps:
     if (!passiveOpen) throw new Error('the suite has no handshake/passive-open');
     const targets = await Promise.all([slirp('real'), slirp('real')]);
     try {
-      const results = await Promise.all(targets.map((target) => runCase(passiveOpen, target)));
+      const results = await Promise.all(targets.map((target) => runCase(passiveOpen, target, PROFILE)));
       expect(results.map((r) => r.verdict)).toEqual(['pass', 'pass']);
       for (const target of targets) {
         const pid = target.pid;

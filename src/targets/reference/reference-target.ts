@@ -65,6 +65,36 @@ export class ReferenceTarget implements Target {
     return this.endpoint.state;
   }
 
+  /** The endpoint's TCB, for an oracle holding a target's segments against it. */
+  get tcb(): ReferenceEndpoint['tcb'] {
+    return this.endpoint.tcb;
+  }
+
+  /** The endpoint's own port: an oracle addresses the peer's segments to it whatever port the target chose. */
+  get localPort(): number {
+    return this.endpoint.local.port;
+  }
+
+  /** Rebases the connection on the ISN a target chose (see ReferenceEndpoint.adoptIss). */
+  adoptIss(iss: number): void {
+    this.endpoint.adoptIss(iss);
+  }
+
+  /** Lets virtual time run to `ms` (never backwards), firing the timers due on the way. */
+  advanceUntil(ms: number): void {
+    this.advanceTo(Math.max(ms, this.clockMs), () => false);
+  }
+
+  /** The next packet the machine sent, without letting time pass. */
+  takePacket(): TimedPacket | undefined {
+    return this.packets.shift();
+  }
+
+  /** A segment from the peer, straight to SEGMENT ARRIVES: an oracle has it decoded already. */
+  deliver(segment: TcpSegment): void {
+    this.take(this.endpoint.segmentArrives(segment, this.clockMs));
+  }
+
   now(): bigint {
     return msToNs(this.clockMs);
   }

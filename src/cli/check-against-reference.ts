@@ -1,0 +1,36 @@
+/**
+ * Runs cases on the reference machine (RFC 9293's own profile) so that a case whose explicit
+ * expectations contradict the RFC is refused before any target runs: the suite and the oracle check
+ * each other.
+ */
+import { runCase } from '../runner/run-case';
+import type { CaseResult } from '../runner/result';
+import type { Case } from '../suite/case';
+import type { SuiteProblem } from '../suite/problem';
+import { createReferenceTarget } from '../targets/reference';
+import { rfcProfile } from './load-profiles';
+
+/** The problem a case's run on the reference machine shows, if any. */
+function problemOf(testCase: Case, result: CaseResult): SuiteProblem | undefined {
+  if (result.verdict === 'pass') return undefined;
+  const failed = result.steps.find((s) => s.outcome === 'fail' || s.outcome === 'error');
+  const step = failed ? testCase.steps[failed.index] : undefined;
+  const where = step?.source ?? testCase.source;
+  const what = failed ? `step ${failed.index} (${failed.text})` : 'the case';
+  return { ...where, message: `${what} contradicts the reference machine (RFC 9293): ${failed?.message ?? result.reason ?? result.verdict}` };
+}
+
+export async function checkAgainstReference(cases: readonly Case[]): Promise<{ problems: SuiteProblem[]; rules: Set<string> }> {
+  const profile = rfcProfile().profile;
+  const problems: SuiteProblem[] = [];
+  const rules = new Set<string>();
+  for (const testCase of cases) {
+    const target = await createReferenceTarget(profile);
+    const result = await runCase(testCase, target, profile);
+    await target.close();
+    for (const rule of result.rules ?? []) rules.add(rule);
+    const problem = problemOf(testCase, result);
+    if (problem) problems.push(problem);
+  }
+  return { problems, rules };
+}

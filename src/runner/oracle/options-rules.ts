@@ -1,0 +1,53 @@
+/**
+ * The rules on TCP options that hold for every segment a target sends, whatever the case: MSS only on
+ * SYNs, and no option the peer's SYN did not offer (RFC 9293 §3.1–3.2, §3.7.1; RFC 7323 §2.2, §3.2;
+ * RFC 2018 §2). A case need not assert them: options the peer never offered must never be accepted.
+ */
+import type { TcpOption, TcpSegment } from '../../wire';
+import { TcpFlag } from '../../wire/flags';
+
+/** Which options the peer's SYN (or SYN-ACK) carried. */
+export interface Offered {
+  readonly wscale: boolean;
+  readonly sackPermitted: boolean;
+  readonly timestamps: boolean;
+}
+
+export function offeredBy(syn: TcpSegment): Offered {
+  const has = (kind: TcpOption['kind']): boolean => syn.options.some((o) => o.kind === kind);
+  return { wscale: has('wscale'), sackPermitted: has('sack-permitted'), timestamps: has('timestamps') };
+}
+
+export interface OptionViolation {
+  readonly rule: string;
+  readonly message: string;
+}
+
+/** The first option rule `segment` breaks, given what the peer offered (undefined: no SYN seen yet). */
+export function optionViolation(segment: TcpSegment, offered: Offered | undefined): OptionViolation | undefined {
+  const isSyn = (segment.flags & TcpFlag.SYN) !== 0;
+  const has = (kind: TcpOption['kind']): boolean => segment.options.some((o) => o.kind === kind);
+  if (!isSyn && has('mss')) {
+    return { rule: 'MUST-65', message: 'an MSS option on a segment without SYN (RFC 9293 §3.2, MUST-65: MSS only on SYNs)' };
+  }
+  if (!isSyn && (has('wscale') || has('sack-permitted'))) {
+    return { rule: 'RFC 7323 §2.2', message: 'a window scale or SACK-permitted option on a segment without SYN (they are only for SYNs)' };
+  }
+  const answering = isSyn && (segment.flags & TcpFlag.ACK) !== 0;
+  // A SYN-ACK may offer only what the SYN offered; later segments use only what was agreed.
+  if (offered && (answering || !isSyn)) {
+    if (answering && has('wscale') && !offered.wscale) {
+      return { rule: 'RFC 7323 §2.2', message: "a window scale option in a SYN-ACK answering a SYN that offered none (RFC 7323 §2.2)" };
+    }
+    if (answering && has('sack-permitted') && !offered.sackPermitted) {
+      return { rule: 'RFC 2018 §2', message: 'SACK-permitted in a SYN-ACK answering a SYN that did not offer it (RFC 2018 §2)' };
+    }
+    if (has('sack') && !offered.sackPermitted) {
+      return { rule: 'RFC 2018 §2', message: 'SACK blocks although the peer never sent SACK-permitted (RFC 2018 §2)' };
+    }
+    if (has('timestamps') && !offered.timestamps) {
+      return { rule: 'RFC 7323 §3.2', message: 'a timestamps option although the peer\'s SYN carried none (RFC 7323 §3.2)' };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,164 @@
+/**
+ * The oracle judging segments a target might send, one rule at a time: each test feeds the stimuli,
+ * then a segment a conforming target may send (no violation) and one it may not (the rule named).
+ */
+import { Oracle } from '../../src/runner/oracle/oracle';
+import { RFC9293_PROFILE } from '../../src/reference';
+import { TcpFlag, type TcpOption, type TcpSegment } from '../../src/wire';
+
+const PEER_ISN = 1000;
+const TARGET_ISN = 5000;
+const { SYN, ACK, FIN, RST, PSH } = TcpFlag;
+
+/** Relative numbers as the runner gives them, so messages read like the cases. */
+const relative = { target: (seq: number) => (seq - TARGET_ISN) >>> 0, peer: (seq: number) => (seq - PEER_ISN) >>> 0 };
+
+function fromPeer(over: Partial<TcpSegment>): TcpSegment {
+  return { srcPort: 40000, dstPort: 8080, seq: PEER_ISN + 1, ack: TARGET_ISN + 1, flags: ACK, window: 65535, urgentPointer: 0, options: [], payload: new Uint8Array(), ...over };
+}
+function fromTarget(over: Partial<TcpSegment>): TcpSegment {
+  return { srcPort: 8080, dstPort: 40000, seq: TARGET_ISN + 1, ack: PEER_ISN + 1, flags: ACK, window: 64240, urgentPointer: 0, options: [], payload: new Uint8Array(), ...over };
+}
+const pattern = (from: number, length: number) => Uint8Array.from({ length }, (_, i) => 0x61 + ((from + i) % 26));
+
+/** Listen, the peer's SYN, the target's SYN-ACK and the peer's ACK, all judged fine. */
+async function established(options: TcpOption[] = [{ kind: 'mss', mss: 1460 }]): Promise<Oracle> {
+  const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
+  await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+  oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN, options }), 1, true);
+  expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK, options: [{ kind: 'mss', mss: 1460 }] }), 1)).toBeUndefined();
+  oracle.peerSent(fromPeer({}), 2, true);
+  expect(oracle.state).toBe('ESTABLISHED');
+  return oracle;
+}
+
+describe('handshake', () => {
+  test("the target's ISN is adopted and nothing is pending once it has answered", async () => {
+    const oracle = await established();
+    expect(oracle.latestDeadline()).toBeUndefined();
+    expect(oracle.overdue(10_000)).toBeUndefined();
+  });
+
+  test('a SYN-ACK that never comes is overdue after the answer bound', async () => {
+    const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
+    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 0, true);
+    expect(oracle.overdue(500)).toBeUndefined();
+    expect(oracle.overdue(1001)?.message).toMatch(/reference machine sends a SYN-ACK acknowledging 1 here \(state SYN-RECEIVED\)/);
+  });
+
+  test('a SYN-ACK acknowledging more than the SYN is refused', async () => {
+    const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
+    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 0, true);
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN, ack: PEER_ISN + 5, flags: SYN | ACK }), 1)?.message).toBe(
+      'the target sent an ACK of 5, but only 1 has arrived (RCV.NXT)',
+    );
+  });
+
+  test('a window scale option in a SYN-ACK to a SYN that offered none is refused', async () => {
+    const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
+    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 0, true);
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK, options: [{ kind: 'wscale', shift: 7 }] }), 1)?.rule).toBe('RFC 7323 §2.2');
+  });
+});
+
+describe('acknowledgments', () => {
+  test('an ACK may come late, up to the profile bound, and cover several segments', async () => {
+    const oracle = await established();
+    oracle.peerSent(fromPeer({ flags: PSH | ACK, payload: pattern(0, 10) }), 10, true);
+    oracle.peerSent(fromPeer({ seq: PEER_ISN + 11, flags: PSH | ACK, payload: pattern(10, 10) }), 20, true);
+    expect(oracle.overdue(400)).toBeUndefined();
+    expect(oracle.observe(fromTarget({ ack: PEER_ISN + 21 }), 400)).toBeUndefined();
+    expect(oracle.latestDeadline()).toBeUndefined();
+  });
+
+  test('an ACK later than the bound is overdue, naming the profile', async () => {
+    const oracle = await established();
+    oracle.peerSent(fromPeer({ flags: PSH | ACK, payload: pattern(0, 10) }), 10, true);
+    expect(oracle.overdue(512)?.message).toBe(
+      "the reference machine sends an ACK of 11 within 500 ms (the profile's ACK delay) here (state ESTABLISHED), but by 511 ms the target had not",
+    );
+  });
+
+  test('a window whose right edge retreats breaks SHLD-14', async () => {
+    const oracle = await established();
+    expect(oracle.observe(fromTarget({ window: 64240 }), 5)).toBeUndefined();
+    expect(oracle.observe(fromTarget({ window: 30000 }), 6)?.rule).toBe('SHLD-14');
+  });
+});
+
+describe('sending', () => {
+  test('data the application wrote, within the window and the pattern, is fine; more is refused', async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'write', bytes: 100 }, 10);
+    expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 60) }), 10)).toBeUndefined();
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 61, flags: PSH | ACK, payload: pattern(60, 40) }), 10)).toBeUndefined();
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 101, flags: PSH | ACK, payload: pattern(100, 1) }), 11)?.message).toBe(
+      'the target sent data up to 102, beyond what the application wrote (101)',
+    );
+  });
+
+  test('octets other than those the application wrote are refused', async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'write', bytes: 10 }, 10);
+    const wrong = pattern(0, 10);
+    wrong[3] = 0x21;
+    expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: wrong }), 10)?.message).toBe('the target sent octet 4 of the stream as "!", not what the application wrote');
+  });
+
+  test("data beyond the peer's window breaks MUST-1", async () => {
+    const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
+    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN, window: 100 }), 0, true);
+    oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK }), 0);
+    oracle.peerSent(fromPeer({ window: 100 }), 1, true);
+    await oracle.appCall({ call: 'write', bytes: 500 }, 2);
+    expect(oracle.observe(fromTarget({ flags: ACK, payload: pattern(0, 150) }), 2)?.rule).toBe('MUST-1');
+  });
+
+  test('a FIN before the application closes is refused; after close, the FIN is due', async () => {
+    const oracle = await established();
+    expect(oracle.observe(fromTarget({ flags: FIN | ACK }), 5)?.message).toBe('the target sent a FIN at 1 although the application has not closed');
+    const again = await established();
+    await again.appCall({ call: 'close' }, 5);
+    expect(again.overdue(1006)?.message).toMatch(/sending up to 2 with the FIN/);
+    const closing = await established();
+    await closing.appCall({ call: 'close' }, 5);
+    expect(closing.observe(fromTarget({ flags: FIN | ACK }), 6)).toBeUndefined();
+    expect(closing.state).toBe('FIN-WAIT-1');
+  });
+
+  test('an MSS option on a segment without SYN breaks MUST-65', async () => {
+    const oracle = await established();
+    expect(oracle.observe(fromTarget({ options: [{ kind: 'mss', mss: 1460 }] }), 5)?.rule).toBe('MUST-65');
+  });
+
+  test('timestamps the peer never offered are refused', async () => {
+    const oracle = await established();
+    expect(oracle.observe(fromTarget({ options: [{ kind: 'timestamps', tsval: 1, tsecr: 0 }] }), 5)?.rule).toBe('RFC 7323 §3.2');
+  });
+});
+
+describe('resets', () => {
+  test('a RST the machine does not send is refused', async () => {
+    const oracle = await established();
+    expect(oracle.observe(fromTarget({ flags: RST }), 5)?.message).toBe('the target sent a RST, which the reference machine does not send here (state ESTABLISHED)');
+  });
+
+  test('an abort obliges a RST, in the form of §3.5.2', async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'abort' }, 5);
+    expect(oracle.latestDeadline()).toBe(1005);
+    expect(oracle.observe(fromTarget({ flags: RST }), 6)).toBeUndefined();
+    expect(oracle.latestDeadline()).toBeUndefined();
+  });
+
+  test('after a reset, an ACK from the target is one the machine does not send', async () => {
+    const oracle = await established();
+    oracle.peerSent(fromPeer({ flags: RST }), 5, true);
+    expect(oracle.state).toBe('CLOSED');
+    expect(oracle.observe(fromTarget({}), 6)?.message).toBe('the target sent an ACK, which the reference machine does not send in CLOSED');
+  });
+});
