@@ -113,6 +113,10 @@ function renderIndex(results: readonly CaseResult[]): RenderedFile {
     ],
     requirements: requirementTable(results, targets).map((row) => ({ ...row, cases: row.cases.join(', ') })),
     rules: ruleCoverage(results),
+    profiles: targets.flatMap((target) => {
+      const profile = results.find((r) => r.target === target && r.profile)?.profile;
+      return profile ? [{ target, ...profile }] : [];
+    }),
     rows: matrix(results, targets).map((row) => {
       const first = row.cells.find((c) => c !== undefined);
       return {

@@ -106,4 +106,12 @@ export interface CaseResult {
   readonly trace: readonly TraceEvent[];
   /** The reference machine's rules (RFC 9293 §3.10 branches) the case made it apply. */
   readonly rules?: readonly string[];
+  /** The profile the target ran with: its name, and each parameter that departs from RFC 9293's. */
+  readonly profile?: ProfileSummary;
+}
+
+export interface ProfileSummary {
+  readonly name: string;
+  readonly title: string;
+  readonly departures: readonly { readonly parameter: string; readonly value: string; readonly rfcValue: string; readonly source: string }[];
 }

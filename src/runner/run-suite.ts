@@ -64,7 +64,8 @@ async function runOne(testCase: Case, driver: TargetDriver): Promise<CaseResult>
     return harnessError(testCase, driver.name, `the ${driver.name} target could not be set up: ${messageOf(error)}`);
   }
   try {
-    return waive(await runCase(testCase, target, driver.profile.profile), driver.profile);
+    const { name, title, departures } = driver.profile;
+    return { ...waive(await runCase(testCase, target, driver.profile.profile), driver.profile), profile: { name, title, departures } };
   } catch (error) {
     // runCase turns what goes wrong in a step into a verdict; reaching here is a harness bug, kept to this case.
     return harnessError(testCase, driver.name, `the harness failed: ${messageOf(error)}`);

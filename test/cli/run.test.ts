@@ -151,6 +151,14 @@ describe('tcpconform validate', () => {
     expect(run.stdout).toMatch(/^\d+ case\(s\) valid, 0 problem\(s\)/m);
   });
 
+  test('a case whose explicit expectation contradicts the reference machine is refused, naming the step', () => {
+    const run = runCli(['validate', 'test/fixtures/wrong-ack.yaml']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'test/fixtures/wrong-ack.yaml:8:5: step 2 (expect SA ack 5 within 1s) contradicts the reference machine (RFC 9293): ack: expected 5, observed 1\n',
+    );
+  });
+
   test('every bad file is reported with file and line; exit 2', () => {
     const run = runCli(['validate', 'test/fixtures/mixed-suite']);
     expect(run.code).toBe(2);

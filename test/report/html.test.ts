@@ -49,6 +49,13 @@ describe('renderHtmlReport', () => {
     expect(page).toContain('href="../../pcap/linux/handshake.example.pcap"');
   });
 
+  test("the index shows each target's profile and every value that departs from RFC 9293's", () => {
+    const profile = { name: 'linux', title: 'Linux kernel TCP', departures: [{ parameter: 'msl', value: '30s', rfcValue: '2min', source: 'include/net/tcp.h: TCP_TIMEWAIT_LEN' }] };
+    const index = renderHtmlReport([result({ profile }), result({ id: 'x/y', target: 'reference', profile: { name: 'rfc9293', title: 'RFC 9293', departures: [] } })])[0]!.content;
+    expect(index).toContain('<tr><td class="mono">msl</td><td><b>30s</b></td><td>2min</td><td>include/net/tcp.h: TCP_TIMEWAIT_LEN</td></tr>');
+    expect(index).toContain("RFC 9293's own values throughout.");
+  });
+
   test('everything that came from a target is escaped', () => {
     const page = renderHtmlReport([
       result({
