@@ -8,6 +8,7 @@
 import { decodePacket, encodePacket, parseFlags, TcpFlag, WireError, type Packet, type TcpOption, type TcpSegment } from '../wire';
 import type { AppStepCall, Case, OptionTemplate, Step } from '../suite/case';
 import { formatDuration } from '../suite/duration';
+import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
 import type { AppCall, Target, TimedPacket } from '../targets/target';
 import { RFC9293_PROFILE, type Profile } from '../reference';
 import { mismatches } from './match';
@@ -51,12 +52,22 @@ class CaseRun {
   private readonly startNs: bigint;
   readonly startedAt = Date.now();
   private readonly oracle: Oracle;
+  /** The profile's timers, for durations a case writes in them (`2*msl`). */
+  private readonly timeValues: TimeValues;
   /** Segments taken from the target (and judged by the oracle) that no step has consumed yet. */
   private readonly inbox: Pulled[] = [];
 
   constructor(private readonly testCase: Case, private readonly target: Target, profile: Profile) {
     this.numbering = new Numbering(testCase.peerIsn, testCase.peerPort, testCase.port);
     this.startNs = target.now();
+    this.timeValues = {
+      msl: profile.mslMs,
+      initialRto: profile.initialRtoMs,
+      minRto: profile.minRtoMs,
+      maxRto: profile.maxRtoMs,
+      maxAckDelay: profile.maxAckDelayMs,
+      userTimeout: profile.userTimeoutMs,
+    };
     this.oracle = new Oracle(
       profile,
       { target: (seq) => this.numbering.targetRelative(seq), peer: (seq) => this.numbering.peerRelative(seq) },
@@ -178,16 +189,27 @@ class CaseRun {
     return { outcome: 'pass' };
   }
 
+  /** A case's duration under this target's profile, in milliseconds. */
+  private ms(time: TimeExpr): number {
+    return timeMs(time, this.timeValues);
+  }
+
   private async expect(step: Step & { kind: 'expect' }, startMs: number): Promise<StepResult> {
     const expected = matchText(step.match);
-    const got = await this.pull(startMs + step.withinMs);
+    const within = this.ms(step.within);
+    const got = await this.pull(startMs + within);
     if (got?.garbage !== undefined) {
       return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage}` };
     }
     if (!got?.segment) {
-      return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${formatDuration(step.withinMs)}, but the target sent nothing` };
+      return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${formatDuration(within)} (${step.within.text}), but the target sent nothing` };
     }
     const observed = this.segmentTextOf(got);
+    const after = step.after && this.ms(step.after);
+    if (after !== undefined && got.atMs - startMs < after) {
+      const early = formatDuration(got.atMs - startMs);
+      return { outcome: 'fail', expected: `${expected} after ${formatDuration(after)}`, observed: `${observed} after ${early}`, mismatches: [{ field: 'time', expected: `>= ${formatDuration(after)} (${step.after?.text})`, observed: early }], message: `time: expected no earlier than ${formatDuration(after)} (${step.after?.text}), observed after ${early}` };
+    }
     const found: Mismatch[] = mismatches(step.match, got.segment, this.numbering);
     // RFC 9293 §3.1 MUST-2: every segment carries a correct checksum, whatever the case asserts.
     if (!got.checksumOk) found.push({ field: 'checksum', expected: 'valid', observed: 'invalid' });
@@ -199,16 +221,17 @@ class CaseRun {
   }
 
   private async quiet(step: Step & { kind: 'quiet' }, startMs: number): Promise<StepResult> {
-    const got = await this.pull(startMs + step.forMs);
+    const duration = this.ms(step.duration);
+    const got = await this.pull(startMs + duration);
     if (!got) return { outcome: 'pass' };
     const observed = this.segmentTextOf(got);
     const after = formatDuration(Math.max(0, got.atMs - startMs));
-    return { outcome: 'fail', expected: 'nothing', observed, message: `expected no segment for ${formatDuration(step.forMs)}, but the target sent ${observed} after ${after}` };
+    return { outcome: 'fail', expected: 'nothing', observed, message: `expected no segment for ${formatDuration(duration)} (${step.duration.text}), but the target sent ${observed} after ${after}` };
   }
 
   /** Time passes; what the target sends meanwhile waits in the inbox for the steps after, judged as it comes. */
   private async wait(step: Step & { kind: 'wait' }): Promise<StepResult> {
-    await this.target.sleep(step.forMs);
+    await this.target.sleep(this.ms(step.duration));
     await this.collectArrived();
     const judged = this.inbox.find((got) => got.violation);
     if (judged?.violation) return this.divergence(judged.violation, this.segmentTextOf(judged));

@@ -1,6 +1,5 @@
 /** Each step as one line, as a person would say it: `send S <mss 1460>`, `expect SA ack 1`. */
 import type { AppStepCall, OptionTemplate, Step } from '../suite/case';
-import { formatDuration } from '../suite/duration';
 import { matchText } from './summary';
 
 function optionTemplateText(o: OptionTemplate): string {
@@ -32,9 +31,9 @@ export function stepText(step: Step): string {
       if (s.checksum === 'bad') parts.push('[bad checksum]');
       return parts.join(' ');
     }
-    case 'expect': return `expect ${matchText(step.match)} within ${formatDuration(step.withinMs)}`;
-    case 'quiet': return `quiet ${formatDuration(step.forMs)}`;
-    case 'wait': return `wait ${formatDuration(step.forMs)}`;
+    case 'expect': return `expect ${matchText(step.match)}${step.after ? ` after ${step.after.text}` : ''} within ${step.within.text}`;
+    case 'quiet': return `quiet ${step.duration.text}`;
+    case 'wait': return `wait ${step.duration.text}`;
     case 'app': return `app ${appCallText(step.call)}${step.error ? ` (fails with ${step.error})` : ''}`;
     case 'state': return `state ${step.state}`;
   }

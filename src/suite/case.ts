@@ -9,6 +9,7 @@
  */
 
 import type { TcpState } from '../wire';
+import type { TimeExpr } from './time';
 
 export type RequirementLevel = 'MUST' | 'SHOULD' | 'MAY';
 
@@ -114,9 +115,15 @@ interface StepBase {
 
 export type Step =
   | (StepBase & { readonly kind: 'send'; readonly segment: SegmentTemplate })
-  | (StepBase & { readonly kind: 'expect'; readonly match: SegmentMatch; readonly withinMs: number })
-  | (StepBase & { readonly kind: 'quiet'; readonly forMs: number })
-  | (StepBase & { readonly kind: 'wait'; readonly forMs: number })
+  | (StepBase & {
+      readonly kind: 'expect';
+      readonly match: SegmentMatch;
+      /** The segment must come within this, and (for timers) not before `after`, from the step's start. */
+      readonly within: TimeExpr;
+      readonly after?: TimeExpr;
+    })
+  | (StepBase & { readonly kind: 'quiet'; readonly duration: TimeExpr })
+  | (StepBase & { readonly kind: 'wait'; readonly duration: TimeExpr })
   | (StepBase & { readonly kind: 'app'; readonly call: AppStepCall; readonly error?: string })
   /** The connection is in this state: always checked on the reference machine, on the target where it can tell. */
   | (StepBase & { readonly kind: 'state'; readonly state: TcpState });

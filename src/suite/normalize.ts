@@ -16,7 +16,7 @@ import type {
 } from './case';
 import type { DocumentPath } from './schema-errors';
 import { formatPath } from './schema-errors';
-import { parseDuration } from './duration';
+import { fixedTime, parseTime, type TimeExpr } from './time';
 import type { TcpState } from '../wire';
 
 /** The YAML shapes the schema admits (see case.schema.json). */
@@ -31,6 +31,7 @@ interface RawExpect {
   flags: string; seq?: number; ack?: number; win?: number | RawRange; len?: number | RawRange;
   options?: { mss?: RawPresenceOr<number>; wscale?: RawPresenceOr<number>; sackOK?: 'present' | 'absent'; ts?: 'present' | 'absent' };
   within?: string;
+  after?: string;
 }
 type RawApp = string | Record<string, number | string | null>;
 interface RawStep { send?: RawSend; expect?: RawExpect; quiet?: string; wait?: string; app?: RawApp; state?: TcpState; note?: string }
@@ -112,9 +113,13 @@ class Normalizer {
     return range;
   }
 
-  duration(text: string | undefined, fallback: number): number {
-    // The schema's pattern guarantees the form; parseDuration cannot fail on it.
-    return text === undefined ? fallback : (parseDuration(text) ?? fallback);
+  time(text: string, path: DocumentPath): TimeExpr {
+    const parsed = parseTime(text);
+    if (typeof parsed === 'string') {
+      this.problem(path, parsed);
+      return fixedTime(0, text);
+    }
+    return parsed;
   }
 
   send(raw: RawSend, path: DocumentPath): SegmentTemplate {
@@ -142,7 +147,7 @@ class Normalizer {
     return expectations;
   }
 
-  expect(raw: RawExpect, path: DocumentPath): { match: SegmentMatch; withinMs: number } {
+  expect(raw: RawExpect, path: DocumentPath): { match: SegmentMatch; within: TimeExpr; after?: TimeExpr } {
     const match: SegmentMatch = {
       flags: this.flags(raw.flags, [...path, 'flags']),
       ...(raw.seq !== undefined && { seq: raw.seq }),
@@ -151,7 +156,8 @@ class Normalizer {
       ...(raw.len !== undefined && { length: this.range(raw.len, [...path, 'len']) }),
       options: this.expectOptions(raw.options, [...path, 'options']),
     };
-    return { match, withinMs: this.duration(raw.within, CASE_DEFAULTS.expectWithinMs) };
+    const within = raw.within === undefined ? fixedTime(CASE_DEFAULTS.expectWithinMs, '1s') : this.time(raw.within, [...path, 'within']);
+    return { match, within, ...(raw.after !== undefined && { after: this.time(raw.after, [...path, 'after']) }) };
   }
 
   app(raw: RawApp, path: DocumentPath): { call: AppStepCall; error?: string } | undefined {
@@ -185,8 +191,8 @@ class Normalizer {
     const source = this.locate(path);
     if (raw.send) return { kind: 'send', source, segment: this.send(raw.send, [...path, 'send']) };
     if (raw.expect) return { kind: 'expect', source, ...this.expect(raw.expect, [...path, 'expect']) };
-    if (raw.quiet !== undefined) return { kind: 'quiet', source, forMs: this.duration(raw.quiet, 0) };
-    if (raw.wait !== undefined) return { kind: 'wait', source, forMs: this.duration(raw.wait, 0) };
+    if (raw.quiet !== undefined) return { kind: 'quiet', source, duration: this.time(raw.quiet, [...path, 'quiet']) };
+    if (raw.wait !== undefined) return { kind: 'wait', source, duration: this.time(raw.wait, [...path, 'wait']) };
     if (raw.state !== undefined) return { kind: 'state', source, state: raw.state };
     const app = this.app(raw.app as RawApp, [...path, 'app']);
     return app && { kind: 'app', source, ...app };

@@ -21,6 +21,7 @@ export interface SchemaProblem {
 /** Why a `pattern` failed, by the definition it came from: regular expressions are not messages. */
 const PATTERN_MEANING: Readonly<Record<string, string>> = {
   duration: 'a duration with its unit, such as 500ms, 1.5s or 2min',
+  time: 'a duration such as 500ms, 1.5s or 2min, or a profile timer such as 2*msl or initialRto',
   flags: 'TCP flags as letters S F R P A U E C (for example SA, FA, RA, PA) or . for none',
   hex: 'bytes as pairs of hex digits, such as 0204 05b4',
   id: 'an id of the form area/name in lower case, such as handshake/passive-open',

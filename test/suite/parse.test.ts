@@ -32,9 +32,9 @@ describe('parseCase', () => {
     });
     if (c.steps[1]?.kind !== 'send') throw new Error('not a send');
     expect(Array.from(c.steps[1].segment.payload)).toEqual([0x61, 0x62, 0x63]);
-    expect(c.steps[2]).toMatchObject({ kind: 'expect', withinMs: 1500, match: { flags: 'SA', ack: 1, window: { min: 1 } } });
+    expect(c.steps[2]).toMatchObject({ kind: 'expect', within: { ms: 1500, text: '1.5s' }, match: { flags: 'SA', ack: 1, window: { min: 1 } } });
     expect(c.steps[3]).toMatchObject({ kind: 'app', call: { call: 'write', bytes: 100 } });
-    expect(c.steps[4]).toMatchObject({ kind: 'quiet', forMs: 200 });
+    expect(c.steps[4]).toMatchObject({ kind: 'quiet', duration: { ms: 200 } });
   });
 
   test('the peer ISN is stable per id and differs between ids', () => {
@@ -65,7 +65,7 @@ describe('parseCase', () => {
       'case.yaml:6:40: steps[0].send.options[0].mss: must be a whole number, found a string "big"',
     ]);
     expect(problemsOf('  - expect: { flags: A, within: 5 }\n')).toEqual([
-      'case.yaml:6:33: steps[0].expect.within: must be a duration with its unit, such as 500ms, 1.5s or 2min, found a whole number 5',
+      'case.yaml:6:33: steps[0].expect.within: must be a duration such as 500ms, 1.5s or 2min, or a profile timer such as 2*msl or initialRto, found a whole number 5',
     ]);
     expect(problemsOf('  - app: lisen\n')).toEqual([
       'case.yaml:6:10: steps[0].app: "lisen" must be one of listen, connect, read, stop-reading, shutdown, close, abort or a mapping',
@@ -90,6 +90,15 @@ describe('parseCase', () => {
     expect(problemsOf('  - expect: { flags: SAS }\n')).toEqual(["case.yaml:6:22: steps[0].expect.flags: flag 'S' is written twice in 'SAS'"]);
     expect(problemsOf('  - expect: { flags: A, win: { min: 5, max: 2 } }\n')).toEqual(['case.yaml:6:30: steps[0].expect.win: min 5 is greater than max 2']);
     expect(problemsOf('  - app: { close: null, abort: null }\n')).toEqual(['case.yaml:6:10: steps[0].app: names 2 calls (close, abort); one step makes one call']);
+  });
+
+  test('durations may name the profile\'s timers; a wrong one is named with its line', () => {
+    const c = parseCase('case.yaml', `${header}steps:\n  - wait: 2*msl - 1s\n  - expect: { flags: A, after: initialRto, within: 1.5*initialRto + 100ms }\n`).case!;
+    expect(c.steps[0]).toMatchObject({ kind: 'wait', duration: { ms: -1000, per: { msl: 2 }, text: '2*msl - 1s' } });
+    expect(c.steps[1]).toMatchObject({ kind: 'expect', after: { ms: 0, per: { initialRto: 1 } }, within: { ms: 100, per: { initialRto: 1.5 } } });
+    expect(problemsOf('  - wait: 2*msll\n')).toEqual([
+      "case.yaml:6:11: steps[0].wait: '2*msll' is neither a duration (500ms, 1.5s, 2min) nor a profile parameter (msl, initialRto, minRto, maxRto, maxAckDelay, userTimeout, optionally with a factor: 2*msl)",
+    ]);
   });
 
   test('a file that is not a mapping is refused in words', () => {
