@@ -3,9 +3,9 @@
  * still load. This is the I/O edge of `suite/`, which stays pure.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Case } from '../suite/case';
-import { parseCase } from '../suite/parse';
+import { buildCase, readSuiteDocument, resolvePreambles, type SuiteDocument } from '../suite/parse';
 import type { SuiteProblem } from '../suite/problem';
 
 export interface LoadedSuite {
@@ -15,7 +15,7 @@ export interface LoadedSuite {
 
 const isCaseFile = (name: string): boolean => name.endsWith('.yaml') || name.endsWith('.yml');
 
-/** Case files under `path` (a file or a folder, searched recursively), in a stable order. */
+/** Case and preamble files under `path` (a file or a folder, searched recursively), in a stable order. */
 function caseFiles(path: string): string[] {
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat) return [];
@@ -29,26 +29,47 @@ function caseFiles(path: string): string[] {
     });
 }
 
+/** The folder of preambles beside the cases: read whatever paths are asked for, so `from:` always resolves. */
+const PREAMBLES = join(__dirname, '..', '..', 'suites', 'preambles');
+
+function read(absolute: string): { document?: SuiteDocument; problems: readonly SuiteProblem[] } {
+  const file = relative(process.cwd(), absolute) || absolute;
+  return readSuiteDocument(file, readFileSync(absolute, 'utf8'));
+}
+
 export function loadSuites(paths: readonly string[]): LoadedSuite {
   const cases: Case[] = [];
   const problems: SuiteProblem[] = [];
+  const documents: SuiteDocument[] = [];
+  const seen = new Set<string>();
+  const files = [...caseFiles(PREAMBLES), ...paths.flatMap((path) => {
+    const found = caseFiles(path);
+    if (found.length === 0) problems.push({ file: path, line: 1, column: 1, message: 'no such file or folder, or no .yaml case in it' });
+    return found;
+  })];
+  for (const path of files) {
+    const absolute = resolve(path);
+    if (seen.has(absolute)) continue;
+    seen.add(absolute);
+    const parsed = read(absolute);
+    problems.push(...parsed.problems);
+    if (parsed.document) documents.push(parsed.document);
+  }
+  const { preambles, problems: preambleProblems } = resolvePreambles(documents.filter((d): d is SuiteDocument & { kind: 'preamble' } => d.kind === 'preamble'));
+  problems.push(...preambleProblems);
   const firstFileOfId = new Map<string, Case>();
-  for (const path of paths) {
-    const files = caseFiles(path);
-    if (files.length === 0) problems.push({ file: path, line: 1, column: 1, message: 'no such file or folder, or no .yaml case in it' });
-    for (const absolute of files) {
-      const file = relative(process.cwd(), absolute) || absolute;
-      const parsed = parseCase(file, readFileSync(absolute, 'utf8'));
-      problems.push(...parsed.problems);
-      if (!parsed.case) continue;
-      const earlier = firstFileOfId.get(parsed.case.id);
-      if (earlier) {
-        problems.push({ ...parsed.case.source, message: `id '${parsed.case.id}' is already used by ${earlier.source.file}:${earlier.source.line}; ids must be unique` });
-        continue;
-      }
-      firstFileOfId.set(parsed.case.id, parsed.case);
-      cases.push(parsed.case);
+  for (const document of documents) {
+    if (document.kind !== 'case') continue;
+    const parsed = buildCase(document, preambles);
+    problems.push(...parsed.problems);
+    if (!parsed.case) continue;
+    const earlier = firstFileOfId.get(parsed.case.id);
+    if (earlier) {
+      problems.push({ ...parsed.case.source, message: `id '${parsed.case.id}' is already used by ${earlier.source.file}:${earlier.source.line}; ids must be unique` });
+      continue;
     }
+    firstFileOfId.set(parsed.case.id, parsed.case);
+    cases.push(parsed.case);
   }
   return { cases, problems };
 }

@@ -11,6 +11,7 @@ import { VERDICTS, type CaseResult, type TraceEvent } from '../runner/result';
 import { casePagePath, casePcapPath } from './paths';
 import { countVerdicts, groupBy, matrix, requirementTable, targetsOf, worstVerdict, type VerdictCounts } from './summary';
 import { ALL_RULES, describeRule } from '../reference';
+import { renderLadder } from './ladder';
 
 /** Which of the reference machine's rules the run's cases made it apply. */
 function ruleCoverage(results: readonly CaseResult[]) {
@@ -57,6 +58,26 @@ function eventRow(event: TraceEvent) {
   }
 }
 
+/** What a failing (or erroring) case page says first: what went wrong, where, and what it breaks. */
+function finding(result: CaseResult) {
+  if (result.verdict !== 'fail' && result.verdict !== 'error') return undefined;
+  const d = result.divergence;
+  const step = d && result.steps.find((s) => s.index === d.step);
+  return {
+    verdict: result.verdict,
+    step: d?.step,
+    stepText: step?.text,
+    where: d ? `${d.file}:${d.line}` : undefined,
+    expected: d?.expected,
+    observed: d?.observed,
+    mismatches: d?.mismatches.filter((m) => !m.field.startsWith('RFC')),
+    message: step?.message ?? result.reason,
+    requirements: result.spec.requirements.join(', '),
+    sections: result.spec.rfc9293.map((s) => `§${s}`).join(', '),
+    level: result.level,
+  };
+}
+
 function renderCase(result: CaseResult): RenderedFile {
   const path = casePagePath(result.target, result.id);
   const body = casePage({
@@ -70,6 +91,9 @@ function renderCase(result: CaseResult): RenderedFile {
     tags: result.tags.join(', '),
     steps: result.steps.map((step) => ({ ...step, diverged: result.divergence?.step === step.index })),
     events: result.trace.map(eventRow),
+    finding: finding(result),
+    // SVG text the ladder module built itself, every string in it escaped there.
+    ladder: renderLadder(result)?.svg,
   });
   return { path, content: layout({ title: `${result.id} on ${result.target}`, body }) };
 }
@@ -88,6 +112,31 @@ function groupRows(results: readonly CaseResult[], targets: readonly string[], k
       return { worst: worstVerdict(members.map((r) => r.verdict)), text: countsText(countVerdicts(members)) };
     }),
   }));
+}
+
+/** Every failing or erroring result, case by case: what broke, on which target, and what it breaks. */
+function failures(results: readonly CaseResult[]) {
+  return results
+    .filter((r) => r.verdict === 'fail' || r.verdict === 'error')
+    .sort((a, b) => a.id.localeCompare(b.id) || a.target.localeCompare(b.target))
+    .map((r) => {
+      const d = r.divergence;
+      const step = d && r.steps.find((s) => s.index === d.step);
+      return {
+        id: r.id,
+        target: r.target,
+        verdict: r.verdict,
+        href: casePagePath(r.target, r.id),
+        level: r.level,
+        requirements: r.spec.requirements.join(', '),
+        sections: r.spec.rfc9293.map((s) => `§${s}`).join(' '),
+        where: d ? `${d.file}:${d.line}` : '',
+        stepText: step?.text ?? '',
+        expected: d?.expected ?? '',
+        observed: d?.observed ?? '',
+        message: d ? (step?.message ?? '') : (r.reason ?? ''),
+      };
+    });
 }
 
 function renderIndex(results: readonly CaseResult[]): RenderedFile {
@@ -113,6 +162,7 @@ function renderIndex(results: readonly CaseResult[]): RenderedFile {
     ],
     requirements: requirementTable(results, targets).map((row) => ({ ...row, cases: row.cases.join(', ') })),
     rules: ruleCoverage(results),
+    failures: failures(results),
     profiles: targets.flatMap((target) => {
       const profile = results.find((r) => r.target === target && r.profile)?.profile;
       return profile ? [{ target, ...profile }] : [];

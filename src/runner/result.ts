@@ -75,6 +75,8 @@ export interface StepOutcome {
   readonly mismatches?: readonly Mismatch[];
   readonly message?: string;
   readonly note?: string;
+  /** The preamble the step comes from, when it is not the case's own. */
+  readonly preamble?: string;
 }
 
 export interface Divergence {

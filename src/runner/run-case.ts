@@ -194,6 +194,12 @@ class CaseRun {
     return timeMs(time, this.timeValues);
   }
 
+  /** `59s (2*msl - 1s)`: the duration, and how the case wrote it when that says more. */
+  private said(time: TimeExpr): string {
+    const text = formatDuration(this.ms(time));
+    return text === time.text ? text : `${text} (${time.text})`;
+  }
+
   private async expect(step: Step & { kind: 'expect' }, startMs: number): Promise<StepResult> {
     const expected = matchText(step.match);
     const within = this.ms(step.within);
@@ -202,13 +208,14 @@ class CaseRun {
       return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage}` };
     }
     if (!got?.segment) {
-      return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${formatDuration(within)} (${step.within.text}), but the target sent nothing` };
+      return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${this.said(step.within)}, but the target sent nothing` };
     }
     const observed = this.segmentTextOf(got);
     const after = step.after && this.ms(step.after);
     if (after !== undefined && got.atMs - startMs < after) {
       const early = formatDuration(got.atMs - startMs);
-      return { outcome: 'fail', expected: `${expected} after ${formatDuration(after)}`, observed: `${observed} after ${early}`, mismatches: [{ field: 'time', expected: `>= ${formatDuration(after)} (${step.after?.text})`, observed: early }], message: `time: expected no earlier than ${formatDuration(after)} (${step.after?.text}), observed after ${early}` };
+      const notBefore = this.said(step.after as TimeExpr);
+      return { outcome: 'fail', expected: `${expected} after ${notBefore}`, observed: `${observed} after ${early}`, mismatches: [{ field: 'time', expected: `>= ${notBefore}`, observed: early }], message: `time: expected no earlier than ${notBefore}, observed after ${early}` };
     }
     const found: Mismatch[] = mismatches(step.match, got.segment, this.numbering);
     // RFC 9293 §3.1 MUST-2: every segment carries a correct checksum, whatever the case asserts.
@@ -226,7 +233,7 @@ class CaseRun {
     if (!got) return { outcome: 'pass' };
     const observed = this.segmentTextOf(got);
     const after = formatDuration(Math.max(0, got.atMs - startMs));
-    return { outcome: 'fail', expected: 'nothing', observed, message: `expected no segment for ${formatDuration(duration)} (${step.duration.text}), but the target sent ${observed} after ${after}` };
+    return { outcome: 'fail', expected: 'nothing', observed, message: `expected no segment for ${this.said(step.duration)}, but the target sent ${observed} after ${after}` };
   }
 
   /** Time passes; what the target sends meanwhile waits in the inbox for the steps after, judged as it comes. */
@@ -307,7 +314,7 @@ class CaseRun {
     let reason: string | undefined;
     let divergence: CaseResult['divergence'];
     for (const [index, step] of this.testCase.steps.entries()) {
-      const base = { index, line: step.source.line, text: stepText(step) };
+      const base = { index, line: step.source.line, text: stepText(step), ...(step.preamble !== undefined && { preamble: step.preamble }) };
       if (verdict !== 'pass') {
         outcomes.push({ ...base, outcome: 'not-run' });
         continue;
@@ -385,6 +392,11 @@ function encodeWithBadChecksum(packet: Packet): Uint8Array {
  */
 export async function runCase(testCase: Case, target: Target, profile: Profile = RFC9293_PROFILE): Promise<CaseResult> {
   const run = new CaseRun(testCase, target, profile);
+  const unlike = Object.entries(testCase.when ?? {}).find(([key, value]) => profile[key as keyof Profile] !== value);
+  if (unlike) {
+    const steps = testCase.steps.map((step, index) => ({ index, line: step.source.line, text: stepText(step), outcome: 'not-run' as const }));
+    return run.result('skip', steps, `written for ${unlike[0]}: ${String(unlike[1])}; the ${profile.name} profile sets ${unlike[0]}: ${String(profile[unlike[0] as keyof Profile])}`);
+  }
   const missing = [...appCallsNeeded(testCase)].filter((call) => !target.capabilities.appCalls.includes(call));
   if (missing.length > 0) {
     const steps = testCase.steps.map((step, index) => ({ index, line: step.source.line, text: stepText(step), outcome: 'not-run' as const }));

@@ -44,6 +44,20 @@ export interface Case {
   readonly peerPort: number;
   /** The peer's initial sequence number. */
   readonly peerIsn: number;
+  /** Every step, the preamble's first. */
+  readonly steps: readonly Step[];
+  /** The preamble the case starts from, if any. */
+  readonly from?: string;
+  /** The profile values the case is written for; a target whose profile differs skips it. */
+  readonly when?: { readonly challengeAcks?: boolean };
+  readonly source: SourcePosition;
+}
+
+/** Named steps that bring a connection to a state (suites/preambles/): a case's `from:`. */
+export interface Preamble {
+  readonly name: string;
+  readonly title: string;
+  /** Resolved: the steps of the preambles it builds on come first. */
   readonly steps: readonly Step[];
   readonly source: SourcePosition;
 }
@@ -111,6 +125,8 @@ export interface SegmentMatch {
 interface StepBase {
   /** Where the step is written, for failures that name `file:line`. */
   readonly source: SourcePosition;
+  /** The preamble the step comes from, when it is not the case's own. */
+  readonly preamble?: string;
 }
 
 export type Step =

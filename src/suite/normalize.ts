@@ -6,6 +6,7 @@
 import type {
   AppStepCall,
   Case,
+  Preamble,
   OptionExpectation,
   OptionTemplate,
   Range,
@@ -39,6 +40,12 @@ export interface RawCase {
   id: string; title: string; description?: string;
   spec: { rfc9293: string[]; requirements?: string[] };
   level: Case['level']; tags?: string[]; port?: number; peerPort?: number; peerIsn?: number;
+  from?: string; when?: { challengeAcks?: boolean };
+  steps: RawStep[];
+}
+
+export interface RawPreamble {
+  preamble: string; title: string; from?: string;
   steps: RawStep[];
 }
 
@@ -199,14 +206,33 @@ class Normalizer {
   }
 }
 
-/** A `Case` from schema-valid data, or the problems that stop it being one. */
+/** Steps from schema-valid data, or the problems that stop them being steps. */
+export function normalizeSteps(
+  raw: readonly RawStep[],
+  locate: (path: DocumentPath) => SourcePosition,
+): { steps?: Step[]; problems: NormalizeProblem[] } {
+  const normalizer = new Normalizer(locate);
+  const steps = raw.map((step, i) => normalizer.step(step, ['steps', i]));
+  return normalizer.problems.length > 0 ? { problems: normalizer.problems } : { steps: steps as Step[], problems: [] };
+}
+
+/**
+ * A `Case` from schema-valid data, or the problems that stop it being one. `preambles` are the
+ * resolved preambles a `from:` may name.
+ */
 export function normalizeCase(
   raw: RawCase,
   locate: (path: DocumentPath) => SourcePosition,
+  preambles: ReadonlyMap<string, Preamble>,
 ): { case?: Case; problems: NormalizeProblem[] } {
-  const normalizer = new Normalizer(locate);
-  const steps = raw.steps.map((step, i) => normalizer.step(step, ['steps', i]));
-  if (normalizer.problems.length > 0) return { problems: normalizer.problems };
+  const own = normalizeSteps(raw.steps, locate);
+  if (!own.steps) return { problems: own.problems };
+  const preamble = raw.from === undefined ? undefined : preambles.get(raw.from);
+  if (raw.from !== undefined && !preamble) {
+    const known = [...preambles.keys()].sort().join(', ') || 'none';
+    return { problems: [{ path: ['from'], message: `from: no preamble named '${raw.from}'; known preambles: ${known}` }] };
+  }
+  const steps = [...(preamble?.steps ?? []), ...own.steps];
   return {
     problems: [],
     case: {
@@ -220,7 +246,9 @@ export function normalizeCase(
       port: raw.port ?? CASE_DEFAULTS.port,
       peerPort: raw.peerPort ?? CASE_DEFAULTS.peerPort,
       peerIsn: raw.peerIsn ?? isnFromId(raw.id),
-      steps: steps as Step[],
+      steps,
+      ...(raw.from !== undefined && { from: raw.from }),
+      ...(raw.when !== undefined && { when: raw.when }),
       source: locate([]),
     },
   };

@@ -1,30 +1,105 @@
 /**
- * One suite file's text → a `Case`, or every problem with it, each with its line and column.
- * Pure: the caller reads the file; this never throws for bad input.
+ * Suite files' text → cases and preambles, or every problem with them, each with its line and column.
+ * Pure: the caller reads the files; nothing here throws for bad input.
  *
- * Three passes, each stopping the next when it finds problems: YAML syntax, the JSON Schema
- * (case.schema.json, checked with ajv), then the rules of normalize.ts.
+ * A file holds a case (it has an `id`) or a preamble (it has a `preamble`). Each goes through three
+ * passes, each stopping the next when it finds problems: YAML syntax, the JSON Schema (checked with
+ * ajv), then the rules of normalize.ts. Preambles are read first, because a case's `from:` names one.
  */
 import Ajv from 'ajv';
-import type { Case } from './case';
-import schema from './case.schema.json';
-import { normalizeCase, type RawCase } from './normalize';
+import type { Case, Preamble, SourcePosition } from './case';
+import caseSchema from './case.schema.json';
+import preambleSchema from './preamble.schema.json';
+import { normalizeCase, normalizeSteps, type RawCase, type RawPreamble } from './normalize';
 import type { SuiteProblem } from './problem';
-import { readYamlDocument } from './yaml-document';
+import { readYamlDocument, type Locate } from './yaml-document';
 
-const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compile<RawCase>(schema);
+const ajv = new Ajv({ allErrors: true, strict: true, verbose: true }).addSchema(caseSchema);
+const validateCase = ajv.compile<RawCase>(caseSchema);
+const validatePreamble = ajv.compile<RawPreamble>(preambleSchema);
 
 export interface ParsedCase {
   readonly case?: Case;
   readonly problems: readonly SuiteProblem[];
 }
 
-export function parseCase(file: string, text: string): ParsedCase {
-  const read = readYamlDocument(file, text, validate, 'case');
-  if (read.data === undefined) return { problems: read.problems };
-  const normalized = normalizeCase(read.data, read.locate);
+/** A file read and checked against its schema, not yet normalised. */
+export type SuiteDocument =
+  | { readonly kind: 'case'; readonly raw: RawCase; readonly locate: Locate }
+  | { readonly kind: 'preamble'; readonly raw: RawPreamble; readonly locate: Locate };
+
+/** Whether a file's text is a preamble: a top-level `preamble:` key, before any schema check. */
+function looksLikePreamble(text: string): boolean {
+  return /^preamble\s*:/m.test(text);
+}
+
+export function readSuiteDocument(file: string, text: string): { document?: SuiteDocument; problems: readonly SuiteProblem[] } {
+  if (looksLikePreamble(text)) {
+    const read = readYamlDocument(file, text, validatePreamble, 'preamble');
+    return read.data === undefined ? { problems: read.problems } : { document: { kind: 'preamble', raw: read.data, locate: read.locate }, problems: [] };
+  }
+  const read = readYamlDocument(file, text, validateCase, 'case');
+  return read.data === undefined ? { problems: read.problems } : { document: { kind: 'case', raw: read.data, locate: read.locate }, problems: [] };
+}
+
+/** Preambles by name, each with the steps of those it builds on first; cycles and unknown names are problems. */
+export function resolvePreambles(documents: readonly (SuiteDocument & { kind: 'preamble' })[]): { preambles: Map<string, Preamble>; problems: SuiteProblem[] } {
+  const problems: SuiteProblem[] = [];
+  const byName = new Map<string, SuiteDocument & { kind: 'preamble' }>();
+  for (const doc of documents) {
+    const earlier = byName.get(doc.raw.preamble);
+    if (earlier) problems.push({ ...doc.locate(['preamble']), message: `preamble '${doc.raw.preamble}' is already defined at ${earlierPlace(earlier.locate([]))}` });
+    else byName.set(doc.raw.preamble, doc);
+  }
+  const resolved = new Map<string, Preamble>();
+  /** Preambles already found wanting, so each problem is told once. */
+  const broken = new Set<string>();
+  const resolve = (name: string, chain: readonly string[]): Preamble | undefined => {
+    const done = resolved.get(name);
+    if (done) return done;
+    const doc = byName.get(name);
+    if (!doc || broken.has(name)) return undefined;
+    const own = normalizeSteps(doc.raw.steps, doc.locate);
+    if (!own.steps) {
+      problems.push(...own.problems.map((p) => ({ ...doc.locate(p.path), message: p.message })));
+      return undefined;
+    }
+    let base: Preamble | undefined;
+    if (doc.raw.from !== undefined) {
+      if (chain.includes(doc.raw.from)) {
+        problems.push({ ...doc.locate(['from']), message: `from: preambles build on each other in a circle: ${[...chain, name, doc.raw.from].join(' → ')}` });
+        for (const member of [...chain, name]) broken.add(member);
+        return undefined;
+      }
+      base = resolve(doc.raw.from, [...chain, name]);
+      if (!base) {
+        if (!byName.has(doc.raw.from)) problems.push({ ...doc.locate(['from']), message: `from: no preamble named '${doc.raw.from}'` });
+        return undefined;
+      }
+    }
+    const steps = own.steps.map((step) => ({ ...step, preamble: name }));
+    const preamble: Preamble = { name, title: doc.raw.title, steps: [...(base?.steps ?? []), ...steps], source: doc.locate([]) };
+    resolved.set(name, preamble);
+    return preamble;
+  };
+  for (const name of byName.keys()) resolve(name, []);
+  return { preambles: resolved, problems };
+}
+
+const earlierPlace = (p: SourcePosition): string => `${p.file}:${p.line}`;
+
+export function buildCase(document: SuiteDocument & { kind: 'case' }, preambles: ReadonlyMap<string, Preamble>): ParsedCase {
+  const normalized = normalizeCase(document.raw, document.locate, preambles);
   return {
     ...(normalized.case && { case: normalized.case }),
-    problems: normalized.problems.map((p) => ({ ...read.locate(p.path), message: p.message })),
+    problems: normalized.problems.map((p) => ({ ...document.locate(p.path), message: p.message })),
   };
+}
+
+/** One case file on its own, with the preambles it may start from. */
+export function parseCase(file: string, text: string, preambles: ReadonlyMap<string, Preamble> = new Map()): ParsedCase {
+  const read = readSuiteDocument(file, text);
+  if (!read.document) return { problems: read.problems };
+  if (read.document.kind !== 'case') return { problems: [{ ...read.document.locate([]), message: 'this is a preamble, not a case' }] };
+  return buildCase(read.document, preambles);
 }

@@ -38,7 +38,8 @@ describe('tcpconform run', () => {
     expect(packets.length).toBeGreaterThan(20);
     expect(packets.filter((ip) => !inBenchmarkRange(ip.src) || !inBenchmarkRange(ip.dst))).toEqual([]);
     expect(results.length).toBeGreaterThanOrEqual(6);
-    expect(results.filter((r) => r.verdict !== 'pass')).toEqual([]);
+    // Cases written for other profile values (when:) are skipped with the reason; none fails.
+    expect(results.filter((r) => r.verdict !== 'pass' && r.verdict !== 'skip')).toEqual([]);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('handshake/passive-open');
     for (const r of results) {
       expect(existsSync(join(out, 'cases', 'linux', `${r.id.replace(/\//g, '.')}.html`))).toBe(true);
@@ -71,7 +72,7 @@ describe('tcpconform run', () => {
     const out = outDir();
     const { child, done } = startCli(['run', 'test/fixtures/interrupt', '--out', out]);
     // Interrupt once the quick case is written and the slow one has its namespace.
-    for (let i = 0; i < 200 && !(existsSync(join(out, 'results.jsonl')) && readFileSync(join(out, 'results.jsonl'), 'utf8').includes('fixture-quick') && namespacesOf(child.pid!).length > 0); i++) {
+    for (let i = 0; i < 600 && !(existsSync(join(out, 'results.jsonl')) && readFileSync(join(out, 'results.jsonl'), 'utf8').includes('fixture-quick') && namespacesOf(child.pid!).length > 0); i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(namespacesOf(child.pid!)).toHaveLength(1);
@@ -88,8 +89,8 @@ describe('tcpconform run', () => {
     const [a, b] = [startCli(['run', 'suites', '--out', outDir()]), startCli(['run', 'suites', '--out', outDir()])];
     const [ra, rb] = await Promise.all([a.done, b.done]);
     expect([ra.code, rb.code]).toEqual([0, 0]);
-    expect(ra.stdout).toMatch(/\d+ passed, 0 failed, 0 skipped, 0 errored/);
-    expect(rb.stdout).toMatch(/\d+ passed, 0 failed, 0 skipped, 0 errored/);
+    expect(ra.stdout).toMatch(/\d+ passed, 0 failed, \d+ skipped, 0 errored/);
+    expect(rb.stdout).toMatch(/\d+ passed, 0 failed, \d+ skipped, 0 errored/);
     expect(namespacesOf(a.child.pid!)).toEqual([]);
     expect(namespacesOf(b.child.pid!)).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { parseCase } from '../../src/suite/parse';
+import { parseCase, readSuiteDocument, resolvePreambles, type SuiteDocument } from '../../src/suite/parse';
 import { formatProblem } from '../../src/suite/problem';
 import { loadSuites } from '../../src/cli/load-suites';
 
@@ -75,7 +75,7 @@ describe('parseCase', () => {
   test('an unknown field points at the key and lists the allowed ones', () => {
     const problems = parseCase('case.yaml', `${header}stepz: []\nsteps:\n  - wait: 1s\n`).problems.map(formatProblem);
     expect(problems).toEqual([
-      "case.yaml:5:1: the case: unknown field 'stepz'; allowed here: id, title, description, spec, level, tags, port, peerPort, peerIsn, steps",
+      "case.yaml:5:1: the case: unknown field 'stepz'; allowed here: id, title, description, spec, level, tags, port, peerPort, peerIsn, from, when, steps",
     ]);
   });
 
@@ -120,7 +120,7 @@ describe('loadSuites', () => {
   });
 
   test('a duplicate id is an error naming the first file', () => {
-    const suite = loadSuites(['test/fixtures/mixed-suite/good.yaml', 'test/fixtures/mixed-suite/good.yaml']);
+    const suite = loadSuites(['test/fixtures/mixed-suite/good.yaml', 'test/fixtures/duplicate-id.yaml']);
     expect(suite.cases).toHaveLength(1);
     expect(suite.problems[0]?.message).toMatch(/already used by test\/fixtures\/mixed-suite\/good.yaml:1/);
   });
@@ -133,5 +133,33 @@ describe('loadSuites', () => {
     const suite = loadSuites(['suites']);
     expect(suite.problems.map(formatProblem)).toEqual([]);
     expect(suite.cases.length).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('preambles', () => {
+  const preamble = (name: string, from: string | undefined, step: string) =>
+    `preamble: ${name}\ntitle: ${name}\n${from ? `from: ${from}\n` : ''}steps:\n  - ${step}\n`;
+  const documents = (...texts: [string, string][]) =>
+    texts.map(([file, text]) => readSuiteDocument(file, text).document).filter((d): d is SuiteDocument & { kind: 'preamble' } => d?.kind === 'preamble');
+
+  test("a case's steps follow its preamble's, which follow the one it builds on, each keeping its own place", () => {
+    const { preambles, problems } = resolvePreambles(documents(['a.yaml', preamble('base', undefined, 'app: listen')], ['b.yaml', preamble('next', 'base', 'wait: 1s')]));
+    expect(problems).toEqual([]);
+    const c = parseCase('case.yaml', `${header}from: next\nsteps:\n  - quiet: 1s\n`, preambles).case!;
+    expect(c.steps.map((s) => [s.kind, s.source.file, s.preamble])).toEqual([
+      ['app', 'a.yaml', 'base'],
+      ['wait', 'b.yaml', 'next'],
+      ['quiet', 'case.yaml', undefined],
+    ]);
+  });
+
+  test('an unknown preamble, a circle and a duplicate name are problems with their lines', () => {
+    expect(parseCase('case.yaml', `${header}from: nowhere\nsteps:\n  - quiet: 1s\n`).problems.map(formatProblem)).toEqual([
+      "case.yaml:5:7: from: no preamble named 'nowhere'; known preambles: none",
+    ]);
+    const circle = resolvePreambles(documents(['a.yaml', preamble('a', 'b', 'wait: 1s')], ['b.yaml', preamble('b', 'a', 'wait: 1s')]));
+    expect(circle.problems.map(formatProblem)).toEqual(['b.yaml:3:7: from: preambles build on each other in a circle: a → b → a']);
+    const twice = resolvePreambles(documents(['a.yaml', preamble('a', undefined, 'wait: 1s')], ['c.yaml', preamble('a', undefined, 'wait: 2s')]));
+    expect(twice.problems.map(formatProblem)).toEqual(["c.yaml:1:11: preamble 'a' is already defined at a.yaml:1"]);
   });
 });

@@ -31,8 +31,10 @@ export class Agent {
   private failure: Error | undefined;
   private stderrTail = '';
 
-  constructor(ip: string, namespace: string) {
-    this.child = spawn(ip, ['netns', 'exec', namespace, agentPath], { stdio: 'pipe' });
+  /** Starts `command` (by default the agent inside the named namespace, through `ip netns exec`). */
+  constructor(command: readonly [string, ...string[]]) {
+    const [program, ...args] = command;
+    this.child = spawn(program, args, { stdio: 'pipe' });
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.fail(new Error(`the agent exited (${signal ?? `code ${code}`})${this.stderrNote()}`));
@@ -50,6 +52,21 @@ export class Agent {
       this.stderrTail = (this.stderrTail + text).slice(-STDERR_KEPT);
     });
     createInterface({ input: this.child.stdout }).on('line', (line) => this.onLine(line));
+  }
+
+  /** The command line that runs the agent inside the namespace `ip netns` knows as `namespace`. */
+  static inNamedNamespace(ip: string, namespace: string): Agent {
+    return new Agent([ip, 'netns', 'exec', namespace, agentPath]);
+  }
+
+  /** The agent's process id (that of the command that execs it), or undefined if it could not start. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Why the agent cannot take calls, once it cannot. */
+  get problem(): Error | undefined {
+    return this.failure;
   }
 
   call(request: AgentRequest): Promise<AppResult> {

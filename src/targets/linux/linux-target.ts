@@ -27,7 +27,10 @@ export class LinuxTarget implements Target {
 
   constructor(private readonly sandbox: Sandbox) {}
 
-  /** The network namespace the target lives in, e.g. for `ip netns exec` while debugging. */
+  /**
+   * The network namespace the target lives in, e.g. for `ip netns exec` while debugging: its name, or
+   * without root its file (`/proc/PID/ns/net`, for `nsenter --net=`).
+   */
   get namespace(): string {
     return this.sandbox.namespace;
   }
@@ -69,10 +72,10 @@ let reaped = false;
  * one. The first target of a process also removes the namespaces killed runs left behind.
  */
 export async function createLinuxTarget(): Promise<LinuxTarget> {
-  const { ip } = checkLinuxHost();
+  const tools = checkLinuxHost();
   if (!reaped) {
     reapStaleNamespaces();
     reaped = true;
   }
-  return new LinuxTarget(await Sandbox.create(ip));
+  return new LinuxTarget(await Sandbox.create(tools));
 }

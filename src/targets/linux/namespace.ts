@@ -52,14 +52,16 @@ export function addNamespaceSync(ip: string, name: string): void {
   runIpSync(ip, ['netns', 'add', name]);
 }
 
+/** `ip -batch` input that brings up `lo` and the TUN, and routes the peer into the TUN. */
+export const NAMESPACE_SETUP = `${[
+  'link set dev lo up',
+  `link set dev ${TUN_NAME} up`,
+  `address add ${TARGET_ADDRESS} peer ${PEER_ADDRESS} dev ${TUN_NAME}`,
+].join('\n')}\n`;
+
 /** Brings up `lo` and the TUN, and routes the peer into the TUN; one `ip` process for all of it. */
 export async function configureNamespace(ip: string, name: string): Promise<void> {
-  const commands = [
-    'link set dev lo up',
-    `link set dev ${TUN_NAME} up`,
-    `address add ${TARGET_ADDRESS} peer ${PEER_ADDRESS} dev ${TUN_NAME}`,
-  ];
-  await runIp(ip, ['-netns', name, '-batch', '-'], `${commands.join('\n')}\n`);
+  await runIp(ip, ['-netns', name, '-batch', '-'], NAMESPACE_SETUP);
 }
 
 /** Removes the namespace unless it is already gone (a concurrent close or reaper may have removed it). */

@@ -7,8 +7,12 @@ const buildDirectory = path.resolve(__dirname, '../../../build/Release');
 
 /** The TUN addon (native/tun.c). Times are nanoseconds on `process.hrtime.bigint()`'s clock. */
 export interface TunAddon {
-  /** Creates TUN device `ifname` inside the network namespace bound at `netnsPath`. */
-  open(netnsPath: string, ifname: string): TunHandle;
+  /**
+   * Creates TUN device `ifname` inside the network namespace bound at `netnsPath`. With `userNsPath`,
+   * the namespace belongs to that user namespace, which a forked child joins to make the device (the
+   * linux target without root, userns.ts).
+   */
+  open(netnsPath: string, ifname: string, userNsPath?: string): TunHandle;
   /** Calls `onPacket` for every packet the device gives, on the main loop, from now until close. */
   startReading(handle: TunHandle, onPacket: (packet: Buffer, timeNs: bigint) => void): void;
   /** Hands one packet to the kernel; returns the time just before it was handed over. */

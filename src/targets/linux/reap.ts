@@ -7,7 +7,10 @@ import { checkLinuxHost } from './preflight';
 
 /** Deletes every `tcpconform-<pid>-*` namespace whose process is dead; returns the names removed. */
 export function reapStaleNamespaces(): string[] {
-  const { ip } = checkLinuxHost();
+  const tools = checkLinuxHost();
+  // Without root the namespaces have no names and end with their processes: there is nothing to reap.
+  if (tools.privilege !== 'root') return [];
+  const { ip } = tools;
   const stale = listNamespaces().filter((name) => {
     const owner = namespaceOwner(name);
     return owner !== undefined && !isAlive(owner);

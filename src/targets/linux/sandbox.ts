@@ -5,6 +5,8 @@
 import { registerCleanup } from '../cleanup';
 import type { TimedPacket } from '../target';
 import { Agent } from './agent';
+import type { HostTools } from './preflight';
+import { configureHolder, holderCommand, holderNamespaces, waitForHolder } from './userns';
 import {
   TUN_NAME,
   addNamespaceSync,
@@ -14,7 +16,7 @@ import {
   namespacePath,
   nextNamespaceName,
 } from './namespace';
-import { loadTunAddon } from './native';
+import { agentPath, loadTunAddon } from './native';
 import type { TunAddon, TunHandle } from './native';
 import { PacketQueue } from './packet-queue';
 
@@ -25,24 +27,30 @@ export class Sandbox {
   private tun: TunHandle | undefined;
   private agentProcess: Agent | undefined;
   private releasing: Promise<void> | undefined;
+  /** The network namespace: its `ip netns` name, or (in a user namespace) its file under /proc. */
+  private namespaceName: string;
 
   private constructor(
-    private readonly ip: string,
+    private readonly tools: HostTools,
     private readonly addon: TunAddon,
-    readonly namespace: string,
   ) {
+    this.namespaceName = tools.privilege === 'root' ? nextNamespaceName() : '';
     this.unregisterCleanup = registerCleanup(() => this.releaseSync());
   }
 
-  static async create(ip: string): Promise<Sandbox> {
-    const sandbox = new Sandbox(ip, loadTunAddon(), nextNamespaceName());
+  static async create(tools: HostTools): Promise<Sandbox> {
+    const sandbox = new Sandbox(tools, loadTunAddon());
     try {
-      await sandbox.setUp();
+      await (tools.privilege === 'root' ? sandbox.setUp(tools.ip) : sandbox.setUpInUserNamespace(tools.unshare, tools.nsenter));
     } catch (error) {
       sandbox.releaseSync();
       throw error;
     }
     return sandbox;
+  }
+
+  get namespace(): string {
+    return this.namespaceName;
   }
 
   get agent(): Agent {
@@ -62,17 +70,39 @@ export class Sandbox {
     return this.releasing;
   }
 
-  private async setUp(): Promise<void> {
-    addNamespaceSync(this.ip, this.namespace);
+  private async setUp(ip: string): Promise<void> {
+    addNamespaceSync(ip, this.namespace);
     this.tun = this.addon.open(namespacePath(this.namespace), TUN_NAME);
-    this.addon.startReading(this.tun, (bytes, timeNs) => {
+    this.startReading(this.tun);
+    // Started before the addresses are in place, to overlap the two processes; no call reaches the agent
+    // before set-up is over.
+    this.agentProcess = Agent.inNamedNamespace(ip, this.namespace);
+    await configureNamespace(ip, this.namespace);
+  }
+
+  /** Without root: the agent holds a user and a network namespace of its own (userns.ts). */
+  private async setUpInUserNamespace(unshare: string, nsenter: string): Promise<void> {
+    const agent = new Agent(holderCommand(unshare, agentPath));
+    this.agentProcess = agent;
+    if (agent.pid === undefined) throw agent.problem ?? new Error('the agent could not be started');
+    await waitForHolder(agent.pid, agentPath, () => agent.problem);
+    const namespaces = holderNamespaces(agent.pid);
+    this.namespaceName = namespaces.net;
+    this.tun = this.addon.open(namespaces.net, TUN_NAME, namespaces.user);
+    this.startReading(this.tun);
+    await configureHolder(nsenter, this.tools.ip, agent.pid);
+  }
+
+  private startReading(tun: TunHandle): void {
+    this.addon.startReading(tun, (bytes, timeNs) => {
       // The TUN also carries the namespace's IPv6 chatter (router solicitations); the harness speaks IPv4.
       if (bytes.length > 0 && bytes[0]! >> 4 === 4) this.packets.push({ bytes, timeNs } satisfies TimedPacket);
     });
-    // Started before the addresses are in place, to overlap the two processes; no call reaches the agent
-    // before set-up is over.
-    this.agentProcess = new Agent(this.ip, this.namespace);
-    await configureNamespace(this.ip, this.namespace);
+  }
+
+  /** The namespace goes with its name (as root); in a user namespace, with the agent and the TUN. */
+  private namedNamespace(): string | undefined {
+    return this.tools.privilege === 'root' ? this.namespace : undefined;
   }
 
   /** The parts go at once: the namespace outlives its name until the agent and the TUN let go of it. */
@@ -81,7 +111,7 @@ export class Sandbox {
     await Promise.all([
       this.agentProcess?.stop(),
       this.tun === undefined ? undefined : this.addon.closeAsync(this.tun),
-      deleteNamespace(this.ip, this.namespace),
+      this.namedNamespace() === undefined ? undefined : deleteNamespace(this.tools.ip, this.namespace),
     ]);
     this.unregisterCleanup();
   }
@@ -91,7 +121,7 @@ export class Sandbox {
     this.packets.close();
     this.agentProcess?.killSync();
     if (this.tun !== undefined) this.addon.close(this.tun);
-    deleteNamespaceSync(this.ip, this.namespace);
+    if (this.namedNamespace() !== undefined) deleteNamespaceSync(this.tools.ip, this.namespace);
     this.unregisterCleanup();
   }
 }
