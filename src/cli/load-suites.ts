@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Case } from '../suite/case';
-import { buildCase, readSuiteDocument, resolvePreambles, type SuiteDocument } from '../suite/parse';
+import { buildCase, readSuiteDocuments, resolvePreambles, type SuiteDocument } from '../suite/parse';
 import type { SuiteProblem } from '../suite/problem';
 
 export interface LoadedSuite {
@@ -32,9 +32,9 @@ function caseFiles(path: string): string[] {
 /** The folder of preambles beside the cases: read whatever paths are asked for, so `from:` always resolves. */
 const PREAMBLES = join(__dirname, '..', '..', 'suites', 'preambles');
 
-function read(absolute: string): { document?: SuiteDocument; problems: readonly SuiteProblem[] } {
+function read(absolute: string): { documents: SuiteDocument[]; problems: readonly SuiteProblem[] } {
   const file = relative(process.cwd(), absolute) || absolute;
-  return readSuiteDocument(file, readFileSync(absolute, 'utf8'));
+  return readSuiteDocuments(file, readFileSync(absolute, 'utf8'));
 }
 
 export function loadSuites(paths: readonly string[]): LoadedSuite {
@@ -53,7 +53,7 @@ export function loadSuites(paths: readonly string[]): LoadedSuite {
     seen.add(absolute);
     const parsed = read(absolute);
     problems.push(...parsed.problems);
-    if (parsed.document) documents.push(parsed.document);
+    documents.push(...parsed.documents);
   }
   const { preambles, problems: preambleProblems } = resolvePreambles(documents.filter((d): d is SuiteDocument & { kind: 'preamble' } => d.kind === 'preamble'));
   problems.push(...preambleProblems);

@@ -12,7 +12,9 @@ import caseSchema from './case.schema.json';
 import preambleSchema from './preamble.schema.json';
 import { normalizeCase, normalizeSteps, type RawCase, type RawPreamble } from './normalize';
 import type { SuiteProblem } from './problem';
-import { readYamlDocument, type Locate } from './yaml-document';
+import { readYamlDocument, readYamlMapping, schemaProblems, type Locate } from './yaml-document';
+import { combinations, substitute, unknownPlaceholders, type Matrix } from './matrix';
+import { formatProblem } from './problem';
 
 const ajv = new Ajv({ allErrors: true, strict: true, verbose: true }).addSchema(caseSchema);
 const validateCase = ajv.compile<RawCase>(caseSchema);
@@ -33,13 +35,37 @@ function looksLikePreamble(text: string): boolean {
   return /^preamble\s*:/m.test(text);
 }
 
-export function readSuiteDocument(file: string, text: string): { document?: SuiteDocument; problems: readonly SuiteProblem[] } {
+/** A file's documents: one preamble, one case, or the cases its matrix generates. */
+export function readSuiteDocuments(file: string, text: string): { documents: SuiteDocument[]; problems: readonly SuiteProblem[] } {
   if (looksLikePreamble(text)) {
     const read = readYamlDocument(file, text, validatePreamble, 'preamble');
-    return read.data === undefined ? { problems: read.problems } : { document: { kind: 'preamble', raw: read.data, locate: read.locate }, problems: [] };
+    return read.data === undefined ? { documents: [], problems: read.problems } : { documents: [{ kind: 'preamble', raw: read.data, locate: read.locate }], problems: [] };
   }
-  const read = readYamlDocument(file, text, validateCase, 'case');
-  return read.data === undefined ? { problems: read.problems } : { document: { kind: 'case', raw: read.data, locate: read.locate }, problems: [] };
+  const read = readYamlMapping(file, text, 'case');
+  if (read.data === undefined) return { documents: [], problems: read.problems };
+  const { data, locate } = read;
+  const matrix = data['matrix'];
+  const expansions = matrix !== null && typeof matrix === 'object' && !Array.isArray(matrix)
+    ? combinations(matrix as Matrix).map((values) => substitute(data, values))
+    : [data];
+  const problems = new Map<string, SuiteProblem>();
+  const documents: SuiteDocument[] = [];
+  const ids = new Set<string>();
+  for (const expanded of expansions) {
+    const found = schemaProblems(expanded, validateCase, locate);
+    const unknown = unknownPlaceholders(expanded);
+    if (unknown.length > 0) found.push({ ...locate([]), message: `uses \${${unknown.join('}, ${')}}, which no matrix declares` });
+    for (const problem of found) problems.set(formatProblem(problem), problem);
+    if (found.length > 0) continue;
+    const raw = expanded as RawCase;
+    if (ids.has(raw.id)) {
+      if (!problems.has('matrix-id')) problems.set('matrix-id', { ...locate(['id']), message: `the matrix makes two cases with id '${raw.id}': name every matrix value in the id, e.g. \${${Object.keys(matrix as Matrix).join('}, ${')}}` });
+      continue;
+    }
+    ids.add(raw.id);
+    documents.push({ kind: 'case', raw, locate });
+  }
+  return problems.size > 0 ? { documents: [], problems: [...problems.values()] } : { documents, problems: [] };
 }
 
 /** Preambles by name, each with the steps of those it builds on first; cycles and unknown names are problems. */
@@ -96,10 +122,22 @@ export function buildCase(document: SuiteDocument & { kind: 'case' }, preambles:
   };
 }
 
-/** One case file on its own, with the preambles it may start from. */
+/** The cases of one file on its own, with the preambles they may start from. */
+export function parseCases(file: string, text: string, preambles: ReadonlyMap<string, Preamble> = new Map()): { cases: Case[]; problems: readonly SuiteProblem[] } {
+  const read = readSuiteDocuments(file, text);
+  const problems = [...read.problems];
+  const cases: Case[] = [];
+  for (const document of read.documents) {
+    if (document.kind !== 'case') return { cases: [], problems: [{ ...document.locate([]), message: 'this is a preamble, not a case' }] };
+    const built = buildCase(document, preambles);
+    problems.push(...built.problems);
+    if (built.case) cases.push(built.case);
+  }
+  return { cases, problems };
+}
+
+/** One case file holding one case (no matrix), with the preambles it may start from. */
 export function parseCase(file: string, text: string, preambles: ReadonlyMap<string, Preamble> = new Map()): ParsedCase {
-  const read = readSuiteDocument(file, text);
-  if (!read.document) return { problems: read.problems };
-  if (read.document.kind !== 'case') return { problems: [{ ...read.document.locate([]), message: 'this is a preamble, not a case' }] };
-  return buildCase(read.document, preambles);
+  const parsed = parseCases(file, text, preambles);
+  return { ...(parsed.cases[0] && parsed.problems.length === 0 && { case: parsed.cases[0] }), problems: parsed.problems };
 }

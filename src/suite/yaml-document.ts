@@ -33,6 +33,20 @@ function locator(file: string, doc: Document, lines: LineCounter): Locate {
  * mapping the file must hold, for the message when it holds something else.
  */
 export function readYamlDocument<T>(file: string, text: string, validate: ValidateFunction<T>, what: string): ReadDocument<T> {
+  const read = readYamlMapping(file, text, what);
+  if (read.data === undefined) return { problems: read.problems };
+  const problems = schemaProblems(read.data, validate, read.locate);
+  return problems.length > 0 ? { problems } : { data: read.data as T, locate: read.locate, problems: [] };
+}
+
+/** Every schema problem of `data`, placed in the document `locate` belongs to. */
+export function schemaProblems<T>(data: unknown, validate: ValidateFunction<T>, locate: Locate): SuiteProblem[] {
+  if (validate(data)) return [];
+  return explainSchemaErrors(validate.errors ?? []).map((p) => ({ ...locate(p.path, p.atKey), message: p.message }));
+}
+
+/** The YAML mapping a file holds, with a way to place any path of it, or its syntax problems. */
+export function readYamlMapping(file: string, text: string, what: string): ReadDocument<Record<string, unknown>> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -48,8 +62,5 @@ export function readYamlDocument<T>(file: string, text: string, validate: Valida
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { problems: [{ ...locate([]), message: `a ${what} file holds one mapping` }] };
   }
-  if (!validate(data)) {
-    return { problems: explainSchemaErrors(validate.errors ?? []).map((p) => ({ ...locate(p.path, p.atKey), message: p.message })) };
-  }
-  return { data, locate, problems: [] };
+  return { data: data as Record<string, unknown>, locate, problems: [] };
 }

@@ -1,4 +1,4 @@
-import { parseCase, readSuiteDocument, resolvePreambles, type SuiteDocument } from '../../src/suite/parse';
+import { parseCase, parseCases, readSuiteDocuments, resolvePreambles, type SuiteDocument } from '../../src/suite/parse';
 import { formatProblem } from '../../src/suite/problem';
 import { loadSuites } from '../../src/cli/load-suites';
 
@@ -75,7 +75,7 @@ describe('parseCase', () => {
   test('an unknown field points at the key and lists the allowed ones', () => {
     const problems = parseCase('case.yaml', `${header}stepz: []\nsteps:\n  - wait: 1s\n`).problems.map(formatProblem);
     expect(problems).toEqual([
-      "case.yaml:5:1: the case: unknown field 'stepz'; allowed here: id, title, description, spec, level, tags, port, peerPort, peerIsn, from, when, steps",
+      "case.yaml:5:1: the case: unknown field 'stepz'; allowed here: id, title, description, spec, level, tags, port, peerPort, peerIsn, from, when, matrix, steps",
     ]);
   });
 
@@ -140,7 +140,7 @@ describe('preambles', () => {
   const preamble = (name: string, from: string | undefined, step: string) =>
     `preamble: ${name}\ntitle: ${name}\n${from ? `from: ${from}\n` : ''}steps:\n  - ${step}\n`;
   const documents = (...texts: [string, string][]) =>
-    texts.map(([file, text]) => readSuiteDocument(file, text).document).filter((d): d is SuiteDocument & { kind: 'preamble' } => d?.kind === 'preamble');
+    texts.flatMap(([file, text]) => readSuiteDocuments(file, text).documents).filter((d): d is SuiteDocument & { kind: 'preamble' } => d.kind === 'preamble');
 
   test("a case's steps follow its preamble's, which follow the one it builds on, each keeping its own place", () => {
     const { preambles, problems } = resolvePreambles(documents(['a.yaml', preamble('base', undefined, 'app: listen')], ['b.yaml', preamble('next', 'base', 'wait: 1s')]));
@@ -161,5 +161,37 @@ describe('preambles', () => {
     expect(circle.problems.map(formatProblem)).toEqual(['b.yaml:3:7: from: preambles build on each other in a circle: a → b → a']);
     const twice = resolvePreambles(documents(['a.yaml', preamble('a', undefined, 'wait: 1s')], ['c.yaml', preamble('a', undefined, 'wait: 2s')]));
     expect(twice.problems.map(formatProblem)).toEqual(["c.yaml:1:11: preamble 'a' is already defined at a.yaml:1"]);
+  });
+});
+
+describe('matrix', () => {
+  const matrixCase = (id: string, extra = '') => `id: ${id}
+title: A RST in \${state}
+spec: { rfc9293: ["3.10.7.4"] }
+level: MUST
+matrix: { state: [established, close-wait], port: [80, 8080] }
+${extra}steps:
+  - note: in \${state} on \${port}
+    wait: 1s
+`;
+
+  test('one case per combination, each with its own id, values replaced in every string', () => {
+    const parsed = parseCases('m.yaml', matrixCase('rst/in-${state}-${port}'));
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.cases.map((c) => [c.id, c.title])).toEqual([
+      ['rst/in-established-80', 'A RST in established'],
+      ['rst/in-established-8080', 'A RST in established'],
+      ['rst/in-close-wait-80', 'A RST in close-wait'],
+      ['rst/in-close-wait-8080', 'A RST in close-wait'],
+    ]);
+  });
+
+  test('an id that does not name every value, and a placeholder no matrix declares, are problems', () => {
+    expect(parseCases('m.yaml', matrixCase('rst/in-${state}')).problems.map(formatProblem)).toEqual([
+      "m.yaml:1:5: the matrix makes two cases with id 'rst/in-established': name every matrix value in the id, e.g. ${state}, ${port}",
+    ]);
+    expect(parseCases('m.yaml', matrixCase('rst/in-${state}-${port}', 'description: about ${colour}\n')).problems.map(formatProblem)).toEqual([
+      'm.yaml:1:1: uses ${colour}, which no matrix declares',
+    ]);
   });
 });
