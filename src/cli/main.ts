@@ -228,7 +228,7 @@ export function buildProgram(): Command {
   )
     .option('-t, --target <name>', `the implementation under test: ${driverNames().join(', ')} (repeatable: one report compares them; default linux)`, targetName, [])
     .option('-o, --out <dir>', 'report folder (results.jsonl, index.html, junit.xml, cases/, pcap/)', 'reports/latest')
-    .option('-j, --jobs <n>', 'cases run at the same time, each on its own target', positiveInteger, 1)
+    .option('-j, --jobs <n>', 'cases run at the same time, each on its own target (namespace or adapter process)', positiveInteger, 8)
     .option('--baseline <results>', 'a results.jsonl (or report folder) to compare with: only new failures fail the run')
     .option('--fail-on <levels>', 'requirement levels whose failures fail the run', level, [])
     .option('--json', 'print each result as a JSON line on stdout (progress goes to stderr)', false)

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { VERDICTS, type CaseResult, type TraceEvent } from '../runner/result';
 import { casePagePath, casePcapPath } from './paths';
-import { countVerdicts, groupBy, matrix, requirementTable, targetsOf, worstVerdict, type VerdictCounts } from './summary';
+import { countVerdicts, groupBy, inReportOrder, matrix, requirementTable, targetsOf, worstVerdict, type VerdictCounts } from './summary';
 import { ALL_RULES, describeRule } from '../reference';
 import { renderLadder } from './ladder';
 
@@ -185,5 +185,6 @@ function renderIndex(results: readonly CaseResult[]): RenderedFile {
 
 /** Every page of the report, for the caller to write. */
 export function renderHtmlReport(results: readonly CaseResult[]): RenderedFile[] {
-  return [renderIndex(results), ...results.map(renderCase)];
+  const ordered = inReportOrder(results);
+  return [renderIndex(ordered), ...ordered.map(renderCase)];
 }

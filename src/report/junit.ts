@@ -4,7 +4,7 @@
  * and line of the step. Everything is escaped: reasons can carry what a target sent.
  */
 import type { CaseResult } from '../runner/result';
-import { countVerdicts, groupBy } from './summary';
+import { countVerdicts, groupBy, inReportOrder } from './summary';
 
 const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
@@ -36,7 +36,8 @@ function testcase(r: CaseResult): string {
   }
 }
 
-export function renderJunit(results: readonly CaseResult[]): string {
+export function renderJunit(unordered: readonly CaseResult[]): string {
+  const results = inReportOrder(unordered);
   const suites = groupBy(results, (r) => `${r.target}/${r.area}`).map(({ key }) => {
     const members = results.filter((r) => `${r.target}/${r.area}` === key);
     const c = countVerdicts(members);

@@ -31,7 +31,7 @@ export const LADDER_GEOMETRY = {
   /** Idle gaps longer than this are drawn as a break marker instead of to scale. */
   breakMs: 2000,
   breakHeight: 46,
-  packetRow: 30,
+  packetRow: 28,
   appRow: 22,
   slant: 8,
   charWidth: 6.7,
@@ -387,8 +387,8 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
   const header =
     text(G.peerX, 18, 'peer', 'class="head" text-anchor="middle"') +
     text(G.peerX, 33, 'tcpconform (scripted)', 'class="sub" text-anchor="middle"') +
-    text(G.targetX, 18, 'target', 'class="head" text-anchor="middle"') +
-    text(G.targetX, 33, fit(result.target, 160), 'class="sub" text-anchor="middle"') +
+    text(G.targetX + 4, 18, 'target', 'class="head" text-anchor="end"') +
+    text(G.targetX + 4, 33, fit(result.target, 160), 'class="sub" text-anchor="end"') +
     text(G.stateX, 18, 'reference state', 'class="head"') +
     text(G.stateX, 33, 'RFC 9293 machine', 'class="sub"') +
     text(G.appX, 18, "target's application", 'class="head"') +

@@ -79,3 +79,12 @@ export function matrix(results: readonly CaseResult[], targets: readonly string[
 export function targetsOf(results: readonly CaseResult[]): string[] {
   return [...new Set(results.map((r) => r.target))];
 }
+
+/**
+ * Results in the order a report lists them — targets as they first appear, cases by id — so a report
+ * rendered again from results.jsonl (written in the order cases finished) is the same report.
+ */
+export function inReportOrder(results: readonly CaseResult[]): CaseResult[] {
+  const targets = targetsOf(results);
+  return [...results].sort((a, b) => targets.indexOf(a.target) - targets.indexOf(b.target) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

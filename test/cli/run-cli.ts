@@ -12,8 +12,8 @@ export interface CliOutcome {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[]): CliOutcome {
-  const child = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+export function runCli(args: readonly string[], timeoutMs = 120_000): CliOutcome {
+  const child = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs });
   return { code: child.status, signal: child.signal, stdout: child.stdout, stderr: child.stderr };
 }
 
@@ -34,3 +34,19 @@ export function namespacesOf(pid: number): string[] {
   const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
   return list.split('\n').map((line) => line.split(' ')[0] ?? '').filter((name) => name.startsWith(`tcpconform-${pid}-`));
 }
+
+/**
+ * The first cases of the suite (issue 2's): the CLI tests run these, so they stay quick however large
+ * the suite grows; one test runs the whole suite, as the README's main command does.
+ */
+export const FIRST_CASES = [
+  'handshake/passive-open',
+  'handshake/active-open',
+  'rst/closed-port-syn',
+  'close/passive-close',
+  'close/active-close',
+  'window/data-both-directions',
+] as const;
+
+/** `--id` options selecting FIRST_CASES. */
+export const FIRST = FIRST_CASES.flatMap((id) => ['--id', id]);
