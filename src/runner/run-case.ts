@@ -6,7 +6,7 @@
  * surroundings end the case as `error`, never as a conformance `fail`.
  */
 import { decodePacket, encodePacket, parseFlags, TcpFlag, WireError, type Packet, type TcpOption, type TcpSegment } from '../wire';
-import type { AppStepCall, Case, OptionTemplate, Step } from '../suite/case';
+import type { AppStepCall, Case, OptionTemplate, SegmentTemplate, Step } from '../suite/case';
 import { formatDuration } from '../suite/duration';
 import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
 import type { AppCall, Target, TimedPacket } from '../targets/target';
@@ -90,7 +90,11 @@ class CaseRun {
   }
 
   private send(step: Step & { kind: 'send' }): StepResult {
-    const template = step.segment;
+    for (const template of step.segments) this.sendSegment(template);
+    return { outcome: 'pass' };
+  }
+
+  private sendSegment(template: SegmentTemplate): void {
     const flags = parseFlags(template.flags);
     const tcp: TcpSegment = {
       srcPort: this.numbering.peerPort,
@@ -110,7 +114,6 @@ class CaseRun {
     // A segment with a bad checksum never reaches a conforming TCP (MUST-3): the reference machine does not see it.
     if (template.checksum === 'good') this.oracle.peerSent(tcp, this.elapsedMs(sent.timeNs), tcp.dstPort === this.numbering.targetPort);
     this.recordPacket('to-target', sent, { segment: summarizeToTarget(tcp, this.numbering, template.checksum === 'good') });
-    return { outcome: 'pass' };
   }
 
   /**

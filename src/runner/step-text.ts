@@ -1,5 +1,5 @@
 /** Each step as one line, as a person would say it: `send S <mss 1460>`, `expect SA ack 1`. */
-import type { AppStepCall, OptionTemplate, Step } from '../suite/case';
+import type { AppStepCall, OptionTemplate, SegmentTemplate, Step } from '../suite/case';
 import { matchText } from './summary';
 
 function optionTemplateText(o: OptionTemplate): string {
@@ -18,19 +18,22 @@ export function appCallText(call: AppStepCall): string {
   return 'bytes' in call && call.bytes !== undefined ? `${call.call} ${call.bytes}` : call.call;
 }
 
+/** `S win 65535 <mss 1460>`: a segment as a send step writes it. */
+function templateText(s: SegmentTemplate): string {
+  const parts = [s.flags];
+  if (s.seq !== undefined) parts.push(`seq ${s.seq}`);
+  if (s.ack !== undefined) parts.push(`ack ${s.ack}`);
+  parts.push(`win ${s.window}`);
+  if (s.payload.length > 0) parts.push(`len ${s.payload.length}`);
+  if (s.options.length > 0) parts.push(`<${s.options.map(optionTemplateText).join(',')}>`);
+  if (s.checksum === 'bad') parts.push('[bad checksum]');
+  return parts.join(' ');
+}
+
 export function stepText(step: Step): string {
   switch (step.kind) {
-    case 'send': {
-      const s = step.segment;
-      const parts = ['send', s.flags];
-      if (s.seq !== undefined) parts.push(`seq ${s.seq}`);
-      if (s.ack !== undefined) parts.push(`ack ${s.ack}`);
-      parts.push(`win ${s.window}`);
-      if (s.payload.length > 0) parts.push(`len ${s.payload.length}`);
-      if (s.options.length > 0) parts.push(`<${s.options.map(optionTemplateText).join(',')}>`);
-      if (s.checksum === 'bad') parts.push('[bad checksum]');
-      return parts.join(' ');
-    }
+    case 'send':
+      return `send ${step.segments.map(templateText).join(' + ')}`;
     case 'expect': return `expect ${matchText(step.match)}${step.after ? ` after ${step.after.text}` : ''} within ${step.within.text}`;
     case 'quiet': return `quiet ${step.duration.text}`;
     case 'wait': return `wait ${step.duration.text}`;

@@ -130,7 +130,8 @@ interface StepBase {
 }
 
 export type Step =
-  | (StepBase & { readonly kind: 'send'; readonly segment: SegmentTemplate })
+  /** One segment, or several sent back to back (a burst: nothing is waited for between them). */
+  | (StepBase & { readonly kind: 'send'; readonly segments: readonly SegmentTemplate[] })
   | (StepBase & {
       readonly kind: 'expect';
       readonly match: SegmentMatch;

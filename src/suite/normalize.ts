@@ -35,7 +35,7 @@ interface RawExpect {
   after?: string;
 }
 type RawApp = string | Record<string, number | string | null>;
-interface RawStep { send?: RawSend; expect?: RawExpect; quiet?: string; wait?: string; app?: RawApp; state?: TcpState; note?: string }
+interface RawStep { send?: RawSend | RawSend[]; expect?: RawExpect; quiet?: string; wait?: string; app?: RawApp; state?: TcpState; note?: string }
 export interface RawCase {
   id: string; title: string; description?: string;
   spec: { rfc9293: string[]; requirements?: string[] };
@@ -196,7 +196,10 @@ class Normalizer {
       return undefined;
     }
     const source = this.locate(path);
-    if (raw.send) return { kind: 'send', source, segment: this.send(raw.send, [...path, 'send']) };
+    if (raw.send) {
+      const sends = Array.isArray(raw.send) ? raw.send : [raw.send];
+      return { kind: 'send', source, segments: sends.map((send, i) => this.send(send, Array.isArray(raw.send) ? [...path, 'send', i] : [...path, 'send'])) };
+    }
     if (raw.expect) return { kind: 'expect', source, ...this.expect(raw.expect, [...path, 'expect']) };
     if (raw.quiet !== undefined) return { kind: 'quiet', source, duration: this.time(raw.quiet, [...path, 'quiet']) };
     if (raw.wait !== undefined) return { kind: 'wait', source, duration: this.time(raw.wait, [...path, 'wait']) };

@@ -28,13 +28,21 @@ describe('parseCase', () => {
     expect(c.steps[1]).toMatchObject({
       kind: 'send',
       source: { file: 'case.yaml', line: 7 },
-      segment: { flags: 'S', window: 65535, checksum: 'good', options: [{ kind: 'mss', mss: 1460 }, { kind: 'nop' }, { kind: 'sack-permitted' }, { kind: 'raw' }] },
+      segments: [{ flags: 'S', window: 65535, checksum: 'good', options: [{ kind: 'mss', mss: 1460 }, { kind: 'nop' }, { kind: 'sack-permitted' }, { kind: 'raw' }] }],
     });
     if (c.steps[1]?.kind !== 'send') throw new Error('not a send');
-    expect(Array.from(c.steps[1].segment.payload)).toEqual([0x61, 0x62, 0x63]);
+    expect(Array.from(c.steps[1].segments[0]!.payload)).toEqual([0x61, 0x62, 0x63]);
     expect(c.steps[2]).toMatchObject({ kind: 'expect', within: { ms: 1500, text: '1.5s' }, match: { flags: 'SA', ack: 1, window: { min: 1 } } });
     expect(c.steps[3]).toMatchObject({ kind: 'app', call: { call: 'write', bytes: 100 } });
     expect(c.steps[4]).toMatchObject({ kind: 'quiet', duration: { ms: 200 } });
+  });
+
+  test('a send step may be a burst: segments sent back to back', () => {
+    const c = parseCase('case.yaml', `${header}steps:\n  - send: [{ flags: PA, data: 1460 }, { flags: PA, data: 1460 }]\n`).case!;
+    expect(c.steps[0]).toMatchObject({ kind: 'send', segments: [{ flags: 'PA' }, { flags: 'PA' }] });
+    expect(problemsOf('  - send: [{ flags: PA }, { flags: Q }]\n')).toEqual([
+      'case.yaml:6:36: steps[0].send[1].flags: "Q" must be TCP flags as letters S F R P A U E C (for example SA, FA, RA, PA) or . for none',
+    ]);
   });
 
   test('the peer ISN is stable per id and differs between ids', () => {
