@@ -63,6 +63,7 @@ function finding(result: CaseResult) {
   if (result.verdict !== 'fail' && result.verdict !== 'error') return undefined;
   const d = result.divergence;
   const step = d && result.steps.find((s) => s.index === d.step);
+  const fields = d?.mismatches.filter((m) => !m.field.startsWith('RFC'));
   return {
     verdict: result.verdict,
     step: d?.step,
@@ -70,8 +71,9 @@ function finding(result: CaseResult) {
     where: d ? `${d.file}:${d.line}` : undefined,
     expected: d?.expected,
     observed: d?.observed,
-    mismatches: d?.mismatches.filter((m) => !m.field.startsWith('RFC')),
-    message: step?.message ?? result.reason,
+    mismatches: fields,
+    // The reference machine's message says why in words; a case's own mismatch message only repeats the fields.
+    message: d && fields && fields.length > 0 ? undefined : (step?.message ?? result.reason),
     requirements: result.spec.requirements.join(', '),
     sections: result.spec.rfc9293.map((s) => `§${s}`).join(', '),
     level: result.level,

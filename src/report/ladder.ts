@@ -24,7 +24,7 @@ export const LADDER_GEOMETRY = {
   bandX: 604,
   bandWidth: 7,
   stateX: 628,
-  appX: 740,
+  appX: 752,
   top: 52,
   /** Pixels per millisecond of idle time, on top of each row's own height. */
   pxPerMs: 0.1,
@@ -43,6 +43,7 @@ const COLOURS = {
   toTarget: '#0550ae',
   fromTarget: '#8250df',
   bad: '#cf222e',
+  waived: '#8250df',
   ghost: '#1a7f37',
   line: '#57606a',
   faint: '#8c959f',
@@ -199,6 +200,9 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
   const anchor = divergenceAnchor(result);
   const d = result.divergence;
   const divergedStep = d && result.steps.find((s) => s.index === d.step);
+  // A waived case diverged as a failing one did, but its profile declares it: marked in the waiver's colour.
+  const waived = result.verdict === 'waived';
+  const mark = waived ? COLOURS.waived : COLOURS.bad;
   const span = G.targetX - G.peerX;
   const parts: string[] = [];
   /** Lifeline pieces: from y to y, broken at each break marker. */
@@ -216,7 +220,8 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
       breaks.push({ y: y + 4, ms: idle });
       y += G.breakHeight;
     } else if (idle > 0) {
-      y += idle * G.pxPerMs;
+      // Whole pixels: 10 ms of resolution is plenty, and the SVG stays free of long decimals.
+      y += Math.round(idle * G.pxPerMs);
     }
     lastTime = Math.max(lastTime, timeMs);
   };
@@ -251,7 +256,7 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
       by += G.slant + 8;
     }
     const where = `${d.file}:${d.line}`;
-    const head = `✗ FIRST DIVERGENCE · step ${d.step}${divergedStep ? ` (${divergedStep.text})` : ''} · ${where}`;
+    const head = `✗ FIRST DIVERGENCE${waived ? ', WAIVED BY THE PROFILE' : ''} · step ${d.step}${divergedStep ? ` (${divergedStep.text})` : ''} · ${where}`;
     // A case's own expectation names the fields that differ; the reference machine's says why, in words.
     const fields = d.mismatches.filter((m) => !m.field.startsWith('RFC'));
     const byReference = d.mismatches.length > fields.length;
@@ -259,18 +264,18 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
       fields.length > 0
         ? fields.map((m) => `${m.field}: expected ${m.expected}, observed ${m.observed}`).join('; ')
         : `expected: ${d.expected || '—'} · observed: ${d.observed || '—'}`;
-    const why = byReference && divergedStep?.message ? divergedStep.message : '';
+    const why = waived ? (result.reason ?? '') : byReference && divergedStep?.message ? divergedStep.message : '';
     const breaks9293 = result.spec.requirements.length > 0 ? `breaks ${result.spec.requirements.join(', ')} (${result.level}), RFC 9293 §${result.spec.rfc9293.join(', §')}` : `RFC 9293 §${result.spec.rfc9293.join(', §')} (${result.level})`;
     const boxX = G.peerX - 60;
     const boxW = G.width - boxX - 6;
-    const lines = [...wrap(detail, boxW - 24, 2), ...(why ? wrap(why, boxW - 24, 2) : []), fit(breaks9293, boxW - 24)];
+    const lines = [...wrap(detail, boxW - 24, 2), ...(why ? wrap(why, boxW - 24, waived ? 3 : 2) : []), fit(breaks9293, boxW - 24)];
     const boxY = by + 4;
     const boxH = 24 + lines.length * 15;
-    block.push(`<rect x="${boxX}" y="${boxY}" width="${boxW}" height="${boxH}" rx="4" fill="#ffebe9" stroke="${COLOURS.bad}" stroke-width="1.5"/>`);
+    block.push(`<rect x="${boxX}" y="${boxY}" width="${boxW}" height="${boxH}" rx="4" fill="${waived ? '#fbefff' : '#ffebe9'}" stroke="${mark}" stroke-width="1.5"/>`);
     block.push(text(boxX + 12, boxY + 17, fit(head, boxW - 24), 'class="callout-head"'));
     lines.forEach((line, i) => block.push(text(boxX + 12, boxY + 34 + i * 15, line, i === lines.length - 1 ? 'class="callout req"' : 'class="callout"')));
     by = boxY + boxH + 10;
-    parts.push(`<g class="divergence" id="divergence" data-divergence="${d.step}">${block.join('')}</g>`);
+    parts.push(`<g class="divergence${waived ? ' waived' : ''}" id="divergence" data-divergence="${d.step}">${block.join('')}</g>`);
     return by;
   };
 
@@ -279,7 +284,7 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
     const diverged = anchor?.at === 'event' && anchor.index === i;
     if (event.kind === 'packet') {
       const toTarget = event.direction === 'to-target';
-      const colour = diverged ? COLOURS.bad : toTarget ? COLOURS.toTarget : COLOURS.fromTarget;
+      const colour = diverged ? mark : toTarget ? COLOURS.toTarget : COLOURS.fromTarget;
       const rowY = y + 14;
       timeLabel(event.timeMs, rowY);
       noteReference(event.reference, rowY);
@@ -293,7 +298,7 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
         event.reference ? `reference: ${event.reference}` : '',
       ].filter((x) => x !== '').join('\n');
       const [fromX, toX] = toTarget ? [G.peerX, G.targetX] : [G.targetX, G.peerX];
-      const cls = `segment ${toTarget ? 'to-target' : 'from-target'}${diverged ? ' diverged' : ''}${s ? '' : ' not-tcp'}`;
+      const cls = `segment ${toTarget ? 'to-target' : 'from-target'}${diverged ? ` diverged${waived ? ' waived' : ''}` : ''}${s ? '' : ' not-tcp'}`;
       const labelAttrs = `class="seg-label${diverged ? ' bad-label' : ''}${s ? '' : ' note'}" text-anchor="middle" fill="${colour}"`;
       parts.push(
         `<g class="${cls}"${diverged ? ` data-divergence-observed="${d?.step ?? ''}"` : ''}><title>${esc(title)}</title>` +
@@ -330,7 +335,7 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
         marker = `<circle cx="${G.targetX}" cy="${rowY}" r="4" fill="#fff" stroke="${COLOURS.text}" stroke-width="1.5"/>`;
       }
       if (diverged) bad = true;
-      const cls = `app ${event.kind}${diverged ? ' diverged' : ''}`;
+      const cls = `app ${event.kind}${diverged ? ` diverged${waived ? ' waived' : ''}` : ''}`;
       parts.push(
         `<g class="${cls}"${diverged ? ` data-divergence-observed="${d?.step ?? ''}"` : ''}>` +
           `<line x1="${G.targetX}" y1="${rowY}" x2="${G.appX - 6}" y2="${rowY}" stroke="${COLOURS.faint}" stroke-width="0.8" stroke-dasharray="1 3"/>` +
@@ -389,8 +394,8 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
     text(G.peerX, 33, 'tcpconform (scripted)', 'class="sub" text-anchor="middle"') +
     text(G.targetX + 4, 18, 'target', 'class="head" text-anchor="end"') +
     text(G.targetX + 4, 33, fit(result.target, 160), 'class="sub" text-anchor="end"') +
-    text(G.stateX, 18, 'reference state', 'class="head"') +
-    text(G.stateX, 33, 'RFC 9293 machine', 'class="sub"') +
+    text(G.stateX, 18, 'reference', 'class="head"') +
+    text(G.stateX, 33, 'RFC 9293 state', 'class="sub"') +
     text(G.appX, 18, "target's application", 'class="head"') +
     text(G.appX, 33, 'calls ■ and events ●', 'class="sub"') +
     text(G.timeRight, 18, 'time', 'class="head" text-anchor="end"');
@@ -406,6 +411,7 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
     '.ladder .ghost-label{fill:#1a7f37;font-weight:700;font-size:11.5px}' +
     '.ladder .state-label{font-weight:600}' +
     '.ladder .callout-head{fill:#cf222e;font-weight:700;font-size:12px}' +
+    '.ladder .waived .callout-head,.ladder .waived .bad-label{fill:#8250df}' +
     '.ladder .req{font-weight:700}' +
     '.ladder .note{font-style:italic}' +
     `.ladder .life{stroke:${COLOURS.line};stroke-width:1.5}` +

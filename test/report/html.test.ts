@@ -73,4 +73,32 @@ describe('renderHtmlReport', () => {
     }
     expect(page[1]!.content).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
+
+  test('a failing case page leads with what diverged and what it breaks, then the ladder; the index lists what failed', () => {
+    const failing = result({
+      verdict: 'fail',
+      reason: 'x.yaml:9: ack: expected 5, observed 1',
+      divergence: { step: 1, file: 'x.yaml', line: 9, expected: 'SA ack 5', observed: 'SA seq 0 ack 1 win 64240 len 0', mismatches: [{ field: 'ack', expected: '5', observed: '1' }] },
+      steps: [
+        { index: 0, line: 7, text: 'send S win 65535', outcome: 'pass' },
+        { index: 1, line: 9, text: 'expect SA ack 5 within 1s', outcome: 'fail', expected: 'SA ack 5', observed: 'SA seq 0 ack 1 win 64240 len 0', mismatches: [{ field: 'ack', expected: '5', observed: '1' }] },
+      ],
+      trace: [
+        { kind: 'packet', timeMs: 0, direction: 'to-target', hex: '45', segment: { flags: 'S', seq: 0, ack: 0, window: 65535, length: 0, options: '', srcPort: 40000, dstPort: 8080, checksumOk: true }, reference: 'SYN-RECEIVED' },
+        { kind: 'packet', timeMs: 0.1, direction: 'from-target', hex: '45', segment: { flags: 'SA', seq: 0, ack: 1, window: 64240, length: 0, options: '', srcPort: 8080, dstPort: 40000, checksumOk: true } },
+      ],
+    });
+    const [index, page] = renderHtmlReport([failing, result({ id: 'x/passing' })]).map((f) => f.content);
+    const finding = page!.indexOf('class="finding fail"');
+    const ladder = page!.indexOf('<svg class="ladder"');
+    expect(finding).toBeGreaterThan(0);
+    expect(ladder).toBeGreaterThan(finding);
+    expect(page!.indexOf('<h2>Steps')).toBeGreaterThan(ladder);
+    expect(page).toContain('Breaks <b class="mono">MUST-10</b>, a MUST of RFC 9293 §3.5');
+    expect(page).toContain('<a href="#divergence">');
+    expect(page).toContain('id="divergence" data-divergence="1"');
+    expect(index).toContain('<h2 id="failures">What failed: 1</h2>');
+    expect(index).toMatch(/<a class="mono" href="cases\/linux\/handshake.example.html">handshake\/example<\/a>/);
+    expect(renderHtmlReport([result({})])[0]!.content).toContain('No case failed.');
+  });
 });
