@@ -80,12 +80,11 @@ describe('gvisor adapter', () => {
     expect(suite.cases.length).toBeGreaterThan(0);
   });
 
-  test.each(suite.cases.map((c) => [c.id, c] as const))('%s', async (id, testCase) => {
+  // The first cases; the whole suite is held to adapters/gvisor/findings.yaml by test/adapters/findings.test.ts.
+  test.each(suite.cases.filter((c) => EXPECTED[c.id] !== undefined).map((c) => [c.id, c] as const))('%s', async (id, testCase) => {
     const result = await run(testCase);
     const expected = EXPECTED[id];
-    // A case added since this list was written must at least run: an error is the adapter's fault.
-    if (expected === undefined) expect([result.verdict, result.reason]).not.toEqual(['error', expect.anything()]);
-    else expect([result.verdict, result.reason]).toEqual([expected, expected === 'pass' ? undefined : expect.any(String)]);
+    expect([result.verdict, result.reason]).toEqual([expected, expected === 'pass' ? undefined : expect.any(String)]);
   });
 
   test('a 2-minute wait costs well under a second, and the retransmission timers keep their times', async () => {

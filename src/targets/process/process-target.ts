@@ -24,6 +24,8 @@ export interface ProcessTargetOptions {
 export const DEFAULT_TIMEOUTS: SessionTimeouts = { helloMs: 5000, requestMs: 5000, closeMs: 1000 };
 
 const NS_PER_MS = 1e6;
+/** How far an adapter's answer to `advance` may stray from the asked time through rounding. */
+const CLOCK_SLACK_MS = 0.001;
 const msToNs = (ms: number): bigint => BigInt(Math.round(ms * NS_PER_MS));
 
 export class ProcessTarget implements Target {
@@ -159,12 +161,15 @@ export class ProcessTarget implements Target {
   }
 
   /** Moves the adapter's virtual clock to `toMs`, or to its first output before that with `untilOutput`. */
-  private async advance(toMs: number, untilOutput: boolean): Promise<void> {
+  private async advance(wantedMs: number, untilOutput: boolean): Promise<void> {
+    // Whole microseconds: adapters keep time in their own units (ns-3's nanoseconds, lwIP's ms), and a
+    // time like 351.00199999999995 ms comes back rounded; a microsecond either way is not a protocol breach.
+    const toMs = Math.round(wantedMs * 1000) / 1000;
     const result = await this.request({ type: 'advance', to: toMs, untilOutput });
     if (!result.ok) return this.session.violated(`it refused to advance its clock: ${result.error}`);
     if (result.now === undefined) return this.session.violated('its result for "advance" lacks the field "now"');
     const floor = Math.max(this.virtualNowMs, this.latestStampMs);
-    if (result.now < floor || result.now > Math.max(toMs, floor)) {
+    if (result.now < floor - CLOCK_SLACK_MS || result.now > Math.max(toMs, floor) + CLOCK_SLACK_MS) {
       return this.session.violated(`it answered an advance to ${toMs} ms with now ${result.now} ms, outside ${floor}–${Math.max(toMs, floor)} ms`);
     }
     this.virtualNowMs = result.now;
