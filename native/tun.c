@@ -6,7 +6,7 @@
  * the threadpool: a threadpool read on an idle TUN parks a thread forever and even process.exit() hangs.
  *
  * JavaScript API:
- *   open(netnsPath, ifname) -> handle
+ *   open(netnsPath, ifname[, userNsPath]) -> handle
  *   startReading(handle, callback(packet: Buffer, timeNs: bigint))
  *   write(handle, packet: Uint8Array) -> timeNs: bigint   (taken just before the packet is handed over)
  *   close(handle)                                          (idempotent)
@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -175,27 +177,153 @@ static int create_device_in(const char *netns_path, const char *ifname, char *wh
   return tun;
 }
 
+/* The steps of create_device_as_owner's child, for the error message; 0 is success. */
+enum { STEP_DONE, STEP_SETNS_USER, STEP_SETNS_NET, STEP_OPEN_TUN, STEP_TUNSETIFF };
+
+/* The child's half: enters the namespaces, makes the device, sends its fd (or the failed step) and exits. */
+static void child_create_device(int answer, int userns, int netns, const char *ifname) {
+  int report[2] = {STEP_DONE, 0};
+  int tun = -1;
+  if (setns(userns, CLONE_NEWUSER) < 0) {
+    report[0] = STEP_SETNS_USER;
+  } else if (setns(netns, CLONE_NEWNET) < 0) {
+    report[0] = STEP_SETNS_NET;
+  } else if ((tun = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0) {
+    report[0] = STEP_OPEN_TUN;
+  } else {
+    struct ifreq request;
+    memset(&request, 0, sizeof request);
+    request.ifr_flags = IFF_TUN | IFF_NO_PI;
+    memcpy(request.ifr_name, ifname, strlen(ifname));
+    if (ioctl(tun, TUNSETIFF, &request) < 0) report[0] = STEP_TUNSETIFF;
+  }
+  report[1] = report[0] == STEP_DONE ? 0 : errno;
+  struct iovec data = {.iov_base = report, .iov_len = sizeof report};
+  union {
+    struct cmsghdr header;
+    char space[CMSG_SPACE(sizeof(int))];
+  } control;
+  memset(&control, 0, sizeof control);
+  struct msghdr message = {.msg_iov = &data, .msg_iovlen = 1};
+  if (report[0] == STEP_DONE) {
+    message.msg_control = control.space;
+    message.msg_controllen = sizeof control.space;
+    struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(header), &tun, sizeof tun);
+  }
+  while (sendmsg(answer, &message, 0) < 0 && errno == EINTR) {
+  }
+  _exit(0);
+}
+
+/*
+ * Creates the device in a network namespace owned by a user namespace the caller is not in: what an
+ * unprivileged harness does (src/targets/linux/userns.ts). Entering the namespace takes entering its
+ * user namespace first, which a multithreaded process cannot do (setns fails with EINVAL); so a forked,
+ * single-threaded child enters both, makes the device and hands its fd back over a socket (SCM_RIGHTS).
+ * Between fork and _exit the child makes system calls only, as it must in a copy of a threaded process.
+ * Returns the fd, or -errno with the failed step described in `what`.
+ */
+static int create_device_as_owner(const char *userns_path, const char *netns_path, const char *ifname, char *what,
+                                  size_t what_size) {
+  int userns = open(userns_path, O_RDONLY | O_CLOEXEC);
+  if (userns < 0) {
+    snprintf(what, what_size, "open %s", userns_path);
+    return -errno;
+  }
+  int netns = open(netns_path, O_RDONLY | O_CLOEXEC);
+  if (netns < 0) {
+    int err = errno;
+    close(userns);
+    snprintf(what, what_size, "open %s", netns_path);
+    return -err;
+  }
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
+    int err = errno;
+    close(userns);
+    close(netns);
+    snprintf(what, what_size, "socketpair");
+    return -err;
+  }
+  pid_t child = fork();
+  if (child == 0) child_create_device(pair[1], userns, netns, ifname);
+  int err = errno;
+  close(pair[1]);
+  close(userns);
+  close(netns);
+  if (child < 0) {
+    close(pair[0]);
+    snprintf(what, what_size, "fork");
+    return -err;
+  }
+  int report[2] = {-1, EIO};
+  union {
+    struct cmsghdr header;
+    char space[CMSG_SPACE(sizeof(int))];
+  } control;
+  struct iovec data = {.iov_base = report, .iov_len = sizeof report};
+  struct msghdr message = {.msg_iov = &data, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space};
+  ssize_t n;
+  do {
+    n = recvmsg(pair[0], &message, MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  err = errno;
+  close(pair[0]);
+  while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
+  }
+  if (n < 0) {
+    snprintf(what, what_size, "recvmsg from the namespace's child");
+    return -err;
+  }
+  struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+  if (n == (ssize_t)sizeof report && report[0] == STEP_DONE && header != NULL && header->cmsg_type == SCM_RIGHTS) {
+    int fd;
+    memcpy(&fd, CMSG_DATA(header), sizeof fd);
+    return fd;
+  }
+  switch (n == (ssize_t)sizeof report ? report[0] : -1) {
+    case STEP_SETNS_USER: snprintf(what, what_size, "setns %s", userns_path); break;
+    case STEP_SETNS_NET: snprintf(what, what_size, "setns %s", netns_path); break;
+    case STEP_OPEN_TUN: snprintf(what, what_size, "open /dev/net/tun"); break;
+    case STEP_TUNSETIFF: snprintf(what, what_size, "ioctl TUNSETIFF %s", ifname); break;
+    default: snprintf(what, what_size, "the namespace's child ended without an answer"); return -EIO;
+  }
+  return -report[1];
+}
+
 static napi_value tun_open(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   /* /var/run/netns/NAME, where a name is a file name of at most 255 octets. */
-  char netns_path[512], ifname[IFNAMSIZ];
+  char netns_path[512], ifname[IFNAMSIZ], userns_path[512];
   if (argc < 2 || !get_string(env, argv[0], netns_path, sizeof netns_path, "netnsPath") ||
       !get_string(env, argv[1], ifname, sizeof ifname, "ifname")) {
     return NULL;
   }
+  napi_valuetype third = napi_undefined;
+  if (argc >= 3) CHECK(env, napi_typeof(env, argv[2], &third));
+  if (third != napi_undefined && !get_string(env, argv[2], userns_path, sizeof userns_path, "userNsPath")) return NULL;
 
-  int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-  if (home < 0) return throw_errno(env, "open /proc/thread-self/ns/net", errno);
   char what[600];
-  int fd = create_device_in(netns_path, ifname, what, sizeof what);
-  /* Every path goes home, also the failed ones: the thread runs the rest of Node. */
-  if (setns(home, CLONE_NEWNET) < 0) {
-    napi_fatal_error("tcpconform tun", NAPI_AUTO_LENGTH,
-                     "cannot return the main thread to its own network namespace", NAPI_AUTO_LENGTH);
+  int fd;
+  if (third != napi_undefined) {
+    fd = create_device_as_owner(userns_path, netns_path, ifname, what, sizeof what);
+  } else {
+    int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (home < 0) return throw_errno(env, "open /proc/thread-self/ns/net", errno);
+    fd = create_device_in(netns_path, ifname, what, sizeof what);
+    /* Every path goes home, also the failed ones: the thread runs the rest of Node. */
+    if (setns(home, CLONE_NEWNET) < 0) {
+      napi_fatal_error("tcpconform tun", NAPI_AUTO_LENGTH,
+                       "cannot return the main thread to its own network namespace", NAPI_AUTO_LENGTH);
+    }
+    close(home);
   }
-  close(home);
   if (fd < 0) return throw_errno(env, what, -fd);
 
   tun_t *t = calloc(1, sizeof *t);

@@ -2,7 +2,8 @@
  * The `tcpconform` command line. Commands parse their options, load cases and hand over to the
  * runner and the report; exit codes are in exit-codes.ts and the README.
  */
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { runAllCleanupsSync } from '../targets/cleanup';
 import { formatProblem } from '../suite/problem';
@@ -27,6 +28,9 @@ import { parseShard, selectCases, type Selection } from './select';
 import { driverNames, findDriver } from './drivers';
 import { checkAgainstReference } from './check-against-reference';
 import { ALL_RULES, describeRule } from '../reference';
+import { explanationLines, findCase, predictExchange } from './explain';
+import { probeLine, probeTarget } from './probe-targets';
+import { loadProfile, PROFILES_DIR } from './load-profiles';
 
 const DEFAULT_SUITES = ['suites'];
 const LEVELS: readonly RequirementLevel[] = ['MUST', 'SHOULD', 'MAY'];
@@ -199,7 +203,8 @@ function reportCommand(results: string, options: { out?: string }): void {
   say(`${summaryLine(read)}\nreport: ${index}`);
 }
 
-function mergeCommand(inputs: string[], options: { out: string }): void {
+function mergeCommand(inputs: string[], options: { out: string; baseline?: string; failOn: RequirementLevel[] }): void {
+  const baseline = options.baseline === undefined ? undefined : readResults(options.baseline);
   const byKey = new Map<string, ReturnType<typeof readResults>[number]>();
   for (const input of inputs) {
     for (const r of readResults(input)) {
@@ -212,6 +217,48 @@ function mergeCommand(inputs: string[], options: { out: string }): void {
   const index = writeReportFromResults(options.out, merged);
   const c = countVerdicts(merged);
   say(`merged ${c.total} result(s) from ${inputs.length} input(s): ${summaryLine(merged)}\nreport: ${index}`);
+  // Gating the merged results in one place is what a CI matrix's last job does; plain merging exits 0.
+  if (baseline === undefined && options.failOn.length === 0) return;
+  const outcome = gate({ results: merged, failOn: options.failOn.length > 0 ? options.failOn : ['MUST', 'SHOULD'], suiteProblems: 0, ...(baseline && { baseline }) });
+  for (const line of outcome.lines) say(line);
+  process.exitCode = outcome.exitCode;
+}
+
+async function explainCommand(what: string, options: { suites: string[]; profile: string }): Promise<void> {
+  if (!existsSync(join(PROFILES_DIR, `${options.profile}.yaml`))) {
+    complain(`tcpconform: no profile '${options.profile}' in ${PROFILES_DIR}`);
+    process.exitCode = ExitCode.usage;
+    return;
+  }
+  const found = findCase(what, options.suites.length > 0 ? options.suites : DEFAULT_SUITES);
+  for (const problem of found.suite?.problems ?? []) complain(formatProblem(problem));
+  if ('problem' in found) {
+    complain(`tcpconform: ${found.problem}`);
+    process.exitCode = ExitCode.usage;
+    return;
+  }
+  const profile = loadProfile(options.profile);
+  const result = await predictExchange(found.case, profile);
+  for (const line of explanationLines(found.case, result, profile)) say(line);
+  // A case the reference machine does not pass contradicts RFC 9293: a suite problem, as validate says.
+  if (result.verdict !== 'pass') process.exitCode = ExitCode.usage;
+}
+
+async function targetsCommand(names: string[], options: { json: boolean }): Promise<void> {
+  const unknown = names.filter((name) => !driverNames().includes(name));
+  if (unknown.length > 0) {
+    complain(`tcpconform: '${unknown.join("', '")}' is not a target; known targets: ${driverNames().join(', ')}`);
+    process.exitCode = ExitCode.usage;
+    return;
+  }
+  const chosen = names.length > 0 ? names : driverNames();
+  const width = Math.max(...chosen.map((name) => name.length));
+  for (const name of chosen) {
+    const probe = await probeTarget(findDriver(name));
+    say(options.json ? JSON.stringify(probe) : probeLine(probe, width));
+    // Only a target asked for by name makes the exit code: listing them all is a survey.
+    if (!probe.ok && names.length > 0) process.exitCode = ExitCode.environment;
+  }
 }
 
 export function buildProgram(): Command {
@@ -301,6 +348,40 @@ Examples:
     .action(listCommand);
 
   program
+    .command('explain')
+    .description('Print a case and the exchange the reference machine (RFC 9293) predicts for it, without any target.')
+    .argument('<case>', 'a case file, or a case id (or an id glob matching one case) in --suites')
+    .option('--suites <path>', 'where to look for a case id (repeatable; default suites)', collect, [])
+    .option('--profile <name>', 'the profile the reference machine runs with, e.g. linux (default: RFC 9293\'s own)', 'rfc9293')
+    .addHelpText('after', `
+Prints the case (id, title, RFC sections, requirement ids, level, description, each step with its
+line), then the exchange as a ladder: time, direction (peer ──▶ target, ◀── target to peer), flags,
+seq and ack relative to each side's ISN, window, length, options, and the reference machine's state
+after each segment or application call; then the rules of RFC 9293 §3.10 it applied. Exit code 0, or
+2 when the case is not found or does not pass on the reference machine.
+
+Examples:
+  tcpconform explain close/passive-close
+  tcpconform explain suites/rst/in-window-challenge-ack.yaml
+  tcpconform explain 'handshake/passive*' --profile linux    the machine with Linux's parameters`)
+    .action(explainCommand);
+
+  program
+    .command('targets')
+    .description('Whether this machine can host each target, and which application calls each can make.')
+    .argument('[names...]', 'targets to ask about (default: all)')
+    .option('--json', 'one JSON object per target', false)
+    .addHelpText('after', `
+Each target is set up once (its checks, then one fresh target, closed at once) and asked what it can
+do. Cases needing a call a target cannot make are skipped on it with the reason. Exit code 3 when a
+target named on the command line cannot run here.
+
+Examples:
+  tcpconform targets
+  tcpconform targets linux --json`)
+    .action(targetsCommand);
+
+  program
     .command('report')
     .description('Render the HTML report, JUnit XML and pcaps again from saved results, without running anything.')
     .argument('<results>', 'a results.jsonl, or the report folder holding it')
@@ -315,10 +396,15 @@ Example:
     .description('Combine the results of several runs or shards into one results file and one report.')
     .argument('<results...>', 'results.jsonl files or report folders')
     .requiredOption('-o, --out <dir>', 'report folder for the merged results')
+    .option('--baseline <results>', 'gate the merged results as run does: only changes against these results fail')
+    .option('--fail-on <levels>', 'gate the merged results: failures at these levels fail (default MUST,SHOULD)', level, [])
     .addHelpText('after', `
-Example (a CI matrix of three shards):
+With --baseline or --fail-on, the merged results are gated as 'run' gates its own, with the same exit
+codes; without either, merge exits 0 whatever the results say.
+
+Example (a CI matrix of three shards; docs/ci.md has the GitHub Actions workflow):
   tcpconform run --shard 1/3 --out shard1    (on machine 1; likewise 2/3 and 3/3)
-  tcpconform merge shard1 shard2 shard3 --out reports/all`)
+  tcpconform merge shard1 shard2 shard3 --out reports/all --baseline ci/baseline.jsonl`)
     .action(readingResults(mergeCommand));
 
   return program;

@@ -49,6 +49,13 @@ function runChecks(): HostTools {
     );
   }
   if (hasCapabilities(CAP_NET_ADMIN, CAP_SYS_ADMIN)) return { privilege: 'root', ip };
+  // Root stripped of its capabilities cannot take the user-namespace way either: the kernel lets no one
+  // without CAP_SETFCAP map uid 0 into a user namespace (Linux 5.12 and later).
+  if (process.geteuid?.() === 0) {
+    throw new TargetSetupError(
+      'The linux target needs root (or CAP_NET_ADMIN and CAP_SYS_ADMIN) to create network namespaces and TUN devices; run as root.',
+    );
+  }
   return userNamespaceTools(ip);
 }
 

@@ -1,0 +1,34 @@
+/**
+ * What a target can do on this machine, learned the only way it can be: by setting one up (its
+ * preflight, then a fresh target whose capabilities are read, then closed). `tcpconform targets`
+ * prints it; the jest integration asks for it before it registers tests, to skip what cannot run.
+ */
+import type { TargetDriver } from '../runner/run-suite';
+import type { AppCallName, Capabilities } from '../targets/target';
+
+export type TargetProbe =
+  | { readonly name: string; readonly ok: true; readonly appCalls: readonly AppCallName[]; readonly clock: Capabilities['clock']; readonly notes: readonly string[] }
+  /** `problem`: the one sentence the target's preflight or set-up said. */
+  | { readonly name: string; readonly ok: false; readonly problem: string };
+
+export async function probeTarget(driver: TargetDriver): Promise<TargetProbe> {
+  try {
+    await driver.preflight();
+    const target = await driver.create();
+    try {
+      const { appCalls, clock, notes } = target.capabilities;
+      return { name: driver.name, ok: true, appCalls, clock, notes: notes ?? [] };
+    } finally {
+      await target.close();
+    }
+  } catch (error) {
+    return { name: driver.name, ok: false, problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** `linux  ready  real clock  app calls: listen, connect, …`, or why the target cannot run here. */
+export function probeLine(probe: TargetProbe, width: number): string {
+  const name = probe.name.padEnd(width);
+  if (!probe.ok) return `${name}  cannot run here: ${probe.problem}`;
+  return `${name}  ready  ${`${probe.clock} clock`.padEnd(13)}  app calls: ${probe.appCalls.join(', ')}`;
+}
