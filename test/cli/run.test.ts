@@ -42,8 +42,9 @@ describe('tcpconform run', () => {
     expect(packets.length).toBeGreaterThan(20);
     expect(packets.filter((ip) => !inBenchmarkRange(ip.src) || !inBenchmarkRange(ip.dst))).toEqual([]);
     expect(results.length).toBeGreaterThanOrEqual(6);
-    // Cases written for other profile values (when:) are skipped with the reason; none fails.
-    expect(results.filter((r) => r.verdict !== 'pass' && r.verdict !== 'skip')).toEqual([]);
+    // Cases written for other profile values (when:) are skipped with the reason, Linux's declared
+    // deviations (profiles/linux.yaml) are waived with theirs; none fails or errors.
+    expect(results.filter((r) => !['pass', 'skip', 'waived'].includes(r.verdict)).map((r) => `${r.id}: ${r.verdict}`)).toEqual([]);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('handshake/passive-open');
     for (const r of results) {
       expect(existsSync(join(out, 'cases', 'linux', `${r.id.replace(/\//g, '.')}.html`))).toBe(true);
@@ -103,7 +104,7 @@ describe('tcpconform run', () => {
     const out = outDir();
     expect(runCli(['run', 'suites', '--id', 'handshake/passive-open', '--id', 'handshake/active-open', '--out', out]).code).toBe(0);
     expect(resultsIn(out).map((r) => r.id).sort()).toEqual(['handshake/active-open', 'handshake/passive-open']);
-    expect(runCli(['run', 'suites', '--id', 'close/*', '--tag', 'passive-close', '--out', out]).code).toBe(0);
+    expect(runCli(['run', 'suites', '--id', 'close/passive-close', '--id', 'close/active-close', '--tag', 'passive-close', '--out', out]).code).toBe(0);
     expect(resultsIn(out).map((r) => r.id)).toEqual(['close/passive-close']);
     const none = runCli(['run', 'suites', '--id', 'nothing/*', '--out', out]);
     expect(none.code).toBe(2);
@@ -145,7 +146,8 @@ describe('tcpconform list', () => {
     expect(run.stdout).toContain('needs: app calls connect');
     const cases = loadSuites(['suites']).cases;
     const count = (area: string) => cases.filter((c) => c.area === area).length;
-    expect(run.stdout).toContain(`\n${cases.length} case(s). By area: close ${count('close')}, handshake ${count('handshake')}, rst ${count('rst')}, window ${count('window')}.`);
+    const areas = [...new Set(cases.map((c) => c.area))].map((area) => `${area} ${count(area)}`).join(', ');
+    expect(run.stdout).toContain(`\n${cases.length} case(s). By area: ${areas}.`);
   });
 });
 
@@ -159,8 +161,8 @@ describe('tcpconform validate', () => {
   test('a case whose explicit expectation contradicts the reference machine is refused, naming the step', () => {
     const run = runCli(['validate', 'test/fixtures/wrong-ack.yaml']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(
-      'test/fixtures/wrong-ack.yaml:8:5: step 2 (expect SA ack 5 within 1s) contradicts the reference machine (RFC 9293): ack: expected 5, observed 1\n',
+    expect(run.stderr).toMatch(
+      /^test\/fixtures\/wrong-ack\.yaml:8:5: step 2 \(expect SA ack 5 within 1s\) contradicts the reference machine \(RFC 9293\): ack: expected 5, observed 1/,
     );
   });
 
