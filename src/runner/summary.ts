@@ -4,12 +4,13 @@ import type { Range, SegmentMatch, OptionExpectation } from '../suite/case';
 import type { SegmentSummary } from './result';
 import type { Numbering } from './numbering';
 
-export function summarizeFromTarget(segment: TcpSegment, numbering: Numbering, checksumOk: boolean): SegmentSummary {
+/** A segment with its sequence number relative to the sender's ISN and its ACK to the receiver's. */
+function summarize(segment: TcpSegment, senderRelative: (seq: number) => number, receiverRelative: (seq: number) => number, checksumOk: boolean): SegmentSummary {
   return {
     flags: formatFlags(segment.flags),
-    seq: numbering.targetRelative(segment.seq),
+    seq: senderRelative(segment.seq),
     // Without the ACK bit the field means nothing (RFC 9293 §3.1): shown as on the wire, not made relative.
-    ack: segment.flags & TcpFlag.ACK ? numbering.peerRelative(segment.ack) : segment.ack,
+    ack: segment.flags & TcpFlag.ACK ? receiverRelative(segment.ack) : segment.ack,
     window: segment.window,
     length: segment.payload.length,
     options: formatOptions(segment.options),
@@ -19,18 +20,12 @@ export function summarizeFromTarget(segment: TcpSegment, numbering: Numbering, c
   };
 }
 
+export function summarizeFromTarget(segment: TcpSegment, numbering: Numbering, checksumOk: boolean): SegmentSummary {
+  return summarize(segment, (seq) => numbering.targetRelative(seq), (seq) => numbering.peerRelative(seq), checksumOk);
+}
+
 export function summarizeToTarget(segment: TcpSegment, numbering: Numbering, checksumOk: boolean): SegmentSummary {
-  return {
-    flags: formatFlags(segment.flags),
-    seq: numbering.peerRelative(segment.seq),
-    ack: segment.flags & TcpFlag.ACK ? numbering.targetRelative(segment.ack) : segment.ack,
-    window: segment.window,
-    length: segment.payload.length,
-    options: formatOptions(segment.options),
-    srcPort: segment.srcPort,
-    dstPort: segment.dstPort,
-    checksumOk,
-  };
+  return summarize(segment, (seq) => numbering.peerRelative(seq), (seq) => numbering.targetRelative(seq), checksumOk);
 }
 
 /** `SA seq 0 ack 1 win 64240 len 0 <mss 1460>` */
