@@ -2,7 +2,12 @@
   "targets": [
     {
       "target_name": "tcpconform_tun",
-      "sources": ["native/tun.c"],
+      "sources": ["native/tun.c", "native/addon/support.c"],
+      "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-std=gnu11"]
+    },
+    {
+      "target_name": "tcpconform_netns",
+      "sources": ["native/netns.c", "native/addon/support.c"],
       "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-std=gnu11"]
     },
     {
@@ -10,6 +15,8 @@
       "type": "executable",
       "sources": [
         "native/agent/main.c",
+        "native/agent/serve.c",
+        "native/agent/listen.c",
         "native/agent/protocol.c",
         "native/agent/sockets.c",
         "native/agent/json.c",

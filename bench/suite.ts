@@ -18,6 +18,9 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+/** `134 pass, 10 skip, 7 waived` */
+const countBy = (values: string[]): string =>
+  [...new Set(values)].map((value) => `${values.filter((v) => v === value).length} ${value}`).join(', ');
 
 async function main(): Promise<void> {
   const { cases } = loadSuites(['suites']);
@@ -29,7 +32,8 @@ async function main(): Promise<void> {
     const walls: number[] = [];
     const sums: number[] = [];
     const longest: number[] = [];
-    const verdictSets = new Set<string>();
+    /** Each case's verdict in every run, to name the cases that were not stable. */
+    const verdicts = new Map<string, string[]>();
     for (let run = 0; run < runs; run++) {
       const started = process.hrtime.bigint();
       const results = await runSuite(cases, [driver], [], { jobs: JOBS });
@@ -37,11 +41,14 @@ async function main(): Promise<void> {
       // Case durations are on the target's clock: virtual time for virtual-clock targets.
       sums.push(results.reduce((sum, r) => sum + r.durationMs, 0));
       longest.push(Math.max(...results.map((r) => r.durationMs)));
-      verdictSets.add(results.map((r) => `${r.id}=${r.verdict}`).join('\n'));
+      for (const r of results) verdicts.set(r.id, [...(verdicts.get(r.id) ?? []), r.verdict]);
     }
-    const identical = verdictSets.size === 1 ? `identical in all ${runs} runs` : `DIFFERED between runs (${verdictSets.size} distinct sets)`;
+    const unstable = [...verdicts].filter(([, seen]) => new Set(seen).size > 1);
+    const counts = countBy([...verdicts.values()].map((seen) => seen[0]!));
+    const identical = unstable.length === 0 ? `identical in all ${runs} runs (${counts})` : `DIFFERED between runs in ${unstable.length} case(s)`;
     const ratio = (median(walls) / median(longest)).toFixed(2);
     process.stdout.write(`${target.padEnd(10)}${seconds(median(walls)).padStart(11)}${seconds(median(sums)).padStart(15)}${seconds(median(longest)).padStart(11)}${ratio.padStart(14)}  ${identical}\n`);
+    for (const [id, seen] of unstable) process.stdout.write(`  ${id}: ${seen.join(' ')}\n`);
   }
 }
 

@@ -14,9 +14,9 @@
  * Times are CLOCK_MONOTONIC nanoseconds, the clock behind process.hrtime.bigint().
  */
 #define _GNU_SOURCE
-#define NAPI_VERSION 8
-#include <node_api.h>
 #include <uv.h>
+
+#include "addon/support.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -61,22 +61,6 @@ static uint64_t monotonic_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-/* Builds `<what>: <strerror>` with the errno's name (e.g. EACCES) as the error's code. */
-static napi_value errno_error(napi_env env, const char *what, int err) {
-  char message[1024];
-  snprintf(message, sizeof message, "%s: %s", what, strerror(err));
-  napi_value code, text, error;
-  napi_create_string_utf8(env, uv_err_name(-err), NAPI_AUTO_LENGTH, &code);
-  napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &text);
-  napi_create_error(env, code, text, &error);
-  return error;
-}
-
-static napi_value throw_errno(napi_env env, const char *what, int err) {
-  napi_throw(env, errno_error(env, what, err));
-  return NULL;
 }
 
 static void free_poll(uv_handle_t *handle) { free(handle); }
@@ -124,41 +108,11 @@ static tun_t *handle_arg(napi_env env, size_t argc, napi_value *argv) {
   return data;
 }
 
-/* Reads a string argument of at most `size - 1` octets into `out`, throwing when it is not one. */
-static int get_string(napi_env env, napi_value value, char *out, size_t size, const char *name) {
-  size_t length = 0;
-  char message[128];
-  if (napi_get_value_string_utf8(env, value, NULL, 0, &length) != napi_ok) {
-    snprintf(message, sizeof message, "%s must be a string", name);
-    napi_throw_type_error(env, NULL, message);
-    return 0;
-  }
-  if (length >= size) {
-    snprintf(message, sizeof message, "%s must be shorter than %zu octets", name, size);
-    napi_throw_range_error(env, NULL, message);
-    return 0;
-  }
-  napi_get_value_string_utf8(env, value, out, size, &length);
-  return 1;
-}
-
 /*
- * Creates the device while the thread is inside `netns_path`'s namespace. Returns the fd, or -errno with
- * the failed step described in `what`. The caller returns the thread to its own namespace.
+ * Creates the device in the calling thread's network namespace. Returns the fd, or -errno with the failed
+ * step described in `what`.
  */
-static int create_device_in(const char *netns_path, const char *ifname, char *what, size_t what_size) {
-  int fd = open(netns_path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    snprintf(what, what_size, "open %s", netns_path);
-    return -errno;
-  }
-  int entered = setns(fd, CLONE_NEWNET);
-  int err = errno;
-  close(fd);
-  if (entered < 0) {
-    snprintf(what, what_size, "setns %s", netns_path);
-    return -err;
-  }
+static int create_device_here(const char *ifname, char *what, size_t what_size) {
   int tun = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (tun < 0) {
     snprintf(what, what_size, "open /dev/net/tun");
@@ -169,7 +123,7 @@ static int create_device_in(const char *netns_path, const char *ifname, char *wh
   request.ifr_flags = IFF_TUN | IFF_NO_PI;
   memcpy(request.ifr_name, ifname, strlen(ifname)); /* fits: the caller checked it against IFNAMSIZ */
   if (ioctl(tun, TUNSETIFF, &request) < 0) {
-    err = errno;
+    int err = errno;
     close(tun);
     snprintf(what, what_size, "ioctl TUNSETIFF %s", ifname);
     return -err;
@@ -301,35 +255,31 @@ static napi_value tun_open(napi_env env, napi_callback_info info) {
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   /* /var/run/netns/NAME, where a name is a file name of at most 255 octets. */
   char netns_path[512], ifname[IFNAMSIZ], userns_path[512];
-  if (argc < 2 || !get_string(env, argv[0], netns_path, sizeof netns_path, "netnsPath") ||
-      !get_string(env, argv[1], ifname, sizeof ifname, "ifname")) {
+  if (argc < 2 || !addon_get_string(env, argv[0], netns_path, sizeof netns_path, "netnsPath") ||
+      !addon_get_string(env, argv[1], ifname, sizeof ifname, "ifname")) {
     return NULL;
   }
   napi_valuetype third = napi_undefined;
   if (argc >= 3) CHECK(env, napi_typeof(env, argv[2], &third));
-  if (third != napi_undefined && !get_string(env, argv[2], userns_path, sizeof userns_path, "userNsPath")) return NULL;
+  if (third != napi_undefined && !addon_get_string(env, argv[2], userns_path, sizeof userns_path, "userNsPath")) return NULL;
 
   char what[600];
   int fd;
   if (third != napi_undefined) {
     fd = create_device_as_owner(userns_path, netns_path, ifname, what, sizeof what);
   } else {
-    int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (home < 0) return throw_errno(env, "open /proc/thread-self/ns/net", errno);
-    fd = create_device_in(netns_path, ifname, what, sizeof what);
+    int home = netns_enter(netns_path, what, sizeof what);
+    if (home < 0) return addon_throw_errno(env, what, -home);
+    fd = create_device_here(ifname, what, sizeof what);
     /* Every path goes home, also the failed ones: the thread runs the rest of Node. */
-    if (setns(home, CLONE_NEWNET) < 0) {
-      napi_fatal_error("tcpconform tun", NAPI_AUTO_LENGTH,
-                       "cannot return the main thread to its own network namespace", NAPI_AUTO_LENGTH);
-    }
-    close(home);
+    netns_go_home(home);
   }
-  if (fd < 0) return throw_errno(env, what, -fd);
+  if (fd < 0) return addon_throw_errno(env, what, -fd);
 
   tun_t *t = calloc(1, sizeof *t);
   if (t == NULL) {
     close(fd);
-    return throw_errno(env, "allocate tun", ENOMEM);
+    return addon_throw_errno(env, "allocate tun", ENOMEM);
   }
   t->fd = fd;
   t->env = env;
@@ -374,7 +324,7 @@ static void report_read_failure(tun_t *t, const char *what, int err) {
   napi_handle_scope scope;
   napi_open_handle_scope(t->env, &scope);
   uv_poll_stop(t->poll); /* level-triggered: a broken device would otherwise wake the loop forever */
-  raise_on_loop(t->env, errno_error(t->env, what, err));
+  raise_on_loop(t->env, addon_errno_error(t->env, what, err));
   napi_close_handle_scope(t->env, scope);
 }
 
@@ -409,7 +359,7 @@ static napi_value tun_start_reading(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "callback must be a function");
     return NULL;
   }
-  if (t->fd < 0) return throw_errno(env, "startReading", EBADF);
+  if (t->fd < 0) return addon_throw_errno(env, "startReading", EBADF);
   if (t->poll != NULL) {
     napi_throw_error(env, NULL, "startReading: already reading");
     return NULL;
@@ -417,11 +367,11 @@ static napi_value tun_start_reading(napi_env env, napi_callback_info info) {
   uv_loop_t *loop;
   CHECK(env, napi_get_uv_event_loop(env, &loop));
   uv_poll_t *poll = malloc(sizeof *poll);
-  if (poll == NULL) return throw_errno(env, "startReading", ENOMEM);
+  if (poll == NULL) return addon_throw_errno(env, "startReading", ENOMEM);
   int rc = uv_poll_init(loop, poll, t->fd);
   if (rc < 0) {
     free(poll);
-    return throw_errno(env, "uv_poll_init tun", -rc);
+    return addon_throw_errno(env, "uv_poll_init tun", -rc);
   }
   poll->data = t;
   napi_value resource_name;
@@ -438,7 +388,7 @@ static napi_value tun_start_reading(napi_env env, napi_callback_info info) {
   rc = uv_poll_start(poll, UV_READABLE, on_readable);
   if (rc < 0) {
     stop_reading(t, 1);
-    return throw_errno(env, "uv_poll_start tun", -rc);
+    return addon_throw_errno(env, "uv_poll_start tun", -rc);
   }
   return NULL;
 }
@@ -459,15 +409,15 @@ static napi_value tun_write(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "packet must be a Uint8Array");
     return NULL;
   }
-  if (t->fd < 0) return throw_errno(env, "write tun", EBADF);
+  if (t->fd < 0) return addon_throw_errno(env, "write tun", EBADF);
   /* Taken before the write: the kernel may process the packet, and answer it, inside the call. */
   uint64_t time_ns = monotonic_ns();
   ssize_t n;
   do {
     n = write(t->fd, data, length);
   } while (n < 0 && errno == EINTR);
-  if (n < 0) return throw_errno(env, "write tun", errno);
-  if ((size_t)n != length) return throw_errno(env, "write tun (short write)", EIO);
+  if (n < 0) return addon_throw_errno(env, "write tun", errno);
+  if ((size_t)n != length) return addon_throw_errno(env, "write tun (short write)", EIO);
   napi_value result;
   CHECK(env, napi_create_bigint_uint64(env, time_ns, &result));
   return result;

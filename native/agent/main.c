@@ -1,83 +1,26 @@
 /*
- * tcpconform-agent: the application side of the linux target, run inside the target's network namespace.
- * This file is the stdin/stdout transport; protocol.c is the protocol and sockets.c the calls.
- * The agent exits when stdin closes, so it never outlives the harness that started it.
+ * tcpconform-agent: the application side of a target, speaking the adapter protocol's call, result and
+ * event lines (protocol.c) and making the calls on real sockets (sockets.c).
+ *
+ *   tcpconform-agent                    serves stdin/stdout: the linux target runs it inside the target's
+ *                                       namespace, and it exits when stdin closes, so it never outlives
+ *                                       the harness that started it
+ *   tcpconform-agent --listen HOST:PORT serves TCP control connections (listen.c): the raw target's
+ *                                       agent on a host of its own
  */
-#include <errno.h>
-#include <poll.h>
 #include <signal.h>
-#include <stdbool.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "protocol.h"
-#include "sockets.h"
+#include "listen.h"
+#include "serve.h"
 
-#define MAX_LINE 4096
-
-static void write_line(const char *line) {
-  size_t length = strlen(line);
-  char framed[MAX_LINE + 2];
-  if (length > MAX_LINE) length = MAX_LINE;
-  memcpy(framed, line, length);
-  framed[length++] = '\n';
-  for (size_t done = 0; done < length;) {
-    ssize_t n = write(STDOUT_FILENO, framed + done, length - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) exit(1); /* the harness is gone */
-    done += (size_t)n;
-  }
-}
-
-/* Splits stdin into lines; a line longer than MAX_LINE is answered once and skipped. */
-struct line_reader {
-  char buffer[MAX_LINE];
-  size_t used;
-  bool skipping;
-};
-
-static void take_lines(struct line_reader *reader, const char *data, size_t length) {
-  for (size_t i = 0; i < length; i++) {
-    if (data[i] == '\n') {
-      if (!reader->skipping) protocol_handle_line(reader->buffer, reader->used);
-      reader->used = 0;
-      reader->skipping = false;
-    } else if (reader->skipping) {
-      continue;
-    } else if (reader->used == MAX_LINE) {
-      protocol_reject_line("line too long");
-      reader->skipping = true;
-    } else {
-      reader->buffer[reader->used++] = data[i];
-    }
-  }
-}
-
-int main(void) {
+int main(int argc, char **argv) {
   /* Writes to a socket the peer reset must fail with EPIPE, not kill the agent. */
   signal(SIGPIPE, SIG_IGN);
-  protocol_init(write_line);
-  static struct line_reader reader;
-  for (;;) {
-    struct pollfd fds[1 + SOCKETS_MAX];
-    fds[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
-    int count = 1 + sockets_poll_set(fds + 1, SOCKETS_MAX);
-    if (poll(fds, (nfds_t)count, -1) < 0) {
-      if (errno == EINTR) continue;
-      return 1;
-    }
-    /* Sockets first: their entries describe the sockets as they were before any call changes them. */
-    sockets_on_ready(fds + 1, count - 1);
-    if (fds[0].revents != 0) {
-      char data[MAX_LINE];
-      ssize_t n = read(STDIN_FILENO, data, sizeof data);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        if (reader.used > 0 && !reader.skipping) protocol_handle_line(reader.buffer, reader.used);
-        return 0;
-      }
-      take_lines(&reader, data, (size_t)n);
-    }
-  }
+  if (argc == 1) return serve(STDIN_FILENO, STDOUT_FILENO);
+  if (argc == 3 && strcmp(argv[1], "--listen") == 0) return listen_and_serve(argv[2]);
+  fprintf(stderr, "usage: tcpconform-agent [--listen HOST:PORT]\n");
+  return 2;
 }

@@ -7,6 +7,7 @@
 
 #include "errno_name.h"
 #include "json.h"
+#include "range.h"
 #include "sockets.h"
 
 /* Bounds the octet counts of write and read: far above any case, far below overflow. */
@@ -104,6 +105,10 @@ static void call_connect(long long id, const struct json_object *request) {
   struct in_addr address;
   if (host == NULL || host->type != JSON_STRING || inet_pton(AF_INET, host->string, &address) != 1) {
     bad_request(&id, "host must be an IPv4 address in dotted-quad form");
+    return;
+  }
+  if (!in_benchmark_range(address)) {
+    bad_request(&id, "host must lie in 198.18.0.0/15, the only range tcpconform speaks to");
     return;
   }
   if (!integer_arg(request, "port", 1, 65535, true, &port, why, sizeof why) ||

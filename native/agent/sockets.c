@@ -385,10 +385,29 @@ static bool port_used(unsigned short port) {
 }
 
 /*
- * Asks the kernel (sock_diag) for its IPv4 TCP sockets and picks the first, on a port the agent used, that
- * is neither a listener nor closed. 1 with *state set, 0 when there is none, -errno on failure.
+ * Sockets the kernel held before this session began (sockets_ignore_existing), by sock_diag cookie: on a
+ * host that serves one session after another, a connection an earlier session left in TIME-WAIT on the
+ * same port is not this session's. The kernel gives a socket its cookie when a dump first shows it, and a
+ * connection keeps it into TIME-WAIT, so a snapshot names them for good.
  */
-static int held_state(const char **state) {
+#define IGNORED_MAX 4096
+static unsigned long long ignored[IGNORED_MAX];
+static int ignored_count;
+
+static unsigned long long cookie_of(const struct inet_diag_msg *socket_info) {
+  return (unsigned long long)socket_info->id.idiag_cookie[1] << 32 | socket_info->id.idiag_cookie[0];
+}
+
+static bool is_ignored(const struct inet_diag_msg *socket_info) {
+  unsigned long long cookie = cookie_of(socket_info);
+  for (int i = 0; i < ignored_count; i++) {
+    if (ignored[i] == cookie) return true;
+  }
+  return false;
+}
+
+/* Calls `visit` for each IPv4 TCP socket the kernel holds (a sock_diag dump); 0 or -errno. */
+static int each_kernel_socket(void (*visit)(const struct inet_diag_msg *socket_info, void *context), void *context) {
   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0) return -errno;
   struct {
@@ -404,12 +423,12 @@ static int held_state(const char **state) {
     return -err;
   }
   static char buffer[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
-  int found = 0;
+  int rc = 0;
   for (bool done = false; !done;) {
     ssize_t n = recv(fd, buffer, sizeof buffer, 0);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      found = n < 0 ? -errno : found;
+      rc = n < 0 ? -errno : 0;
       break;
     }
     for (struct nlmsghdr *h = (struct nlmsghdr *)buffer; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
@@ -417,17 +436,38 @@ static int held_state(const char **state) {
         done = true;
         break;
       }
-      const struct inet_diag_msg *socket_info = NLMSG_DATA(h);
-      int kernel_state = socket_info->idiag_state;
-      if (found == 0 && kernel_state != TCP_LISTEN && kernel_state != TCP_CLOSE &&
-          port_used(ntohs(socket_info->id.idiag_sport))) {
-        *state = state_name(kernel_state);
-        found = 1;
-      }
+      visit(NLMSG_DATA(h), context);
     }
   }
   close(fd);
-  return found;
+  return rc;
+}
+
+static void remember_existing(const struct inet_diag_msg *socket_info, void *context) {
+  (void)context;
+  if (socket_info->idiag_state != TCP_LISTEN && ignored_count < IGNORED_MAX) ignored[ignored_count++] = cookie_of(socket_info);
+}
+
+int sockets_ignore_existing(void) { return each_kernel_socket(remember_existing, NULL); }
+
+/* The first socket, on a port the agent used, that is neither a listener nor closed nor ignored. */
+static void pick_held(const struct inet_diag_msg *socket_info, void *context) {
+  const char **state = context;
+  int kernel_state = socket_info->idiag_state;
+  if (*state == NULL && kernel_state != TCP_LISTEN && kernel_state != TCP_CLOSE &&
+      port_used(ntohs(socket_info->id.idiag_sport)) && !is_ignored(socket_info)) {
+    *state = state_name(kernel_state);
+  }
+}
+
+/* 1 with *state set when the kernel holds a connection of the agent's, 0 when it holds none, -errno. */
+static int held_state(const char **state) {
+  const char *found = NULL;
+  int rc = each_kernel_socket(pick_held, &found);
+  if (rc < 0) return rc;
+  if (found == NULL) return 0;
+  *state = found;
+  return 1;
 }
 
 int sockets_state(const char **state) {
@@ -447,4 +487,12 @@ int sockets_state(const char **state) {
   }
   *state = "CLOSED";
   return 0;
+}
+
+void sockets_abort_all(void) {
+  struct linger linger = {.l_onoff = 1, .l_linger = 0};
+  while (sock_count > 0) {
+    if (socks[0].kind == CONNECTION) setsockopt(socks[0].fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+    remove_sock(&socks[0]);
+  }
 }

@@ -33,6 +33,13 @@ int sockets_abort(void);
  * the application (closed but not gone, or being opened on a listener); else LISTEN or CLOSED. */
 int sockets_state(const char **state);
 
+/* For a host that serves one session after another: connections the kernel holds now belong to earlier
+ * sessions, and state never reports them. 0 or -errno. */
+int sockets_ignore_existing(void);
+/* Resets every connection the application still holds (SO_LINGER 0) and closes every listener, so that a
+ * session leaves no connection of its own behind for the next one to meet. */
+void sockets_abort_all(void);
+
 /* Fills `fds` with what the sockets wait for; returns how many entries were used. */
 int sockets_poll_set(struct pollfd *fds, int max);
 /* Acts on what poll() reported for entries from sockets_poll_set. */

@@ -1,5 +1,5 @@
 /** Reads target profiles from `profiles/`: the I/O edge of src/profile. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem } from '../suite/problem';
 import { parseProfile, type TargetProfile } from '../profile/parse';
@@ -22,4 +22,13 @@ export function loadProfile(name: string, dir = PROFILES_DIR): TargetProfile {
   const base = rfcProfile(dir);
   const path = join(dir, `${name}.yaml`);
   return existsSync(path) ? parseFile(path, base) : base;
+}
+
+/** The profile a user names for a target of theirs: unlike a built-in target's, a missing one is a mistake. */
+export function namedProfile(name: string, dir = PROFILES_DIR): TargetProfile {
+  if (!existsSync(join(dir, `${name}.yaml`))) {
+    const known = readdirSync(dir).filter((file) => file.endsWith('.yaml')).map((file) => file.slice(0, -'.yaml'.length));
+    throw new Error(`there is no profile '${name}' in ${dir}; known profiles: ${known.join(', ')}`);
+  }
+  return loadProfile(name, dir);
 }

@@ -26,10 +26,13 @@ import {
 import { liveProgress, plainProgress, summaryLine } from './progress';
 import { parseShard, selectCases, type Selection } from './select';
 import { driverNames, findDriver } from './drivers';
+import type { TargetDriver } from '../runner/run-suite';
+import { rawSettingsOf, withRawOptions } from './raw-options';
 import { checkAgainstReference } from './check-against-reference';
 import { ALL_RULES, describeRule } from '../reference';
 import { explanationLines, findCase, predictExchange } from './explain';
 import { probeLine, probeTarget } from './probe-targets';
+import type { TargetProbe } from './probe-targets';
 import { loadProfile, PROFILES_DIR } from './load-profiles';
 
 const DEFAULT_SUITES = ['suites'];
@@ -141,7 +144,14 @@ async function runCommand(paths: string[], options: RunOptions): Promise<void> {
     process.exitCode = ExitCode.usage;
     return;
   }
-  const drivers = [...new Set(options.target.length > 0 ? options.target : ['linux'])].map(findDriver);
+  let drivers: TargetDriver[];
+  try {
+    drivers = [...new Set(options.target.length > 0 ? options.target : ['linux'])].map((name) => findDriver(name, { raw: rawSettingsOf(options) }));
+  } catch (error) {
+    complain(`tcpconform: ${messageOf(error)}`);
+    process.exitCode = ExitCode.usage;
+    return;
+  }
   for (const driver of drivers) {
     try {
       await driver.preflight();
@@ -254,7 +264,12 @@ async function targetsCommand(names: string[], options: { json: boolean }): Prom
   const chosen = names.length > 0 ? names : driverNames();
   const width = Math.max(...chosen.map((name) => name.length));
   for (const name of chosen) {
-    const probe = await probeTarget(findDriver(name));
+    let probe: TargetProbe;
+    try {
+      probe = await probeTarget(findDriver(name, { raw: rawSettingsOf(options) }));
+    } catch (error) {
+      probe = { name, ok: false, problem: messageOf(error) };
+    }
     say(options.json ? JSON.stringify(probe) : probeLine(probe, width));
     // Only a target asked for by name makes the exit code: listing them all is a survey.
     if (!probe.ok && names.length > 0) process.exitCode = ExitCode.environment;
@@ -267,7 +282,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride((error) => process.exit(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage));
 
-  withSelection(
+  const run = withSelection(
     program
       .command('run')
       .description('Run cases against one or more targets; write JSON results, a pcap per case, JUnit XML and an HTML report.')
@@ -278,8 +293,8 @@ export function buildProgram(): Command {
     .option('-j, --jobs <n>', 'cases run at the same time, each on its own target (namespace or adapter process)', positiveInteger, 8)
     .option('--baseline <results>', 'a results.jsonl (or report folder) to compare with: only new failures fail the run')
     .option('--fail-on <levels>', 'requirement levels whose failures fail the run', level, [])
-    .option('--json', 'print each result as a JSON line on stdout (progress goes to stderr)', false)
-    .addHelpText('after', `
+    .option('--json', 'print each result as a JSON line on stdout (progress goes to stderr)', false);
+  withRawOptions(run).addHelpText('after', `
 Examples:
   tcpconform run                                   every case in suites/ against the local kernel
   tcpconform run suites/handshake --out reports/hs
@@ -287,6 +302,8 @@ Examples:
   tcpconform run --level MUST --fail-on MUST       gate on MUST requirements only
   tcpconform run --baseline reports/main/results.jsonl   fail only on what got worse
   tcpconform run --shard 2/3 --out shard2          one of three CI machines; then tcpconform merge
+  tcpconform run --target raw --raw-target 198.18.1.2 --raw-link veth:lab:br0 --raw-agent 198.18.1.2:7000
+                                                   a stack on another host (README: testing a remote stack)
 
 Exit codes: 0 all passed, 1 conformance failures, 2 usage or suite errors,
 3 harness or environment failure, 130/143 interrupted (finished results kept).
@@ -366,11 +383,13 @@ Examples:
   tcpconform explain 'handshake/passive*' --profile linux    the machine with Linux's parameters`)
     .action(explainCommand);
 
-  program
-    .command('targets')
-    .description('Whether this machine can host each target, and which application calls each can make.')
-    .argument('[names...]', 'targets to ask about (default: all)')
-    .option('--json', 'one JSON object per target', false)
+  withRawOptions(
+    program
+      .command('targets')
+      .description('Whether this machine can host each target, and which application calls each can make.')
+      .argument('[names...]', 'targets to ask about (default: all)')
+      .option('--json', 'one JSON object per target', false),
+  )
     .addHelpText('after', `
 Each target is set up once (its checks, then one fresh target, closed at once) and asked what it can
 do. Cases needing a call a target cannot make are skipped on it with the reason. Exit code 3 when a
@@ -378,7 +397,8 @@ target named on the command line cannot run here.
 
 Examples:
   tcpconform targets
-  tcpconform targets linux --json`)
+  tcpconform targets linux --json
+  tcpconform targets raw --raw-target 198.18.1.2 --raw-link veth:lab:br0 --raw-agent 198.18.1.2:7000`)
     .action(targetsCommand);
 
   program

@@ -7,8 +7,8 @@
  * lets an unprivileged user have them (see userns.ts).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 
+import { findExecutable, isExecutable } from '../find-executable';
 import { addonPath, agentPath } from './native';
 import { TargetSetupError } from './setup-error';
 import { probeUserNamespaces } from './userns';
@@ -21,8 +21,6 @@ export type HostTools =
   | { readonly privilege: 'root'; /** Absolute path of iproute2's `ip`. */ readonly ip: string }
   /** Each target's namespaces held by its agent, started with util-linux's `unshare` and entered with `nsenter`. */
   | { readonly privilege: 'user-namespace'; readonly ip: string; readonly unshare: string; readonly nsenter: string };
-
-const SBIN = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
 
 let checked: HostTools | undefined;
 
@@ -39,13 +37,13 @@ function runChecks(): HostTools {
   if (!fs.existsSync('/dev/net/tun')) {
     throw new TargetSetupError('/dev/net/tun is missing: load the tun module (modprobe tun).');
   }
-  const ip = findExecutable('ip', SBIN);
+  const ip = findExecutable('ip');
   if (ip === undefined) {
     throw new TargetSetupError('ip (iproute2) is not installed: apt-get install iproute2.');
   }
   if (!fs.existsSync(addonPath) || !isExecutable(agentPath)) {
     throw new TargetSetupError(
-      "The linux target's native parts are not built: run npm ci (or npm_config_nodedir=/usr npx node-gyp rebuild).",
+      "The linux target's native parts are not built: run scripts/setup.",
     );
   }
   if (hasCapabilities(CAP_NET_ADMIN, CAP_SYS_ADMIN)) return { privilege: 'root', ip };
@@ -61,8 +59,8 @@ function runChecks(): HostTools {
 
 /** The tools for a process without the capabilities, or the one sentence saying what it needs instead. */
 function userNamespaceTools(ip: string): HostTools {
-  const unshare = findExecutable('unshare', SBIN);
-  const nsenter = findExecutable('nsenter', SBIN);
+  const unshare = findExecutable('unshare');
+  const nsenter = findExecutable('nsenter');
   if (unshare === undefined || nsenter === undefined) {
     throw new TargetSetupError(
       'The linux target needs root, or unprivileged user namespaces through util-linux (unshare, nsenter), which is not installed: run as root, or apt-get install util-linux.',
@@ -89,22 +87,4 @@ function hasCapabilities(...capabilities: bigint[]): boolean {
   if (match?.[1] === undefined) return false;
   const effective = BigInt(`0x${match[1]}`);
   return capabilities.every((capability) => ((effective >> capability) & 1n) === 1n);
-}
-
-/** `name` on PATH or in `fallbackDirectories` (sbin is often missing from a non-root PATH). */
-function findExecutable(name: string, fallbackDirectories: string[]): string | undefined {
-  const directories = [...(process.env.PATH ?? '').split(path.delimiter), ...fallbackDirectories];
-  return directories
-    .filter((directory) => directory !== '')
-    .map((directory) => path.join(directory, name))
-    .find(isExecutable);
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -1,0 +1,26 @@
+/**
+ * The native parts the raw target uses: the raw-socket package, and the netns addon (native/netns.c) that
+ * makes sockets inside the harness's namespace. Both are built from source by npm ci (node-gyp).
+ */
+import path from 'node:path';
+
+export interface NetnsAddon {
+  /** Runs `fn` with the main thread inside the namespace bound at `netnsPath`; sockets made there stay there. */
+  runIn<T>(netnsPath: string, fn: () => T): T;
+  /** A TCP connection from inside the namespace, as a connected descriptor for `new net.Socket({ fd })`. */
+  connectIn(netnsPath: string, host: string, port: number, timeoutMs: number): Promise<number>;
+  /** Transmit checksumming, TSO and GSO off on device `ifname` of the namespace (ethtool -K tx off tso off gso off). */
+  disableOffloads(netnsPath: string, ifname: string): void;
+}
+
+export const netnsAddonPath = path.resolve(__dirname, '../../../build/Release/tcpconform_netns.node');
+
+export function loadNetnsAddon(): NetnsAddon {
+  return require(netnsAddonPath) as NetnsAddon;
+}
+
+export type RawSocketModule = typeof import('raw-socket');
+
+export function loadRawSocket(): RawSocketModule {
+  return require('raw-socket') as RawSocketModule;
+}

@@ -1,0 +1,64 @@
+/**
+ * Before a run: does the target answer at all? A SYN to a listening port must come back as a SYN-ACK
+ * (then the peer resets it). In service mode the port is the service's; in agent mode the agent listens
+ * on PROBE_PORT first, which also proves the control connection. A target that cannot be reached fails
+ * the run's preflight in one sentence, instead of every case with a timeout.
+ */
+import { IpProtocol, TcpFlag, decodePacket, encodePacket, formatFlags, parseFlags } from '../../wire';
+import { TargetSetupError } from '../linux/setup-error';
+import type { RawConfig } from './config';
+import { createRawTarget } from './raw-target';
+import type { RawTarget } from './raw-target';
+
+/** The agent's listening port for the probe: nothing a case uses. */
+export const PROBE_PORT = 39999;
+const PEER_PORT = 39999;
+const PEER_ISN = 0x70726f62;
+const ANSWER_MS = 2000;
+
+function segment(target: RawTarget, port: number, flags: string, seq: number): Uint8Array {
+  return encodePacket({
+    ip: { src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, tos: 0, dontFragment: true },
+    tcp: { srcPort: PEER_PORT, dstPort: port, seq, ack: 0, flags: parseFlags(flags), window: 65535, urgentPointer: 0, options: [], payload: new Uint8Array() },
+  });
+}
+
+/** Probes `target` (fresh, and the caller's to close); returns the SYN to SYN-ACK time in microseconds. */
+export async function probe(target: RawTarget, config: RawConfig): Promise<number> {
+  const { application } = config;
+  const port = application.mode === 'service' ? application.port : PROBE_PORT;
+  if (application.mode === 'agent') {
+    const listening = await target.app({ call: 'listen', port });
+    if (!listening.ok) throw new TargetSetupError(`tcpconform-agent at ${application.agent.host}:${application.agent.port} cannot listen on port ${port} for the probe: ${listening.error}.`);
+  }
+  const sent = target.send(segment(target, port, 'S', PEER_ISN));
+  for (;;) {
+    const answer = await target.receive(ANSWER_MS);
+    if (answer === undefined) {
+      const { namespace, bridge } = config.link;
+      throw new TargetSetupError(
+        `The target ${config.target} did not answer a SYN to port ${port} within ${ANSWER_MS / 1000} s: is it up and reachable through bridge ${bridge} in namespace ${namespace}${application.mode === 'service' ? ', and is its service listening on that port' : ''}?`,
+      );
+    }
+    const tcp = decodePacket(answer.bytes).tcp;
+    if (tcp?.srcPort !== port || tcp.dstPort !== PEER_PORT) continue;
+    if (tcp.flags !== (TcpFlag.SYN | TcpFlag.ACK)) {
+      throw new TargetSetupError(`The target ${config.target} answered a SYN to port ${port} with ${formatFlags(tcp.flags)}, not a SYN-ACK: is anything listening there?`);
+    }
+    target.send(segment(target, port, 'R', PEER_ISN + 1));
+    return Number(answer.timeNs - sent.timeNs) / 1000;
+  }
+}
+
+/**
+ * The driver's preflight: this machine can host the harness's side, the config is sound, and the target
+ * answers through a target made and closed for the purpose. Returns the probe's round trip in µs.
+ */
+export async function preflightRawTarget(config: RawConfig): Promise<number> {
+  const target = await createRawTarget(config);
+  try {
+    return await probe(target, config);
+  } finally {
+    await target.close();
+  }
+}

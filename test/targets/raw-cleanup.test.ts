@@ -1,0 +1,108 @@
+/**
+ * The raw target leaves nothing behind, however it ends: close, a failed set-up, a signal, a kill (then
+ * the reaper). What it makes lives in the harness's namespace — the link's far end, the RST rule — and
+ * goes with it; the host's own networking is never touched.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+import { reapStaleNamespaces } from '../../src/targets/linux';
+import { createRawTarget } from '../../src/targets/raw';
+import type { RawConfig } from '../../src/targets/raw';
+import { peerSegment } from './peer';
+import { startTargetHost } from './raw-host';
+import type { TargetHost } from './raw-host';
+
+let host: TargetHost;
+
+beforeAll(async () => {
+  host = await startTargetHost();
+});
+
+afterAll(() => host.stop());
+
+const namespacesOnHost = (): string[] => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((line) => line.split(' ')[0] ?? '').filter((name) => name !== '');
+/** The host's own interfaces, addresses, routes and firewall, which the raw target must never touch. */
+const hostNetwork = (): string =>
+  [['ip', '-o', 'link', 'show'], ['ip', '-o', 'addr', 'show'], ['ip', 'route', 'show'], ['nft', 'list', 'ruleset']]
+    .map(([command, ...args]) => spawnSync(command!, args, { encoding: 'utf8' }).stdout)
+    .join('\n');
+
+/** Namespaces of `pid`'s (the test's own when absent) that are not the target host's. */
+function harnessNamespaces(pid = process.pid): string[] {
+  return namespacesOnHost().filter((name) => name.startsWith(`tcpconform-${pid}-`) && name !== host.namespace);
+}
+
+test('close removes the namespace, the link\'s far end and the rule with it; the host is untouched', async () => {
+  const before = hostNetwork();
+  const target = await createRawTarget(host.config('agent'));
+  expect(harnessNamespaces()).toEqual([target.namespace]);
+  expect(host.farEnds()).toHaveLength(1);
+  expect(execFileSync('ip', ['netns', 'exec', target.namespace, 'nft', 'list', 'tables'], { encoding: 'utf8' }).trim()).toBe('table ip tcpconform_raw');
+  await target.close();
+  expect(harnessNamespaces()).toEqual([]);
+  expect(host.farEnds()).toEqual([]);
+  expect(hostNetwork()).toBe(before);
+  await target.close();
+  expect(() => target.send(peerSegment(target, { flags: 'S', srcPort: 1, dstPort: 2 }))).toThrow('closed');
+  expect(await target.receive(10)).toBeUndefined();
+});
+
+test.each<[string, (config: RawConfig) => RawConfig, RegExp]>([
+  ['a bridge that is not there', (config) => ({ ...config, link: { ...config.link, bridge: 'nobridge' } }), /cannot make its link through namespace tcpconform-\d+-\d+ and bridge nobridge there/],
+  ['no agent listening', (config) => ({ ...config, application: { mode: 'agent', agent: { host: '198.18.1.2', port: 7001 } } }), /cannot reach tcpconform-agent at 198\.18\.1\.2:7001 \(connect 198\.18\.1\.2:7001 from .*: Connection refused\): is it running there with --listen 198\.18\.1\.2:7001\?/],
+  ['no nft', (config) => ({ ...config, nft: '/nonexistent/nft' }), /cannot install the nftables rule[^]*add this rule to the harness's namespace by hand \(nft -f FILE\):\ntable ip tcpconform_raw \{[^]*meta mark != 0x74637266 counter drop/],
+])('a set-up that fails (%s) says why and leaves nothing', async (_, change, message) => {
+  await expect(createRawTarget(change(host.config('agent')))).rejects.toThrow(message);
+  expect(harnessNamespaces()).toEqual([]);
+  expect(host.farEnds()).toEqual([]);
+});
+
+interface Child {
+  readonly process: ChildProcessWithoutNullStreams;
+  readonly namespace: string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+async function startChild(mode: 'hold' | 'churn'): Promise<Child> {
+  const child = spawn(process.execPath, ['-r', 'esbuild-register', path.join(__dirname, '../fixtures/raw-target-child.ts'), mode, JSON.stringify(host.config('agent'))], {
+    cwd: path.resolve(__dirname, '../..'),
+    stdio: 'pipe',
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const namespace = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    void exited.then(() => reject(new Error(`the child exited before its target was up: ${stderr}`)));
+  });
+  return { process: child, namespace, exited };
+}
+
+test.each([
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const)('a process ended by %s half-way through its work leaves no namespace and no link', async (signal, exitCode) => {
+  const child = await startChild('churn');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(harnessNamespaces(child.process.pid).length).toBeGreaterThan(0);
+  child.process.kill(signal);
+  expect(await child.exited).toEqual({ code: exitCode, signal: null });
+  expect(harnessNamespaces(child.process.pid)).toEqual([]);
+  expect(host.farEnds()).toEqual([]);
+});
+
+test('the reaper removes a killed run\'s namespace, and its link goes with it', async () => {
+  const child = await startChild('hold');
+  child.process.kill('SIGKILL');
+  await child.exited;
+  expect(namespacesOnHost()).toContain(child.namespace);
+  expect(host.farEnds()).toHaveLength(1);
+  expect(reapStaleNamespaces()).toContain(child.namespace);
+  expect(namespacesOnHost()).not.toContain(child.namespace);
+  // The kernel dismantles a deleted namespace, and the link in it, in the background.
+  for (let waited = 0; host.farEnds().length > 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(host.farEnds()).toEqual([]);
+});
