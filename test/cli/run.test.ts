@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodePacket } from '../../src/wire';
 import { loadSuites } from '../../src/cli/load-suites';
-import { FIRST, FIRST_CASES, namespacesOf, runCli, startCli } from './run-cli';
+import { FIRST, namespacesOf, runCli, startCli } from './run-cli';
 
 /** The whole suite on the local kernel: its longest case (TIME-WAIT, 2×MSL = 60 s) and then some. */
 const WHOLE_SUITE_MS = 15 * 60_000;

@@ -9,7 +9,7 @@ import type { LinuxTarget } from '../../src/targets/linux';
 import { TcpFlag, formatFlags } from '../../src/wire';
 import { agentPattern, nextSegment, peerSegment, waitForEvent } from './peer';
 import type { Received } from './peer';
-import { namespacesOnHost, startTargetChild, tunDevices } from './processes';
+import { namespacesOnHost, killTargetChildren, startTargetChild, tunDevices } from './processes';
 
 const LISTEN_PORT = 8080;
 const PEER_PORT = 40000;
@@ -24,6 +24,7 @@ async function newTarget(): Promise<LinuxTarget> {
 }
 
 afterEach(async () => {
+  killTargetChildren();
   await Promise.all(open.splice(0).map((target) => target.close()));
 });
 

@@ -6,6 +6,8 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
+import type { RawConfig } from '../../src/targets/raw';
+
 export function namespacesOnHost(): string[] {
   return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
     .split('\n')
@@ -29,12 +31,22 @@ export interface TargetChild {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts fixtures/target-child.ts and waits until its first target exists. */
-export async function startTargetChild(mode: 'hold' | 'churn'): Promise<TargetChild> {
-  const child = spawn(process.execPath, ['-r', 'esbuild-register', path.join(__dirname, 'fixtures/target-child.ts'), mode], {
+const children = new Set<ChildProcessWithoutNullStreams>();
+
+/** Kills every child a test started and did not see end: a failed assertion must not leave one churning. */
+export function killTargetChildren(): void {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+}
+
+/** Starts fixtures/target-child.ts and waits until its first target exists: a linux one, or raw with `raw`. */
+export async function startTargetChild(mode: 'hold' | 'churn', raw?: RawConfig): Promise<TargetChild> {
+  const args = raw === undefined ? [mode] : [mode, JSON.stringify(raw)];
+  const child = spawn(process.execPath, ['-r', 'esbuild-register', path.join(__dirname, 'fixtures/target-child.ts'), ...args], {
     cwd: path.resolve(__dirname, '../..'),
     stdio: 'pipe',
   });
+  children.add(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );

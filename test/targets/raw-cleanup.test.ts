@@ -3,15 +3,13 @@
  * the reaper). What it makes lives in the harness's namespace — the link's far end, the RST rule — and
  * goes with it; the host's own networking is never touched.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { execFileSync, spawnSync } from 'node:child_process';
 
 import { reapStaleNamespaces } from '../../src/targets/linux';
 import { createRawTarget } from '../../src/targets/raw';
 import type { RawConfig } from '../../src/targets/raw';
 import { peerSegment } from './peer';
+import { killTargetChildren, namespacesOnHost, startTargetChild } from './processes';
 import { startTargetHost } from './raw-host';
 import type { TargetHost } from './raw-host';
 
@@ -21,9 +19,10 @@ beforeAll(async () => {
   host = await startTargetHost();
 });
 
+afterEach(killTargetChildren);
+
 afterAll(() => host.stop());
 
-const namespacesOnHost = (): string[] => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((line) => line.split(' ')[0] ?? '').filter((name) => name !== '');
 /** The host's own interfaces, addresses, routes and firewall, which the raw target must never touch. */
 const hostNetwork = (): string =>
   [['ip', '-o', 'link', 'show'], ['ip', '-o', 'addr', 'show'], ['ip', 'route', 'show'], ['nft', 'list', 'ruleset']]
@@ -60,32 +59,11 @@ test.each<[string, (config: RawConfig) => RawConfig, RegExp]>([
   expect(host.farEnds()).toEqual([]);
 });
 
-interface Child {
-  readonly process: ChildProcessWithoutNullStreams;
-  readonly namespace: string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function startChild(mode: 'hold' | 'churn'): Promise<Child> {
-  const child = spawn(process.execPath, ['-r', 'esbuild-register', path.join(__dirname, '../fixtures/raw-target-child.ts'), mode, JSON.stringify(host.config('agent'))], {
-    cwd: path.resolve(__dirname, '../..'),
-    stdio: 'pipe',
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const namespace = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    void exited.then(() => reject(new Error(`the child exited before its target was up: ${stderr}`)));
-  });
-  return { process: child, namespace, exited };
-}
-
 test.each([
   ['SIGINT', 130],
   ['SIGTERM', 143],
 ] as const)('a process ended by %s half-way through its work leaves no namespace and no link', async (signal, exitCode) => {
-  const child = await startChild('churn');
+  const child = await startTargetChild('churn', host.config('agent'));
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(harnessNamespaces(child.process.pid).length).toBeGreaterThan(0);
   child.process.kill(signal);
@@ -95,7 +73,7 @@ test.each([
 });
 
 test('the reaper removes a killed run\'s namespace, and its link goes with it', async () => {
-  const child = await startChild('hold');
+  const child = await startTargetChild('hold', host.config('agent'));
   child.process.kill('SIGKILL');
   await child.exited;
   expect(namespacesOnHost()).toContain(child.namespace);
