@@ -5,7 +5,8 @@
  */
 import { runCase } from '../runner/run-case';
 import type { CaseResult } from '../runner/result';
-import type { Case } from '../suite/case';
+import type { Branch, Case, Step } from '../suite/case';
+import { meeting, whenText } from '../suite/when';
 import type { SuiteProblem } from '../suite/problem';
 import { createReferenceTarget } from '../targets/reference';
 import { rfcProfile } from './load-profiles';
@@ -25,14 +26,28 @@ export async function checkAgainstReference(cases: readonly Case[]): Promise<{ p
   const problems: SuiteProblem[] = [];
   const rules = new Set<string>();
   for (const testCase of cases) {
-    // A case written for other values of a parameter (`when:`) is checked against the RFC with those values.
-    const own = { ...profile, ...testCase.when };
-    const target = await createReferenceTarget(own);
-    const result = await runCase(testCase, target, own);
-    await target.close();
-    for (const rule of result.rules ?? []) rules.add(rule);
-    const problem = problemOf(testCase, result);
-    if (problem) problems.push(problem);
+    // A case written for other values of a parameter (`when:`) is checked against the RFC with those
+    // values; each branch of an `either` with its own, and the machine must then take that branch.
+    const own = meeting(testCase.when, profile);
+    const last = testCase.steps[testCase.steps.length - 1];
+    const branches = last?.kind === 'either' ? last.branches : [undefined];
+    for (const branch of branches) {
+      const values = meeting(branch?.when, own);
+      const target = await createReferenceTarget(values);
+      const result = await runCase(testCase, target, values);
+      await target.close();
+      for (const rule of result.rules ?? []) rules.add(rule);
+      const problem = problemOf(testCase, result) ?? (branch && branchNotTaken(branch, result));
+      if (problem) problems.push(problem);
+    }
   }
   return { problems, rules };
+}
+
+/** A problem when the run did not go through `branch`: the machine with the branch's values chose another way. */
+function branchNotTaken(branch: Branch, result: CaseResult): SuiteProblem | undefined {
+  const opening = branch.steps[0] as Step;
+  if (result.steps.some((s) => s.line === opening.source.line && s.outcome === 'pass')) return undefined;
+  const values = branch.when ? ` with ${whenText(branch.when)}` : '';
+  return { ...opening.source, message: `this branch is not what the reference machine (RFC 9293) does${values}: it took another` };
 }

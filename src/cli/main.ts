@@ -2,14 +2,14 @@
  * The `tcpconform` command line. Commands parse their options, load cases and hand over to the
  * runner and the report; exit codes are in exit-codes.ts and the README.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { runAllCleanupsSync } from '../targets/cleanup';
 import { formatProblem } from '../suite/problem';
 import type { RequirementLevel } from '../suite/case';
 import { runSuite, type Reporter } from '../runner/run-suite';
-import { appCallsNeeded } from '../runner/run-case';
+import { caseNeeds, needsText, SLOW_ON_A_REAL_CLOCK_MS } from '../suite/needs';
+import { timeValuesOf } from '../profile/time-values';
 import { countVerdicts } from '../report/summary';
 import { ExitCode } from './exit-codes';
 import { gate } from './gate';
@@ -33,7 +33,7 @@ import { ALL_RULES, describeRule } from '../reference';
 import { explanationLines, findCase, predictExchange } from './explain';
 import { probeLine, probeTarget } from './probe-targets';
 import type { TargetProbe } from './probe-targets';
-import { loadProfile, PROFILES_DIR } from './load-profiles';
+import { namedProfile } from './load-profiles';
 
 const DEFAULT_SUITES = ['suites'];
 const LEVELS: readonly RequirementLevel[] = ['MUST', 'SHOULD', 'MAY'];
@@ -175,17 +175,24 @@ async function runCommand(paths: string[], options: RunOptions): Promise<void> {
   process.exitCode = outcome.exitCode;
 }
 
-function listCommand(paths: string[], options: SelectionOptions & { json: boolean }): void {
+function listCommand(paths: string[], options: SelectionOptions & { json: boolean; profile: string }): void {
+  let timers;
+  try {
+    timers = timeValuesOf(namedProfile(options.profile).profile);
+  } catch (error) {
+    complain(`tcpconform: ${messageOf(error)}`);
+    process.exitCode = ExitCode.usage;
+    return;
+  }
   const suite = loadAndReport(paths);
   const cases = selectCases(suite.cases, selectionOf(options));
   if (options.json) {
-    for (const c of cases) say(JSON.stringify({ id: c.id, title: c.title, area: c.area, level: c.level, tags: c.tags, spec: c.spec, needs: [...appCallsNeeded(c)], file: c.source.file }));
+    for (const c of cases) say(JSON.stringify({ id: c.id, title: c.title, area: c.area, level: c.level, tags: c.tags, spec: c.spec, needs: caseNeeds(c, timers), file: c.source.file }));
   } else {
     for (const c of cases) {
-      const needs = [...appCallsNeeded(c)];
       say(`${c.id}  ${c.level}  §${c.spec.rfc9293.join(' §')}${c.spec.requirements.length > 0 ? `  ${c.spec.requirements.join(',')}` : ''}`);
       say(`    ${c.title}`);
-      say(`    tags: ${c.tags.join(', ') || '—'}  needs: ${needs.length > 0 ? `app calls ${needs.join(', ')}` : 'nothing but the wire'}`);
+      say(`    tags: ${c.tags.join(', ') || '—'}  needs: ${needsText(caseNeeds(c, timers), options.profile)}`);
     }
     const count = (key: (c: (typeof cases)[number]) => string) =>
       [...new Set(cases.map(key))].map((k) => `${k} ${cases.filter((c) => key(c) === k).length}`).join(', ');
@@ -235,8 +242,11 @@ function mergeCommand(inputs: string[], options: { out: string; baseline?: strin
 }
 
 async function explainCommand(what: string, options: { suites: string[]; profile: string }): Promise<void> {
-  if (!existsSync(join(PROFILES_DIR, `${options.profile}.yaml`))) {
-    complain(`tcpconform: no profile '${options.profile}' in ${PROFILES_DIR}`);
+  let profile;
+  try {
+    profile = namedProfile(options.profile);
+  } catch (error) {
+    complain(`tcpconform: ${messageOf(error)}`);
     process.exitCode = ExitCode.usage;
     return;
   }
@@ -247,7 +257,6 @@ async function explainCommand(what: string, options: { suites: string[]; profile
     process.exitCode = ExitCode.usage;
     return;
   }
-  const profile = loadProfile(options.profile);
   const result = await predictExchange(found.case, profile);
   for (const line of explanationLines(found.case, result, profile)) say(line);
   // A case the reference machine does not pass contradicts RFC 9293: a suite problem, as validate says.
@@ -358,7 +367,13 @@ Example:
       .argument('[paths...]', 'case files or folders of them', DEFAULT_SUITES),
   )
     .option('--json', 'one JSON object per case', false)
+    .option('--profile <name>', 'the profile whose timers say how long a case takes on a real clock', 'linux')
     .addHelpText('after', `
+Each case says what it needs from a target: application calls, state queries (state: steps; a target
+that cannot tell its state passes them on the reference machine's word), and, when its timers keep it
+running ${SLOW_ON_A_REAL_CLOCK_MS / 1000} s or more on a real clock, about how long (a virtual clock skips them).
+With --json, needs is { appCalls, state, realClockMs }.
+
 Examples:
   tcpconform list --level MUST
   tcpconform list --req 'MUST-1*' --json`)

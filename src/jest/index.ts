@@ -22,7 +22,8 @@ import path from 'node:path';
 import type { Case, RequirementLevel } from '../suite/case';
 import { formatProblem } from '../suite/problem';
 import type { CaseResult } from '../runner/result';
-import { appCallsNeeded } from '../runner/run-case';
+import { appCallsNeeded } from '../suite/needs';
+import { unmetCondition } from '../suite/when';
 import { runSuite, type TargetDriver } from '../runner/run-suite';
 import { findDriver } from '../cli/drivers';
 import { loadSuites } from '../cli/load-suites';
@@ -79,9 +80,8 @@ function probe(target: string): TargetProbe {
 
 /** Why `testCase` cannot run on the target, known before it runs; the runner's own reasons, in its words. */
 function skipReason(testCase: Case, driver: TargetDriver, target: TargetProbe): string | undefined {
-  const profile = driver.profile.profile;
-  const unlike = Object.entries(testCase.when ?? {}).find(([key, value]) => profile[key as keyof typeof profile] !== value);
-  if (unlike) return `written for ${unlike[0]}: ${String(unlike[1])}; the ${driver.profile.name} profile sets ${unlike[0]}: ${String(profile[unlike[0] as keyof typeof profile])}`;
+  const unmet = unmetCondition(testCase.when, driver.profile.profile);
+  if (unmet !== undefined) return unmet;
   if (!target.ok) return undefined;
   const missing = [...appCallsNeeded(testCase)].filter((call) => !target.appCalls.includes(call));
   return missing.length > 0 ? `needs application call(s) ${missing.join(', ')}, which the ${driver.name} target cannot make` : undefined;

@@ -26,7 +26,11 @@ const PARAMETERS = {
   maxRto: { field: 'maxRtoMs', kind: 'duration' },
   maxAckDelay: { field: 'maxAckDelayMs', kind: 'duration' },
   userTimeout: { field: 'userTimeoutMs', kind: 'duration' },
-  challengeAcks: { field: 'challengeAcks', kind: 'boolean' },
+  rfc5961Rst: { field: 'rfc5961Rst', kind: 'boolean' },
+  rfc5961Syn: { field: 'rfc5961Syn', kind: 'boolean' },
+  rfc5961Ack: { field: 'rfc5961Ack', kind: 'boolean' },
+  rfc1337: { field: 'rfc1337', kind: 'boolean' },
+  reopenFromTimeWait: { field: 'reopenFromTimeWait', kind: 'boolean' },
   receiveBuffer: { field: 'receiveBuffer', kind: 'octets' },
   mss: { field: 'mss', kind: 'octets' },
 } as const satisfies Record<string, { field: keyof Profile; kind: string }>;

@@ -4,6 +4,7 @@
  */
 import type { TcpSegment, TcpState } from '../wire';
 import { adoptIss } from './adopt-iss';
+import { adoptReceiveWindow, adoptSent } from './adopt-observed';
 import type { EndpointOptions, Machine } from './machine';
 import type { Output } from './output';
 import { checkProfile, type Profile } from './profile';
@@ -156,5 +157,17 @@ export class ReferenceEndpoint {
   /** Rebases this endpoint's sequence space on `iss`, while nothing but the SYN has been sent. */
   adoptIss(iss: number): void {
     adoptIss(this.m, iss);
+  }
+
+  /** Takes the window a target offered, whose right edge is `edge`, as RCV.WND, and the buffer it shows as RCV.BUFF. */
+  adoptReceiveWindow(edge: number, maxWindow: number): void {
+    adoptReceiveWindow(this.m, edge >>> 0, maxWindow);
+  }
+
+  /** Takes sequence space a target sent up to `end` at `now` as sent (SND.NXT); returns what timers due by then did. */
+  adoptSent(end: number, now: number): Output[] {
+    const out = this.begin(now);
+    adoptSent(this.m, end >>> 0);
+    return out;
   }
 }

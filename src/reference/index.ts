@@ -3,8 +3,8 @@
  * deterministic: no I/O, no clock, no randomness; imports only from `wire/`.
  *
  * Read RFC 9293 §3.10 beside it: user calls (user-calls.ts), SEGMENT ARRIVES state by state
- * (segment-arrives.ts, arrives/), timeouts (timeouts.ts). RFC 6298 (rtt.ts) and RFC 5961 (the
- * `challengeAcks` profile flag) complete it.
+ * (segment-arrives.ts, arrives/), timeouts (timeouts.ts). RFC 6298 (rtt.ts), RFC 5961 (the
+ * `rfc5961Rst`, `rfc5961Syn` and `rfc5961Ack` profile flags) and RFC 1337 (`rfc1337`) complete it.
  *
  * Its modules import wire's own files (`wire/seq`, `wire/flags`) rather than wire's index: loaded file by
  * file as CommonJS, as the CLI loads them (esbuild-register), every call through a re-export costs two

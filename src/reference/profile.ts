@@ -21,10 +21,21 @@ export interface Profile {
    */
   readonly maxAckDelayMs: number;
   /**
-   * RFC 5961's mitigations: challenge ACKs for an in-window RST not at RCV.NXT (§3) and for a SYN in a
-   * synchronized state (§4), and the ACK range check (§5, RFC 9293 MAY-12). Off: RFC 793's behaviour.
+   * RFC 5961's three mitigations, which stacks adopt separately; each off is RFC 793's behaviour.
+   * §3: a RST in the window but not at RCV.NXT draws a challenge ACK instead of a reset.
    */
-  readonly challengeAcks: boolean;
+  readonly rfc5961Rst: boolean;
+  /** RFC 5961 §4: a SYN in a synchronized state draws a challenge ACK instead of a reset. */
+  readonly rfc5961Syn: boolean;
+  /** RFC 5961 §5 (RFC 9293 MAY-12): an ACK outside (SND.UNA - MAX.SND.WND)..SND.NXT is dropped and answered. */
+  readonly rfc5961Ack: boolean;
+  /** RFC 1337's remedy for TIME-WAIT assassination: a RST in TIME-WAIT is ignored, where RFC 9293 closes. */
+  readonly rfc1337: boolean;
+  /**
+   * MAY-2 (RFC 9293 §3.6.1): a new SYN above RCV.NXT in TIME-WAIT reopens the connection, with an ISS
+   * above the old connection's sequence space; off, TIME-WAIT's own rules answer it.
+   */
+  readonly reopenFromTimeWait: boolean;
   /** RCV.BUFF in octets: the receive buffer, and so the initial RCV.WND (RFC 9293 §3.8.6.2.2). */
   readonly receiveBuffer: number;
   /** The MSS this endpoint advertises, and the largest segment its interface sends (RFC 9293 §3.7.1). */
@@ -47,7 +58,13 @@ export const RFC9293_PROFILE: Profile = {
   // RFC 9293 §3.8.6.3: "the delay MUST be less than 0.5 seconds (MUST-40)".
   maxAckDelayMs: 500,
   // RFC 9293 §3.10.7.4 describes RFC 5961's checks, which RFC 5961 makes SHOULD (RST, SYN) and MAY (ACK).
-  challengeAcks: true,
+  rfc5961Rst: true,
+  rfc5961Syn: true,
+  rfc5961Ack: true,
+  // RFC 9293 §3.10.7.4, second check: in TIME-WAIT an acceptable RST closes; RFC 1337 is informational.
+  rfc1337: false,
+  // RFC 9293 §3.6.1: reopening from TIME-WAIT is a MAY (MAY-2); the machine follows TIME-WAIT's rules.
+  reopenFromTimeWait: false,
   // RFC 9293 has no default buffer: 65535 is the largest window the 16-bit field offers without window
   // scaling (RFC 9293 §3.1, Window), which this machine never negotiates.
   receiveBuffer: 65_535,

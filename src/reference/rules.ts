@@ -8,6 +8,7 @@ const RULES = {
   '3.6/fin-sent': 'the FIN CLOSE queued goes out, after all data before it',
   '3.6.1/unread-data-reset': 'a close ending reading too, with received data unread: RST, data was lost (SHLD-3)',
   '3.6.1/data-after-close-reset': 'new data after a close that ended reading: RST (SHLD-3)',
+  '3.6.1/time-wait-reopen': 'TIME-WAIT: a new SYN above RCV.NXT reopens the connection, ISS above the old sequence space (MAY-2)',
   // §3.7 Segmentation.
   '3.7.1/mss-option': "SendMSS from the peer's MSS option",
   '3.7.1/mss-default': 'no MSS option on the SYN: SendMSS 536 (MUST-15)',
@@ -126,6 +127,8 @@ const RULES = {
   '3.10.8/retransmission/syn-ack': 'retransmission timeout: the SYN-ACK again',
   '3.10.8/retransmission/data': 'retransmission timeout: the first unacknowledged segment again',
   '3.10.8/time-wait': 'TIME-WAIT timeout: CLOSED',
+  // RFC 1337.
+  'rfc1337/3/time-wait-rst-ignored': 'TIME-WAIT: a RST is ignored (RFC 1337 fix 1, where RFC 9293 closes)',
   // RFC 6298.
   'rfc6298/2/rtt-sample': 'a round-trip measurement: SRTT, RTTVAR, RTO updated',
   'rfc6298/5.7/syn-timeout-rto': 'the SYN was retransmitted: RTO 3 s once ESTABLISHED',

@@ -31,6 +31,18 @@ export function returnToListen(m: Machine, rule: Rule): void {
   m.remotePort = undefined;
 }
 
+/**
+ * A TIME-WAIT connection a new SYN reopens (RFC 9293 §3.6.1, MAY-2): listening again, with a fresh TCB
+ * whose ISS is SND.NXT, above every sequence number the old connection used; `issFloor` keeps an ISS
+ * adopted later (adopt-iss.ts) above them too.
+ */
+export function reopenFromTimeWait(m: Machine, rule: Rule): void {
+  const floor = m.tcb.sndNxt;
+  setState(m, 'LISTEN', rule);
+  m.tcb = { ...newTcb(m.profile, floor), issFloor: floor };
+  m.remotePort = undefined;
+}
+
 /** "Enter TIME-WAIT, start the time-wait timer, turn off the other timers" (RFC 9293 §3.10.7.4). */
 export function enterTimeWait(m: Machine, rule: Rule): void {
   setState(m, 'TIME-WAIT', rule);

@@ -111,6 +111,11 @@ export interface Tcb {
   // Connection bookkeeping.
   /** Whether SYN-RECEIVED was entered from LISTEN, a passive OPEN (MUST-11). */
   passiveOpen: boolean;
+  /**
+   * Set on a connection reopened from TIME-WAIT (MAY-2) until an ISS is adopted (adopt-iss.ts): the
+   * lowest ISS it may take, one past the old connection's last sequence number.
+   */
+  issFloor?: Seq;
   /** Whether a CLOSE in SYN-RECEIVED waits for ESTABLISHED to send its FIN (RFC 9293 §3.10.4). */
   closePending: boolean;
   rtt: RttState;

@@ -5,14 +5,19 @@
  * answer is no longer the exchange the case describes. Errors of the harness or the target's
  * surroundings end the case as `error`, never as a conformance `fail`.
  */
-import { decodePacket, encodePacket, parseFlags, TcpFlag, WireError, type Packet, type TcpOption, type TcpSegment } from '../wire';
-import type { AppStepCall, Case, OptionTemplate, SegmentTemplate, Step } from '../suite/case';
+import { decodePacket, encodePacket, parseFlags, seqSub, TcpFlag, WireError, type Packet, type TcpOption, type TcpSegment } from '../wire';
+import type { AppStepCall, Branch, Case, OptionTemplate, SegmentTemplate, Step } from '../suite/case';
+import { appCallsNeeded } from '../suite/needs';
+import { unmetCondition } from '../suite/when';
 import { formatDuration } from '../suite/duration';
+import { patternPayload } from '../suite/normalize';
 import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
 import type { AppCall, Target, TimedPacket } from '../targets/target';
 import { RFC9293_PROFILE, type Profile } from '../reference';
+import { timeValuesOf } from '../profile/time-values';
 import { mismatches } from './match';
-import { Oracle, type Violation } from './oracle/oracle';
+import type { Violation } from './oracle/oracle';
+import { OracleChoices } from './oracle/choices';
 import { Numbering } from './numbering';
 import type { CaseResult, Direction, Mismatch, StepOutcome, TraceEvent } from './result';
 import { appCallText, stepText } from './step-text';
@@ -31,7 +36,19 @@ interface Pulled {
 }
 
 /** Steps after which the runner waits for what the reference machine obliges the target to send. */
-const STIMULI: ReadonlySet<Step['kind']> = new Set(['send', 'app', 'state']);
+const STIMULI: ReadonlySet<Step['kind']> = new Set(['send', 'fill', 'app', 'state']);
+
+/**
+ * How many octets a `fill` step sends before it gives up on the target's window closing: four times
+ * gVisor's 1 MiB buffer, the largest of the targets', and far beyond any window offered unscaled.
+ */
+const FILL_LIMIT = 4 * 1024 * 1024;
+/**
+ * Full-sized segments a `fill` step sends before it waits for the target's ACK: a receiver acknowledges
+ * at least every second one at once (RFC 9293 §3.8.6.3), so no round waits for a delayed ACK, and a
+ * target on a real clock takes no longer over a round than the oracle's ACK deadline allows.
+ */
+const FILL_ROUND = 2;
 
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
@@ -39,36 +56,26 @@ function wireOption(option: OptionTemplate): TcpOption {
   return option.kind === 'raw' ? { kind: 'malformed', bytes: option.bytes, reason: 'written verbatim by the case' } : option;
 }
 
-/** The application calls a case makes, so a target that cannot make them skips it. */
-export function appCallsNeeded(testCase: Case): Set<AppStepCall['call']> {
-  const calls = new Set<AppStepCall['call']>();
-  for (const step of testCase.steps) if (step.kind === 'app') calls.add(step.call.call);
-  return calls;
-}
-
 class CaseRun {
   private readonly trace: TraceEvent[] = [];
   private readonly numbering: Numbering;
   private readonly startNs: bigint;
   readonly startedAt = Date.now();
-  private readonly oracle: Oracle;
+  private readonly oracle: OracleChoices;
   /** The profile's timers, for durations a case writes in them (`2*msl`). */
   private readonly timeValues: TimeValues;
+  /** The steps to run: the case's, then those of the branch an `either` (always last) takes. */
+  private readonly steps: Step[];
   /** Segments taken from the target (and judged by the oracle) that no step has consumed yet. */
   private readonly inbox: Pulled[] = [];
 
   constructor(private readonly testCase: Case, private readonly target: Target, profile: Profile) {
     this.numbering = new Numbering(testCase.peerIsn, testCase.peerPort, testCase.port);
+    this.steps = [...testCase.steps];
     this.startNs = target.now();
-    this.timeValues = {
-      msl: profile.mslMs,
-      initialRto: profile.initialRtoMs,
-      minRto: profile.minRtoMs,
-      maxRto: profile.maxRtoMs,
-      maxAckDelay: profile.maxAckDelayMs,
-      userTimeout: profile.userTimeoutMs,
-    };
-    this.oracle = new Oracle(
+    this.timeValues = timeValuesOf(profile);
+    this.oracle = new OracleChoices(
+      testCase,
       profile,
       { target: (seq) => this.numbering.targetRelative(seq), peer: (seq) => this.numbering.peerRelative(seq) },
       target.capabilities.clock,
@@ -92,6 +99,31 @@ class CaseRun {
   private send(step: Step & { kind: 'send' }): StepResult {
     for (const template of step.segments) this.sendSegment(template);
     return { outcome: 'pass' };
+  }
+
+  /**
+   * Fills the target's window: full-sized segments (its MSS), FILL_ROUND at a time and no further than
+   * the right edge it advertised last, then what the oracle obliges it to send (its ACKs, which carry
+   * the next window), again until the window it advertises is zero. A window still open after
+   * FILL_LIMIT octets is an error of the case on this target, not a finding: a receiver may buffer as
+   * much as it likes (RFC 9293 §3.8.6).
+   */
+  private async fill(step: Step & { kind: 'fill' }): Promise<StepResult> {
+    const offer = this.oracle.targetOffer;
+    for (let sent = 0; ; ) {
+      if (offer.latestEdge === undefined) throw new Error('fill: the target has advertised no window yet; a fill step needs a connection');
+      const usable = seqSub(offer.latestEdge, this.numbering.peerSeq(undefined));
+      if (usable <= 0) return { outcome: 'pass', observed: `the window closed after ${sent} octets` };
+      if (sent >= FILL_LIMIT) throw new Error(`fill: the target's window is still open (${usable} octets) after ${sent} octets; a fill step gives up after ${FILL_LIMIT}`);
+      for (let left = Math.min(usable, FILL_ROUND * offer.mss); left > 0; ) {
+        const length = Math.min(offer.mss, left);
+        this.sendSegment({ ...step.segment, payload: patternPayload(length), checksum: 'good' });
+        left -= length;
+        sent += length;
+      }
+      const settled = await this.settle();
+      if (settled.outcome !== 'pass') return settled;
+    }
   }
 
   private sendSegment(template: SegmentTemplate): void {
@@ -219,6 +251,8 @@ class CaseRun {
       const found: Mismatch[] = mismatches(step.match, got.segment, this.numbering);
       // RFC 9293 §3.1 MUST-2: every segment carries a correct checksum, whatever the case asserts.
       if (!got.checksumOk) found.push({ field: 'checksum', expected: 'valid', observed: 'invalid' });
+      // What a timer sends comes after the step begins; a segment sent before answered an earlier step.
+      if (step.after && got.atMs < startMs) found.push({ field: 'time', expected: `>= ${this.said(step.after)}`, observed: 'sent before the step began' });
       if (got.violation) return this.divergence(got.violation, observed);
       if (found.length > 0) {
         if (passedOver) others++;
@@ -244,6 +278,29 @@ class CaseRun {
       };
     }
     return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${this.said(step.within)}, but the target sent nothing` };
+  }
+
+  /**
+   * Where the RFC lets the target choose: the first branch whose opening `expect` the target's next
+   * segment matches, and whose reference machine agrees with all the target did, is the way the case
+   * goes on. The segment stays for that `expect`. Segments no branch expects are passed over.
+   */
+  private async either(step: Step & { kind: 'either' }, startMs: number): Promise<StepResult> {
+    const openings = step.branches.map((b) => b.steps[0] as Step & { kind: 'expect' });
+    const withinMs = Math.max(...openings.map((o) => this.ms(o.within)));
+    const expected = `one of: ${openings.map((o) => matchText(o.match)).join(' | ')}`;
+    for (let got = await this.pull(startMs + withinMs); got; got = await this.pull(startMs + withinMs)) {
+      if (!got.segment) return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage ?? 'no segment'}` };
+      if (got.violation) return this.divergence(got.violation, this.segmentTextOf(got));
+      const segment = got.segment;
+      const branch = openings.findIndex((o, i) => this.oracle.allows(i) && mismatches(o.match, segment, this.numbering).length === 0);
+      if (branch < 0) continue;
+      this.inbox.unshift(got);
+      this.oracle.choose(branch);
+      this.steps.push(...(step.branches[branch] as Branch).steps);
+      return { outcome: 'pass', expected, observed: `${this.segmentTextOf(got)}: branch ${branch + 1}` };
+    }
+    return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${formatDuration(withinMs)}, but the target sent none of them` };
   }
 
   private async quiet(step: Step & { kind: 'quiet' }, startMs: number): Promise<StepResult> {
@@ -319,11 +376,13 @@ class CaseRun {
     const startMs = this.elapsedMs();
     switch (step.kind) {
       case 'send': return this.send(step);
+      case 'fill': return this.fill(step);
       case 'expect': return this.expect(step, startMs);
       case 'quiet': return this.quiet(step, startMs);
       case 'wait': return this.wait(step);
       case 'app': return this.app(step);
       case 'state': return this.state(step);
+      case 'either': return this.either(step, startMs);
     }
   }
 
@@ -332,7 +391,8 @@ class CaseRun {
     let verdict: CaseResult['verdict'] = 'pass';
     let reason: string | undefined;
     let divergence: CaseResult['divergence'];
-    for (const [index, step] of this.testCase.steps.entries()) {
+    const steps = this.steps;
+    for (const [index, step] of steps.entries()) {
       const base = { index, line: step.source.line, text: stepText(step), ...(step.preamble !== undefined && { preamble: step.preamble }) };
       if (verdict !== 'pass') {
         outcomes.push({ ...base, outcome: 'not-run' });
@@ -342,13 +402,13 @@ class CaseRun {
       try {
         result = await this.step(step);
         if (result.outcome === 'pass') result = this.overdue() ?? result;
-        const next = this.testCase.steps[index + 1];
+        const next = steps[index + 1];
         // After a stimulus, unless the case asserts what comes next, the oracle checks it.
         if (result.outcome === 'pass' && STIMULI.has(step.kind) && (next === undefined || STIMULI.has(next.kind))) {
           const settled = await this.settle();
           if (settled.outcome !== 'pass') result = settled;
         }
-        if (result.outcome === 'pass' && index === this.testCase.steps.length - 1) {
+        if (result.outcome === 'pass' && index === steps.length - 1) {
           const settled = await this.settle();
           if (settled.outcome !== 'pass') result = settled;
         }
@@ -411,10 +471,10 @@ function encodeWithBadChecksum(packet: Packet): Uint8Array {
  */
 export async function runCase(testCase: Case, target: Target, profile: Profile = RFC9293_PROFILE): Promise<CaseResult> {
   const run = new CaseRun(testCase, target, profile);
-  const unlike = Object.entries(testCase.when ?? {}).find(([key, value]) => profile[key as keyof Profile] !== value);
-  if (unlike) {
+  const unmet = unmetCondition(testCase.when, profile);
+  if (unmet !== undefined) {
     const steps = testCase.steps.map((step, index) => ({ index, line: step.source.line, text: stepText(step), outcome: 'not-run' as const }));
-    return run.result('skip', steps, `written for ${unlike[0]}: ${String(unlike[1])}; the ${profile.name} profile sets ${unlike[0]}: ${String(profile[unlike[0] as keyof Profile])}`);
+    return run.result('skip', steps, unmet);
   }
   const missing = [...appCallsNeeded(testCase)].filter((call) => !target.capabilities.appCalls.includes(call));
   if (missing.length > 0) {

@@ -1,5 +1,6 @@
 /** Each step as one line, as a person would say it: `send S <mss 1460>`, `expect SA ack 1`. */
 import type { AppStepCall, OptionTemplate, SegmentTemplate, Step } from '../suite/case';
+import { whenText } from '../suite/when';
 import { matchText } from './summary';
 
 function optionTemplateText(o: OptionTemplate): string {
@@ -34,10 +35,12 @@ export function stepText(step: Step): string {
   switch (step.kind) {
     case 'send':
       return `send ${step.segments.map(templateText).join(' + ')}`;
+    case 'fill': return `send ${templateText({ ...step.segment, payload: new Uint8Array(0), checksum: 'good' })} filling the window until it is zero`;
     case 'expect': return `expect ${matchText(step.match)}${step.after ? ` after ${step.after.text}` : ''} within ${step.within.text}`;
     case 'quiet': return `quiet ${step.duration.text}`;
     case 'wait': return `wait ${step.duration.text}`;
     case 'app': return `app ${appCallText(step.call)}${step.error ? ` (fails with ${step.error})` : ''}`;
     case 'state': return `state ${step.state}`;
+    case 'either': return `either ${step.branches.map((b) => `${b.when ? `[${whenText(b.when)}] ` : ''}${b.steps[0] ? stepText(b.steps[0]) : ''}`).join(' | ')}`;
   }
 }

@@ -10,6 +10,7 @@
 
 import type { TcpState } from '../wire';
 import type { TimeExpr } from './time';
+import type { When } from './when';
 
 export type RequirementLevel = 'MUST' | 'SHOULD' | 'MAY';
 
@@ -49,7 +50,7 @@ export interface Case {
   /** The preamble the case starts from, if any. */
   readonly from?: string;
   /** The profile values the case is written for; a target whose profile differs skips it. */
-  readonly when?: { readonly challengeAcks?: boolean };
+  readonly when?: When;
   readonly source: SourcePosition;
 }
 
@@ -97,6 +98,12 @@ export interface SegmentTemplate {
   readonly checksum: 'good' | 'bad';
 }
 
+/**
+ * The segments of a `fill` step: each continues the connection (sequence number and acknowledgment filled
+ * in) and carries as many octets as the target's MSS and the rest of its window allow.
+ */
+export type FillTemplate = Omit<SegmentTemplate, 'seq' | 'ack' | 'payload' | 'checksum'>;
+
 /** An inclusive range; `min === max` for an exact value. */
 export interface Range {
   readonly min: number;
@@ -132,6 +139,11 @@ interface StepBase {
 export type Step =
   /** One segment, or several sent back to back (a burst: nothing is waited for between them). */
   | (StepBase & { readonly kind: 'send'; readonly segments: readonly SegmentTemplate[] })
+  /**
+   * The peer fills the target's window: full-sized segments up to the right edge the target advertised,
+   * then its ACKs awaited, again and again until the window it advertises is zero (`send: { fill: window }`).
+   */
+  | (StepBase & { readonly kind: 'fill'; readonly segment: FillTemplate })
   | (StepBase & {
       readonly kind: 'expect';
       readonly match: SegmentMatch;
@@ -143,6 +155,20 @@ export type Step =
   | (StepBase & { readonly kind: 'wait'; readonly duration: TimeExpr })
   | (StepBase & { readonly kind: 'app'; readonly call: AppStepCall; readonly error?: string })
   /** The connection is in this state: always checked on the reference machine, on the target where it can tell. */
-  | (StepBase & { readonly kind: 'state'; readonly state: TcpState });
+  | (StepBase & { readonly kind: 'state'; readonly state: TcpState })
+  /**
+   * Where the RFC lets a target choose (a MAY): the case goes on as one of these branches, the first
+   * whose opening `expect` the target's next segment matches. Always the case's last step.
+   */
+  | (StepBase & { readonly kind: 'either'; readonly branches: readonly Branch[] });
+
+/** One way an `either` goes on: the profile values this outcome stands for, and the steps that follow. */
+export interface Branch {
+  /** The reference machine takes these values for this branch (`reopenFromTimeWait: true`). */
+  readonly when?: When;
+  /** Opens with an `expect`: the segment that tells this outcome from the others. */
+  readonly steps: readonly Step[];
+  readonly source: SourcePosition;
+}
 
 export type StepKind = Step['kind'];

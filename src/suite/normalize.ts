@@ -5,6 +5,8 @@
  */
 import type {
   AppStepCall,
+  Branch,
+  FillTemplate,
   Case,
   Preamble,
   OptionExpectation,
@@ -18,6 +20,7 @@ import type {
 import type { DocumentPath } from './schema-errors';
 import { formatPath } from './schema-errors';
 import { fixedTime, parseTime, type TimeExpr } from './time';
+import type { When } from './when';
 import type { TcpState } from '../wire';
 
 /** The YAML shapes the schema admits (see case.schema.json). */
@@ -27,6 +30,8 @@ interface RawSend {
   flags: string; seq?: number; ack?: number; win?: number; urg?: number;
   options?: RawSendOption[]; data?: number | string | { hex: string }; checksum?: 'good' | 'bad';
 }
+/** `send: { flags: PA, fill: window }`: the peer fills the target's window (case.ts, the `fill` step). */
+interface RawFill { flags: string; fill: 'window'; win?: number; urg?: number; options?: RawSendOption[] }
 type RawPresenceOr<T> = T | RawRange | 'present' | 'absent';
 interface RawExpect {
   flags: string; seq?: number; ack?: number; win?: number | RawRange; len?: number | RawRange;
@@ -35,12 +40,14 @@ interface RawExpect {
   after?: string;
 }
 type RawApp = string | Record<string, number | string | null>;
-interface RawStep { send?: RawSend | RawSend[]; expect?: RawExpect; quiet?: string; wait?: string; app?: RawApp; state?: TcpState; note?: string }
+type RawWhen = Record<string, boolean | number | RawRange>;
+interface RawBranch { when?: RawWhen; note?: string; steps: RawStep[] }
+interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string; wait?: string; app?: RawApp; state?: TcpState; either?: RawBranch[]; note?: string }
 export interface RawCase {
   id: string; title: string; description?: string;
   spec: { rfc9293: string[]; requirements?: string[] };
   level: Case['level']; tags?: string[]; port?: number; peerPort?: number; peerIsn?: number;
-  from?: string; when?: { challengeAcks?: boolean };
+  from?: string; when?: RawWhen;
   steps: RawStep[];
 }
 
@@ -63,7 +70,7 @@ export const CASE_DEFAULTS = {
   expectWithinMs: 1000,
 } as const;
 
-const ACTIONS = ['send', 'expect', 'quiet', 'wait', 'app', 'state'] as const;
+const ACTIONS = ['send', 'expect', 'quiet', 'wait', 'app', 'state', 'either'] as const;
 const PATTERN_BYTE = 0x61; // payload filler 'a'..'z', so a pcap shows readable data
 
 /** Deterministic per id, so reruns are identical but cases do not all share one ISN. */
@@ -142,6 +149,15 @@ class Normalizer {
     };
   }
 
+  fill(raw: RawFill, path: DocumentPath): FillTemplate {
+    return {
+      flags: this.flags(raw.flags, [...path, 'flags']),
+      window: raw.win ?? CASE_DEFAULTS.window,
+      urgentPointer: raw.urg ?? 0,
+      options: (raw.options ?? []).map(sendOption),
+    };
+  }
+
   expectOptions(raw: RawExpect['options'], path: DocumentPath): OptionExpectation[] {
     if (raw === undefined) return [];
     const valueOrPresence = (v: RawPresenceOr<number>, at: DocumentPath): Range | 'present' | 'absent' =>
@@ -187,6 +203,31 @@ class Normalizer {
     return { call: call as AppStepCall, ...(typeof error === 'string' && { error }) };
   }
 
+  /** Flags as they are, numbers as ranges. */
+  when(raw: RawWhen, path: DocumentPath): When {
+    return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, typeof value === 'boolean' ? value : this.range(value, [...path, key])]));
+  }
+
+  /** An `either`: each branch opens with the `expect` that tells it apart, and holds no `either` itself. */
+  either(raw: RawBranch[], path: DocumentPath): Branch[] {
+    return raw.map((branch, i) => {
+      const at: DocumentPath = [...path, i];
+      const steps = this.steps(branch.steps, [...at, 'steps']);
+      if (steps[0] !== undefined && steps[0].kind !== 'expect') this.problem([...at, 'steps', 0], `opens with a ${steps[0].kind} step; a branch opens with the expect that tells it from the others`);
+      const nested = steps.findIndex((step) => step.kind === 'either');
+      if (nested >= 0) this.problem([...at, 'steps', nested], 'an either inside an either; write the outcomes as branches of one');
+      return { ...(branch.when !== undefined && { when: this.when(branch.when, [...at, 'when']) }), steps, source: this.locate(at) };
+    });
+  }
+
+  /** Steps that normalised (the problems of the others are recorded); an `either` only last. */
+  steps(raw: readonly RawStep[], path: DocumentPath): Step[] {
+    const steps = raw.map((step, i) => this.step(step, [...path, i]));
+    const either = raw.findIndex((step) => step.either !== undefined);
+    if (either >= 0 && either < raw.length - 1) this.problem([...path, either], 'an either ends the case: the steps after it belong in its branches');
+    return steps.filter((step): step is Step => step !== undefined);
+  }
+
   step(raw: RawStep, path: DocumentPath): Step | undefined {
     const actions = ACTIONS.filter((action) => raw[action] !== undefined);
     if (actions.length !== 1) {
@@ -196,6 +237,7 @@ class Normalizer {
       return undefined;
     }
     const source = this.locate(path);
+    if (raw.send && !Array.isArray(raw.send) && 'fill' in raw.send) return { kind: 'fill', source, segment: this.fill(raw.send, [...path, 'send']) };
     if (raw.send) {
       const sends = Array.isArray(raw.send) ? raw.send : [raw.send];
       return { kind: 'send', source, segments: sends.map((send, i) => this.send(send, Array.isArray(raw.send) ? [...path, 'send', i] : [...path, 'send'])) };
@@ -204,6 +246,7 @@ class Normalizer {
     if (raw.quiet !== undefined) return { kind: 'quiet', source, duration: this.time(raw.quiet, [...path, 'quiet']) };
     if (raw.wait !== undefined) return { kind: 'wait', source, duration: this.time(raw.wait, [...path, 'wait']) };
     if (raw.state !== undefined) return { kind: 'state', source, state: raw.state };
+    if (raw.either) return { kind: 'either', source, branches: this.either(raw.either, [...path, 'either']) };
     const app = this.app(raw.app as RawApp, [...path, 'app']);
     return app && { kind: 'app', source, ...app };
   }
@@ -215,8 +258,8 @@ export function normalizeSteps(
   locate: (path: DocumentPath) => SourcePosition,
 ): { steps?: Step[]; problems: NormalizeProblem[] } {
   const normalizer = new Normalizer(locate);
-  const steps = raw.map((step, i) => normalizer.step(step, ['steps', i]));
-  return normalizer.problems.length > 0 ? { problems: normalizer.problems } : { steps: steps as Step[], problems: [] };
+  const steps = normalizer.steps(raw, ['steps']);
+  return normalizer.problems.length > 0 ? { problems: normalizer.problems } : { steps, problems: [] };
 }
 
 /**
@@ -228,14 +271,19 @@ export function normalizeCase(
   locate: (path: DocumentPath) => SourcePosition,
   preambles: ReadonlyMap<string, Preamble>,
 ): { case?: Case; problems: NormalizeProblem[] } {
-  const own = normalizeSteps(raw.steps, locate);
-  if (!own.steps) return { problems: own.problems };
+  const normalizer = new Normalizer(locate);
+  const own = normalizer.steps(raw.steps, ['steps']);
+  const when = raw.when && normalizer.when(raw.when, ['when']);
+  if (normalizer.problems.length > 0) return { problems: normalizer.problems };
   const preamble = raw.from === undefined ? undefined : preambles.get(raw.from);
   if (raw.from !== undefined && !preamble) {
     const known = [...preambles.keys()].sort().join(', ') || 'none';
     return { problems: [{ path: ['from'], message: `from: no preamble named '${raw.from}'; known preambles: ${known}` }] };
   }
-  const steps = [...(preamble?.steps ?? []), ...own.steps];
+  if (preamble?.steps.some((step) => step.kind === 'either')) {
+    return { problems: [{ path: ['from'], message: `from: preamble '${raw.from}' has an either, which ends a case; a preamble cannot` }] };
+  }
+  const steps = [...(preamble?.steps ?? []), ...own];
   return {
     problems: [],
     case: {
@@ -251,7 +299,7 @@ export function normalizeCase(
       peerIsn: raw.peerIsn ?? isnFromId(raw.id),
       steps,
       ...(raw.from !== undefined && { from: raw.from }),
-      ...(raw.when !== undefined && { when: raw.when }),
+      ...(when !== undefined && { when }),
       source: locate([]),
     },
   };

@@ -122,6 +122,7 @@ function summariseOneOf(branchErrors: readonly ErrorObject[]): string {
     if (error.keyword === 'type') forms.add(expectedType(error));
     else if (error.keyword === 'enum') forms.add(`one of ${(error.params['allowedValues'] as unknown[]).join(', ')}`);
     else if (error.keyword === 'required') forms.add(`a mapping with '${String(error.params['missingProperty'])}'`);
+    else if (error.keyword === 'additionalProperties') forms.add(`a mapping without '${String(error.params['additionalProperty'])}'`);
   }
   const list = [...forms];
   return list.length <= 1 ? (list[0] ?? 'a different value') : `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;

@@ -216,7 +216,9 @@ steps:
       minRtoMs: 1000,
       maxRtoMs: 12_000,
       maxAckDelayMs: 2,
-      challengeAcks: false,
+      rfc5961Rst: false,
+      rfc5961Syn: false,
+      rfc5961Ack: false,
       receiveBuffer: 65_535,
       mss: 1460,
     });

@@ -93,7 +93,7 @@ test('jest-junit writes one testcase per case: the failure with its message, the
     'tcpconform on reference handshake handshake/jest-wrong-ack [MUST] A deliberately wrong MUST case, expecting the SYN-ACK to acknowledge ISN+5',
     'tcpconform on reference handshake handshake/jest-wrong-may [MAY] A deliberately wrong MAY case, below the default failOn',
     'tcpconform on reference rst rst/jest-closed-port [MUST] A SYN to a port with no listener is answered with RST/ACK',
-    'tcpconform on reference rst rst/jest-written-for-rfc793 [MUST] skipped: written for challengeAcks: false; the rfc9293 profile sets challengeAcks: true',
+    'tcpconform on reference rst rst/jest-written-for-rfc793 [MUST] skipped: written for rfc5961Syn: false; the rfc9293 profile sets rfc5961Syn: true',
   ]);
   const failed = testcases.filter((c) => c.failure);
   expect(failed.map((c) => c.name)).toEqual([expect.stringContaining('handshake/jest-wrong-ack')]);

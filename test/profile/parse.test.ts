@@ -12,7 +12,7 @@ test('profiles/rfc9293.yaml says what the reference machine takes as the RFC def
 
 test('the linux profile lists each departure from the RFC with its value and source', () => {
   const linux = loadProfile('linux');
-  expect(linux.profile).toMatchObject({ name: 'linux', mslMs: 30_000, minRtoMs: 200, maxAckDelayMs: 200, challengeAcks: true });
+  expect(linux.profile).toMatchObject({ name: 'linux', mslMs: 30_000, minRtoMs: 200, maxAckDelayMs: 200, rfc5961Rst: true, rfc5961Syn: true, rfc5961Ack: true, rfc1337: false });
   const msl = linux.departures.find((d) => d.parameter === 'msl');
   expect(msl).toEqual({ parameter: 'msl', value: '30s', rfcValue: '2min', source: expect.stringContaining('TCP_TIMEWAIT_LEN') });
   // initialRto is 1 s in both: named in the profile, but not a departure.
@@ -35,9 +35,9 @@ test('problems name the file, line and what is wrong', () => {
   const bad = 'name: x\ntitle: X\nparameters:\n  msl: { value: 30, source: here }\n  colour: { value: 1, source: there }\n';
   expect(parseProfile('x.yaml', bad, base).problems.map(formatProblem).sort()).toEqual([
     'x.yaml:4:17: parameters.msl.value: must be a duration with its unit, such as 500ms, 1.5s or 2min, found a whole number 30',
-    "x.yaml:5:3: parameters: unknown field 'colour'; allowed here: msl, initialRto, minRto, maxRto, maxAckDelay, userTimeout, challengeAcks, receiveBuffer, mss",
+    "x.yaml:5:3: parameters: unknown field 'colour'; allowed here: msl, initialRto, minRto, maxRto, maxAckDelay, userTimeout, rfc5961Rst, rfc5961Syn, rfc5961Ack, rfc1337, reopenFromTimeWait, receiveBuffer, mss",
   ]);
   expect(parseProfile('base.yaml', 'name: b\ntitle: B\nparameters:\n  msl: { value: 1s, source: s }\n').problems.map(formatProblem)).toEqual([
-    'base.yaml:4:3: the base profile must set every parameter; missing: initialRto, minRto, maxRto, maxAckDelay, userTimeout, challengeAcks, receiveBuffer, mss',
+    'base.yaml:4:3: the base profile must set every parameter; missing: initialRto, minRto, maxRto, maxAckDelay, userTimeout, rfc5961Rst, rfc5961Syn, rfc5961Ack, rfc1337, reopenFromTimeWait, receiveBuffer, mss',
   ]);
 });

@@ -11,7 +11,7 @@ const SND = ISS + 1;
 describe('profile', () => {
   test('the RFC 9293 profile is valid', () => {
     expect(() => checkProfile(RFC9293_PROFILE)).not.toThrow();
-    expect(RFC9293_PROFILE).toMatchObject({ mslMs: 120_000, initialRtoMs: 1_000, maxAckDelayMs: 500, challengeAcks: true });
+    expect(RFC9293_PROFILE).toMatchObject({ mslMs: 120_000, initialRtoMs: 1_000, maxAckDelayMs: 500, rfc5961Rst: true, rfc5961Syn: true, rfc5961Ack: true, rfc1337: false, reopenFromTimeWait: false });
   });
 
   test.each([

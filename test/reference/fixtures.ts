@@ -16,6 +16,11 @@ export const REMOTE = { address: '198.18.0.2', port: REMOTE_PORT };
 
 export type ProfileChanges = Partial<Profile>;
 
+/** RFC 5961's three checks (§3 RST, §4 SYN, §5 ACK) all on, or all off as RFC 793 had it. */
+export function rfc5961(on: boolean): ProfileChanges {
+  return { rfc5961Rst: on, rfc5961Syn: on, rfc5961Ack: on };
+}
+
 export function profile(changes: ProfileChanges = {}): Profile {
   return { ...RFC9293_PROFILE, ...changes };
 }

@@ -162,7 +162,7 @@ describe('simultaneous open (Figure 7)', () => {
     const withChallenge = synReceivedActive();
     expect(sent(arrive(withChallenge, { flags: 'S', ack: 0 }))).toEqual([`A seq ${ISS + 1} ack ${IRS + 1} len 0`]);
     expect(withChallenge.state).toBe('SYN-RECEIVED');
-    const without = synReceivedActive({ challengeAcks: false });
+    const without = synReceivedActive({ rfc5961Syn: false });
     expect(sent(arrive(without, { flags: 'S', ack: 0 }))).toEqual([`RA seq 0 ack ${IRS + 2} len 0`]);
     expect(without.state).toBe('CLOSED');
   });

@@ -4,7 +4,7 @@
  */
 import { segLen, type ReferenceEndpoint } from '../../src/reference';
 import { formatFlags, seqAdd, type TcpSegment, type TcpState } from '../../src/wire';
-import { FIXTURES, ISS, peerSegment, segments, type PeerSegment } from './fixtures';
+import { FIXTURES, ISS, peerSegment, rfc5961, segments, type PeerSegment } from './fixtures';
 
 /** Segment kinds, each placed relative to the endpoint's RCV.NXT, RCV.WND and SND.NXT. */
 const KINDS = {
@@ -198,7 +198,7 @@ const ROWS = Object.entries(TABLE).flatMap(([state, kinds]) =>
 
 describe.each(['on', 'off'])('RFC 5961 challenge ACKs %s', (mode) => {
   test.each(ROWS.filter((row) => row.challengeAcks === (mode === 'on')))('$state + $kind: $reply, then $next', ({ state, kind, challengeAcks, reply, next }) => {
-    const ep = FIXTURES[state]({ challengeAcks });
+    const ep = FIXTURES[state](rfc5961(challengeAcks));
     const seg = peerSegment(ep, KINDS[kind](ep.tcb));
     const outputs = ep.segmentArrives(seg, 0);
     const answer = segments(outputs).map((s) => `${formatFlags(s.flags)} seq ${s.seq} ack ${s.ack}`);

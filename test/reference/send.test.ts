@@ -108,7 +108,7 @@ describe('ACK field', () => {
 
   test('RFC 5961 §5: an ACK below SND.UNA - MAX.SND.WND is discarded with an ACK; RFC 793 ignores it and takes the text', () => {
     for (const challengeAcks of [true, false]) {
-      const ep = established({ challengeAcks });
+      const ep = established({ rfc5961Ack: challengeAcks });
       const out = arrive(ep, { flags: 'PA', ack: seqAdd(SND, -65536), data: 5 });
       expect(sent(out)).toEqual([`A seq ${SND} ack ${challengeAcks ? RCV : RCV + 5} len 0`]);
       expect(ep.firedRules).toContain(challengeAcks ? '3.10.7.4/ack/outside-range-challenge' : '3.10.7.4/ack/duplicate');
@@ -116,7 +116,7 @@ describe('ACK field', () => {
   });
 
   test('an ACK of something not yet sent draws an ACK and the segment is dropped', () => {
-    const ep = established({ challengeAcks: false });
+    const ep = established({ rfc5961Ack: false });
     const out = arrive(ep, { flags: 'PA', ack: SND + 1, data: 5 });
     expect(sent(out)).toEqual([`A seq ${SND} ack ${RCV} len 0`]);
     expect(ep.firedRules.at(-1)).toBe('3.10.7.4/ack/not-yet-sent');

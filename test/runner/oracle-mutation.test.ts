@@ -33,7 +33,7 @@ async function runOnLinux(mutate: boolean): Promise<CaseResult> {
     if (!testCase) throw new Error(`${CASE} is not in suites/`);
     const target = await createLinuxTarget();
     try {
-      result = await runCase(testCase, target, { ...loadProfile('linux').profile, challengeAcks: false });
+      result = await runCase(testCase, target, { ...loadProfile('linux').profile, rfc5961Rst: false, rfc5961Syn: false, rfc5961Ack: false });
     } finally {
       await target.close();
     }

@@ -162,3 +162,92 @@ describe('resets', () => {
     expect(oracle.observe(fromTarget({}), 6)?.message).toBe('the target sent an ACK, which the reference machine does not send in CLOSED');
   });
 });
+
+describe("following the target's choices", () => {
+  /** `count` full segments of 1460 octets from the peer, in order from relative 1. */
+  function peerSends(oracle: Oracle, count: number, atMs: number): void {
+    for (let i = 0; i < count; i++) oracle.peerSent(fromPeer({ seq: PEER_ISN + 1 + i * 1460, flags: PSH | ACK, payload: pattern(0, 1460) }), atMs, true);
+  }
+
+  test("the machine takes the target's scaled window: data it accepts beyond the machine's own buffer may be acknowledged", async () => {
+    const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
+    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN, options: [{ kind: 'mss', mss: 1460 }, { kind: 'wscale', shift: 0 }] }), 0, true);
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK, options: [{ kind: 'mss', mss: 1460 }, { kind: 'wscale', shift: 7 }] }), 0)).toBeUndefined();
+    oracle.peerSent(fromPeer({}), 1, true);
+    expect(oracle.observe(fromTarget({ window: 1024 }), 2)).toBeUndefined(); // 1024 << 7: a 128 KiB window
+    expect(oracle.targetOffer.maxWindow).toBe(0xffff << 7);
+    peerSends(oracle, 60, 3); // 87600 octets, beyond the 65535 the machine would offer itself
+    expect(oracle.observe(fromTarget({ ack: PEER_ISN + 1 + 60 * 1460, window: 1024 - 684 }), 4)).toBeUndefined();
+    expect(oracle.latestDeadline()).toBeUndefined();
+  });
+
+  test('after the application reads a closed window open, a window update is due, and a later cumulative ACK is not it', async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'stop-reading' }, 3);
+    peerSends(oracle, 2, 4);
+    expect(oracle.observe(fromTarget({ ack: PEER_ISN + 2921, window: 0 }), 4)).toBeUndefined();
+    await oracle.appCall({ call: 'read' }, 10);
+    expect(oracle.latestDeadline()).toBe(10 + 500 + 1);
+    oracle.peerSent(fromPeer({ seq: PEER_ISN + 2921, flags: PSH | ACK, payload: pattern(0, 10) }), 20, true);
+    expect(oracle.observe(fromTarget({ ack: PEER_ISN + 2931, window: 2910 }), 21)).toBeUndefined();
+    expect(oracle.overdue(600)?.message).toMatch(/sends an ACK of exactly 2921 within 500 ms/);
+    const updating = await established();
+    await updating.appCall({ call: 'stop-reading' }, 3);
+    peerSends(updating, 2, 4);
+    updating.observe(fromTarget({ ack: PEER_ISN + 2921, window: 0 }), 4);
+    await updating.appCall({ call: 'read' }, 10);
+    expect(updating.observe(fromTarget({ ack: PEER_ISN + 2921, window: 2920 }), 11)).toBeUndefined();
+    expect(updating.latestDeadline()).toBeUndefined();
+  });
+
+  test('a challenge ACK is not met by the ACK of data that came after it', async () => {
+    const oracle = await established();
+    oracle.peerSent(fromPeer({ seq: PEER_ISN + 100, flags: RST }), 5, true);
+    oracle.peerSent(fromPeer({ flags: PSH | ACK, payload: pattern(0, 10) }), 6, true);
+    expect(oracle.observe(fromTarget({ ack: PEER_ISN + 11 }), 7)).toBeUndefined();
+    expect(oracle.overdue(600)?.message).toMatch(/an ACK of exactly 1 within/);
+  });
+
+  test('a right edge that advances to a window smaller than a segment is a silly window (MUST-39); zero or a full segment is not', async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'stop-reading' }, 3);
+    expect(oracle.observe(fromTarget({ window: 64240 }), 3)).toBeUndefined();
+    peerSends(oracle, 44, 4);
+    expect(oracle.observe(fromTarget({ ack: PEER_ISN + 64241, window: 0 }), 5)).toBeUndefined();
+    expect(oracle.observe(fromTarget({ ack: PEER_ISN + 64241, window: 100 }), 6)).toMatchObject({ rule: 'MUST-39', expected: 'a window of 0 or >= 1460' });
+    expect(oracle.observe(fromTarget({ ack: PEER_ISN + 64241, window: 1460 }), 7)).toBeUndefined();
+  });
+
+  test("data the machine held back (Nagle) but the target sent is taken as sent: the peer's ACK of it is no ACK of unsent data", async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'write', bytes: 2000 }, 10);
+    // The machine (MSS 536) sends three full segments and holds the 392-octet tail while they are in flight.
+    expect(oracle.observe(fromTarget({ flags: ACK, payload: pattern(0, 1460) }), 10)).toBeUndefined();
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1461, flags: PSH | ACK, payload: pattern(1460, 540) }), 10)).toBeUndefined();
+    oracle.peerSent(fromPeer({ ack: TARGET_ISN + 2001 }), 20, true);
+    expect(oracle.latestDeadline()).toBeUndefined();
+    expect(oracle.overdue(5000)).toBeUndefined();
+  });
+
+  test('a target sending less than the window allows (its congestion window) waits for ACKs; with nothing in flight it must send on', async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'write', bytes: 10_000 }, 10);
+    expect(oracle.observe(fromTarget({ flags: ACK, payload: pattern(0, 1460) }), 10)).toBeUndefined();
+    expect(oracle.overdue(5000)).toBeUndefined();
+    oracle.peerSent(fromPeer({ ack: TARGET_ISN + 1461 }), 5000, true);
+    expect(oracle.overdue(5900)).toBeUndefined();
+    // The machine, with MSS 536, sent everything at once: its third segment is the first still unsent.
+    expect(oracle.overdue(6001)?.message).toMatch(/sending up to 1609 /);
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1461, flags: ACK, payload: pattern(1460, 2920) }), 5100)).toBeUndefined();
+    expect(oracle.overdue(6001)).toBeUndefined();
+  });
+
+  test("data beyond the peer's window still breaks MUST-1 once the machine follows the target", async () => {
+    const oracle = await established();
+    oracle.peerSent(fromPeer({ window: 1000 }), 5, true);
+    await oracle.appCall({ call: 'write', bytes: 3000 }, 10);
+    expect(oracle.observe(fromTarget({ flags: ACK, payload: pattern(0, 1000) }), 10)).toBeUndefined();
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1001, flags: ACK, payload: pattern(1000, 10) }), 10)?.rule).toBe('MUST-1');
+  });
+});

@@ -45,6 +45,17 @@ describe('parseCase', () => {
     ]);
   });
 
+  test("a send step may fill the target's window instead: flags and window kept, data and numbers left to the run", () => {
+    const c = parseCase('case.yaml', `${header}steps:\n  - send: { flags: PA, fill: window, win: 1000 }\n`).case!;
+    expect(c.steps[0]).toMatchObject({ kind: 'fill', source: { line: 6 }, segment: { flags: 'PA', window: 1000, urgentPointer: 0, options: [] } });
+    expect(c.steps[0]).not.toHaveProperty('segment.payload');
+    expect(problemsOf('  - send: { flags: PA, fill: window, data: 10 }\n')).toEqual([
+      `case.yaml:6:11: steps[0].send: {"flags":"PA","fill":"window","data":10} must be a mapping without 'fill', a list or a mapping without 'data'`,
+    ]);
+    expect(problemsOf('  - send: { flags: PA, fill: everything }\n')).toHaveLength(1);
+    expect(problemsOf('  - send: [{ flags: PA, fill: window }]\n')).toHaveLength(1);
+  });
+
   test('the peer ISN is stable per id and differs between ids', () => {
     const isn = (id: string) => parseCase('c.yaml', header.replace('handshake/example', id) + 'steps:\n  - wait: 1s\n').case!.peerIsn;
     expect(isn('a/b')).toBe(isn('a/b'));
@@ -60,7 +71,7 @@ describe('parseCase', () => {
 
   test('an unknown step is named, with the steps that exist, at its own line', () => {
     expect(problemsOf('  - app: listen\n  - sned: { flags: S }\n')).toEqual([
-      "case.yaml:7:5: steps[1]: unknown step 'sned'; a step is one of: send, expect, quiet, wait, app, state, note",
+      "case.yaml:7:5: steps[1]: unknown step 'sned'; a step is one of: send, expect, quiet, wait, app, state, either, note",
     ]);
   });
 
@@ -93,7 +104,7 @@ describe('parseCase', () => {
   });
 
   test('rules beyond the schema: one action per step, no repeated flag, min <= max, one call per app step', () => {
-    expect(problemsOf('  - note: only a note\n')).toEqual(['case.yaml:6:5: steps[0]: has no action; a step is one of: send, expect, quiet, wait, app, state']);
+    expect(problemsOf('  - note: only a note\n')).toEqual(['case.yaml:6:5: steps[0]: has no action; a step is one of: send, expect, quiet, wait, app, state, either']);
     expect(problemsOf('  - wait: 1s\n    quiet: 1s\n')).toEqual(['case.yaml:6:5: steps[0]: has 2 actions (quiet, wait); write one per step']);
     expect(problemsOf('  - expect: { flags: SAS }\n')).toEqual(["case.yaml:6:22: steps[0].expect.flags: flag 'S' is written twice in 'SAS'"]);
     expect(problemsOf('  - expect: { flags: A, win: { min: 5, max: 2 } }\n')).toEqual(['case.yaml:6:30: steps[0].expect.win: min 5 is greater than max 2']);

@@ -7,7 +7,8 @@ import path from 'node:path';
 
 import { loadProfile } from '../../src/cli/load-profiles';
 import { loadSuites } from '../../src/cli/load-suites';
-import { appCallsNeeded, runCase } from '../../src/runner/run-case';
+import { runCase } from '../../src/runner/run-case';
+import { appCallsNeeded } from '../../src/suite/needs';
 import type { CaseResult } from '../../src/runner/result';
 import type { Case } from '../../src/suite/case';
 import { createLinuxTarget } from '../../src/targets/linux';

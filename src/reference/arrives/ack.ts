@@ -31,7 +31,7 @@ export function ackStep(m: Machine, seg: TcpSegment): boolean {
   }
   // RFC 5961 §5.2 (MAY-12): the ACK is acceptable only in (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT;
   // any other segment is "discarded and an ACK sent back".
-  if (m.profile.challengeAcks && !inAckRange(tcb, seg.ack)) {
+  if (m.profile.rfc5961Ack && !inAckRange(tcb, seg.ack)) {
     fire(m, '3.10.7.4/ack/outside-range-challenge');
     sendAck(m);
     return false;

@@ -4,18 +4,20 @@
  */
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { seqAdd } from '../../wire/seq';
+import { seqAdd, seqGt } from '../../wire/seq';
 import { acceptable, segLen } from '../acceptable';
 import { fire, signal, type Machine } from '../machine';
 import { sendAck, sendResetFor } from '../segments';
-import { deleteTcb, restartTimeWait, returnToListen } from '../state';
+import { deleteTcb, reopenFromTimeWait, restartTimeWait, returnToListen } from '../state';
 import { transmit } from '../transmit';
 import { ackStep } from './ack';
 import { inWindow, type InWindow } from './in-window';
+import { listenState } from './listen';
 import { afterAckStep } from './text';
 
 export function otherStates(m: Machine, arrived: TcpSegment): void {
   if (retransmittedFinInTimeWait(m, arrived)) return;
+  if (newSynInTimeWait(m, arrived)) return listenState(m, arrived);
   const seg = withoutCrossingSyn(m, arrived);
   const part = sequenceCheck(m, seg);
   if (part === undefined) return;
@@ -40,6 +42,20 @@ function retransmittedFinInTimeWait(m: Machine, seg: TcpSegment): boolean {
   fire(m, '3.10.7.4/fin/time-wait-restart');
   restartTimeWait(m);
   sendAck(m);
+  return true;
+}
+
+/**
+ * §3.6.1, MAY-2: TIME-WAIT "MAY accept a new SYN from the remote TCP endpoint to reopen the connection
+ * directly", if the new ISS lies above every sequence number the old connection used. Such a SYN comes
+ * without ACK and above RCV.NXT (an old duplicate lies below); the endpoint is made a listener again
+ * with that ISS, and the SYN is processed as in LISTEN. Where the profile does not reopen, the SYN goes
+ * through the checks below as any other segment.
+ */
+function newSynInTimeWait(m: Machine, seg: TcpSegment): boolean {
+  if (!m.profile.reopenFromTimeWait || m.state !== 'TIME-WAIT') return false;
+  if ((seg.flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) !== TcpFlag.SYN || !seqGt(seg.seq, m.tcb.rcvNxt)) return false;
+  reopenFromTimeWait(m, '3.6.1/time-wait-reopen');
   return true;
 }
 
@@ -82,10 +98,15 @@ function sequenceCheck(m: Machine, seg: TcpSegment): InWindow | undefined {
  * Second, check the RST bit. With RFC 5961 (§3.2), a RST in the window but not exactly at RCV.NXT only
  * draws a challenge ACK, and one outside the window was dropped by the first check; only a RST at RCV.NXT
  * resets. Without it (RFC 793), any RST the first check accepted resets. How a reset ends the connection
- * depends on the state.
+ * depends on the state. A profile with RFC 1337's remedy ignores every RST in TIME-WAIT, so that an old
+ * duplicate RST cannot cut TIME-WAIT short ("TIME-WAIT assassination", RFC 1337 §3, fix 1).
  */
 function rstCheck(m: Machine, seg: TcpSegment): void {
-  if (m.profile.challengeAcks && seg.seq !== m.tcb.rcvNxt) {
+  if (m.profile.rfc1337 && m.state === 'TIME-WAIT') {
+    fire(m, 'rfc1337/3/time-wait-rst-ignored');
+    return;
+  }
+  if (m.profile.rfc5961Rst && seg.seq !== m.tcb.rcvNxt) {
     fire(m, '3.10.7.4/rst/in-window-not-exact');
     sendAck(m);
     return;
@@ -107,7 +128,7 @@ function rstCheck(m: Machine, seg: TcpSegment): void {
       return;
     default:
       // CLOSING, LAST-ACK, TIME-WAIT: "enter the CLOSED state, delete the TCB, and return." RFC 1337
-      // would have TIME-WAIT ignore it; RFC 9293 does not.
+      // would have TIME-WAIT ignore it (above, where the profile says so); RFC 9293 does not.
       deleteTcb(m, '3.10.7.4/rst/closed');
   }
 }
@@ -119,7 +140,7 @@ function rstCheck(m: Machine, seg: TcpSegment): void {
  */
 function synCheck(m: Machine, seg: TcpSegment): void {
   if (m.state === 'SYN-RECEIVED' && m.tcb.passiveOpen) return returnToListen(m, '3.10.7.4/syn/syn-received-passive-listen');
-  if (m.profile.challengeAcks) {
+  if (m.profile.rfc5961Syn) {
     fire(m, '3.10.7.4/syn/challenge-ack');
     sendAck(m);
     return;

@@ -10,8 +10,13 @@ import { seqGe } from '../../wire/seq';
 export type Describe = (obligation: Obligation) => string;
 
 export type Obligation =
-  /** A segment whose ACK field acknowledges at least `ack` (RFC 9293 §3.10.7.4, seventh; MUST-40). */
-  | { readonly kind: 'ack'; readonly ack: number; readonly since: number; readonly deadline: number }
+  /**
+   * A segment whose ACK field acknowledges at least `ack` (RFC 9293 §3.10.7.4, seventh; MUST-40). When
+   * the machine's ACK `repeats` one it sent before (a duplicate ACK, a challenge ACK, a window update),
+   * it answers this stimulus alone: only an ACK of exactly `ack` is it, and a later cumulative ACK, which
+   * answers something else, does not stand in for it.
+   */
+  | { readonly kind: 'ack'; readonly ack: number; readonly repeats: boolean; readonly since: number; readonly deadline: number }
   /** A RST in the form RFC 9293 §3.5.2 gives: `seq` when it has no ACK bit, `ack` when it has one. */
   | { readonly kind: 'rst'; readonly seq: number; readonly ack: number | undefined; readonly since: number; readonly deadline: number }
   /** The target's SYN or SYN-ACK (`ack` set) (RFC 9293 §3.10.1, §3.10.7.2). */
@@ -26,6 +31,16 @@ export interface Progress {
   readonly finSent: boolean;
 }
 
+/**
+ * Whether `obligation` has fallen due unmet by `atMs`. Data and a FIN may wait as long as the target has
+ * sequence space in flight: its congestion window (RFC 5681), which the reference machine does not
+ * model, may hold them until an ACK comes, and an ACK of everything in flight starts their deadline
+ * again (the oracle's business); with nothing in flight, a segment may always go (RFC 5681 §3.1).
+ */
+export function overdue(obligation: Obligation, atMs: number, targetInFlight: boolean): boolean {
+  return obligation.deadline < atMs && !(obligation.kind === 'send' && targetInFlight);
+}
+
 /** Whether `segment` (seen at `atMs`) meets `obligation`. */
 export function meets(
   obligation: Obligation,
@@ -36,7 +51,7 @@ export function meets(
   if (atMs < obligation.since) return false;
   switch (obligation.kind) {
     case 'ack':
-      return !segment.flags.rst && segment.flags.ack && seqGe(segment.ack, obligation.ack);
+      return !segment.flags.rst && segment.flags.ack && (obligation.repeats ? segment.ack === obligation.ack : seqGe(segment.ack, obligation.ack));
     case 'rst':
       if (!segment.flags.rst) return false;
       // §3.5.2: with an ACK bit the RST's ACK field is what identifies it; without, its sequence number.

@@ -8,10 +8,15 @@
  * - the target's ISN is adopted from its first SYN;
  * - an ACK may be delayed up to the profile's bound and cover several segments;
  * - data is compared as ranges of the application's octets, not as segments, and must lie within
- *   what the application wrote and what the peer's window allows;
+ *   what the application wrote and what the peer's window allows (MUST-1); data sent where the machine
+ *   held it back (Nagle, §3.7.4, or other segmentation) is adopted as sent by the machine too;
+ * - how much of the peer's window the target uses is its own business (its congestion window is not
+ *   modelled): while it has data in flight, queued data may wait for the ACK that clocks it out;
  * - a segment the reference machine answers with obliges the target to answer too, by a deadline;
  *   one the machine would not send (a RST, a SYN, an ACK of what never arrived) is a divergence;
- * - windows are the target's own, checked by rule (the right edge never retreats, SHLD-14);
+ * - windows are the target's own: the machine follows the window the target advertises, and the rules
+ *   are held against the target's own offers (the right edge never retreats, SHLD-14; no silly window,
+ *   MUST-39);
  * - options the peer did not offer never appear.
  * Retransmission timing is left to cases that assert it: a target's RTO follows its own measurements.
  */
@@ -21,8 +26,9 @@ import type { AppCall } from '../../targets/target';
 import { decodePacket, type TcpSegment, type TcpState } from '../../wire';
 import { formatFlags, TcpFlag } from '../../wire/flags';
 import { seqAdd, seqGt, seqLt, seqSub } from '../../wire/seq';
-import { meets, type Obligation } from './obligation';
+import { meets, overdue, type Obligation } from './obligation';
 import { offeredBy, optionViolation, type Offered } from './options-rules';
+import { TargetOffer } from './target-offer';
 
 /** Octet k of what an application writes: the pattern every target's application side uses. */
 const PATTERN = 'abcdefghijklmnopqrstuvwxyz';
@@ -55,6 +61,12 @@ const flagsOf = (segment: TcpSegment) => ({
 /** States in which a target sends nothing unless something obliges it to. */
 const QUIET_STATES: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN-SENT', 'TIME-WAIT'];
 
+/** A segment the reference machine sent, and whether its ACK field acknowledges more than its last one did. */
+interface Prediction {
+  readonly segment: TcpSegment;
+  readonly acksAnew: boolean;
+}
+
 export class Oracle {
   private readonly shadow: ReferenceTarget;
   private obligations: Obligation[] = [];
@@ -62,8 +74,10 @@ export class Oracle {
   private offered: Offered | undefined;
   private sentEnd: number | undefined;
   private finSent = false;
-  /** The furthest right edge (ACK + window) the target has advertised (SHLD-14). */
-  private rightEdge: number | undefined;
+  /** The ACK field of the last segment the machine sent with ACK. */
+  private machineAck: number | undefined;
+  /** The target's MSS, window scale and windows, as it offers them to the peer. */
+  readonly targetOffer = new TargetOffer();
   private readonly ackSlackMs: number;
 
   constructor(
@@ -71,8 +85,8 @@ export class Oracle {
     private readonly relative: Relative,
     clock: 'real' | 'virtual',
   ) {
-    // The machine never negotiates window scaling, so no window it offers exceeds the 16-bit field
-    // (RFC 9293 §3.1); a target's larger buffer changes nothing the oracle checks.
+    // The machine takes its window and buffer from what the target offers (adoptReceiveWindow) once the
+    // target has offered one; until then its own, as far as the unscaled field reaches (RFC 9293 §3.1).
     this.shadow = new ReferenceTarget({ ...profile, receiveBuffer: Math.min(profile.receiveBuffer, 0xffff) });
     // A real clock adds the time the packets take through the harness itself.
     this.ackSlackMs = clock === 'real' ? 50 : 1;
@@ -96,9 +110,24 @@ export class Oracle {
   /** A segment the peer sent the target at `atMs`. `toShadowPort` addresses it to the machine. */
   peerSent(segment: TcpSegment, atMs: number, toShadowPort: boolean): void {
     this.advance(atMs);
-    if (segment.flags & TcpFlag.SYN) this.offered = offeredBy(segment);
+    if (segment.flags & TcpFlag.SYN) {
+      this.offered = offeredBy(segment);
+      this.targetOffer.peerSyn(segment);
+    }
+    const inFlight = this.targetInFlight();
     this.shadow.deliver(toShadowPort ? { ...segment, dstPort: this.shadow.localPort } : segment);
+    if (inFlight && !this.targetInFlight()) this.restartSendDeadlines(atMs);
     this.oblige(atMs);
+  }
+
+  /** Whether sequence space the target sent awaits the peer's acknowledgment. */
+  private targetInFlight(): boolean {
+    return this.sentEnd !== undefined && seqGt(this.sentEnd, this.shadow.tcb.sndUna);
+  }
+
+  /** Everything the target sent is acknowledged: what it still owes to send is due again from now. */
+  private restartSendDeadlines(atMs: number): void {
+    this.obligations = this.obligations.map((o) => (o.kind === 'send' ? { ...o, deadline: Math.max(o.deadline, atMs + SEND_MS) } : o));
   }
 
   /** A call the target's application made at `atMs`. */
@@ -109,18 +138,21 @@ export class Oracle {
   }
 
   /** The segments the machine sent since last asked. */
-  private predictions(): TcpSegment[] {
-    const segments: TcpSegment[] = [];
+  private predictions(): Prediction[] {
+    const predictions: Prediction[] = [];
     for (let packet = this.shadow.takePacket(); packet; packet = this.shadow.takePacket()) {
       const { tcp } = decodePacket(packet.bytes);
-      if (tcp) segments.push(tcp);
+      if (!tcp) continue;
+      const acks = (tcp.flags & TcpFlag.ACK) !== 0 && (tcp.flags & TcpFlag.RST) === 0;
+      predictions.push({ segment: tcp, acksAnew: acks && tcp.ack !== this.machineAck });
+      if (acks) this.machineAck = tcp.ack;
     }
-    return segments;
+    return predictions;
   }
 
   /** Turns the machine's answer to a stimulus into what the target must send, and by when. */
   private oblige(atMs: number): void {
-    for (const p of this.predictions()) {
+    for (const { segment: p, acksAnew } of this.predictions()) {
       const f = flagsOf(p);
       if (f.rst) {
         this.obligations.push({ kind: 'rst', seq: p.seq, ack: f.ack ? p.ack : undefined, since: atMs, deadline: atMs + ANSWER_MS });
@@ -129,8 +161,10 @@ export class Oracle {
       if (f.syn) this.obligations.push({ kind: 'syn', ack: f.ack ? p.ack : undefined, since: atMs, deadline: atMs + ANSWER_MS });
       const end = seqAdd(p.seq, p.payload.length + (f.syn ? 1 : 0) + (f.fin ? 1 : 0));
       if (!f.syn && (p.payload.length > 0 || f.fin)) this.obligations.push({ kind: 'send', end, fin: f.fin, since: atMs, deadline: atMs + SEND_MS });
-      if (f.ack && !f.syn) {
-        this.obligations.push({ kind: 'ack', ack: p.ack, since: atMs, deadline: atMs + this.profile.maxAckDelayMs + this.ackSlackMs });
+      // Data and a FIN carry an ACK the target owes only when it acknowledges something new.
+      const pureAck = p.payload.length === 0 && !f.fin;
+      if (f.ack && !f.syn && (acksAnew || pureAck)) {
+        this.obligations.push({ kind: 'ack', ack: p.ack, repeats: !acksAnew, since: atMs, deadline: atMs + this.profile.maxAckDelayMs + this.ackSlackMs });
       }
     }
   }
@@ -138,7 +172,7 @@ export class Oracle {
   /** Says, in words with relative numbers, what an obligation asks for. */
   describe(o: Obligation): string {
     switch (o.kind) {
-      case 'ack': return `an ACK of ${this.relative.peer(o.ack)} within ${this.profile.maxAckDelayMs} ms (the profile's ACK delay)`;
+      case 'ack': return `an ACK of ${o.repeats ? 'exactly ' : ''}${this.relative.peer(o.ack)} within ${this.profile.maxAckDelayMs} ms (the profile's ACK delay)`;
       case 'rst': return o.ack !== undefined ? `a RST with ACK ${this.relative.peer(o.ack)}` : `a RST with seq ${this.relative.target(o.seq)}`;
       case 'syn': return o.ack !== undefined ? `a SYN-ACK acknowledging ${this.relative.peer(o.ack)}` : 'a SYN';
       case 'send': return `sending up to ${this.relative.target(o.end)}${o.fin ? ' with the FIN' : ''}`;
@@ -147,7 +181,8 @@ export class Oracle {
 
   /** The first obligation whose deadline passed unmet before `atMs`. */
   overdue(atMs: number): Violation | undefined {
-    const late = this.obligations.find((o) => o.deadline < atMs);
+    const inFlight = this.targetInFlight();
+    const late = this.obligations.find((o) => overdue(o, atMs, inFlight));
     if (!late) return undefined;
     return {
       rule: 'RFC 9293 §3.10',
@@ -166,7 +201,12 @@ export class Oracle {
     this.advance(atMs);
     const f = flagsOf(segment);
     const tcb = () => this.shadow.tcb;
-    if (f.syn && !this.isnAdopted) {
+    // A connection reopened from TIME-WAIT (MAY-2) takes a new ISN, above the old connection's sequence space.
+    const floor = tcb().issFloor;
+    if (f.syn && floor !== undefined && seqLt(segment.seq, floor)) {
+      return this.violation('MAY-2', `an ISN of at least ${this.relative.target(floor)}`, `a SYN at seq ${this.relative.target(segment.seq)}, inside the sequence space of the connection it reopens from TIME-WAIT (RFC 9293 §3.6.1)`);
+    }
+    if (f.syn && (!this.isnAdopted || floor !== undefined)) {
       const before = tcb().iss;
       try {
         this.shadow.adoptIss(segment.seq);
@@ -178,6 +218,7 @@ export class Oracle {
     }
     const option = optionViolation(segment, this.offered);
     if (option) return this.violation(option.rule, 'no such option', option.message);
+    if (f.syn) this.targetOffer.targetSyn(segment);
 
     const progressBefore = { sentEnd: this.sentEnd, finSent: this.finSent };
     if (f.rst) {
@@ -199,11 +240,15 @@ export class Oracle {
       if (seqGt(segment.ack, rcvNxt)) {
         return this.violation('RFC 9293 §3.4', `ack <= ${this.relative.peer(rcvNxt)}`, `an ACK of ${this.relative.peer(segment.ack)}, but only ${this.relative.peer(rcvNxt)} has arrived (RCV.NXT)`);
       }
-      const edge = seqAdd(segment.ack, segment.window);
-      if (!f.syn && this.rightEdge !== undefined && seqLt(edge, this.rightEdge)) {
-        return this.violation('SHLD-14', `right edge >= ${this.relative.peer(this.rightEdge)}`, `a window whose right edge ${this.relative.peer(edge)} retreats from ${this.relative.peer(this.rightEdge)} (RFC 9293 §3.8.6, SHLD-14)`);
+      const { edge, violation: broken } = this.targetOffer.offered(segment);
+      if (broken?.rule === 'SHLD-14') {
+        return this.violation('SHLD-14', `right edge >= ${this.relative.peer(broken.least)}`, `a window whose right edge ${this.relative.peer(broken.offered)} retreats from ${this.relative.peer(broken.least)} (RFC 9293 §3.8.6, SHLD-14)`);
       }
-      if (!f.syn) this.rightEdge = this.rightEdge === undefined || seqGt(edge, this.rightEdge) ? edge : this.rightEdge;
+      if (broken?.rule === 'MUST-39') {
+        return this.violation('MUST-39', `a window of 0 or >= ${broken.least}`, `a window of ${broken.offered} octets as its right edge advanced, less than ${broken.least}, the lesser of its MSS and half the largest window it offered (receiver SWS avoidance, RFC 9293 §3.8.6.2.2)`);
+      }
+      // SYN-SENT has no RCV.NXT yet to hold a window against.
+      if (this.state !== 'SYN-SENT') this.shadow.adoptReceiveWindow(edge, this.targetOffer.maxWindow);
     }
     const sending = this.checkSending(segment, f);
     if (sending) return sending;
@@ -248,6 +293,8 @@ export class Oracle {
     if (f.syn || f.fin || segment.payload.length > 0) {
       if (this.sentEnd === undefined || seqGt(end, this.sentEnd)) this.sentEnd = end;
       if (f.fin) this.finSent = true;
+      // In sequence, what the machine held back is on the wire now: the machine takes it as sent.
+      if (!f.syn && !seqGt(start, tcb.sndNxt)) this.shadow.adoptSent(end);
     }
     return undefined;
   }

@@ -80,6 +80,16 @@ export class ReferenceTarget implements Target {
     this.endpoint.adoptIss(iss);
   }
 
+  /** Takes the window a target offered as the machine's own (see ReferenceEndpoint.adoptReceiveWindow). */
+  adoptReceiveWindow(edge: number, maxWindow: number): void {
+    this.endpoint.adoptReceiveWindow(edge, maxWindow);
+  }
+
+  /** Takes what a target sent up to `end` as sent by the machine (see ReferenceEndpoint.adoptSent). */
+  adoptSent(end: number): void {
+    this.take(this.endpoint.adoptSent(end, this.clockMs));
+  }
+
   /** Lets virtual time run to `ms` (never backwards), firing the timers due on the way. */
   advanceUntil(ms: number): void {
     this.advanceTo(Math.max(ms, this.clockMs), () => false);

@@ -1,0 +1,63 @@
+/**
+ * What a case needs from a target, read from its steps (the preamble's, and every `either` branch's):
+ * the application calls it makes, whether it asks the target's state, and how long its timers keep it
+ * running, which a virtual clock skips and a real clock waits out.
+ */
+import type { AppStepCall, Case, Step } from './case';
+import { timeMs, type TimeValues } from './time';
+
+/** Every step, with the steps of each `either` branch after it. */
+function allSteps(steps: readonly Step[]): Step[] {
+  return steps.flatMap((step) => (step.kind === 'either' ? [step, ...step.branches.flatMap((b) => allSteps(b.steps))] : [step]));
+}
+
+/** The application calls a case makes, so a target that cannot make them skips it. */
+export function appCallsNeeded(testCase: Case): Set<AppStepCall['call']> {
+  const calls = new Set<AppStepCall['call']>();
+  for (const step of allSteps(testCase.steps)) if (step.kind === 'app') calls.add(step.call.call);
+  return calls;
+}
+
+/** Whether a case asks the target its state (`state:` steps); a target that cannot tell passes them on the reference machine's word. */
+export function asksState(testCase: Case): boolean {
+  return allSteps(testCase.steps).some((step) => step.kind === 'state');
+}
+
+/** What `tcpconform list` says a case needs. */
+export interface CaseNeeds {
+  readonly appCalls: readonly AppStepCall['call'][];
+  readonly state: boolean;
+  /** The least time the case takes on a real clock, with the timers of the profile it was reckoned with. */
+  readonly realClockMs: number;
+}
+
+/** A case longer than this on a real clock is worth a word: a virtual clock runs it in no time. */
+export const SLOW_ON_A_REAL_CLOCK_MS = 10_000;
+
+export function caseNeeds(testCase: Case, values: TimeValues): CaseNeeds {
+  return { appCalls: [...appCallsNeeded(testCase)], state: asksState(testCase), realClockMs: leastDurationMs(testCase.steps, values) };
+}
+
+/** `app calls listen, close; state queries; timers: ~64 s on a real clock (linux)`, or `nothing but the wire`. */
+export function needsText(needs: CaseNeeds, profileName: string): string {
+  const parts = [
+    ...(needs.appCalls.length > 0 ? [`app calls ${needs.appCalls.join(', ')}`] : []),
+    ...(needs.state ? ['state queries'] : []),
+    ...(needs.realClockMs >= SLOW_ON_A_REAL_CLOCK_MS ? [`timers: ~${Math.round(needs.realClockMs / 1000)} s on a real clock (${profileName})`] : []),
+  ];
+  return parts.length > 0 ? parts.join('; ') : 'nothing but the wire';
+}
+
+/**
+ * The least time the case takes with these timer values: its waits and quiet spells, and the `after`
+ * of its expectations (a timer the target must not fire early). Of an `either`, the longest branch.
+ */
+export function leastDurationMs(steps: readonly Step[], values: TimeValues): number {
+  let total = 0;
+  for (const step of steps) {
+    if (step.kind === 'wait' || step.kind === 'quiet') total += timeMs(step.duration, values);
+    if (step.kind === 'expect' && step.after) total += timeMs(step.after, values);
+    if (step.kind === 'either') total += Math.max(...step.branches.map((b) => leastDurationMs(b.steps, values)));
+  }
+  return total;
+}

@@ -1,0 +1,28 @@
+/** `tcpconform list`: what each case needs from a target, derived from the case. */
+import { runCli } from './run-cli';
+
+describe('tcpconform list', () => {
+  test('each case says its application calls, state queries and long timers; the summary counts by area and level', () => {
+    const run = runCli(['list', '--id', 'time-wait/*', '--id', 'rst/closed-port-syn']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('tags: rst, closed  needs: nothing but the wire');
+    expect(run.stdout).toContain('needs: app calls listen, close; state queries; timers: ~64 s on a real clock (linux)\n');
+    expect(run.stdout).toContain('time-wait/new-syn-reopens-or-is-acknowledged  MAY  §3.6.1 §3.10.7.4  MAY-2,MUST-13');
+    expect(run.stdout).toMatch(/\n13 case\(s\)\. By area: rst 1, time-wait 12\. By level: MUST 11, MAY 2\.\n$/);
+  });
+
+  test('--profile reckons the timers with another profile', () => {
+    const run = runCli(['list', '--id', 'time-wait/expires-after-2msl', '--profile', 'slirp']);
+    expect(run.stdout).toContain('needs: app calls listen, close; state queries; timers: ~14 s on a real clock (slirp)');
+    expect(runCli(['list', '--profile', 'nope']).code).toBe(2);
+  });
+
+  test('--json gives the needs as data', () => {
+    const run = runCli(['list', '--json', '--id', 'time-wait/expires-after-2msl', '--id', 'rst/closed-port-syn']);
+    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; needs: unknown });
+    expect(lines.map((l) => [l.id, l.needs])).toEqual([
+      ['rst/closed-port-syn', { appCalls: [], state: false, realClockMs: 0 }],
+      ['time-wait/expires-after-2msl', { appCalls: ['listen', 'close'], state: true, realClockMs: 64_050 }],
+    ]);
+  });
+});

@@ -1,0 +1,36 @@
+import { parseCase } from '../../src/suite/parse';
+import { caseNeeds, needsText } from '../../src/suite/needs';
+
+const values = { msl: 30_000, initialRto: 1000, minRto: 200, maxRto: 120_000, maxAckDelay: 200, userTimeout: 924_000 };
+const header = 'id: time-wait/example\ntitle: t\nspec: { rfc9293: ["3.6.1"] }\nlevel: MUST\n';
+
+function needsOf(steps: string) {
+  const parsed = parseCase('c.yaml', `${header}steps:\n${steps}`);
+  if (!parsed.case) throw new Error(parsed.problems.map((p) => p.message).join('\n'));
+  return caseNeeds(parsed.case, values);
+}
+
+describe('what a case needs', () => {
+  test('nothing but the wire', () => {
+    const needs = needsOf('  - send: { flags: S }\n  - expect: { flags: RA, within: 2*initialRto }\n');
+    expect(needs).toEqual({ appCalls: [], state: false, realClockMs: 0 });
+    expect(needsText(needs, 'linux')).toBe('nothing but the wire');
+  });
+
+  test('application calls and state queries, in every either branch too; the timers of waits, quiet spells and afters', () => {
+    const needs = needsOf(`  - app: listen
+  - quiet: 2*msl + 4s
+  - wait: 1s
+  - expect: { flags: A, after: initialRto, within: 2*initialRto }
+  - either:
+      - steps: [{ expect: { flags: A } }, { state: TIME-WAIT }]
+      - steps: [{ expect: { flags: R } }, { app: close }, { quiet: 5s }]
+`);
+    expect(needs).toEqual({ appCalls: ['listen', 'close'], state: true, realClockMs: 64_000 + 1000 + 1000 + 5000 });
+    expect(needsText(needs, 'linux')).toBe('app calls listen, close; state queries; timers: ~71 s on a real clock (linux)');
+  });
+
+  test('a short timer is not worth a word', () => {
+    expect(needsText(needsOf('  - quiet: 9s\n'), 'linux')).toBe('nothing but the wire');
+  });
+});
