@@ -18,9 +18,13 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-/** `134 pass, 10 skip, 7 waived` */
+/** `134 pass, 10 skip, 7 waived`, in the report's order of verdicts. */
 const countBy = (values: string[]): string =>
-  [...new Set(values)].map((value) => `${values.filter((v) => v === value).length} ${value}`).join(', ');
+  ['pass', 'fail', 'error', 'waived', 'skip']
+    .map((verdict) => [verdict, values.filter((v) => v === verdict).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([verdict, count]) => `${count} ${verdict}`)
+    .join(', ');
 
 async function main(): Promise<void> {
   const { cases } = loadSuites(['suites']);
