@@ -135,6 +135,17 @@ describe('sending', () => {
     expect(oracle.observe(fromTarget({ options: [{ kind: 'mss', mss: 1460 }] }), 5)?.rule).toBe('MUST-65');
   });
 
+  test('options that do not frame break MUST-68, and bytes after EOL that are not zero break MUST-69', async () => {
+    const oracle = await established();
+    const unframed = { kind: 'malformed' as const, bytes: Uint8Array.of(99), reason: 'option kind 99 at byte 40 has no room for its length byte' };
+    expect(oracle.observe(fromTarget({ options: [{ kind: 'nop' }, unframed] }), 5)?.rule).toBe('MUST-68');
+    const padded = await established();
+    const dirty = { kind: 'malformed' as const, bytes: Uint8Array.of(1, 0, 0), reason: 'non-zero bytes after End of Option List at byte 41' };
+    expect(padded.observe(fromTarget({ options: [{ kind: 'eol' }, dirty] }), 5)?.rule).toBe('MUST-69');
+    const clean = await established();
+    expect(clean.observe(fromTarget({ options: [{ kind: 'nop' }, { kind: 'eol' }] }), 5)).toBeUndefined();
+  });
+
   test('timestamps the peer never offered are refused', async () => {
     const oracle = await established();
     expect(oracle.observe(fromTarget({ options: [{ kind: 'timestamps', tsval: 1, tsecr: 0 }] }), 5)?.rule).toBe('RFC 7323 §3.2');

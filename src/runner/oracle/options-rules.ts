@@ -1,7 +1,8 @@
 /**
- * The rules on TCP options that hold for every segment a target sends, whatever the case: MSS only on
- * SYNs, and no option the peer's SYN did not offer (RFC 9293 §3.1–3.2, §3.7.1; RFC 7323 §2.2, §3.2;
- * RFC 2018 §2). A case need not assert them: options the peer never offered must never be accepted.
+ * The rules on TCP options that hold for every segment a target sends, whatever the case: an option
+ * area that frames (MUST-68) with zeros after its End of Option List (MUST-69), MSS only on SYNs, and no
+ * option the peer's SYN did not offer (RFC 9293 §3.1–3.2, §3.7.1; RFC 7323 §2.2, §3.2; RFC 2018 §2).
+ * A case need not assert them: options the peer never offered must never be accepted.
  */
 import type { TcpOption, TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
@@ -25,6 +26,8 @@ export interface OptionViolation {
 
 /** The first option rule `segment` breaks, given what the peer offered (undefined: no SYN seen yet). */
 export function optionViolation(segment: TcpSegment, offered: Offered | undefined): OptionViolation | undefined {
+  const framing = framingViolation(segment.options);
+  if (framing) return framing;
   const isSyn = (segment.flags & TcpFlag.SYN) !== 0;
   const has = (kind: TcpOption['kind']): boolean => segment.options.some((o) => o.kind === kind);
   if (!isSyn && has('mss')) {
@@ -50,4 +53,18 @@ export function optionViolation(segment: TcpSegment, offered: Offered | undefine
     }
   }
   return undefined;
+}
+
+/**
+ * The decoder turns what does not frame into a `malformed` entry (src/wire/tcp-options.ts); one right
+ * after an End of Option List is padding that is not zero.
+ */
+function framingViolation(options: readonly TcpOption[]): OptionViolation | undefined {
+  const index = options.findIndex((o) => o.kind === 'malformed');
+  const malformed = options[index];
+  if (malformed?.kind !== 'malformed') return undefined;
+  if (options[index - 1]?.kind === 'eol') {
+    return { rule: 'MUST-69', message: `non-zero bytes after End of Option List (RFC 9293 §3.1, MUST-69: the padding is zeros): ${malformed.reason}` };
+  }
+  return { rule: 'MUST-68', message: `an option area that does not frame (RFC 9293 §3.1, MUST-68: every option but EOL and NOP has a length): ${malformed.reason}` };
 }
