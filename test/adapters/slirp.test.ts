@@ -105,7 +105,8 @@ describe('slirp adapter', () => {
     // tcp_input resumes at cont_conn with optp NULL.
     const result = await run(PEER_MSS_CASE, clock);
     expect(result.verdict).toBe('fail');
-    expect(result.divergence?.mismatches).toEqual([{ field: 'len', expected: '1..536', observed: '1440' }]);
+    // The oracle sees it first: every segment's data must fit the peer's MSS (RFC 9293 §3.7.1, MUST-16).
+    expect(result.divergence?.mismatches).toEqual([{ field: 'MUST-16', expected: 'data within the send MSS (536)', observed: 'A seq 1 ack 1 win 65535 len 1440' }]);
   });
 
   test('TIME-WAIT lasts 2×MSL = 10 s (virtual clock)', async () => {

@@ -146,6 +146,17 @@ describe('sending', () => {
     expect(clean.observe(fromTarget({ options: [{ kind: 'nop' }, { kind: 'eol' }] }), 5)).toBeUndefined();
   });
 
+  test("data beyond the peer's MSS, less the segment's options, breaks MUST-16; 536 when the SYN carried none (MUST-15)", async () => {
+    const oracle = await established([{ kind: 'mss', mss: 1000 }]);
+    await oracle.appCall({ call: 'write', bytes: 3000 }, 3);
+    expect(oracle.observe(fromTarget({ flags: ACK | PSH, payload: pattern(0, 1000), dataOffset: 5 }), 4)).toBeUndefined();
+    // Twelve octets of options (a timestamps option and its padding) come out of the same 1000.
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1001, flags: ACK | PSH, payload: pattern(1000, 1000), dataOffset: 8 }), 5)?.rule).toBe('MUST-16');
+    const unsaid = await established([]);
+    await unsaid.appCall({ call: 'write', bytes: 3000 }, 3);
+    expect(unsaid.observe(fromTarget({ flags: ACK | PSH, payload: pattern(0, 537), dataOffset: 5 }), 4)?.message).toMatch(/537 octets of data .* more than the 536 the send MSS allows \(536, the default when the peer's SYN carries no MSS option \(MUST-15\)/);
+  });
+
   test('timestamps the peer never offered are refused', async () => {
     const oracle = await established();
     expect(oracle.observe(fromTarget({ options: [{ kind: 'timestamps', tsval: 1, tsecr: 0 }] }), 5)?.rule).toBe('RFC 7323 §3.2');
@@ -250,7 +261,8 @@ describe("following the target's choices", () => {
     expect(oracle.overdue(5900)).toBeUndefined();
     // The machine, with MSS 536, sent everything at once: its third segment is the first still unsent.
     expect(oracle.overdue(6001)?.message).toMatch(/sending up to 1609 /);
-    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1461, flags: ACK, payload: pattern(1460, 2920) }), 5100)).toBeUndefined();
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1461, flags: ACK, payload: pattern(1460, 1460) }), 5100)).toBeUndefined();
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 2921, flags: ACK, payload: pattern(2920, 1460) }), 5100)).toBeUndefined();
     expect(oracle.overdue(6001)).toBeUndefined();
   });
 

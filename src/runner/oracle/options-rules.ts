@@ -12,11 +12,34 @@ export interface Offered {
   readonly wscale: boolean;
   readonly sackPermitted: boolean;
   readonly timestamps: boolean;
+  /** SendMSS: the peer's MSS option, or 536 for IPv4 when it sent none (RFC 9293 §3.7.1, MUST-15). */
+  readonly sendMss: number;
 }
+
+/** The MSS an IPv4 peer that sends no MSS option can take (RFC 9293 §3.7.1, MUST-15). */
+export const DEFAULT_IPV4_MSS = 536;
 
 export function offeredBy(syn: TcpSegment): Offered {
   const has = (kind: TcpOption['kind']): boolean => syn.options.some((o) => o.kind === kind);
-  return { wscale: has('wscale'), sackPermitted: has('sack-permitted'), timestamps: has('timestamps') };
+  const mss = syn.options.find((o) => o.kind === 'mss');
+  return { wscale: has('wscale'), sackPermitted: has('sack-permitted'), timestamps: has('timestamps'), sendMss: mss?.kind === 'mss' ? mss.mss : DEFAULT_IPV4_MSS };
+}
+
+/**
+ * RFC 9293 §3.7.1: Eff.snd.MSS = min(SendMSS + 20, MMS_S) - TCPhdrsize - IPoptionsize, and no segment's
+ * data exceeds it (MUST-16): the options a segment carries come out of the peer's MSS. The path's
+ * MMS_S is not known here, so only the peer's side of the minimum is held.
+ */
+export function sizeViolation(segment: TcpSegment, offered: Offered | undefined): OptionViolation | undefined {
+  if (offered === undefined || segment.payload.length === 0) return undefined;
+  const headerBytes = (segment.dataOffset ?? 5) * 4;
+  const limit = offered.sendMss + 20 - headerBytes;
+  if (segment.payload.length <= limit) return undefined;
+  const mss = offered.sendMss === DEFAULT_IPV4_MSS ? `${DEFAULT_IPV4_MSS}, the default when the peer's SYN carries no MSS option (MUST-15)` : `${offered.sendMss}, the peer's MSS option`;
+  return {
+    rule: 'MUST-16',
+    message: `${segment.payload.length} octets of data in a segment with a ${headerBytes}-octet TCP header, more than the ${limit} the send MSS allows (${mss}; RFC 9293 §3.7.1, MUST-16)`,
+  };
 }
 
 export interface OptionViolation {

@@ -27,7 +27,7 @@ import { decodePacket, type TcpSegment, type TcpState } from '../../wire';
 import { formatFlags, TcpFlag } from '../../wire/flags';
 import { seqAdd, seqGt, seqLt, seqSub } from '../../wire/seq';
 import { meets, overdue, type Obligation } from './obligation';
-import { offeredBy, optionViolation, type Offered } from './options-rules';
+import { offeredBy, optionViolation, sizeViolation, type Offered } from './options-rules';
 import { TargetOffer } from './target-offer';
 
 /** Octet k of what an application writes: the pattern every target's application side uses. */
@@ -218,6 +218,8 @@ export class Oracle {
     }
     const option = optionViolation(segment, this.offered);
     if (option) return this.violation(option.rule, 'no such option', option.message);
+    const size = sizeViolation(segment, this.offered);
+    if (size) return this.violation(size.rule, `data within the send MSS (${this.offered?.sendMss ?? ''})`, size.message);
     if (f.syn) this.targetOffer.targetSyn(segment);
 
     const progressBefore = { sentEnd: this.sentEnd, finSent: this.finSent };
