@@ -87,13 +87,22 @@ class CaseRun {
     return Number(timeNs - this.startNs) / 1e6;
   }
 
+  /**
+   * Takes the target's application events into the trace where their times put them: a packet is
+   * recorded when a step takes it, so an event that came before it may only now be collected.
+   */
   private drainAppEvents(): void {
-    for (const event of this.target.takeEvents()) this.trace.push({ kind: 'app-event', timeMs: this.elapsedMs(), event });
+    for (const { event, timeNs } of this.target.takeEvents()) {
+      const timeMs = this.elapsedMs(timeNs);
+      let at = this.trace.length;
+      while (at > 0 && (this.trace[at - 1] as TraceEvent).timeMs > timeMs) at--;
+      this.trace.splice(at, 0, { kind: 'app-event', timeMs, event });
+    }
   }
 
   private recordPacket(direction: Direction, packet: TimedPacket, details: Pick<TraceEvent & { kind: 'packet' }, 'segment' | 'note'>): void {
-    this.drainAppEvents();
     this.trace.push({ kind: 'packet', timeMs: this.elapsedMs(packet.timeNs), direction, hex: toHex(packet.bytes), reference: this.oracle.state, ...details });
+    this.drainAppEvents();
   }
 
   private send(step: Step & { kind: 'send' }): StepResult {

@@ -7,7 +7,7 @@
  */
 import type { ResultMessage } from './process/messages';
 import { checkAdapterLine } from './process/validate';
-import type { AppCall, AppEvent, AppResult } from './target';
+import type { AppCall, AppResult, TimedEvent } from './target';
 
 /** An app call as the agent takes it: connect also names the host to connect to. */
 export type AgentRequest = AppCall | (Extract<AppCall, { call: 'connect' }> & { readonly host: string });
@@ -30,7 +30,7 @@ export interface AgentLink {
 
 export class AgentSession {
   private readonly waiting: Waiting[] = [];
-  private events: AppEvent[] = [];
+  private events: TimedEvent[] = [];
   private nextId = 1;
   private failure: Error | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -52,8 +52,8 @@ export class AgentSession {
     });
   }
 
-  /** Events since the previous call, oldest first. */
-  takeEvents(): AppEvent[] {
+  /** Events since the previous call, oldest first, stamped as their lines arrived. */
+  takeEvents(): TimedEvent[] {
     const taken = this.events;
     this.events = [];
     return taken;
@@ -70,7 +70,7 @@ export class AgentSession {
     const message = checked.message;
     if (message.type === 'event') {
       const { type: _type, ...event } = message;
-      this.events.push(event);
+      this.events.push({ event, timeNs: process.hrtime.bigint() });
       return;
     }
     const oldest = this.waiting[0];

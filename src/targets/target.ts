@@ -67,6 +67,13 @@ export type AppEvent =
   | { readonly event: 'eof' }
   | { readonly event: 'error'; readonly error: string };
 
+/** An application event with when the harness learned of it, on the clock packets are stamped with. */
+export interface TimedEvent {
+  readonly event: AppEvent;
+  /** Nanoseconds on the target's clock (`now()`): the harness's monotonic clock, or the virtual one. */
+  readonly timeNs: bigint;
+}
+
 /** What a driver can do, so that cases needing more are skipped with a reason, never failed. */
 export interface Capabilities {
   /** The application calls this target's application side can make (`state` if it can tell its state). */
@@ -103,8 +110,11 @@ export interface Target {
   receive(timeoutMs: number): Promise<TimedPacket | undefined>;
   /** Makes one application call and waits for its result. */
   app(call: AppCall): Promise<AppResult>;
-  /** Application events seen since the previous call, oldest first. */
-  takeEvents(): AppEvent[];
+  /**
+   * Application events seen since the previous call, oldest first, each stamped when it reached the
+   * harness: a ladder shows it where it happened, not where the runner next looked.
+   */
+  takeEvents(): TimedEvent[];
   /** Releases everything the target holds (namespaces, devices, processes). Safe to call twice. */
   close(): Promise<void>;
 }

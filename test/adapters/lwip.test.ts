@@ -6,7 +6,7 @@ import { runCase } from '../../src/runner/run-case';
 import type { ProcessTarget } from '../../src/targets/process';
 import type { AppResult } from '../../src/targets/target';
 import { formatFlags } from '../../src/wire';
-import { nextSegment, peerSegment } from '../targets/peer';
+import { eventsOf, nextSegment, peerSegment } from '../targets/peer';
 import { adapter, expectIdleCostsNoRealTime, idleTwoMinutesCase, inlineCase, loadSuite, passiveOpenSteps, timed } from './adapter-cases';
 
 const LWIP = adapter('lwip');
@@ -109,7 +109,7 @@ describe('lwIP through the target directly', () => {
     expect(await state(target)).toBe('SYN-RECEIVED');
     target.send(peerSegment(target, { flags: 'A', srcPort: PEER_PORT, dstPort: PORT, seq: PEER_ISN + 1, ack: synAck.tcp.seq + 1 }));
     expect(await state(target)).toBe('ESTABLISHED');
-    expect(target.takeEvents()).toEqual([{ event: 'accepted', remotePort: PEER_PORT }]);
+    expect(eventsOf(target)).toEqual([{ event: 'accepted', remotePort: PEER_PORT }]);
     return synAck.tcp.seq;
   }
 
@@ -165,7 +165,7 @@ describe('lwIP through the target directly', () => {
     expect((await nextSegment(target)).tcp.window).toBe(65535 - 1);
     expect(await state(target)).toBe('CLOSE-WAIT');
     expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 0 });
-    expect(target.takeEvents()).toEqual([{ event: 'eof' }]);
+    expect(eventsOf(target)).toEqual([{ event: 'eof' }]);
   });
 
   test('write sends the pattern; abort sends a RST', async () => {
@@ -188,7 +188,7 @@ describe('lwIP through the target directly', () => {
     expect(await state(target)).toBe('SYN-SENT');
     target.send(peerSegment(target, { flags: 'RA', srcPort: 5555, dstPort: syn.tcp.srcPort, ack: syn.tcp.seq + 1 }));
     expect(await state(target)).toBe('CLOSED');
-    expect(target.takeEvents()).toEqual([{ event: 'error', error: 'ECONNREFUSED' }]);
+    expect(eventsOf(target)).toEqual([{ event: 'error', error: 'ECONNREFUSED' }]);
   });
 
   test('set-option: nodelay is taken; buffer sizes are lwIP compile-time constants', async () => {

@@ -6,8 +6,11 @@ import path from 'node:path';
 
 import { createLinuxTarget, reapStaleNamespaces } from '../../src/targets/linux';
 import type { LinuxTarget } from '../../src/targets/linux';
+import { loadProfile } from '../../src/cli/load-profiles';
+import { runCase } from '../../src/runner/run-case';
+import { parseCase } from '../../src/suite/parse';
 import { TcpFlag, formatFlags } from '../../src/wire';
-import { agentPattern, nextSegment, peerSegment, waitForEvent } from './peer';
+import { agentPattern, eventsOf, nextSegment, peerSegment, waitForEvent } from './peer';
 import type { Received } from './peer';
 import { namespacesOnHost, killTargetChildren, startTargetChild, tunDevices } from './processes';
 
@@ -151,7 +154,7 @@ describe('linux target: application calls', () => {
     target.send(peerSegment(target, { flags: 'FA', srcPort: PEER_PORT, dstPort: LISTEN_PORT, seq: PEER_ISN + 1 + data.length, ack: isn + 1 }));
     await nextSegment(target);
     expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 2 });
-    expect(target.takeEvents()).toContainEqual({ event: 'eof' });
+    expect(eventsOf(target)).toContainEqual({ event: 'eof' });
   });
 
   test('abort sends a RST', async () => {
@@ -185,6 +188,31 @@ describe('linux target: application calls', () => {
     target.send(peerSegment(target, { flags: 'FA', srcPort: PEER_PORT, dstPort: LISTEN_PORT, seq: PEER_ISN + 1, ack: fin.tcp.seq + 1 }));
     await nextSegment(target);
     expect(await target.app({ call: 'state' })).toEqual({ ok: true, state: 'TIME-WAIT' });
+  });
+
+  test("an event keeps the time it reached the harness; in a case's trace it stands where it happened", async () => {
+    const parsed = parseCase('case.yaml', `id: handshake/example
+title: A passive open, then a second of quiet before data
+spec: { rfc9293: ["3.5"] }
+level: MUST
+steps:
+  - app: listen
+  - send: { flags: S, options: [{ mss: 1460 }] }
+  - expect: { flags: SA, ack: 1 }
+  - send: { flags: A }
+  - wait: 1s
+  - send: { flags: PA, data: 10 }
+  - expect: { flags: A, ack: 11 }
+`);
+    const result = await runCase(parsed.case!, await newTarget(), loadProfile('linux').profile);
+    expect(result.verdict).toBe('pass');
+    const times = result.trace.map((entry) => entry.timeMs);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const handshakeAck = result.trace.find((entry) => entry.kind === 'packet' && entry.direction === 'to-target' && entry.segment?.flags === 'A');
+    const accepted = result.trace.find((entry) => entry.kind === 'app-event' && entry.event.event === 'accepted');
+    // The agent reports the accept within milliseconds of the ACK, a second before the runner next looks.
+    expect(accepted!.timeMs - handshakeAck!.timeMs).toBeGreaterThanOrEqual(0);
+    expect(accepted!.timeMs - handshakeAck!.timeMs).toBeLessThan(500);
   });
 
   test('calls with no connection fail with the errno name', async () => {

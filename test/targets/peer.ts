@@ -28,12 +28,17 @@ export async function nextSegment(target: Target, timeoutMs = 2000): Promise<Rec
   return { ...decoded, tcp: decoded.tcp, timeNs: packet.timeNs };
 }
 
+/** The application events a target has seen since last asked, without their times. */
+export function eventsOf(target: Target): AppEvent[] {
+  return target.takeEvents().map(({ event }) => event);
+}
+
 /** Waits for an application event matching `wanted`, keeping the ones before it. */
 export async function waitForEvent(target: Target, wanted: (event: AppEvent) => boolean, timeoutMs = 2000): Promise<AppEvent[]> {
   const seen: AppEvent[] = [];
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    seen.push(...target.takeEvents());
+    seen.push(...eventsOf(target));
     if (seen.some(wanted)) return seen;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

@@ -5,7 +5,7 @@ import { createReferenceTarget } from '../../src/targets/reference';
 import type { ReferenceTarget } from '../../src/targets/reference';
 import { RFC9293_PROFILE } from '../../src/reference';
 import { IpProtocol, encodePacket, formatFlags } from '../../src/wire';
-import { nextSegment, peerSegment } from './peer';
+import { eventsOf, nextSegment, peerSegment } from './peer';
 
 const PORT = 8080;
 const PEER_PORT = 40000;
@@ -49,10 +49,18 @@ describe('reference target', () => {
     expect(target.firedRules).toEqual(['3.10.7.1/reset-ack-off']);
   });
 
+  test('an event is stamped on the virtual clock when it happened, not when it is taken', async () => {
+    const target = await createReferenceTarget();
+    await established(target);
+    const acceptedAt = target.now();
+    await target.sleep(5000);
+    expect(target.takeEvents()).toEqual([{ event: { event: 'accepted', remotePort: PEER_PORT }, timeNs: acceptedAt }]);
+  });
+
   test('virtual time: a 2×MSL TIME-WAIT passes at once', async () => {
     const target = await createReferenceTarget();
     const iss = await established(target);
-    expect(target.takeEvents()).toEqual([{ event: 'accepted', remotePort: PEER_PORT }]);
+    expect(eventsOf(target)).toEqual([{ event: 'accepted', remotePort: PEER_PORT }]);
     await target.app({ call: 'close' });
     expect(formatFlags((await nextSegment(target)).tcp.flags)).toBe('FA');
     target.send(fromPeer(target, iss, { flags: 'FA', ack: iss + 2 }));
@@ -85,7 +93,7 @@ describe('reference target', () => {
     expect(syn.tcp).toMatchObject({ srcPort: 49152, dstPort: PORT });
     target.send(peerSegment(target, { flags: 'SA', srcPort: PORT, dstPort: 49152, seq: PEER_ISN, ack: syn.tcp.seq + 1 }));
     expect((await nextSegment(target)).tcp.ack).toBe(PEER_ISN + 1);
-    expect(target.takeEvents()).toEqual([{ event: 'connected' }]);
+    expect(eventsOf(target)).toEqual([{ event: 'connected' }]);
     expect(await target.app({ call: 'write', bytes: 5 })).toEqual({ ok: true, bytes: 5 });
     expect(Buffer.from((await nextSegment(target)).tcp.payload).toString()).toBe('abcde');
     target.send(peerSegment(target, { flags: 'FPA', srcPort: PORT, dstPort: 49152, seq: PEER_ISN + 1, ack: syn.tcp.seq + 6, payload: new Uint8Array(7) }));
@@ -93,14 +101,14 @@ describe('reference target', () => {
     expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 4 });
     expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 0 });
     expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 0 });
-    expect(target.takeEvents()).toEqual([{ event: 'eof' }]);
+    expect(eventsOf(target)).toEqual([{ event: 'eof' }]);
   });
 
   test('a RST is an ECONNRESET event, and the next read fails with it', async () => {
     const target = await createReferenceTarget();
     const iss = await established(target);
     target.send(fromPeer(target, iss, { flags: 'R' }));
-    expect(target.takeEvents()).toContainEqual({ event: 'error', error: 'ECONNRESET' });
+    expect(eventsOf(target)).toContainEqual({ event: 'error', error: 'ECONNRESET' });
     expect(await target.app({ call: 'read' })).toEqual({ ok: false, error: 'ECONNRESET' });
     expect(await target.app({ call: 'write', bytes: 1 })).toEqual({ ok: false, error: 'ENOTCONN' });
   });
@@ -110,7 +118,7 @@ describe('reference target', () => {
     await target.app({ call: 'connect', port: PORT, localPort: 5555 });
     const syn = await nextSegment(target);
     target.send(peerSegment(target, { flags: 'RA', srcPort: PORT, dstPort: 5555, seq: 0, ack: syn.tcp.seq + 1 }));
-    expect(target.takeEvents()).toEqual([{ event: 'error', error: 'ECONNREFUSED' }]);
+    expect(eventsOf(target)).toEqual([{ event: 'error', error: 'ECONNREFUSED' }]);
     expect(await target.app({ call: 'write', bytes: 1 })).toEqual({ ok: false, error: 'ECONNREFUSED' });
   });
 

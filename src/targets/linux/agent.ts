@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 
 import { AgentSession } from '../agent-session';
 import type { AgentRequest } from '../agent-session';
-import type { AppEvent, AppResult } from '../target';
+import type { AppResult, TimedEvent } from '../target';
 import { agentPath } from './native';
 
 const STDERR_KEPT = 2000;
@@ -66,7 +66,7 @@ export class Agent {
   }
 
   /** Events since the previous call, oldest first. */
-  takeEvents(): AppEvent[] {
+  takeEvents(): TimedEvent[] {
     return this.session.takeEvents();
   }
 

@@ -1,7 +1,7 @@
 /**
  * The `linux` target: the local kernel, reached the way packetdrill reaches it (design notes, "Targets").
  */
-import type { AppCall, AppCallName, AppEvent, AppResult, Capabilities, Target, TimedPacket } from '../target';
+import type { AppCall, AppCallName, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
 import { PEER_ADDRESS, TARGET_ADDRESS } from './namespace';
 import { checkLinuxHost } from './preflight';
 import { reapStaleNamespaces } from './reap';
@@ -56,7 +56,7 @@ export class LinuxTarget implements Target {
     return this.sandbox.agent.call(call.call === 'connect' ? { ...call, host: PEER_ADDRESS } : call);
   }
 
-  takeEvents(): AppEvent[] {
+  takeEvents(): TimedEvent[] {
     return this.sandbox.agent.takeEvents();
   }
 

@@ -6,7 +6,7 @@
  * so a 2×MSL wait costs no real time; with a real one it is the harness's monotonic clock.
  */
 import { PacketQueue } from '../linux/packet-queue';
-import type { AppCall, AppEvent, AppResult, Capabilities, Target, TimedPacket } from '../target';
+import type { AppCall, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
 import type { HelloMessage, ResultMessage } from './messages';
 import { AdapterSession } from './session';
 import type { Request, SessionTimeouts } from './session';
@@ -32,7 +32,7 @@ export class ProcessTarget implements Target {
   readonly name: string;
   private readonly session: AdapterSession;
   private readonly packets = new PacketQueue();
-  private events: AppEvent[] = [];
+  private events: TimedEvent[] = [];
   private helloMessage: HelloMessage | undefined;
   /** The adapter's virtual time, in ms since it started, as its last answer to `advance` gave it. */
   private virtualNowMs = 0;
@@ -55,7 +55,8 @@ export class ProcessTarget implements Target {
       { ...DEFAULT_TIMEOUTS, ...options.timeouts },
       {
         onPacket: (bytes, timeMs) => this.onPacket(bytes, timeMs),
-        onEvent: (event) => this.events.push(event),
+        // Stamped on the target's clock as the line arrives: virtual time stands still between advances.
+        onEvent: (event) => this.events.push({ event, timeNs: this.now() }),
         onEnd: () => this.packets.close(),
       },
     );
@@ -142,7 +143,7 @@ export class ProcessTarget implements Target {
     };
   }
 
-  takeEvents(): AppEvent[] {
+  takeEvents(): TimedEvent[] {
     const taken = this.events;
     this.events = [];
     return taken;

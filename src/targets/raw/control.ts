@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 
 import { AgentSession } from '../agent-session';
 import type { AgentRequest } from '../agent-session';
-import type { AppEvent, AppResult } from '../target';
+import type { AppResult, TimedEvent } from '../target';
 import type { Endpoint } from './config';
 import type { NetnsAddon } from './native';
 
@@ -44,7 +44,7 @@ export class AgentControl {
   }
 
   /** Events since the previous call, oldest first. */
-  takeEvents(): AppEvent[] {
+  takeEvents(): TimedEvent[] {
     return this.session.takeEvents();
   }
 

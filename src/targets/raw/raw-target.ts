@@ -4,7 +4,7 @@
  * its host (agent mode), or nothing but a service it runs (service mode: no application calls, so cases
  * that need them are skipped with the reason).
  */
-import type { AppCall, AppCallName, AppEvent, AppResult, Capabilities, Target, TimedPacket } from '../target';
+import type { AppCall, AppCallName, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
 import type { RawConfig } from './config';
 import { checkConfig } from './config';
 import { checkRawHost, reapStale } from './preflight';
@@ -66,9 +66,9 @@ export class RawTarget implements Target {
     return control.call(call.call === 'connect' ? { ...call, port: this.sandbox.ports.wire(call.port), host: this.peerAddress } : call);
   }
 
-  takeEvents(): AppEvent[] {
+  takeEvents(): TimedEvent[] {
     const events = this.sandbox.control?.takeEvents() ?? [];
-    return events.map((event) => (event.event === 'accepted' ? { ...event, remotePort: this.sandbox.ports.caseOf(event.remotePort) ?? event.remotePort } : event));
+    return events.map(({ event, timeNs }) => ({ timeNs, event: event.event === 'accepted' ? { ...event, remotePort: this.sandbox.ports.caseOf(event.remotePort) ?? event.remotePort } : event }));
   }
 
   close(): Promise<void> {

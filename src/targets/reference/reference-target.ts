@@ -4,7 +4,7 @@
  */
 import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
 import { IpProtocol, decodePacket, encodePacket, WireError, type TcpSegment } from '../../wire';
-import type { AppCall, AppCallName, AppEvent, AppResult, Capabilities, Target, TimedPacket } from '../target';
+import type { AppCall, AppCallName, AppEvent, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
 
 export const REFERENCE_ADDRESS = '198.18.0.1';
 export const REFERENCE_PEER_ADDRESS = '198.18.0.2';
@@ -41,7 +41,7 @@ export class ReferenceTarget implements Target {
   /** Virtual time in milliseconds. */
   private clockMs = 0;
   private readonly packets: TimedPacket[] = [];
-  private events: AppEvent[] = [];
+  private events: TimedEvent[] = [];
   /** The endpoint: CLOSED on port 0 until the application listens or connects, so every segment gets the CLOSED answer. */
   private endpoint: ReferenceEndpoint;
   /** Rules fired by endpoints this target has replaced. */
@@ -134,7 +134,7 @@ export class ReferenceTarget implements Target {
     }
   }
 
-  takeEvents(): AppEvent[] {
+  takeEvents(): TimedEvent[] {
     const events = this.events;
     this.events = [];
     return events;
@@ -252,25 +252,29 @@ export class ReferenceTarget implements Target {
     this.packets.push({ bytes: encodePacket({ ip, tcp }), timeNs: this.now() });
   }
 
+  private emit(event: AppEvent): void {
+    this.events.push({ event, timeNs: this.now() });
+  }
+
   private signal(event: UserEvent): void {
     switch (event) {
       case 'accepted':
-        this.events.push({ event: 'accepted', remotePort: this.endpoint.remotePort ?? 0 });
+        this.emit({ event: 'accepted', remotePort: this.endpoint.remotePort ?? 0 });
         return;
       case 'connected':
-        this.events.push({ event: 'connected' });
+        this.emit({ event: 'connected' });
         return;
       case 'eof':
         if (this.eofReported) return;
         this.eofReported = true;
-        this.events.push({ event: 'eof' });
+        this.emit({ event: 'eof' });
         return;
       case 'reset':
       case 'refused':
       case 'timeout': {
         const error = event === 'reset' ? 'ECONNRESET' : event === 'refused' ? 'ECONNREFUSED' : 'ETIMEDOUT';
         this.pendingError = error;
-        this.events.push({ event: 'error', error });
+        this.emit({ event: 'error', error });
         return;
       }
       default:
