@@ -4,6 +4,7 @@
  * option the peer's SYN did not offer (RFC 9293 §3.1–3.2, §3.7.1; RFC 7323 §2.2, §3.2; RFC 2018 §2).
  * A case need not assert them: options the peer never offered must never be accepted.
  */
+import { DEFAULT_SEND_MSS } from '../../reference/tcb';
 import type { TcpOption, TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 
@@ -16,13 +17,10 @@ export interface Offered {
   readonly sendMss: number;
 }
 
-/** The MSS an IPv4 peer that sends no MSS option can take (RFC 9293 §3.7.1, MUST-15). */
-export const DEFAULT_IPV4_MSS = 536;
-
 export function offeredBy(syn: TcpSegment): Offered {
   const has = (kind: TcpOption['kind']): boolean => syn.options.some((o) => o.kind === kind);
   const mss = syn.options.find((o) => o.kind === 'mss');
-  return { wscale: has('wscale'), sackPermitted: has('sack-permitted'), timestamps: has('timestamps'), sendMss: mss?.kind === 'mss' ? mss.mss : DEFAULT_IPV4_MSS };
+  return { wscale: has('wscale'), sackPermitted: has('sack-permitted'), timestamps: has('timestamps'), sendMss: mss?.kind === 'mss' ? mss.mss : DEFAULT_SEND_MSS };
 }
 
 /**
@@ -35,7 +33,7 @@ export function sizeViolation(segment: TcpSegment, offered: Offered | undefined)
   const headerBytes = (segment.dataOffset ?? 5) * 4;
   const limit = offered.sendMss + 20 - headerBytes;
   if (segment.payload.length <= limit) return undefined;
-  const mss = offered.sendMss === DEFAULT_IPV4_MSS ? `${DEFAULT_IPV4_MSS}, the default when the peer's SYN carries no MSS option (MUST-15)` : `${offered.sendMss}, the peer's MSS option`;
+  const mss = offered.sendMss === DEFAULT_SEND_MSS ? `${DEFAULT_SEND_MSS}, the default when the peer's SYN carries no MSS option (MUST-15)` : `${offered.sendMss}, the peer's MSS option`;
   return {
     rule: 'MUST-16',
     message: `${segment.payload.length} octets of data in a segment with a ${headerBytes}-octet TCP header, more than the ${limit} the send MSS allows (${mss}; RFC 9293 §3.7.1, MUST-16)`,

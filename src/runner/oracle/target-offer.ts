@@ -5,12 +5,11 @@
  * earlier offers: the right edge never retreats (SHLD-14), and when it advances it does not open a
  * silly window (MUST-39). The oracle follows the window in the reference machine; the runner fills it.
  */
+import { DEFAULT_SEND_MSS } from '../../reference/tcb';
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 import { seqAdd, seqGt, seqLt } from '../../wire/seq';
 
-/** The MSS assumed of a SYN without the option: 576 - 40 for IPv4 (RFC 9293 §3.7.1, MUST-15). */
-const DEFAULT_MSS = 536;
 /** RFC 7323 §2.3: a shift above 14 is taken as 14. */
 const MAX_SHIFT = 14;
 /** Fr, the fraction of the buffer by which a receiver may open its window (RFC 9293 §3.8.6.2.2). */
@@ -34,7 +33,7 @@ export class TargetOffer {
   private targetShift: number | undefined;
   /** The largest window the target has offered: a lower bound on its buffer (RCV.BUFF). */
   private largestWindow = 0;
-  private announcedMss = DEFAULT_MSS;
+  private announcedMss = DEFAULT_SEND_MSS;
   /** The furthest right edge (SEG.ACK + window) the target has advertised on a segment without SYN. */
   private furthestEdge: number | undefined;
   private lastEdge: number | undefined;
@@ -71,7 +70,7 @@ export class TargetOffer {
     this.largestWindow = 0;
     this.targetShift = shiftOf(syn);
     const mss = syn.options.find((o) => o.kind === 'mss');
-    this.announcedMss = mss?.kind === 'mss' ? mss.mss : DEFAULT_MSS;
+    this.announcedMss = mss?.kind === 'mss' ? mss.mss : DEFAULT_SEND_MSS;
   }
 
   /**
