@@ -1,0 +1,196 @@
+/**
+ * One case's exchange with its target: what crosses the wire both ways, the trace that records it, the
+ * case's relative numbering, and the oracle that judges every segment the moment it is taken. Steps
+ * (steps/) drive an Exchange; run-case.ts runs the steps.
+ */
+import { decodePacket, encodePacket, parseFlags, TcpFlag, WireError, type Packet, type TcpOption, type TcpSegment } from '../wire';
+import type { Case, OptionTemplate, SegmentTemplate } from '../suite/case';
+import { formatDuration } from '../suite/duration';
+import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
+import type { Target, TimedPacket } from '../targets/target';
+import type { Profile } from '../reference';
+import { timeValuesOf } from '../profile/time-values';
+import type { Violation } from './oracle/oracle';
+import { OracleChoices } from './oracle/choices';
+import { Numbering } from './numbering';
+import type { Direction, StepOutcome, TraceEvent } from './result';
+import { segmentText, summarizeFromTarget, summarizeToTarget } from './summary';
+
+/** The result of one step; `undefined` fields are left out of the JSON. */
+export type StepResult = Omit<StepOutcome, 'index' | 'line' | 'text' | 'note'>;
+
+/** A packet taken from the target: a segment, or why it is not one; and what the oracle made of it. */
+export interface Pulled {
+  readonly atMs: number;
+  readonly segment?: TcpSegment;
+  readonly checksumOk?: boolean;
+  readonly garbage?: string;
+  readonly violation?: Violation;
+}
+
+const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+function wireOption(option: OptionTemplate): TcpOption {
+  return option.kind === 'raw' ? { kind: 'malformed', bytes: option.bytes, reason: 'written verbatim by the case' } : option;
+}
+
+/** The packet with its TCP checksum inverted, for cases that send a bad one (MUST-3). */
+function encodeWithBadChecksum(packet: Packet): Uint8Array {
+  const good = decodePacket(encodePacket(packet)).tcp?.checksum ?? 0;
+  return encodePacket({ ...packet, tcp: { ...packet.tcp, checksum: good ^ 0xffff } });
+}
+
+export class Exchange {
+  readonly trace: TraceEvent[] = [];
+  readonly numbering: Numbering;
+  readonly oracle: OracleChoices;
+  readonly startedAt = Date.now();
+  private readonly startNs: bigint;
+  /** The profile's timers, for durations a case writes in them (`2*msl`). */
+  private readonly timeValues: TimeValues;
+  /** Segments taken from the target (and judged by the oracle) that no step has consumed yet. */
+  readonly inbox: Pulled[] = [];
+
+  constructor(readonly testCase: Case, readonly target: Target, profile: Profile) {
+    this.numbering = new Numbering(testCase.peerIsn, testCase.peerPort, testCase.port);
+    this.startNs = target.now();
+    this.timeValues = timeValuesOf(profile);
+    this.oracle = new OracleChoices(
+      testCase,
+      profile,
+      { target: (seq) => this.numbering.targetRelative(seq), peer: (seq) => this.numbering.peerRelative(seq) },
+      target.capabilities.clock,
+    );
+  }
+
+  /** Milliseconds since the case started, on the target's clock (virtual for virtual-clock targets). */
+  elapsedMs(timeNs: bigint = this.target.now()): number {
+    return Number(timeNs - this.startNs) / 1e6;
+  }
+
+  /** A case's duration under this target's profile, in milliseconds. */
+  ms(time: TimeExpr): number {
+    return timeMs(time, this.timeValues);
+  }
+
+  /** `59s (2*msl - 1s)`: the duration, and how the case wrote it when that says more. */
+  said(time: TimeExpr): string {
+    const text = formatDuration(this.ms(time));
+    return text === time.text ? text : `${text} (${time.text})`;
+  }
+
+  /**
+   * Takes the target's application events into the trace where their times put them: a packet is
+   * recorded when a step takes it, so an event that came before it may only now be collected.
+   */
+  drainAppEvents(): void {
+    for (const { event, timeNs } of this.target.takeEvents()) {
+      const timeMs = this.elapsedMs(timeNs);
+      let at = this.trace.length;
+      while (at > 0 && (this.trace[at - 1] as TraceEvent).timeMs > timeMs) at--;
+      this.trace.splice(at, 0, { kind: 'app-event', timeMs, event });
+    }
+  }
+
+  private recordPacket(direction: Direction, packet: TimedPacket, details: Pick<TraceEvent & { kind: 'packet' }, 'segment' | 'note'>): void {
+    this.trace.push({ kind: 'packet', timeMs: this.elapsedMs(packet.timeNs), direction, hex: toHex(packet.bytes), reference: this.oracle.state, ...details });
+    this.drainAppEvents();
+  }
+
+  /** The peer sends one segment built from `template`; the oracle sees it unless its checksum is bad. */
+  sendSegment(template: SegmentTemplate): void {
+    const flags = parseFlags(template.flags);
+    const tcp: TcpSegment = {
+      srcPort: this.numbering.peerPort,
+      dstPort: this.numbering.targetPort,
+      seq: this.numbering.peerSeq(template.seq),
+      ack: flags & TcpFlag.ACK || template.ack !== undefined ? this.numbering.peerAck(template.ack) : 0,
+      flags,
+      window: template.window,
+      urgentPointer: template.urgentPointer,
+      options: template.options.map(wireOption),
+      payload: template.payload,
+    };
+    const ip = { src: this.target.peerAddress, dst: this.target.address, protocol: 6, ttl: 64, id: 0, tos: 0, dontFragment: true };
+    const bytes = template.checksum === 'bad' ? encodeWithBadChecksum({ ip, tcp }) : encodePacket({ ip, tcp });
+    const sent = this.target.send(bytes);
+    this.numbering.notePeerSent(tcp);
+    // A segment with a bad checksum never reaches a conforming TCP (MUST-3): the reference machine does not see it.
+    if (template.checksum === 'good') this.oracle.peerSent(tcp, this.elapsedMs(sent.timeNs), tcp.dstPort === this.numbering.targetPort);
+    this.recordPacket('to-target', sent, { segment: summarizeToTarget(tcp, this.numbering, template.checksum === 'good') });
+  }
+
+  /**
+   * The next TCP segment the target sends before `deadlineMs`, judged by the oracle the moment it is
+   * taken; other packets are recorded and passed over.
+   */
+  private async fromTarget(deadlineMs: number): Promise<Pulled | undefined> {
+    for (;;) {
+      // Even with no time left, what the target has already sent is taken (a receive of 0 ms).
+      const packet = await this.target.receive(Math.max(0, deadlineMs - this.elapsedMs()));
+      if (!packet) return undefined;
+      const atMs = this.elapsedMs(packet.timeNs);
+      try {
+        const decoded = decodePacket(packet.bytes);
+        if (!decoded.tcp) {
+          this.recordPacket('from-target', packet, { note: `IPv4 protocol ${decoded.ip.protocol}, not TCP: passed over` });
+          continue;
+        }
+        this.numbering.noteTargetSent(decoded.tcp);
+        const checksumOk = decoded.tcpChecksumOk && decoded.ipChecksumOk;
+        const violation = this.oracle.observe(decoded.tcp, atMs);
+        this.recordPacket('from-target', packet, { segment: summarizeFromTarget(decoded.tcp, this.numbering, checksumOk) });
+        return { segment: decoded.tcp, checksumOk, atMs, ...(violation && { violation }) };
+      } catch (error) {
+        if (!(error instanceof WireError)) throw error;
+        this.recordPacket('from-target', packet, { note: `does not parse: ${error.message}` });
+        return { garbage: error.message, atMs };
+      }
+    }
+  }
+
+  /** The oldest segment no step has consumed, else the next one the target sends before `deadlineMs`. */
+  async pull(deadlineMs: number): Promise<Pulled | undefined> {
+    return this.inbox.shift() ?? (await this.fromTarget(deadlineMs));
+  }
+
+  /** Takes what the target has sent already, without waiting, so the oracle judges it in time. */
+  async collectArrived(): Promise<void> {
+    for (let got = await this.fromTarget(0); got; got = await this.fromTarget(0)) this.inbox.push(got);
+  }
+
+  segmentTextOf(got: Pulled): string {
+    return got.segment ? segmentText(summarizeFromTarget(got.segment, this.numbering, got.checksumOk ?? true)) : 'a malformed packet';
+  }
+
+  /** The oracle's verdict on a segment, as a failed step. */
+  divergence(violation: Violation, observed: string): StepResult {
+    return {
+      outcome: 'fail',
+      expected: violation.expected,
+      observed,
+      mismatches: [{ field: violation.rule, expected: violation.expected, observed }],
+      message: `${violation.rule}: ${violation.message}`,
+    };
+  }
+
+  /** Fails when the target let a deadline of the reference machine pass (as of now). */
+  overdue(): StepResult | undefined {
+    const late = this.oracle.overdue(this.elapsedMs());
+    return late && { ...this.divergence(late, 'nothing'), message: `${late.rule}: ${late.message}` };
+  }
+
+  /**
+   * Waits until the target has sent everything the reference machine obliges it to, judging each
+   * segment; what a case leaves unasserted is checked here, so a case may be stimuli alone.
+   */
+  async settle(): Promise<StepResult> {
+    for (let deadline = this.oracle.latestDeadline(); deadline !== undefined; deadline = this.oracle.latestDeadline()) {
+      const got = await this.pull(deadline + 0.001);
+      if (!got) return this.overdue() ?? { outcome: 'pass' };
+      if (got.violation) return this.divergence(got.violation, this.segmentTextOf(got));
+      if (got.garbage !== undefined) return { outcome: 'fail', expected: 'a well-formed packet', observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage}` };
+    }
+    return { outcome: 'pass' };
+  }
+}

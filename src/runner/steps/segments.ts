@@ -1,0 +1,141 @@
+/** The steps about segments: the peer sends (`send`, `fill`), and the target must or must not (`expect`, `either`, `quiet`, `wait`). */
+import { seqSub } from '../../wire';
+import type { Branch, Step } from '../../suite/case';
+import { formatDuration } from '../../suite/duration';
+import { patternPayload } from '../../suite/normalize';
+import type { TimeExpr } from '../../suite/time';
+import type { Exchange, StepResult } from '../exchange';
+import { mismatches } from '../match';
+import type { Mismatch } from '../result';
+import { matchText } from '../summary';
+
+/**
+ * How many octets a `fill` step sends before it gives up on the target's window closing: four times
+ * gVisor's 1 MiB buffer, the largest of the targets', and far beyond any window offered unscaled.
+ */
+const FILL_LIMIT = 4 * 1024 * 1024;
+/**
+ * Full-sized segments a `fill` step sends before it waits for the target's ACK: a receiver acknowledges
+ * at least every second one at once (RFC 9293 §3.8.6.3), so no round waits for a delayed ACK, and a
+ * target on a real clock takes no longer over a round than the oracle's ACK deadline allows.
+ */
+const FILL_ROUND = 2;
+
+export function send(x: Exchange, step: Step & { kind: 'send' }): StepResult {
+  for (const template of step.segments) x.sendSegment(template);
+  return { outcome: 'pass' };
+}
+
+/**
+ * Fills the target's window: full-sized segments (its MSS), FILL_ROUND at a time and no further than
+ * the right edge it advertised last, then what the oracle obliges it to send (its ACKs, which carry
+ * the next window), again until the window it advertises is zero. A window still open after
+ * FILL_LIMIT octets is an error of the case on this target, not a finding: a receiver may buffer as
+ * much as it likes (RFC 9293 §3.8.6).
+ */
+export async function fill(x: Exchange, step: Step & { kind: 'fill' }): Promise<StepResult> {
+  const offer = x.oracle.targetOffer;
+  for (let sent = 0; ; ) {
+    if (offer.latestEdge === undefined) throw new Error('fill: the target has advertised no window yet; a fill step needs a connection');
+    const usable = seqSub(offer.latestEdge, x.numbering.peerSeq(undefined));
+    if (usable <= 0) return { outcome: 'pass', observed: `the window closed after ${sent} octets` };
+    if (sent >= FILL_LIMIT) throw new Error(`fill: the target's window is still open (${usable} octets) after ${sent} octets; a fill step gives up after ${FILL_LIMIT}`);
+    for (let left = Math.min(usable, FILL_ROUND * offer.mss); left > 0; ) {
+      const length = Math.min(offer.mss, left);
+      x.sendSegment({ ...step.segment, payload: patternPayload(length), checksum: 'good' });
+      left -= length;
+      sent += length;
+    }
+    const settled = await x.settle();
+    if (settled.outcome !== 'pass') return settled;
+  }
+}
+
+/**
+ * The segment the step waits for, within its bound. Segments that do not match but that the
+ * reference machine allows (a window update, a retransmission, an extra ACK) are passed over: a
+ * conforming target may send them. One the machine does not allow fails the step at once.
+ */
+export async function expect(x: Exchange, step: Step & { kind: 'expect' }, startMs: number): Promise<StepResult> {
+  const expected = matchText(step.match);
+  const within = x.ms(step.within);
+  let passedOver: { observed: string; found: Mismatch[] } | undefined;
+  let others = 0;
+  for (let got = await x.pull(startMs + within); got; got = await x.pull(startMs + within)) {
+    if (got.garbage !== undefined || !got.segment) {
+      return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage ?? 'no segment'}` };
+    }
+    const observed = x.segmentTextOf(got);
+    const found: Mismatch[] = mismatches(step.match, got.segment, x.numbering);
+    // RFC 9293 §3.1 MUST-2: every segment carries a correct checksum, whatever the case asserts.
+    if (!got.checksumOk) found.push({ field: 'checksum', expected: 'valid', observed: 'invalid' });
+    // What a timer sends comes after the step begins; a segment sent before answered an earlier step.
+    if (step.after && got.atMs < startMs) found.push({ field: 'time', expected: `>= ${x.said(step.after)}`, observed: 'sent before the step began' });
+    if (got.violation) return x.divergence(got.violation, observed);
+    if (found.length > 0) {
+      if (passedOver) others++;
+      else passedOver = { observed, found };
+      continue;
+    }
+    const after = step.after && x.ms(step.after);
+    if (after !== undefined && got.atMs - startMs < after) {
+      const early = formatDuration(got.atMs - startMs);
+      const notBefore = x.said(step.after as TimeExpr);
+      return { outcome: 'fail', expected: `${expected} after ${notBefore}`, observed: `${observed} after ${early}`, mismatches: [{ field: 'time', expected: `>= ${notBefore}`, observed: early }], message: `time: expected no earlier than ${notBefore}, observed after ${early}` };
+    }
+    return { outcome: 'pass', expected, observed };
+  }
+  if (passedOver) {
+    const more = others > 0 ? ` (and ${others} other segment(s) that did not match either)` : '';
+    return {
+      outcome: 'fail',
+      expected,
+      observed: passedOver.observed,
+      mismatches: passedOver.found,
+      message: `${passedOver.found.map((m) => `${m.field}: expected ${m.expected}, observed ${m.observed}`).join('; ')}${more}`,
+    };
+  }
+  return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${x.said(step.within)}, but the target sent nothing` };
+}
+
+/**
+ * Where the RFC lets the target choose: the first branch whose opening `expect` the target's next
+ * segment matches, and whose reference machine agrees with all the target did, is the way the case
+ * goes on. The segment stays for that `expect`, and the branch's steps are appended to `steps`.
+ * Segments no branch expects are passed over.
+ */
+export async function either(x: Exchange, step: Step & { kind: 'either' }, startMs: number, steps: Step[]): Promise<StepResult> {
+  const openings = step.branches.map((b) => b.steps[0] as Step & { kind: 'expect' });
+  const withinMs = Math.max(...openings.map((o) => x.ms(o.within)));
+  const expected = `one of: ${openings.map((o) => matchText(o.match)).join(' | ')}`;
+  for (let got = await x.pull(startMs + withinMs); got; got = await x.pull(startMs + withinMs)) {
+    if (!got.segment) return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage ?? 'no segment'}` };
+    if (got.violation) return x.divergence(got.violation, x.segmentTextOf(got));
+    const segment = got.segment;
+    const branch = openings.findIndex((o, i) => x.oracle.allows(i) && mismatches(o.match, segment, x.numbering).length === 0);
+    if (branch < 0) continue;
+    x.inbox.unshift(got);
+    x.oracle.choose(branch);
+    steps.push(...(step.branches[branch] as Branch).steps);
+    return { outcome: 'pass', expected, observed: `${x.segmentTextOf(got)}: branch ${branch + 1}` };
+  }
+  return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${formatDuration(withinMs)}, but the target sent none of them` };
+}
+
+export async function quiet(x: Exchange, step: Step & { kind: 'quiet' }, startMs: number): Promise<StepResult> {
+  const duration = x.ms(step.duration);
+  const got = await x.pull(startMs + duration);
+  if (!got) return { outcome: 'pass' };
+  const observed = x.segmentTextOf(got);
+  const after = formatDuration(Math.max(0, got.atMs - startMs));
+  return { outcome: 'fail', expected: 'nothing', observed, message: `expected no segment for ${x.said(step.duration)}, but the target sent ${observed} after ${after}` };
+}
+
+/** Time passes; what the target sends meanwhile waits in the inbox for the steps after, judged as it comes. */
+export async function wait(x: Exchange, step: Step & { kind: 'wait' }): Promise<StepResult> {
+  await x.target.sleep(x.ms(step.duration));
+  await x.collectArrived();
+  const judged = x.inbox.find((got) => got.violation);
+  if (judged?.violation) return x.divergence(judged.violation, x.segmentTextOf(judged));
+  return { outcome: 'pass' };
+}
