@@ -6,10 +6,12 @@
  * Usage: node -r esbuild-register bench/flakes.ts [N=20] [--load] [test files...]
  *   (npm run bench:flakes -- 20 --load)   default files: every test driving a real clock (below)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { median, startLoad } from './load';
 
 /** The test files whose outcome rests on real time: kernels, loopback sockets, a browser, child processes. */
 const REAL_CLOCK_FILES = [
@@ -29,10 +31,10 @@ const REAL_CLOCK_FILES = [
   'test/jest/integration.test.ts',
 ];
 
-const args = process.argv.slice(2);
-const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 20);
-const withLoad = args.includes('--load');
-const files = args.filter((a) => a.endsWith('.ts'));
+const { values: flags, positionals } = parseArgs({ options: { load: { type: 'boolean', default: false } }, allowPositionals: true });
+const runs = Number(positionals.find((a) => /^\d+$/.test(a)) ?? 20);
+const withLoad = flags.load;
+const files = positionals.filter((a) => !/^\d+$/.test(a));
 const chosen = files.length > 0 ? files : REAL_CLOCK_FILES;
 
 interface JestJson {
@@ -63,19 +65,10 @@ async function runOnce(file: string, outDir: string): Promise<{ ok: boolean; fai
   return { ok: false, failure, seconds };
 }
 
-/** Busy loops on every core, for as long as the runs take. */
-function startLoad(): ChildProcess[] {
-  return Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
-}
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
 async function main(): Promise<void> {
-  const load = withLoad ? startLoad() : [];
-  const stop = (): void => void load.forEach((child) => child.kill('SIGKILL'));
-  process.once('SIGINT', () => { stop(); process.exit(130); });
+  const load = withLoad ? startLoad() : undefined;
   const outDir = mkdtempSync(join(tmpdir(), 'tcpconform-flakes-'));
-  process.stdout.write(`${runs} run(s) of each of ${chosen.length} file(s)${withLoad ? `, beside ${load.length} busy loops` : ''}\n`);
+  process.stdout.write(`${runs} run(s) of each of ${chosen.length} file(s)${load ? `, beside ${load.loops} busy loops` : ''}\n`);
   let flaky = 0;
   try {
     for (const file of chosen) {
@@ -92,7 +85,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${file.padEnd(40)} ${String(passes).padStart(3)}/${runs} passed  (median ${median(seconds).toFixed(1)} s)${firstFailure ? `\n    first failure: ${firstFailure}` : ''}\n`);
     }
   } finally {
-    stop();
+    load?.stop();
     rmSync(outDir, { recursive: true, force: true });
   }
   process.stdout.write(flaky === 0 ? `every file passed ${runs} of ${runs}\n` : `${flaky} file(s) failed at least once\n`);
