@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TcpFlag, encodePacket, pcapFileHeader, pcapRecord } from '../../src/wire';
-import type { Packet, TcpSegment } from '../../src/wire';
+import type { TcpPacket, TcpSegment } from '../../src/wire';
 import { basePacket, toHex } from './samples';
 
 describe('pcapFileHeader', () => {
-  it('is the nanosecond magic, version 2.4, zone 0, sigfigs 0, snaplen, LINKTYPE_RAW, little-endian', () => {
-    expect(toHex(pcapFileHeader())).toBe('4d3cb2a1' + '0200' + '0400' + '00000000' + '00000000' + 'ffff0000' + '65000000');
+  it('is the nanosecond magic, version 2.4, zone 0, sigfigs 0, snaplen (the largest IPv6 packet), LINKTYPE_RAW, little-endian', () => {
+    expect(toHex(pcapFileHeader())).toBe('4d3cb2a1' + '0200' + '0400' + '00000000' + '00000000' + '27000100' + '65000000');
     expect(toHex(pcapFileHeader(1500).subarray(16, 20))).toBe('dc050000');
   });
 });
@@ -42,9 +42,9 @@ describe('a pcap written with our encoder, read by tshark', () => {
   const base = basePacket();
   const client = { ...base.tcp, srcPort: 40000, dstPort: 80 };
   const server = { ...base.tcp, srcPort: 80, dstPort: 40000 };
-  const toServer = (tcp: TcpSegment): Packet => ({ ip: base.ip, tcp });
-  const toClient = (tcp: TcpSegment): Packet => ({ ip: { ...base.ip, src: base.ip.dst, dst: base.ip.src }, tcp });
-  const packets: Packet[] = [
+  const toServer = (tcp: TcpSegment): TcpPacket => ({ ip: base.ip, tcp });
+  const toClient = (tcp: TcpSegment): TcpPacket => ({ ip: { ...base.ip, src: base.ip.dst, dst: base.ip.src }, tcp });
+  const packets: TcpPacket[] = [
     toServer({
       ...client,
       flags: TcpFlag.SYN,
