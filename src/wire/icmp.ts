@@ -3,6 +3,7 @@
  * octets whose meaning the type decides, and for error messages the quoted start of the invoking packet.
  * icmpv4.ts and icmpv6.ts each describe their error kinds in a table that the code here reads.
  */
+import { checkUnsigned } from './check-unsigned';
 import { WireError } from './errors';
 import { HeaderView } from './header-view';
 import type { HeaderLayout } from './header-view';
@@ -125,9 +126,12 @@ export function encodeIcmpError(
   for (const [property, field] of Object.entries(spec.rest)) {
     // The kinds' types say which properties each has; the table says where they go.
     const value = (message as unknown as Record<string, unknown>)[property] ?? (property === 'unused' ? 0 : undefined);
+    const { at, width, bits } = layout.fields[field];
     if (typeof value !== 'number') {
-      throw new WireError('malformed', origin + layout.fields[field].at, `${layout.name} ${message.kind} needs a numeric ${property}`);
+      throw new WireError('malformed', origin + at, `${layout.name} ${message.kind} needs a numeric ${property}`);
     }
+    // Checked here too, so that the error names the property rather than the octets it goes in.
+    checkUnsigned(value, bits ?? width * 8, () => `${layout.name} ${message.kind} ${property}`, origin + at);
     view.set(field, value);
   }
   bytes.set(message.quote, layout.size);
