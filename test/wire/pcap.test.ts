@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TcpFlag, encodePacket, pcapFileHeader, pcapRecord } from '../../src/wire';
 import type { TcpPacket, TcpSegment } from '../../src/wire';
 import { basePacket, toHex } from './samples';
+import { readFields } from './tshark';
 
 describe('pcapFileHeader', () => {
   it('is the nanosecond magic, version 2.4, zone 0, sigfigs 0, snaplen (the largest IPv6 packet), LINKTYPE_RAW, little-endian', () => {
@@ -25,18 +25,6 @@ describe('pcapRecord', () => {
     expect(() => pcapRecord(2n ** 32n * 1_000_000_000n, new Uint8Array(0))).toThrow(/32-bit unsigned seconds/);
   });
 });
-
-/** Runs tshark, failing (not skipping) when it is missing: the interop check must not vanish silently. */
-function tshark(args: string[]): string {
-  try {
-    return execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('tshark is not installed, so the pcap cannot be checked against Wireshark: apt-get install tshark');
-    }
-    throw error;
-  }
-}
 
 describe('a pcap written with our encoder, read by tshark', () => {
   const base = basePacket();
@@ -100,18 +88,7 @@ describe('a pcap written with our encoder, read by tshark', () => {
   });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-  /** One row per packet, one column per field; several occurrences of a field are joined with commas. */
-  function read(fields: string[]): string[][] {
-    const output = tshark([
-      '-r', file,
-      '-o', 'tcp.check_checksum:TRUE',
-      '-o', 'ip.check_checksum:TRUE',
-      '-o', 'tcp.relative_sequence_numbers:FALSE',
-      '-T', 'fields',
-      ...fields.flatMap((field) => ['-e', field]),
-    ]);
-    return output.replace(/\n$/, '').split('\n').map((line) => line.split('\t'));
-  }
+  const read = (fields: string[]): string[][] => readFields(file, fields);
 
   it('shows the header fields that were encoded', () => {
     const fields = ['tcp.flags', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.window_size_value', 'tcp.len', 'tcp.srcport', 'tcp.dstport'];
