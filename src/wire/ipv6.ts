@@ -77,7 +77,7 @@ export function encodeIpv6Header(header: Ipv6Header, upperLength: number): Uint8
 /** A decoded IPv6 header, with the fields that decoding always fills. */
 export type DecodedIpv6Header = Required<Ipv6Header>;
 
-/** The fixed header at the start of `bytes`, and where the chain of extension headers starts. */
+/** The fixed header at the start of `bytes`, and its Next Header, which starts the chain of extension headers. */
 function readFixedHeader(bytes: Uint8Array, origin: number): { header: DecodedIpv6Header; nextHeader: number } {
   const view = HeaderView.over(IPV6_HEADER_LAYOUT, bytes, origin);
   if (view.get('version') !== VERSION) {
