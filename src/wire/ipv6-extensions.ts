@@ -53,15 +53,19 @@ export function ipv6ExtensionType(extension: Ipv6Extension): number {
  */
 export function encodeIpv6Extensions(extensions: readonly Ipv6Extension[], protocol: number, origin: number): Uint8Array {
   const encoded: Uint8Array[] = [];
-  let at = origin;
+  let length = 0;
   extensions.forEach((extension, i) => {
     const next = extensions[i + 1];
-    const bytes = encodeExtension(extension, next === undefined ? protocol : ipv6ExtensionType(next), at);
+    const bytes = encodeExtension(extension, next === undefined ? protocol : ipv6ExtensionType(next), origin + length);
     encoded.push(bytes);
-    at += bytes.length;
+    length += bytes.length;
   });
-  const chain = new Uint8Array(at - origin);
-  encoded.reduce((offset, bytes) => (chain.set(bytes, offset), offset + bytes.length), 0);
+  const chain = new Uint8Array(length);
+  let at = 0;
+  for (const bytes of encoded) {
+    chain.set(bytes, at);
+    at += bytes.length;
+  }
   return chain;
 }
 

@@ -1,4 +1,4 @@
-import { TcpFlag, WireError, decodePacket, encodePacket } from '../../src/wire';
+import { IpProtocol, TcpFlag, WireError, decodePacket, encodePacket } from '../../src/wire';
 import type { Ipv6Extension, Ipv6Header, TcpOption, TcpSegment } from '../../src/wire';
 import { GOLDEN_EXTENSIONS6, GOLDEN_SYN6 } from './golden-families';
 import { basePacket, fromHex, randomBytes, seededRandom, toHex } from './samples';
@@ -74,7 +74,7 @@ describe('IPv6 extension headers (RFC 8200 §4)', () => {
       ipChecksumOk: true,
     });
     // No Next Header (RFC 8200 §4.7): nothing follows; an unknown extension header looks the same.
-    for (const protocol of [59, 135, 253]) {
+    for (const protocol of [IpProtocol.NO_NEXT_HEADER, 135, 253]) {
       expect(decodePacket(encodePacket({ ip: { ...baseIp, protocol }, payload: new Uint8Array(0) }))).toMatchObject({ ip: { protocol }, payload: new Uint8Array(0) });
     }
   });
