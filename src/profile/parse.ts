@@ -7,7 +7,7 @@
  * section it comes from; a target's profile names only what it changes.
  */
 import Ajv from 'ajv';
-import type { Profile } from '../reference/profile';
+import type { Profile, TimingTolerance } from '../reference/profile';
 import { parseDuration } from '../suite/duration';
 import type { SuiteProblem } from '../suite/problem';
 import { readYamlDocument } from '../suite/yaml-document';
@@ -42,6 +42,7 @@ interface RawProfile {
   name: string;
   title: string;
   parameters?: Partial<Record<ParameterName, Sourced<string | number | boolean>>>;
+  timingTolerance?: Sourced<string>;
   deviations?: { cases: string; reason: string; source?: string }[];
 }
 
@@ -71,6 +72,8 @@ export interface TargetProfile {
   readonly parameters: Readonly<Record<ParameterName, Sourced<string>>>;
   readonly departures: readonly Departure[];
   readonly deviations: readonly Deviation[];
+  /** The timing tolerance as written, with its source; absent for an exact (virtual) clock. */
+  readonly timingTolerance?: Sourced<string>;
 }
 
 export interface ParsedProfile {
@@ -79,6 +82,12 @@ export interface ParsedProfile {
 }
 
 const written = (value: string | number | boolean): string => String(value);
+
+/** `4ms + 10%` as the profile writes it (the schema has checked its form). */
+function parseTolerance(text: string): TimingTolerance {
+  const [floor, percent] = text.split('+').map((part) => part.trim());
+  return { floorMs: parseDuration(floor as string) as number, percent: Number((percent as string).replace('%', '')) };
+}
 
 function fieldValue(name: ParameterName, value: string | number | boolean): number | boolean {
   // The schema has checked each value's form, so a duration always parses.
@@ -112,8 +121,18 @@ export function parseProfile(file: string, text: string, base?: TargetProfile): 
       departures.push({ parameter: name, value: written(own.value), rfcValue: base.parameters[name].value, source: own.source });
     }
   }
+  // Not inherited: a base that sets a tolerance would grant it to virtual clocks that need none.
+  profile['timingTolerance'] = raw.timingTolerance ? parseTolerance(raw.timingTolerance.value) : { floorMs: 0, percent: 0 };
   return {
     problems: [],
-    profile: { name: raw.name, title: raw.title, profile: profile as unknown as Profile, parameters, departures, deviations: raw.deviations ?? [] },
+    profile: {
+      name: raw.name,
+      title: raw.title,
+      profile: profile as unknown as Profile,
+      parameters,
+      departures,
+      deviations: raw.deviations ?? [],
+      ...(raw.timingTolerance && { timingTolerance: raw.timingTolerance }),
+    },
   };
 }

@@ -8,7 +8,7 @@ import type { Case, OptionTemplate, SegmentTemplate } from '../suite/case';
 import { formatDuration } from '../suite/duration';
 import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
 import type { Target, TimedPacket } from '../targets/target';
-import type { Profile } from '../reference';
+import { toleranceMs, type Profile, type TimingTolerance } from '../reference';
 import { timeValuesOf } from '../profile/time-values';
 import type { Violation } from './oracle/oracle';
 import { OracleChoices } from './oracle/choices';
@@ -26,6 +26,8 @@ export interface Pulled {
   readonly checksumOk?: boolean;
   readonly garbage?: string;
   readonly violation?: Violation;
+  /** The segment repeats one the target sent before in this case: the same flags, sequence number and length. */
+  readonly repeats?: boolean;
 }
 
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -50,11 +52,22 @@ export class Exchange {
   private readonly timeValues: TimeValues;
   /** Segments taken from the target (and judged by the oracle) that no step has consumed yet. */
   readonly inbox: Pulled[] = [];
+  /**
+   * When the last thing the case did or saw happened, in ms on the target's clock: the peer's segment
+   * written, the application's call made, the expected segment on the wire, a wait or quiet over.
+   * `within`, `after` and `quiet` measure from here, so a harness late to start a step judges the
+   * target by the same wire times as a prompt one.
+   */
+  private anchor = 0;
+  private readonly tolerance: TimingTolerance;
+  /** Every segment the target sent, as flags/seq/length: what a retransmission repeats. */
+  private readonly sentByTarget = new Set<string>();
 
   constructor(readonly testCase: Case, readonly target: Target, profile: Profile) {
     this.numbering = new Numbering(testCase.peerIsn, testCase.peerPort, testCase.port);
     this.startNs = target.now();
     this.timeValues = timeValuesOf(profile);
+    this.tolerance = profile.timingTolerance;
     this.oracle = new OracleChoices(
       testCase,
       profile,
@@ -71,6 +84,20 @@ export class Exchange {
   /** A case's duration under this target's profile, in milliseconds. */
   ms(time: TimeExpr): number {
     return timeMs(time, this.timeValues);
+  }
+
+  get anchorMs(): number {
+    return this.anchor;
+  }
+
+  /** The case moved on at `atMs`; a segment taken from the inbox that came earlier does not move it back. */
+  moveAnchor(atMs: number): void {
+    this.anchor = Math.max(this.anchor, atMs);
+  }
+
+  /** The slack a timed check of `intervalMs` is granted: the target profile's tolerance. */
+  slackMs(intervalMs: number): number {
+    return toleranceMs(this.tolerance, intervalMs);
   }
 
   /** `59s (2*msl - 1s)`: the duration, and how the case wrote it when that says more. */
@@ -114,6 +141,7 @@ export class Exchange {
     const ip = { version: 4 as const, src: this.target.peerAddress, dst: this.target.address, protocol: 6, ttl: 64, id: 0, dontFragment: true };
     const bytes = template.checksum === 'bad' ? encodeWithBadChecksum({ ip, tcp }) : encodePacket({ ip, tcp });
     const sent = this.target.send(bytes);
+    this.moveAnchor(this.elapsedMs(sent.timeNs));
     this.numbering.notePeerSent(tcp);
     // A segment with a bad checksum never reaches a conforming TCP (MUST-3): the reference machine does not see it.
     if (template.checksum === 'good') this.oracle.peerSent(tcp, this.elapsedMs(sent.timeNs), tcp.dstPort === this.numbering.targetPort);
@@ -140,7 +168,10 @@ export class Exchange {
         const checksumOk = decoded.tcpChecksumOk && decoded.ipChecksumOk;
         const violation = this.oracle.observe(decoded.tcp, atMs);
         this.recordPacket('from-target', packet, { segment: summarizeFromTarget(decoded.tcp, this.numbering, checksumOk) });
-        return { segment: decoded.tcp, checksumOk, atMs, ...(violation && { violation }) };
+        const key = `${decoded.tcp.flags}/${decoded.tcp.seq}/${decoded.tcp.payload.length}`;
+        const repeats = this.sentByTarget.has(key);
+        this.sentByTarget.add(key);
+        return { segment: decoded.tcp, checksumOk, atMs, repeats, ...(violation && { violation }) };
       } catch (error) {
         if (!(error instanceof WireError)) throw error;
         this.recordPacket('from-target', packet, { note: `does not parse: ${error.message}` });
@@ -149,9 +180,17 @@ export class Exchange {
     }
   }
 
-  /** The oldest segment no step has consumed, else the next one the target sends before `deadlineMs`. */
+  /**
+   * The oldest segment no step has consumed, else the next one the target sends, if it was sent (its
+   * wire time) by `deadlineMs`. One read after the deadline but sent later stays for the steps after.
+   */
   async pull(deadlineMs: number): Promise<Pulled | undefined> {
-    return this.inbox.shift() ?? (await this.fromTarget(deadlineMs));
+    const got = this.inbox.shift() ?? (await this.fromTarget(deadlineMs));
+    if (got !== undefined && got.atMs > deadlineMs) {
+      this.inbox.unshift(got);
+      return undefined;
+    }
+    return got;
   }
 
   /** Takes what the target has sent already, without waiting, so the oracle judges it in time. */

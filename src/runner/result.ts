@@ -74,6 +74,11 @@ export interface StepOutcome {
   readonly observed?: string;
   readonly mismatches?: readonly Mismatch[];
   readonly message?: string;
+  /**
+   * For a timed expectation: its bounds with the target profile's tolerance, and when the segment came
+   * on the wire, e.g. `within 1s (+104ms tolerance); on the wire 0.05ms after the step's previous event`.
+   */
+  readonly timing?: string;
   readonly note?: string;
   /** The preamble the step comes from, when it is not the case's own. */
   readonly preamble?: string;

@@ -31,16 +31,15 @@ class CaseRun {
 
   private async step(step: Step): Promise<StepResult> {
     const x = this.exchange;
-    const startMs = x.elapsedMs();
     switch (step.kind) {
       case 'send': return send(x, step);
       case 'fill': return fill(x, step);
-      case 'expect': return expect(x, step, startMs);
-      case 'quiet': return quiet(x, step, startMs);
+      case 'expect': return expect(x, step);
+      case 'quiet': return quiet(x, step);
       case 'wait': return wait(x, step);
       case 'app': return app(x, step);
       case 'state': return state(x, step);
-      case 'either': return either(x, step, startMs, this.steps);
+      case 'either': return either(x, step, this.steps);
     }
   }
 
