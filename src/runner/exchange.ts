@@ -28,6 +28,8 @@ export interface Pulled {
   readonly violation?: Violation;
   /** The segment repeats one the target sent before in this case: the same flags, sequence number and length. */
   readonly repeats?: boolean;
+  /** When it was taken, among the exchange's events (see Exchange.cameBeforeAnchor). */
+  readonly order: number;
 }
 
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -59,6 +61,12 @@ export class Exchange {
    * target by the same wire times as a prompt one.
    */
   private anchor = 0;
+  /**
+   * The exchange's events in the order the harness saw them: a segment taken before the anchor's event
+   * came before it, also when a virtual clock gives both the same time.
+   */
+  private events = 0;
+  private anchorEvent = 0;
   private readonly tolerance: TimingTolerance;
   /** Every segment the target sent, as flags/seq/length: what a retransmission repeats. */
   private readonly sentByTarget = new Set<string>();
@@ -93,6 +101,12 @@ export class Exchange {
   /** The case moved on at `atMs`; a segment taken from the inbox that came earlier does not move it back. */
   moveAnchor(atMs: number): void {
     this.anchor = Math.max(this.anchor, atMs);
+    this.anchorEvent = ++this.events;
+  }
+
+  /** Whether `got` came before the anchor: on the wire, or (at the same time) before it in the harness's order. */
+  cameBeforeAnchor(got: Pulled): boolean {
+    return got.atMs < this.anchor || got.order < this.anchorEvent;
   }
 
   /** The slack a timed check of `intervalMs` is granted: the target profile's tolerance. */
@@ -171,11 +185,11 @@ export class Exchange {
         const key = `${decoded.tcp.flags}/${decoded.tcp.seq}/${decoded.tcp.payload.length}`;
         const repeats = this.sentByTarget.has(key);
         this.sentByTarget.add(key);
-        return { segment: decoded.tcp, checksumOk, atMs, repeats, ...(violation && { violation }) };
+        return { segment: decoded.tcp, checksumOk, atMs, repeats, order: ++this.events, ...(violation && { violation }) };
       } catch (error) {
         if (!(error instanceof WireError)) throw error;
         this.recordPacket('from-target', packet, { note: `does not parse: ${error.message}` });
-        return { garbage: error.message, atMs };
+        return { garbage: error.message, atMs, order: ++this.events };
       }
     }
   }
@@ -213,8 +227,12 @@ export class Exchange {
     };
   }
 
-  /** Fails when the target let a deadline of the reference machine pass (as of now). */
-  overdue(): StepResult | undefined {
+  /**
+   * Fails when the target let a deadline of the reference machine pass (as of now). What it has sent is
+   * taken in first: a busy harness must not hold a segment that came in time against the target.
+   */
+  async overdue(): Promise<StepResult | undefined> {
+    await this.collectArrived();
     const late = this.oracle.overdue(this.elapsedMs());
     return late && { ...this.divergence(late, 'nothing'), message: `${late.rule}: ${late.message}` };
   }
@@ -226,7 +244,7 @@ export class Exchange {
   async settle(): Promise<StepResult> {
     for (let deadline = this.oracle.latestDeadline(); deadline !== undefined; deadline = this.oracle.latestDeadline()) {
       const got = await this.pull(deadline + 0.001);
-      if (!got) return this.overdue() ?? { outcome: 'pass' };
+      if (!got) return (await this.overdue()) ?? { outcome: 'pass' };
       if (got.violation) return this.divergence(got.violation, this.segmentTextOf(got));
       if (got.garbage !== undefined) return { outcome: 'fail', expected: 'a well-formed packet', observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage}` };
     }

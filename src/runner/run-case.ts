@@ -47,7 +47,7 @@ class CaseRun {
   private async stepAndSettle(step: Step, index: number): Promise<StepResult> {
     const x = this.exchange;
     let result = await this.step(step);
-    if (result.outcome === 'pass') result = x.overdue() ?? result;
+    if (result.outcome === 'pass') result = (await x.overdue()) ?? result;
     const next = this.steps[index + 1];
     const isLast = index === this.steps.length - 1;
     // After a stimulus, unless the case asserts what comes next, the oracle checks it; after the last step too.

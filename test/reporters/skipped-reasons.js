@@ -5,11 +5,18 @@
 'use strict';
 
 class SkippedReasonsReporter {
+  constructor(globalConfig) {
+    // With -t, every test the pattern leaves out counts as skipped too: then only skips carrying a
+    // reason are listed.
+    this.filtered = Boolean(globalConfig.testNamePattern);
+  }
+
   onRunComplete(_contexts, results) {
     const skipped = [];
     for (const file of results.testResults) {
       for (const test of file.testResults) {
-        if (test.status === 'pending' || test.status === 'skipped' || test.status === 'todo') {
+        const skipped = test.status === 'pending' || test.status === 'skipped' || test.status === 'todo';
+        if (skipped && (!this.filtered || /skipped/.test(test.fullName))) {
           skipped.push(`  ${file.testFilePath.replace(`${process.cwd()}/`, '')}: ${test.fullName}`);
         }
       }

@@ -78,7 +78,7 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }): Prom
     // RFC 9293 §3.1 MUST-2: every segment carries a correct checksum, whatever the case asserts.
     if (!got.checksumOk) found.push({ field: 'checksum', expected: 'valid', observed: 'invalid' });
     // What a timer sends comes after what starts it; a segment sent before answered an earlier step.
-    if (step.after && got.atMs < startMs) found.push({ field: 'time', expected: `>= ${x.said(step.after)}`, observed: 'sent before the step began' });
+    if (step.after && x.cameBeforeAnchor(got)) found.push({ field: 'time', expected: `>= ${x.said(step.after)}`, observed: 'sent before the step began' });
     if (got.violation) return x.divergence(got.violation, observed);
     if (found.length > 0) {
       if (passedOver) others++;
@@ -163,7 +163,7 @@ export async function quiet(x: Exchange, step: Step & { kind: 'quiet' }): Promis
   const strictEnd = end - x.slackMs(duration);
   for (let got = await x.pull(end); got; got = await x.pull(end)) {
     if (got.violation) return x.divergence(got.violation, x.segmentTextOf(got));
-    if (got.atMs < startMs || (step.allowRetransmissions && got.repeats)) continue;
+    if (x.cameBeforeAnchor(got) || (step.allowRetransmissions && got.repeats)) continue;
     if (got.atMs >= strictEnd) {
       x.inbox.unshift(got);
       break;
