@@ -7,7 +7,7 @@
     },
     {
       "target_name": "tcpconform_netns",
-      "sources": ["native/netns.c", "native/addon/support.c"],
+      "sources": ["native/netns.c", "native/capture.c", "native/addon/support.c"],
       "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-std=gnu11"]
     },
     {

@@ -15,24 +15,26 @@
 #include <unistd.h>
 
 /*
- * Classic BPF: keep a packet only when it leaves the host (PACKET_OUTGOING): the harness's own writes
- * into the TUN enter the host and are stamped by the harness when written. A capture's snap length of
- * CAPTURE_PREFIX is enough to match it.
+ * Classic BPF: keep a packet only when its type is the direction's (the harness's own packets go the
+ * other way, and are stamped by the harness when written).
  */
-static struct sock_filter outgoing_only[] = {
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 0, 1),
-    BPF_STMT(BPF_RET | BPF_K, 0x40000),
-    BPF_STMT(BPF_RET | BPF_K, 0),
-};
+#define KEEP_ONLY(packet_type)                                         \
+  {                                                                    \
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),   \
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (packet_type), 0, 1),      \
+        BPF_STMT(BPF_RET | BPF_K, 0x40000), BPF_STMT(BPF_RET | BPF_K, 0), \
+  }
+static struct sock_filter outgoing_only[] = KEEP_ONLY(PACKET_OUTGOING);
+static struct sock_filter incoming_only[] = KEEP_ONLY(PACKET_HOST);
 
-int capture_open_here(const char *ifname) {
+int capture_open_here(const char *ifname, capture_direction_t direction) {
   int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
   if (fd < 0) return -errno;
   struct ifreq request;
   memset(&request, 0, sizeof request);
   memcpy(request.ifr_name, ifname, strnlen(ifname, IFNAMSIZ - 1));
-  struct sock_fprog program = {.len = sizeof outgoing_only / sizeof outgoing_only[0], .filter = outgoing_only};
+  struct sock_fprog program = {.len = sizeof outgoing_only / sizeof outgoing_only[0],
+                               .filter = direction == CAPTURE_OUTGOING ? outgoing_only : incoming_only};
   int on = 1;
   /* Room for a burst the harness has not read yet: a whole window of full-sized segments' prefixes. */
   int buffer = 4 << 20;

@@ -1,8 +1,9 @@
 /*
- * Wire-time stamps for what a kernel sends into a TUN device (packetdrill's way of sniffing): a packet
- * socket bound to the device, receiving only outgoing packets, with the kernel's stamp of each, taken
- * when the stack handed the packet to the device (dev_queue_xmit_nit). The TUN itself gives the same
- * packets without any time; reading it late (a busy main loop) must not make a packet look late.
+ * Wire-time stamps (packetdrill's way of sniffing): a packet socket bound to a device, keeping the
+ * packets of one direction, with the kernel's stamp of each: for what a kernel sends into a TUN device,
+ * taken when the stack handed the packet to the device (dev_queue_xmit_nit); for what arrives on the
+ * raw target's veth, when the device received it. The TUN, or the raw socket, gives the same packets
+ * without any time; reading them late (a busy main loop) must not make a packet look late.
  */
 #ifndef TCPCONFORM_CAPTURE_H
 #define TCPCONFORM_CAPTURE_H
@@ -27,11 +28,14 @@ typedef struct {
   capture_t ring[CAPTURE_RING];
 } capture_ring_t;
 
+/* Which packets a capture keeps: those the host sends out of the device, or those it receives from it. */
+typedef enum { CAPTURE_OUTGOING, CAPTURE_INCOMING } capture_direction_t;
+
 /*
  * Opens the capture socket for device `ifname` in the calling thread's network namespace: system calls
  * only, so that a forked child of a threaded process may call it. Returns the fd or -errno.
  */
-int capture_open_here(const char *ifname);
+int capture_open_here(const char *ifname, capture_direction_t direction);
 
 /* Takes every capture waiting on the socket into the ring (non-blocking). */
 void capture_collect(capture_ring_t *ring);

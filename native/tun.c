@@ -138,7 +138,7 @@ static int create_device_here(const char *ifname, int *capture, char *what, size
     snprintf(what, what_size, "ioctl TUNSETIFF %s", ifname);
     return -err;
   }
-  *capture = capture_open_here(ifname);
+  *capture = capture_open_here(ifname, CAPTURE_OUTGOING);
   if (*capture < 0) {
     close(tun);
     snprintf(what, what_size, "packet socket on %s (wire-time stamps)", ifname);
@@ -171,7 +171,7 @@ static void child_create_device(int answer, int userns, int netns, const char *i
     memcpy(request.ifr_name, ifname, strlen(ifname));
     if (ioctl(fds[0], TUNSETIFF, &request) < 0) {
       report[0] = STEP_TUNSETIFF;
-    } else if ((fds[1] = capture_open_here(ifname)) < 0) {
+    } else if ((fds[1] = capture_open_here(ifname, CAPTURE_OUTGOING)) < 0) {
       report[0] = STEP_CAPTURE;
       capture_err = -fds[1];
     }

@@ -11,7 +11,16 @@ export interface NetnsAddon {
   connectIn(netnsPath: string, host: string, port: number, timeoutMs: number): Promise<number>;
   /** Transmit checksumming, TSO and GSO off on device `ifname` of the namespace (ethtool -K tx off tso off gso off). */
   disableOffloads(netnsPath: string, ifname: string): void;
+  /** The kernel's stamps of the packets arriving on device `ifname` of the namespace (a packet socket). */
+  openCapture(netnsPath: string, ifname: string): Capture;
+  /** When `packet` arrived on the capture's device (process.hrtime.bigint()'s clock), 0n when no capture matches. */
+  wireTime(capture: Capture, packet: Uint8Array): bigint;
+  /** Closes the capture's socket; safe to repeat. */
+  closeCapture(capture: Capture): void;
 }
+
+declare const captureBrand: unique symbol;
+export type Capture = { readonly [captureBrand]: true };
 
 export const netnsAddonPath = path.resolve(__dirname, '../../../build/Release/tcpconform_netns.node');
 

@@ -17,10 +17,17 @@ declare module 'raw-socket' {
   /** The native socket. Its send is one sendto(2), made at once; Socket.send queues until writable. */
   export interface SocketWrap {
     send(buffer: Buffer, offset: number, length: number, address: string, afterSend: (bytes: number) => void): void;
+    /**
+     * One recvfrom(2) on the non-blocking socket, now: `received` is called with the buffer and the
+     * octets read; with nothing waiting it throws, its message strerror(EAGAIN).
+     */
+    recv(buffer: Buffer, received: (buffer: Buffer, bytes: number, source: string) => void): void;
   }
 
   export interface Socket extends EventEmitter {
     readonly wrap: SocketWrap;
+    /** The one receive buffer every read goes into. */
+    readonly buffer: Buffer;
     /** The socket is created in the constructor, on the calling thread: in that thread's namespace. */
     close(): this;
     setOption(level: number, option: number, value: number): void;
