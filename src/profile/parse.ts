@@ -43,7 +43,7 @@ interface RawProfile {
   title: string;
   parameters?: Partial<Record<ParameterName, Sourced<string | number | boolean>>>;
   timingTolerance?: Sourced<string>;
-  deviations?: { cases: string; reason: string; source?: string }[];
+  deviations?: { cases: string; reason: string; source?: string; allows: AllowedDivergence[] }[];
 }
 
 const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compile<RawProfile>(schema);
@@ -57,10 +57,24 @@ export interface Departure {
   readonly source: string;
 }
 
+/**
+ * One failure a deviation lets through: the first divergence's step (its text, `*` for any run of
+ * characters), a field that differs there (`time`, `ack`, or the rule the oracle names, e.g.
+ * `RFC 9293 §3.5.2`), and what the target sent there (`nothing` when it sent nothing). What is left out
+ * may be anything.
+ */
+export interface AllowedDivergence {
+  readonly step?: string;
+  readonly field?: string;
+  readonly observed?: string;
+}
+
 export interface Deviation {
   readonly cases: string;
   readonly reason: string;
   readonly source?: string;
+  /** The failures it waives: a covered case failing any other way fails. */
+  readonly allows: readonly AllowedDivergence[];
 }
 
 export interface TargetProfile {

@@ -113,8 +113,19 @@ export interface CaseResult {
   readonly trace: readonly TraceEvent[];
   /** The reference machine's rules (RFC 9293 §3.10 branches) the case made it apply. */
   readonly rules?: readonly string[];
+  /** For a waived case: the profile's deviation that waived it, and what that deviation allows. */
+  readonly waiver?: Waiver;
   /** The profile the target ran with: its name, and each parameter that departs from RFC 9293's. */
   readonly profile?: ProfileSummary;
+}
+
+export interface Waiver {
+  /** The profile file, e.g. `profiles/linux.yaml`. */
+  readonly profile: string;
+  readonly reason: string;
+  readonly source?: string;
+  /** What the deviation lets through, in words: `a 'time' mismatch at 'expect S seq 0 *'`. */
+  readonly allows: readonly string[];
 }
 
 export interface ProfileSummary {

@@ -3,13 +3,13 @@
  * nothing about formats: results files, pcaps, HTML and progress lines are reporters (vitest's
  * reporter hooks, in spirit), so a run killed half-way has already handed over what it finished.
  */
-import picomatch from 'picomatch';
 import type { Case } from '../suite/case';
 import type { TargetProfile } from '../profile/parse';
 import type { Target } from '../targets/target';
 import type { CaseResult } from './result';
 import { runCase } from './run-case';
 import { stepText } from './step-text';
+import { waive } from './waive';
 
 /** How to get a fresh target for each case, and what it declares about itself. */
 export interface TargetDriver {
@@ -72,14 +72,6 @@ async function runOne(testCase: Case, driver: TargetDriver): Promise<CaseResult>
   } finally {
     await target.close();
   }
-}
-
-/** A failure the target's profile declares as a known deviation shows as waived, with the profile's reason. */
-function waive(result: CaseResult, profile: TargetProfile): CaseResult {
-  if (result.verdict !== 'fail') return result;
-  const deviation = profile.deviations.find((d) => picomatch(d.cases)(result.id));
-  if (!deviation) return result;
-  return { ...result, verdict: 'waived', reason: `waived by profiles/${profile.name}.yaml: ${deviation.reason} (the failure: ${result.reason ?? ''})` };
 }
 
 /**
