@@ -28,7 +28,10 @@ function failed(observed: string, field: string): CaseResult {
     divergence: { step: 3, file: 'suites/handshake/syn-backoff.yaml', line: 20, expected: 'S seq 0 after 2s', observed, mismatches: field === '' ? [] : [{ field, expected: '>= 2s', observed: '1.024s' }] },
     startedAt: 0,
     durationMs: 3000,
-    steps: [0, 1, 2].map((index) => ({ index, line: 10 + index, text: 'app connect', outcome: 'pass' as const })).concat([{ index: 3, line: 20, text: 'expect S seq 0 after 2s within 4s', outcome: 'fail' as const }]),
+    steps: [
+      ...[0, 1, 2].map((index) => ({ index, line: 10 + index, text: 'app connect', outcome: 'pass' as const })),
+      { index: 3, line: 20, text: 'expect S seq 0 after 2s within 4s', outcome: 'fail' as const },
+    ],
     trace: [],
   };
 }
