@@ -92,7 +92,7 @@ export function caseLines(testCase: Case): string[] {
 /** The whole explanation: the case, the predicted exchange, and the rules of RFC 9293 it rests on. */
 export function explanationLines(testCase: Case, result: CaseResult, profile: TargetProfile): string[] {
   const lines = caseLines(testCase);
-  const profileNote = profile.name === 'rfc9293' ? "RFC 9293's own profile" : `profiles/${profile.name}.yaml`;
+  const profileNote = profile.name === 'rfc9293' ? "RFC 9293's own profile" : profile.file;
   lines.push('', `The exchange the reference machine predicts (${profileNote}, virtual clock):`, '');
   lines.push(...ladderLines(result.trace).map((line) => `  ${line}`));
   lines.push('', '  peer ──▶  the peer (tcpconform) to the target    ◀──  the target (here the reference machine) to the peer');

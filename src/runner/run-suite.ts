@@ -79,7 +79,7 @@ function waive(result: CaseResult, profile: TargetProfile): CaseResult {
   if (result.verdict !== 'fail') return result;
   const deviation = profile.deviations.find((d) => picomatch(d.cases)(result.id));
   if (!deviation) return result;
-  return { ...result, verdict: 'waived', reason: `waived by profiles/${profile.name}.yaml: ${deviation.reason} (the failure: ${result.reason ?? ''})` };
+  return { ...result, verdict: 'waived', reason: `waived by ${profile.file}: ${deviation.reason} (the failure: ${result.reason ?? ''})` };
 }
 
 /**

@@ -11,7 +11,7 @@ import type { ProcessEnd } from './adapter-process';
 import { describeExit, excerpt, failureMessage, formatLimit } from './failure';
 import { helloRefusal } from './hello';
 import type { AdvanceMessage, CallMessage, HelloMessage, ResultMessage } from './messages';
-import { checkAdapterLine } from './validate';
+import { judgeAdapterLine } from './line-rules';
 
 export interface SessionTimeouts {
   /** From start to the hello. */
@@ -164,29 +164,24 @@ export class AdapterSession {
 
   private onLine(line: string): void {
     if (this.failing || this.endError) return;
-    const checked = checkAdapterLine(line);
-    if (!checked.ok) {
-      if ('notJson' in checked) this.fail(`the ${this.name} adapter wrote a line that is not JSON ${this.when()}: ${excerpt(line)}`);
-      else this.violation(`a message that ${checked.problem}`, line);
+    const judged = judgeAdapterLine(line, { helloSeen: this.helloSeen, oldestWaiting: this.pending[0]?.id });
+    if (!judged.ok) {
+      if (judged.notJson) this.fail(`the ${this.name} adapter wrote a line that is not JSON ${this.when()}: ${excerpt(line)}`);
+      else this.violation(judged.problem, line);
       return;
     }
-    const message = checked.message;
-    if (!this.helloSeen) {
-      if (message.type === 'hello') this.onHello(message);
-      else this.violation(`its first line must be a hello, not a ${message.type}`, line);
-      return;
-    }
+    const message = judged.message;
     switch (message.type) {
       case 'hello':
-        return this.violation('a second hello', line);
+        return this.onHello(message);
       case 'packet':
-        return this.onPacket(message.hex, message.time, line);
+        return this.handlers.onPacket(Buffer.from(message.hex, 'hex'), message.time);
       case 'event': {
         const { type: _type, ...event } = message;
         return this.handlers.onEvent(event);
       }
       case 'result':
-        return this.onResult(message, line);
+        return this.onResult(message);
     }
   }
 
@@ -201,25 +196,11 @@ export class AdapterSession {
     this.settleHello?.resolve(hello);
   }
 
-  private onPacket(hex: string, timeMs: number | undefined, line: string): void {
-    const bytes = Buffer.from(hex, 'hex');
-    // The harness speaks IPv4 only (IPv6 is later work): anything else is the adapter's mistake.
-    if (bytes.length < 20 || bytes[0]! >> 4 !== 4) {
-      this.violation(`a packet that is not IPv4 (${bytes.length < 20 ? `${bytes.length} octets` : `IP version ${bytes[0]! >> 4}`})`, line);
-      return;
-    }
-    this.handlers.onPacket(bytes, timeMs);
-  }
-
-  private onResult(result: ResultMessage, line: string): void {
-    if (result.id === null) {
-      this.fail(`the ${this.name} adapter could not read a request of the harness ${this.when()}: ${result.ok ? '' : result.error}`);
-      return;
-    }
+  /** A result whose id line-rules.ts has matched to the oldest waiting request (or null). */
+  private onResult(result: ResultMessage): void {
     const oldest = this.pending[0];
-    if (oldest === undefined || oldest.id !== result.id) {
-      const waiting = oldest === undefined ? 'no request was waiting' : `request ${oldest.id} was waiting, and requests are answered in order`;
-      this.violation(`a result for request ${result.id}, but ${waiting}`, line);
+    if (result.id === null || oldest === undefined) {
+      this.fail(`the ${this.name} adapter could not read a request of the harness ${this.when()}: ${result.ok ? '' : result.error}`);
       return;
     }
     if (!result.ok && result.error.startsWith('bad request')) {

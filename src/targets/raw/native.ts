@@ -1,8 +1,9 @@
 /**
  * The native parts the raw target uses: the raw-socket package, and the netns addon (native/netns.c) that
- * makes sockets inside the harness's namespace. Both are built from source by npm ci (node-gyp).
+ * makes sockets inside the harness's namespace. raw-socket builds itself when npm installs it (node-gyp);
+ * the addon is built by node-gyp or prebuilt in the package (native-parts.ts).
  */
-import path from 'node:path';
+import { nativePartPath } from '../native-parts';
 
 export interface NetnsAddon {
   /** Runs `fn` with the main thread inside the namespace bound at `netnsPath`; sockets made there stay there. */
@@ -13,7 +14,7 @@ export interface NetnsAddon {
   disableOffloads(netnsPath: string, ifname: string): void;
 }
 
-export const netnsAddonPath = path.resolve(__dirname, '../../../build/Release/tcpconform_netns.node');
+export const netnsAddonPath = nativePartPath('tcpconform_netns.node');
 
 export function loadNetnsAddon(): NetnsAddon {
   return require(netnsAddonPath) as NetnsAddon;
