@@ -7,6 +7,7 @@ import { ExitCode } from './exit-codes';
 import { addAdapterCheckCommand } from './commands/adapter-check';
 import { addResultsCommands } from './commands/results';
 import { addRunCommand } from './commands/run';
+import { addSetupCommand } from './commands/setup';
 import { addSuiteCommands } from './commands/suite';
 import { addTargetsCommand } from './commands/targets';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   addTargetsCommand(program);
   addResultsCommands(program);
   addAdapterCheckCommand(program);
+  addSetupCommand(program);
   return program;
 }
 

@@ -4,6 +4,7 @@
  * the addon is built by node-gyp or prebuilt in the package (native-parts.ts).
  */
 import { nativePartPath } from '../native-parts';
+import type { RawSocketModule } from './raw-socket-types';
 
 export interface NetnsAddon {
   /** Runs `fn` with the main thread inside the namespace bound at `netnsPath`; sockets made there stay there. */
@@ -20,7 +21,7 @@ export function loadNetnsAddon(): NetnsAddon {
   return require(netnsAddonPath) as NetnsAddon;
 }
 
-export type RawSocketModule = typeof import('raw-socket');
+export type { RawSocketModule } from './raw-socket-types';
 
 export function loadRawSocket(): RawSocketModule {
   return require('raw-socket') as RawSocketModule;

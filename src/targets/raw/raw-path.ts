@@ -9,7 +9,7 @@
  * carries no kernel timestamp, so SO_TIMESTAMPNS would be of no use. Both are on process.hrtime.bigint()'s
  * clock, like every target's.
  */
-import type { Socket } from 'raw-socket';
+import type { Socket } from './raw-socket-types';
 
 import { PacketQueue } from '../linux/packet-queue';
 import type { Endpoint } from './config';
