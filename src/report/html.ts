@@ -21,6 +21,7 @@ function ruleCoverage(results: readonly CaseResult[]) {
 }
 
 const handlebars = Handlebars.create();
+// The templates sit beside this module: in src/ as written, in dist/ where scripts/build copies them.
 const template = (name: string) =>
   handlebars.compile(readFileSync(join(__dirname, 'templates', `${name}.hbs`), 'utf8'), { strict: false });
 const layout = template('layout');

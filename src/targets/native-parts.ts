@@ -2,8 +2,8 @@
  * The native parts some targets need (binding.gyp): the TUN addon and the application agent for the
  * linux target, the namespace addon for the raw target. Each is looked for where it can be:
  *
- * - build/Release/, built from source by node-gyp: in a clone of the repository (npm ci), or in an
- *   installed package where its install script or `tcpconform setup` built them;
+ * - build/Release/, built from source by node-gyp: in a clone of the repository (scripts/setup, or
+ *   npm ci), or in an installed package where its install script or `tcpconform setup` built them;
  * - prebuilds/<platform>-<arch>/, built when the package was packed and shipped inside it (linux-x64),
  *   so that an `npm install` that skipped install scripts still has them.
  *

@@ -74,6 +74,12 @@ test('the installed package is JavaScript with declarations and prebuilt native 
   expect(existsSync(join(installed, 'build'))).toBe(false);
 });
 
+test('the prebuilt native parts load: the linux target sets up a namespace with them and closes it', () => {
+  const probe = run('npx', ['tcpconform', 'targets', 'linux', '--json'], project);
+  expect(JSON.parse(probe.stdout)).toMatchObject({ name: 'linux', ok: true, clock: 'real' });
+  expect(probe.status).toBe(0);
+});
+
 test('npx tcpconform run --target reference: the whole suite passes', () => {
   const outcome = run('npx', ['tcpconform', 'run', '--target', 'reference', '--out', 'reports/reference'], project);
   expect(outcome.stderr).toBe('');

@@ -235,6 +235,7 @@ describe('adapters that fail before or at their hello', () => {
     ['address', { address: '10.0.2.15' }, 'gives address 10.0.2.15, outside 198.18.0.0/15'],
     ['peer', { peer: '192.168.1.1' }, 'gives peer 192.168.1.1, outside 198.18.0.0/15'],
     ['protocol', { protocol: 2 }, 'speaks protocol version 2, but this harness speaks version 1'],
+    ['family', { capabilities: { ...HELLO.capabilities, families: ['ipv6'] } }, 'says its stack speaks ipv6 but not ipv4, and this harness speaks ipv4 only'],
   ])('one whose hello gives a %s the harness refuses', async (_, change, phrase) => {
     const error = await startFailure({ command: inline({ ...HELLO, ...change }) });
     expect(error.message).toContain(`the harness refuses the toy adapter: its hello ${phrase}`);
