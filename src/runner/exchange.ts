@@ -3,7 +3,7 @@
  * case's relative numbering, and the oracle that judges every segment the moment it is taken. Steps
  * (steps/) drive an Exchange; run-case.ts runs the steps.
  */
-import { decodePacket, encodePacket, parseFlags, TcpFlag, WireError, type Packet, type TcpOption, type TcpSegment } from '../wire';
+import { decodePacket, encodePacket, parseFlags, TcpFlag, WireError, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
 import type { Case, OptionTemplate, SegmentTemplate } from '../suite/case';
 import { formatDuration } from '../suite/duration';
 import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
@@ -35,7 +35,7 @@ function wireOption(option: OptionTemplate): TcpOption {
 }
 
 /** The packet with its TCP checksum inverted, for cases that send a bad one (MUST-3). */
-function encodeWithBadChecksum(packet: Packet): Uint8Array {
+function encodeWithBadChecksum(packet: TcpPacket): Uint8Array {
   const good = decodePacket(encodePacket(packet)).tcp?.checksum ?? 0;
   return encodePacket({ ...packet, tcp: { ...packet.tcp, checksum: good ^ 0xffff } });
 }
@@ -111,7 +111,7 @@ export class Exchange {
       options: template.options.map(wireOption),
       payload: template.payload,
     };
-    const ip = { src: this.target.peerAddress, dst: this.target.address, protocol: 6, ttl: 64, id: 0, tos: 0, dontFragment: true };
+    const ip = { version: 4 as const, src: this.target.peerAddress, dst: this.target.address, protocol: 6, ttl: 64, id: 0, dontFragment: true };
     const bytes = template.checksum === 'bad' ? encodeWithBadChecksum({ ip, tcp }) : encodePacket({ ip, tcp });
     const sent = this.target.send(bytes);
     this.numbering.notePeerSent(tcp);
