@@ -101,7 +101,7 @@ async function letItAnswer(context: Context, done: () => boolean): Promise<void>
 function peerSegment(context: Context, tcp: Partial<TcpSegment> & Pick<TcpSegment, 'flags' | 'seq'>): Uint8Array {
   const { address, peer } = context.hello;
   return encodePacket({
-    ip: { src: peer, dst: address, protocol: IpProtocol.TCP, ttl: 64, id: 0, tos: 0, dontFragment: true },
+    ip: { version: 4, src: peer, dst: address, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true },
     tcp: { srcPort: PEER_PORT, dstPort: LISTEN_PORT, ack: 0, window: 65535, urgentPointer: 0, options: [], payload: new Uint8Array(), ...tcp },
   });
 }
