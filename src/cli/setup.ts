@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { packagePath } from '../package-root';
 import { findExecutable, isExecutable } from '../targets/find-executable';
-import { findNativePart, type NativePart } from '../targets/native-parts';
+import { findNativePart, loads, type NativePart } from '../targets/native-parts';
 import { adapterPath, BUILT_IN_ADAPTERS } from './drivers';
 
 /** The targets that need something of the machine; the others (reference, adapter) need nothing. */
@@ -36,22 +36,7 @@ const NATIVE_PARTS: Readonly<Record<string, readonly NativePart[]>> = {
 function ready(part: NativePart): boolean {
   const path = findNativePart(part);
   if (path === undefined) return false;
-  if (!part.endsWith('.node')) return isExecutable(path);
-  try {
-    require(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function rawSocketLoads(): boolean {
-  try {
-    require('raw-socket');
-    return true;
-  } catch {
-    return false;
-  }
+  return part.endsWith('.node') ? loads(() => require(path)) : isExecutable(path);
 }
 
 /** Whether adapters/<name>/out/adapter is missing or older than anything of the adapter's own. */
@@ -86,7 +71,7 @@ export interface SetupPlan {
 /** What is missing for `targets` (names from TARGETS_WITH_NEEDS) on this machine. */
 export function planSetup(targets: readonly string[], extraDebian: readonly string[] = []): SetupPlan {
   const native = targets.some((target) => (NATIVE_PARTS[target] ?? []).some((part) => !ready(part)));
-  const rawSocket = targets.includes('raw') && !rawSocketLoads();
+  const rawSocket = targets.includes('raw') && !loads(() => require('raw-socket'));
   const adapters = targets.filter((target) => (BUILT_IN_ADAPTERS as readonly string[]).includes(target) && adapterStale(target));
   const wanted = [...targets.flatMap(debianPackagesOf), ...extraDebian, ...(native || rawSocket ? BUILD_TOOLS : [])];
   return { debian: [...new Set(wanted)].filter((name) => !debianInstalled(name)), native, rawSocket, adapters };

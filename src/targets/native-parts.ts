@@ -15,8 +15,8 @@ import { isRepository, packagePath } from '../package-root';
 export type NativePart = 'tcpconform_tun.node' | 'tcpconform_netns.node' | 'tcpconform-agent';
 
 /** Where the package's prebuilt parts for this machine are, if it ships any. */
-export const PREBUILDS_DIR = packagePath('prebuilds', `${process.platform}-${process.arch}`);
-export const BUILD_DIR = packagePath('build', 'Release');
+const PREBUILDS_DIR = packagePath('prebuilds', `${process.platform}-${process.arch}`);
+const BUILD_DIR = packagePath('build', 'Release');
 
 /** The path of `part`, built from source or prebuilt; undefined when there is neither. */
 export function findNativePart(part: NativePart): string | undefined {

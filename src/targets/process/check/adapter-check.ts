@@ -52,6 +52,8 @@ interface Context {
   /** The adapter's virtual time, as its last answer to an advance gave it. */
   now: number;
   listening: boolean;
+  /** How long the adapter has to exit once its stdin closes. */
+  readonly closeMs: number;
   /** The connection the checks opened to the listener: what the peer sends next, and acknowledges. */
   connection?: { readonly seq: number; readonly ack: number };
 }
@@ -255,7 +257,7 @@ function callCheck({ call: name, args, label, answers }: (typeof CALLS)[number])
 const EXIT: Check = {
   name: 'the exit',
   async run(context) {
-    const limit = DEFAULT_TIMEOUTS.closeMs;
+    const limit = context.closeMs;
     const { end, inTime } = await context.conversation.close(limit);
     if (!inTime) throw new CheckProblem(`the adapter did not exit within ${formatLimit(limit)} of its stdin closing (the harness then kills it with SIGKILL)`);
     if (end?.code !== 0) throw new CheckProblem(`after its stdin closed, the adapter exited with ${end?.signal ? `signal ${end.signal}` : `code ${end?.code}`}, not 0; its stderr: ${context.conversation.stderr.trim() || '(empty)'}`);
@@ -303,7 +305,7 @@ export async function checkAdapter(command: readonly string[], options: AdapterC
     await conversation.kill();
     return { outcomes, notChecked: ['everything after the hello'], ok: false };
   }
-  const context: Context = { conversation, hello, now: 0, listening: false };
+  const context: Context = { conversation, hello, now: 0, listening: false, closeMs: options.closeMs ?? DEFAULT_TIMEOUTS.closeMs };
   const checks = checksFor(hello);
   try {
     for (const [index, check] of checks.entries()) {
