@@ -27,7 +27,7 @@ import type { CaseResult } from '../runner/result';
 import { appCallsNeeded } from '../suite/needs';
 import { unmetCondition } from '../suite/when';
 import { runSuite, type TargetDriver } from '../runner/run-suite';
-import { findDriver, type AdapterSettings } from '../cli/drivers';
+import { findDrivers, type AdapterSettings } from '../cli/drivers';
 import { loadSuites } from '../cli/load-suites';
 import { selectCases } from '../cli/select';
 import type { TargetProbe } from '../cli/probe-targets';
@@ -143,7 +143,8 @@ function judge(testCase: Case, result: CaseResult | undefined, failOn: readonly 
  */
 export function conformanceSuite(options: ConformanceSuiteOptions): void {
   const adapter: AdapterSettings = { ...(options.adapter !== undefined && { command: options.adapter }), ...(options.profile !== undefined && { profile: options.profile }) };
-  const driver = findDriver(options.target, { adapter });
+  // As --target takes them: an adapter or profile given for a built-in target is refused, not ignored.
+  const [driver] = findDrivers([options.target], { adapter }) as [TargetDriver];
   const paths = options.suites ?? [OWN_SUITES];
   const suite = loadSuites(paths);
   const cases = selectCases(suite.cases, {
