@@ -79,6 +79,8 @@ export interface Deviation {
 
 export interface TargetProfile {
   readonly name: string;
+  /** The file it was read from, as problems and reports name it: `profiles/linux.yaml`, `./my-stack.yaml`. */
+  readonly file: string;
   readonly title: string;
   /** What the reference machine runs with for this target. */
   readonly profile: Profile;
@@ -141,6 +143,7 @@ export function parseProfile(file: string, text: string, base?: TargetProfile): 
     problems: [],
     profile: {
       name: raw.name,
+      file,
       title: raw.title,
       profile: profile as unknown as Profile,
       parameters,

@@ -3,7 +3,7 @@
  * between the runner and everything after it (JSON results, HTML, JUnit, pcap), so they hold plain
  * JSON only: a results file can be re-rendered without rerunning anything.
  */
-import type { AppCall, AppEvent, AppResult } from '../targets/target';
+import type { AddressFamily, AppCall, AppCallName, AppEvent, AppResult } from '../targets/target';
 import type { RequirementLevel } from '../suite/case';
 import type { TcpState } from '../wire';
 
@@ -117,6 +117,17 @@ export interface CaseResult {
   readonly waiver?: Waiver;
   /** The profile the target ran with: its name, and each parameter that departs from RFC 9293's. */
   readonly profile?: ProfileSummary;
+  /** What the target said of itself when the case started; absent when it could not be set up. */
+  readonly targetInfo?: TargetInfo;
+}
+
+/** A target as it describes itself: the stack behind it (an adapter's hello), its clock, families and calls. */
+export interface TargetInfo {
+  readonly stack?: { readonly name: string; readonly version: string };
+  readonly clock: 'real' | 'virtual';
+  readonly families: readonly AddressFamily[];
+  readonly appCalls: readonly AppCallName[];
+  readonly notes?: readonly string[];
 }
 
 export interface Waiver {

@@ -6,7 +6,7 @@
 import type { Case } from '../suite/case';
 import type { TargetProfile } from '../profile/parse';
 import type { Target } from '../targets/target';
-import type { CaseResult } from './result';
+import type { CaseResult, TargetInfo } from './result';
 import { runCase } from './run-case';
 import { stepText } from './step-text';
 import { waive } from './waive';
@@ -65,7 +65,9 @@ async function runOne(testCase: Case, driver: TargetDriver): Promise<CaseResult>
   }
   try {
     const { name, title, departures } = driver.profile;
-    return { ...waive(await runCase(testCase, target, driver.profile.profile), driver.profile), profile: { name, title, departures } };
+    const { stack, clock, families, appCalls, notes } = target.capabilities;
+    const targetInfo: TargetInfo = { ...(stack && { stack }), clock, families: families ?? ['ipv4'], appCalls, ...(notes && { notes }) };
+    return { ...waive(await runCase(testCase, target, driver.profile.profile), driver.profile), profile: { name, title, departures }, targetInfo };
   } catch (error) {
     // runCase turns what goes wrong in a step into a verdict; reaching here is a harness bug, kept to this case.
     return harnessError(testCase, driver.name, `the harness failed: ${messageOf(error)}`);

@@ -51,7 +51,7 @@ export function waive(result: CaseResult, profile: TargetProfile): CaseResult {
   if (result.verdict !== 'fail') return result;
   const deviation: Deviation | undefined = profile.deviations.find((d) => picomatch(d.cases)(result.id));
   if (!deviation) return result;
-  const file = `profiles/${profile.name}.yaml`;
+  const file = profile.file;
   const allowed = deviation.allows.map(allowanceText).join('; or ');
   const waiver = { profile: file, reason: deviation.reason, allows: deviation.allows.map(allowanceText), ...(deviation.source !== undefined && { source: deviation.source }) };
   if (!deviation.allows.some((a) => allows(a, result))) {

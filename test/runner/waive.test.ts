@@ -5,6 +5,7 @@ import { waive } from '../../src/runner/waive';
 
 const profile = (allows: TargetProfile['deviations'][number]['allows']): TargetProfile => ({
   name: 'kernel',
+  file: 'profiles/kernel.yaml',
   title: 'a kernel',
   profile: RFC9293_PROFILE,
   parameters: {} as TargetProfile['parameters'],

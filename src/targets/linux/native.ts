@@ -1,9 +1,8 @@
 /**
- * The native parts of the linux target, built by node-gyp during `npm ci` (binding.gyp).
+ * The native parts of the linux target (binding.gyp): built by node-gyp, or prebuilt in the package
+ * (native-parts.ts says where each is looked for).
  */
-import path from 'node:path';
-
-const buildDirectory = path.resolve(__dirname, '../../../build/Release');
+import { nativePartPath } from '../native-parts';
 
 /** The TUN addon (native/tun.c). Times are nanoseconds on `process.hrtime.bigint()`'s clock. */
 export interface TunAddon {
@@ -39,8 +38,8 @@ export interface TunAddon {
 declare const tunHandleBrand: unique symbol;
 export type TunHandle = { readonly [tunHandleBrand]: true };
 
-export const addonPath = path.join(buildDirectory, 'tcpconform_tun.node');
-export const agentPath = path.join(buildDirectory, 'tcpconform-agent');
+export const addonPath = nativePartPath('tcpconform_tun.node');
+export const agentPath = nativePartPath('tcpconform-agent');
 
 export function loadTunAddon(): TunAddon {
   return require(addonPath) as TunAddon;

@@ -1,8 +1,10 @@
 /**
  * The native parts the raw target uses: the raw-socket package, and the netns addon (native/netns.c) that
- * makes sockets inside the harness's namespace. Both are built from source by npm ci (node-gyp).
+ * makes sockets inside the harness's namespace. raw-socket builds itself when npm installs it (node-gyp);
+ * the addon is built by node-gyp or prebuilt in the package (native-parts.ts).
  */
-import path from 'node:path';
+import { nativePartPath } from '../native-parts';
+import type { RawSocketModule } from './raw-socket-types';
 
 export interface NetnsAddon {
   /** Runs `fn` with the main thread inside the namespace bound at `netnsPath`; sockets made there stay there. */
@@ -22,13 +24,13 @@ export interface NetnsAddon {
 declare const captureBrand: unique symbol;
 export type Capture = { readonly [captureBrand]: true };
 
-export const netnsAddonPath = path.resolve(__dirname, '../../../build/Release/tcpconform_netns.node');
+export const netnsAddonPath = nativePartPath('tcpconform_netns.node');
 
 export function loadNetnsAddon(): NetnsAddon {
   return require(netnsAddonPath) as NetnsAddon;
 }
 
-export type RawSocketModule = typeof import('raw-socket');
+export type { RawSocketModule } from './raw-socket-types';
 
 export function loadRawSocket(): RawSocketModule {
   return require('raw-socket') as RawSocketModule;

@@ -10,7 +10,7 @@
  * raw-socket hands over is matched to it; one no capture matches is stamped as read. All are on
  * process.hrtime.bigint()'s clock, like every target's.
  */
-import type { Socket } from 'raw-socket';
+import type { Socket } from './raw-socket-types';
 
 import { PacketQueue } from '../linux/packet-queue';
 import type { Endpoint } from './config';
