@@ -4,6 +4,7 @@
  * reference machine's state after each. `tcpconform explain` prints it, and jest failures end with it.
  */
 import type { TraceEvent } from '../runner/result';
+import { icmpText } from '../runner/summary';
 import type { AppCall, AppEvent, AppResult } from '../targets/target';
 
 const COLUMNS = { time: 8, dir: 11, flags: 5, seq: 7, ack: 7, win: 6, len: 5, state: 13 } as const;
@@ -60,7 +61,7 @@ function eventRow(event: TraceEvent): string {
     case 'packet': {
       const who = event.direction === 'to-target' ? 'peer ──▶' : '     ◀──';
       const s = event.segment;
-      if (!s) return row(timeText(event.timeMs), who, event.note ?? 'a packet that is not a TCP segment', event.reference ?? '', '');
+      if (!s) return row(timeText(event.timeMs), who, event.icmp ? icmpText(event.icmp) : (event.note ?? 'a packet that is not a TCP segment'), event.reference ?? '', '');
       const extras = [s.options === '' ? '' : `<${s.options}>`, s.checksumOk ? '' : '[bad checksum]'].filter((x) => x !== '').join(' ');
       const ack = s.flags.includes('A') ? String(s.ack) : '-';
       return row(timeText(event.timeMs), who, [s.flags, String(s.seq), ack, String(s.window), String(s.length)], event.reference ?? '', extras);

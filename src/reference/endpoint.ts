@@ -5,6 +5,7 @@
 import type { TcpSegment, TcpState } from '../wire';
 import { adoptIss } from './adopt-iss';
 import { adoptReceiveWindow, adoptSent } from './adopt-observed';
+import { icmpErrorArrives, type IcmpError } from './icmp';
 import type { EndpointOptions, Machine } from './machine';
 import type { Output } from './output';
 import { checkProfile, type Profile } from './profile';
@@ -141,6 +142,13 @@ export class ReferenceEndpoint {
   segmentArrives(seg: TcpSegment, now: number): Output[] {
     const out = this.begin(now);
     segmentArrives(this.m, seg);
+    return out;
+  }
+
+  /** §3.9.2.2: an ICMP error from IP about a segment this endpoint sent. */
+  icmpErrorArrives(error: IcmpError, now: number): Output[] {
+    const out = this.begin(now);
+    icmpErrorArrives(this.m, error);
     return out;
   }
 

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { VERDICTS, type CaseResult, type TargetInfo, type TraceEvent } from '../runner/result';
+import { icmpText } from '../runner/summary';
 import { casePagePath, casePcapPath } from './paths';
 import { countVerdicts, groupBy, inReportOrder, matrix, requirementTable, targetsOf, worstVerdict, type VerdictCounts } from './summary';
 import { ALL_RULES, describeRule } from '../reference';
@@ -47,7 +48,7 @@ function eventRow(event: TraceEvent) {
         direction: event.direction,
         arrow: event.direction === 'to-target' ? 'peer → target' : 'peer ← target',
         segment: event.segment,
-        text: event.note ?? '',
+        text: event.icmp ? icmpText(event.icmp) : (event.note ?? ''),
         reference: event.reference ?? '',
       };
     case 'app-call': {

@@ -13,7 +13,7 @@
  */
 import type { CaseResult, SegmentSummary, StepOutcome, TraceEvent } from '../runner/result';
 import type { AppCall, AppEvent, AppResult } from '../targets/target';
-import { segmentText } from '../runner/summary';
+import { icmpText, segmentText } from '../runner/summary';
 
 /** Geometry, in SVG user units (CSS pixels at 100 %). */
 export const LADDER_GEOMETRY = {
@@ -289,20 +289,20 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
       timeLabel(event.timeMs, rowY);
       noteReference(event.reference, rowY);
       const s = event.segment;
-      const main = s ? arrowLabel(s) : event.note ?? 'not a TCP segment';
+      const main = s ? arrowLabel(s) : event.icmp ? icmpText(event.icmp) : event.note ?? 'not a TCP segment';
       const options = s && s.options !== '' ? ` <${s.options}>` : '';
       const checksum = s && !s.checksumOk ? ' [bad checksum]' : '';
       const title = [
         `${timeText(event.timeMs)} ${toTarget ? 'peer → target' : 'target → peer'}`,
-        s ? `${segmentText(s)} · ports ${s.srcPort} → ${s.dstPort}` : (event.note ?? ''),
+        s ? `${segmentText(s)} · ports ${s.srcPort} → ${s.dstPort}` : event.icmp ? icmpText(event.icmp) : (event.note ?? ''),
         event.reference ? `reference: ${event.reference}` : '',
       ].filter((x) => x !== '').join('\n');
       const [fromX, toX] = toTarget ? [G.peerX, G.targetX] : [G.targetX, G.peerX];
-      const cls = `segment ${toTarget ? 'to-target' : 'from-target'}${diverged ? ` diverged${waived ? ' waived' : ''}` : ''}${s ? '' : ' not-tcp'}`;
-      const labelAttrs = `class="seg-label${diverged ? ' bad-label' : ''}${s ? '' : ' note'}" text-anchor="middle" fill="${colour}"`;
+      const cls = `segment ${toTarget ? 'to-target' : 'from-target'}${diverged ? ` diverged${waived ? ' waived' : ''}` : ''}${s ? '' : event.icmp ? ' icmp' : ' not-tcp'}`;
+      const labelAttrs = `class="seg-label${diverged ? ' bad-label' : ''}${s || event.icmp ? '' : ' note'}" text-anchor="middle" fill="${colour}"`;
       parts.push(
         `<g class="${cls}"${diverged ? ` data-divergence-observed="${d?.step ?? ''}"` : ''}><title>${esc(title)}</title>` +
-          arrow({ y: rowY, fromX, toX, colour, width: diverged ? 2.6 : 1.6, dashed: !s }) +
+          arrow({ y: rowY, fromX, toX, colour, width: diverged ? 2.6 : 1.6, dashed: !s && !event.icmp }) +
           `<text x="${G.peerX + span / 2}" y="${rowY - 4}" ${labelAttrs}>` +
           (diverged ? '✗ ' : '') +
           (s ? `<tspan font-weight="700">${esc(s.flags)}</tspan>${esc(main.slice(s.flags.length))}` : esc(fit(main, span - 40))) +

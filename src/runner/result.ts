@@ -35,6 +35,21 @@ export interface SegmentSummary {
   readonly checksumOk: boolean;
 }
 
+/** An ICMP message as a person reads it, with what its quote shows of the segment it is about. */
+export interface IcmpSummary {
+  /** As a case names it (`port-unreachable`, `frag-needed`), or `type 8 code 0` for a message that is no error. */
+  readonly message: string;
+  readonly type: number;
+  readonly code: number;
+  /** Fragmentation needed: the next hop's MTU (RFC 1191 §4). */
+  readonly nextHopMtu?: number;
+  /** Parameter problem: the octet in error (RFC 792). */
+  readonly pointer?: number;
+  /** The quoted segment: its ports and sequence number (relative to its sender's ISN where known). */
+  readonly quoted?: { readonly srcPort: number; readonly dstPort: number; readonly seq?: number };
+  readonly checksumOk: boolean;
+}
+
 export type Direction = 'to-target' | 'from-target';
 
 export type TraceEvent =
@@ -47,6 +62,8 @@ export type TraceEvent =
       readonly hex: string;
       /** Absent when the packet is not TCP or does not parse; `note` then says why. */
       readonly segment?: SegmentSummary;
+      /** For an ICMP message, what it says. */
+      readonly icmp?: IcmpSummary;
       readonly note?: string;
       /** The reference machine's state once the packet was taken into account. */
       readonly reference?: TcpState;

@@ -6,7 +6,7 @@
  * surroundings end the case as `error`, never as a conformance `fail`.
  */
 import type { Case, Step } from '../suite/case';
-import { appCallsNeeded } from '../suite/needs';
+import { appCallsNeeded, sendsIcmp } from '../suite/needs';
 import { unmetCondition } from '../suite/when';
 import type { Target } from '../targets/target';
 import { RFC9293_PROFILE, type Profile } from '../reference';
@@ -14,10 +14,11 @@ import { Exchange, type StepResult } from './exchange';
 import type { CaseResult, StepOutcome } from './result';
 import { stepText } from './step-text';
 import { app, state } from './steps/application';
+import { icmp } from './steps/icmp';
 import { either, expect, fill, quiet, send, wait } from './steps/segments';
 
 /** Steps after which the runner waits for what the reference machine obliges the target to send. */
-const STIMULI: ReadonlySet<Step['kind']> = new Set(['send', 'fill', 'app', 'state']);
+const STIMULI: ReadonlySet<Step['kind']> = new Set(['send', 'fill', 'app', 'state', 'icmp']);
 
 class CaseRun {
   readonly exchange: Exchange;
@@ -40,6 +41,7 @@ class CaseRun {
       case 'app': return app(x, step);
       case 'state': return state(x, step);
       case 'either': return either(x, step, this.steps);
+      case 'icmp': return icmp(x, step);
     }
   }
 
@@ -136,6 +138,9 @@ export async function runCase(testCase: Case, target: Target, profile: Profile =
   const missing = [...appCallsNeeded(testCase)].filter((call) => !target.capabilities.appCalls.includes(call));
   if (missing.length > 0) {
     return run.result('skip', notRun(testCase), `needs application call(s) ${missing.join(', ')}, which the ${target.name} target cannot make`);
+  }
+  if (sendsIcmp(testCase) && target.capabilities.icmp === false) {
+    return run.result('skip', notRun(testCase), `sends ICMP errors, which the ${target.name} target cannot pass to its stack`);
   }
   return run.run();
 }

@@ -18,6 +18,11 @@ export function appCallsNeeded(testCase: Case): Set<AppStepCall['call']> {
   return calls;
 }
 
+/** Whether a case sends ICMP errors (`icmp:` steps); a target that cannot pass them to its stack skips it. */
+export function sendsIcmp(testCase: Case): boolean {
+  return allSteps(testCase.steps).some((step) => step.kind === 'icmp');
+}
+
 /** Whether a case asks the target its state (`state:` steps); a target that cannot tell passes them on the reference machine's word. */
 export function asksState(testCase: Case): boolean {
   return allSteps(testCase.steps).some((step) => step.kind === 'state');

@@ -19,6 +19,7 @@ import type {
 } from './case';
 import type { DocumentPath } from './schema-errors';
 import { formatPath } from './schema-errors';
+import { icmpTemplate, type RawIcmp } from './icmp-message';
 import { fixedTime, parseTime, type TimeExpr } from './time';
 import type { When } from './when';
 import type { TcpState } from '../wire';
@@ -42,7 +43,7 @@ interface RawExpect {
 type RawApp = string | Record<string, number | string | null>;
 type RawWhen = Record<string, boolean | number | RawRange>;
 interface RawBranch { when?: RawWhen; note?: string; steps: RawStep[] }
-interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string | { for: string; allow: 'retransmissions' }; wait?: string; app?: RawApp; state?: TcpState; either?: RawBranch[]; note?: string }
+interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string | { for: string; allow: 'retransmissions' }; wait?: string; app?: RawApp; state?: TcpState; either?: RawBranch[]; icmp?: RawIcmp; note?: string }
 export interface RawCase {
   id: string; title: string; description?: string;
   spec: { rfc9293: string[]; requirements?: string[] };
@@ -70,7 +71,7 @@ export const CASE_DEFAULTS = {
   expectWithinMs: 1000,
 } as const;
 
-const ACTIONS = ['send', 'expect', 'quiet', 'wait', 'app', 'state', 'either'] as const;
+const ACTIONS = ['send', 'expect', 'quiet', 'wait', 'app', 'state', 'either', 'icmp'] as const;
 const PATTERN_BYTE = 0x61; // payload filler 'a'..'z', so a pcap shows readable data
 
 /** Deterministic per id, so reruns are identical but cases do not all share one ISN. */
@@ -250,6 +251,11 @@ class Normalizer {
     if (raw.wait !== undefined) return { kind: 'wait', source, duration: this.time(raw.wait, [...path, 'wait']) };
     if (raw.state !== undefined) return { kind: 'state', source, state: raw.state };
     if (raw.either) return { kind: 'either', source, branches: this.either(raw.either, [...path, 'either']) };
+    if (raw.icmp) {
+      const { template, problems } = icmpTemplate(raw.icmp);
+      for (const p of problems) this.problem([...path, 'icmp', p.field], p.message);
+      return template && { kind: 'icmp', source, icmp: template };
+    }
     const app = this.app(raw.app as RawApp, [...path, 'app']);
     return app && { kind: 'app', source, ...app };
   }

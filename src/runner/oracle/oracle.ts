@@ -21,7 +21,7 @@
  * Retransmission timing is left to cases that assert it: a target's RTO follows its own measurements.
  */
 import { ReferenceTarget } from '../../targets/reference';
-import type { Profile } from '../../reference';
+import type { IcmpError, Profile } from '../../reference';
 import type { AppCall } from '../../targets/target';
 import { decodePacket, type TcpSegment, type TcpState } from '../../wire';
 import { formatFlags, TcpFlag } from '../../wire/flags';
@@ -117,6 +117,16 @@ export class Oracle {
     const inFlight = this.targetInFlight();
     this.shadow.deliver(toShadowPort ? { ...segment, dstPort: this.shadow.localPort } : segment);
     if (inFlight && !this.targetInFlight()) this.restartSendDeadlines(atMs);
+    this.oblige(atMs);
+  }
+
+  /**
+   * An ICMP error the peer sent the target at `atMs`, about a segment the target sent. `toShadowPort`
+   * says the quote names the target's port, which the machine knows as its own.
+   */
+  icmpSent(error: IcmpError, atMs: number, toShadowPort: boolean): void {
+    this.advance(atMs);
+    this.shadow.deliverIcmp(toShadowPort ? { ...error, quoted: { ...error.quoted, srcPort: this.shadow.localPort } } : error);
     this.oblige(atMs);
   }
 
@@ -218,8 +228,8 @@ export class Oracle {
     }
     const option = optionViolation(segment, this.offered);
     if (option) return this.violation(option.rule, 'no such option', option.message);
-    const size = sizeViolation(segment, this.offered);
-    if (size) return this.violation(size.rule, `data within the send MSS (${this.offered?.sendMss ?? ''})`, size.message);
+    const size = sizeViolation(segment, this.offered, tcb().pathMtu);
+    if (size) return this.violation(size.rule, `data within the send MSS (${size.limit})`, size.message);
     if (f.syn) this.targetOffer.targetSyn(segment);
 
     const progressBefore = { sentEnd: this.sentEnd, finSent: this.finSent };

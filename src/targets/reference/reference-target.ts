@@ -2,8 +2,8 @@
  * The `reference` target: the reference machine itself behind the Target interface, with a virtual clock,
  * so that a suite runs on it without a network and a 2×MSL wait costs nothing (design notes, "Targets").
  */
-import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
-import { IpProtocol, decodePacket, encodePacket, WireError, type TcpSegment } from '../../wire';
+import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
+import { IpProtocol, decodePacket, encodePacket, WireError, type DecodedPacket, type Icmpv4Message, type TcpSegment } from '../../wire';
 import type { AppCall, AppCallName, AppEvent, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
 
 export const REFERENCE_ADDRESS = '198.18.0.1';
@@ -50,6 +50,8 @@ export class ReferenceTarget implements Target {
   private pendingError: string | undefined;
   private eofReported = false;
   private ipId = 0;
+  /** The last ICMP error delivered: a hard one's code names the error a socket reports. */
+  private lastIcmp: IcmpError | undefined;
 
   constructor(private readonly profile: Profile) {
     this.endpoint = this.newEndpoint(0);
@@ -100,6 +102,12 @@ export class ReferenceTarget implements Target {
     return this.packets.shift();
   }
 
+  /** An ICMP error about a segment this target sent, straight to the machine: an oracle has it decoded already. */
+  deliverIcmp(error: IcmpError): void {
+    this.lastIcmp = error;
+    this.take(this.endpoint.icmpErrorArrives(error, this.clockMs));
+  }
+
   /** A segment from the peer, straight to SEGMENT ARRIVES: an oracle has it decoded already. */
   deliver(segment: TcpSegment): void {
     this.take(this.endpoint.segmentArrives(segment, this.clockMs));
@@ -114,8 +122,10 @@ export class ReferenceTarget implements Target {
   }
 
   send(packet: Uint8Array): TimedPacket {
-    const segment = this.segmentFor(packet);
-    if (segment !== undefined) this.take(this.endpoint.segmentArrives(segment, this.clockMs));
+    const decoded = this.decodeOurs(packet);
+    if (decoded?.tcp !== undefined && decoded.tcpChecksumOk) this.take(this.endpoint.segmentArrives(decoded.tcp, this.clockMs));
+    const error = decoded?.icmp !== undefined && decoded.icmpChecksumOk ? icmpErrorOf(decoded.icmp) : undefined;
+    if (error !== undefined) this.deliverIcmp(error);
     return { bytes: packet, timeNs: this.now() };
   }
 
@@ -225,13 +235,14 @@ export class ReferenceTarget implements Target {
     this.clockMs = limitMs;
   }
 
-  /** The TCP segment a packet carries to this target, if it is a good one; others are dropped, as IP and TCP would. */
-  private segmentFor(packet: Uint8Array): TcpSegment | undefined {
+  /**
+   * A packet to this target with a good IP header, decoded; others are dropped, as IP would. The caller
+   * drops a bad TCP or ICMP checksum silently too (RFC 9293 §3.1, MUST-3; RFC 792).
+   */
+  private decodeOurs(packet: Uint8Array): DecodedPacket | undefined {
     try {
       const decoded = decodePacket(packet);
-      // A bad checksum is dropped silently (RFC 9293 §3.1, MUST-3); so is what is not TCP or not ours.
-      if (decoded.tcp === undefined || decoded.ip.dst !== this.address || !decoded.ipChecksumOk || !decoded.tcpChecksumOk) return undefined;
-      return decoded.tcp;
+      return decoded.ip.dst === this.address && decoded.ipChecksumOk ? decoded : undefined;
     } catch (error) {
       if (error instanceof WireError) return undefined;
       throw error;
@@ -271,17 +282,37 @@ export class ReferenceTarget implements Target {
         return;
       case 'reset':
       case 'refused':
-      case 'timeout': {
-        const error = event === 'reset' ? 'ECONNRESET' : event === 'refused' ? 'ECONNREFUSED' : 'ETIMEDOUT';
+      case 'timeout':
+      case 'unreachable': {
+        const error = event === 'unreachable' ? unreachableErrno(this.lastIcmp) : event === 'reset' ? 'ECONNRESET' : event === 'refused' ? 'ECONNREFUSED' : 'ETIMEDOUT';
         this.pendingError = error;
         this.emit({ event: 'error', error });
         return;
       }
       default:
-        // closing and urgent: a socket's application learns of these by reading.
+        // closing and urgent: a socket's application learns of these by reading; a soft ICMP error, by
+        // asking for it (SO_ERROR), which the calls of this target do not.
         return;
     }
   }
+}
+
+/** What an ICMP message says to TCP, when it is an error quoting a TCP segment's ports and sequence number. */
+function icmpErrorOf(message: Icmpv4Message): IcmpError | undefined {
+  if (message.kind === 'other') return undefined;
+  const { invoking } = message;
+  if (invoking?.protocol !== IpProtocol.TCP || invoking.srcPort === undefined || invoking.dstPort === undefined || invoking.seq === undefined) return undefined;
+  return {
+    kind: message.kind,
+    code: message.kind === 'frag-needed' ? 4 : message.code,
+    ...(message.kind === 'frag-needed' && { nextHopMtu: message.nextHopMtu }),
+    quoted: { srcPort: invoking.srcPort, dstPort: invoking.dstPort, seq: invoking.seq },
+  };
+}
+
+/** The error a socket reports for a connection a hard ICMP error aborted, as Linux's icmp_err_convert names it. */
+function unreachableErrno(error: IcmpError | undefined): string {
+  return error?.code === 2 ? 'ENOPROTOOPT' : 'ECONNREFUSED';
 }
 
 export async function createReferenceTarget(profile: Profile = RFC9293_PROFILE): Promise<ReferenceTarget> {
