@@ -3,7 +3,7 @@
  * left of the arrow and the target on the right, numbers relative as the case writes them, and the
  * reference machine's state after each. `tcpconform explain` prints it, and jest failures end with it.
  */
-import type { TraceEvent } from '../runner/result';
+import type { IsnReport, TraceEvent } from '../runner/result';
 import { icmpText } from '../runner/summary';
 import type { AppCall, AppEvent, AppResult } from '../targets/target';
 
@@ -80,4 +80,13 @@ function eventRow(event: TraceEvent): string {
 export function ladderLines(trace: readonly TraceEvent[]): string[] {
   const header = row('time', '', ['flags', 'seq', 'ack', 'win', 'len'], 'state', 'options');
   return [header, ...trace.map(eventRow)];
+}
+
+/** An isn step's statistics, one line each, `*` before those the case judges, and what a pass means. */
+export function isnLines(report: IsnReport): string[] {
+  const width = Math.max(...report.statistics.map((s) => s.name.length));
+  return [
+    ...report.statistics.map((s) => `${s.judged ? '*' : ' '} ${s.name.padEnd(width)}  ${s.passed ? 'within' : 'beyond'}  ${s.measured}; ${s.threshold} (${s.requirement})`),
+    `  (${report.samples.length} ISNs; * judged by this case) ${report.caveat}`,
+  ];
 }

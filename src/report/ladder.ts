@@ -149,7 +149,8 @@ export function divergenceAnchor(result: CaseResult): Anchor | undefined {
     return -1;
   };
   let index = -1;
-  if (d.observed === 'nothing') return { at: 'end' };
+  // An isn step judges many connections at once: its divergence is the whole exchange, shown at its end.
+  if (d.observed === 'nothing' || kind === 'isn') return { at: 'end' };
   if (kind === 'state') index = last((e) => e.kind === 'app-call' && e.call.call === 'state');
   else if (kind === 'app') index = last((e) => e.kind === 'app-call' && e.call.call !== 'state');
   if (index < 0) index = last((e) => e.kind === 'packet' && e.direction === 'from-target' && e.segment !== undefined && segmentText(e.segment) === d.observed);
@@ -242,7 +243,7 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
     let by = atY;
     const block: string[] = [];
     const kind = stepKind(divergedStep);
-    const packetShaped = kind !== 'state' && kind !== 'app' && d.expected !== '' && d.expected !== 'nothing';
+    const packetShaped = kind !== 'state' && kind !== 'app' && kind !== 'isn' && d.expected !== '' && d.expected !== 'nothing';
     if (packetShaped) {
       // The reference (or the case) expected a segment from the target: a dashed ghost arrow.
       by += 16;

@@ -13,8 +13,8 @@ import { timeValuesOf } from '../profile/time-values';
 import type { Violation } from './oracle/oracle';
 import { OracleChoices } from './oracle/choices';
 import { Numbering } from './numbering';
-import type { Direction, StepOutcome, TraceEvent } from './result';
-import { segmentText, summarizeFromTarget, summarizeIcmp, summarizeToTarget } from './summary';
+import type { Direction, IsnReport, StepOutcome, TraceEvent } from './result';
+import { segmentText, summarizeAbsolute, summarizeFromTarget, summarizeIcmp, summarizeToTarget } from './summary';
 
 /** The result of one step; `undefined` fields are left out of the JSON. */
 export type StepResult = Omit<StepOutcome, 'index' | 'line' | 'text' | 'note'>;
@@ -70,6 +70,8 @@ export class Exchange {
   private readonly tolerance: TimingTolerance;
   /** Every segment the target sent, as flags/seq/length: what a retransmission repeats. */
   private readonly sentByTarget = new Set<string>();
+  /** What an `isn` step saw, for the case's result. */
+  isnReport: IsnReport | undefined;
   /** The last TCP segment the target sent, as it came: what an `icmp` step quotes. */
   private lastFromTarget: { readonly bytes: Uint8Array; readonly segment: TcpSegment } | undefined;
 
@@ -138,6 +140,14 @@ export class Exchange {
   private recordPacket(direction: Direction, packet: TimedPacket, details: Pick<TraceEvent & { kind: 'packet' }, 'segment' | 'icmp' | 'note'>): void {
     this.trace.push({ kind: 'packet', timeMs: this.elapsedMs(packet.timeNs), direction, hex: toHex(packet.bytes), reference: this.oracle.state, ...details });
     this.drainAppEvents();
+  }
+
+  /**
+   * A packet of a connection the case does not number and the oracle does not follow (an `isn` step
+   * opens many), recorded with its numbers as on the wire.
+   */
+  recordUnjudged(direction: Direction, packet: TimedPacket, segment: TcpSegment | undefined, checksumOk = true): void {
+    this.recordPacket(direction, packet, segment ? { segment: summarizeAbsolute(segment, checksumOk) } : { note: 'not a TCP segment: passed over' });
   }
 
   /** The peer sends one segment built from `template`; the oracle sees it unless its checksum is bad. */

@@ -6,6 +6,7 @@
 import type { AddressFamily, AppCall, AppCallName, AppEvent, AppResult } from '../targets/target';
 import type { RequirementLevel } from '../suite/case';
 import type { TcpState } from '../wire';
+import type { IsnSample, IsnStatistic } from './isn/statistics';
 
 /**
  * - `pass`: every step did what the case says.
@@ -136,6 +137,16 @@ export interface CaseResult {
   readonly profile?: ProfileSummary;
   /** What the target said of itself when the case started; absent when it could not be set up. */
   readonly targetInfo?: TargetInfo;
+  /** For a case with an `isn` step: the ISNs it saw and what they show. */
+  readonly isn?: IsnReport;
+}
+
+/** The initial sequence numbers an `isn` step saw, each statistic of them, and what a pass means. */
+export interface IsnReport {
+  readonly samples: readonly IsnSample[];
+  /** Every statistic; `judged` where the case names its requirement, and so its verdict follows it. */
+  readonly statistics: readonly (IsnStatistic & { readonly judged: boolean })[];
+  readonly caveat: string;
 }
 
 /** A target as it describes itself: the stack behind it (an adapter's hello), its clock, families and calls. */

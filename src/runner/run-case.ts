@@ -15,6 +15,7 @@ import type { CaseResult, StepOutcome } from './result';
 import { stepText } from './step-text';
 import { app, state } from './steps/application';
 import { icmp } from './steps/icmp';
+import { isn } from './steps/isn';
 import { either, expect, fill, quiet, send, wait } from './steps/segments';
 
 /** Steps after which the runner waits for what the reference machine obliges the target to send. */
@@ -42,6 +43,7 @@ class CaseRun {
       case 'state': return state(x, step);
       case 'either': return either(x, step, this.steps);
       case 'icmp': return icmp(x, step);
+      case 'isn': return isn(x, step);
     }
   }
 
@@ -118,6 +120,7 @@ class CaseRun {
       steps,
       trace: x.trace,
       rules: [...new Set(x.oracle.rules)],
+      ...(x.isnReport && { isn: x.isnReport }),
     };
   }
 }

@@ -21,6 +21,11 @@ function summarize(segment: TcpSegment, senderRelative: (seq: number) => number,
   };
 }
 
+/** A segment of a connection the case does not number (an `isn` step's): its numbers as on the wire. */
+export function summarizeAbsolute(segment: TcpSegment, checksumOk: boolean): SegmentSummary {
+  return summarize(segment, (seq) => seq, (seq) => seq, checksumOk);
+}
+
 export function summarizeFromTarget(segment: TcpSegment, numbering: Numbering, checksumOk: boolean): SegmentSummary {
   return summarize(segment, (seq) => numbering.targetRelative(seq), (seq) => numbering.peerRelative(seq), checksumOk);
 }

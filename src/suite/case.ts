@@ -124,6 +124,19 @@ export interface IcmpTemplate {
   readonly seq?: number;
 }
 
+/**
+ * What an `isn` step opens: connections on several four-tuples, round after round, `apart` from one
+ * round's start to the next's; first the active opens (if any), then the passive ones.
+ */
+export interface IsnPlan {
+  /** The peer's ports: from each, the peer opens a connection to the case's port, where the target listens. */
+  readonly passive: readonly number[];
+  /** The peer's ports the target's application connects to, from ports of its own choosing. */
+  readonly active: readonly number[];
+  readonly rounds: number;
+  readonly apart: TimeExpr;
+}
+
 /** An inclusive range; `min === max` for an exact value. */
 export interface Range {
   readonly min: number;
@@ -182,6 +195,11 @@ export type Step =
   | (StepBase & { readonly kind: 'state'; readonly state: TcpState })
   /** The peer sends an ICMP error about the target's last segment (RFC 9293 §3.9.2.2). */
   | (StepBase & { readonly kind: 'icmp'; readonly icmp: IcmpTemplate })
+  /**
+   * Many connections, each answered with a RST once the target has chosen its ISN, and the statistics
+   * of those ISNs (RFC 9293 §3.4.1): a case's only step.
+   */
+  | (StepBase & { readonly kind: 'isn'; readonly plan: IsnPlan })
   /**
    * Where the RFC lets a target choose (a MAY): the case goes on as one of these branches, the first
    * whose opening `expect` the target's next segment matches. Always the case's last step.

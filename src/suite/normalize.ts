@@ -43,7 +43,8 @@ interface RawExpect {
 type RawApp = string | Record<string, number | string | null>;
 type RawWhen = Record<string, boolean | number | RawRange>;
 interface RawBranch { when?: RawWhen; note?: string; steps: RawStep[] }
-interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string | { for: string; allow: 'retransmissions' }; wait?: string; app?: RawApp; state?: TcpState; either?: RawBranch[]; icmp?: RawIcmp; note?: string }
+interface RawIsn { passive: number[]; active?: number[]; rounds: number; apart: string }
+interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string | { for: string; allow: 'retransmissions' }; wait?: string; app?: RawApp; state?: TcpState; either?: RawBranch[]; icmp?: RawIcmp; isn?: RawIsn; note?: string }
 export interface RawCase {
   id: string; title: string; description?: string;
   spec: { rfc9293: string[]; requirements?: string[] };
@@ -71,7 +72,7 @@ export const CASE_DEFAULTS = {
   expectWithinMs: 1000,
 } as const;
 
-const ACTIONS = ['send', 'expect', 'quiet', 'wait', 'app', 'state', 'either', 'icmp'] as const;
+const ACTIONS = ['send', 'expect', 'quiet', 'wait', 'app', 'state', 'either', 'icmp', 'isn'] as const;
 const PATTERN_BYTE = 0x61; // payload filler 'a'..'z', so a pcap shows readable data
 
 /** Deterministic per id, so reruns are identical but cases do not all share one ISN. */
@@ -226,6 +227,8 @@ class Normalizer {
     const steps = raw.map((step, i) => this.step(step, [...path, i]));
     const either = raw.findIndex((step) => step.either !== undefined);
     if (either >= 0 && either < raw.length - 1) this.problem([...path, either], 'an either ends the case: the steps after it belong in its branches');
+    const isn = raw.findIndex((step) => step.isn !== undefined);
+    if (isn >= 0 && raw.length > 1) this.problem([...path, isn], 'an isn step opens connections of its own: it is the case\'s only step');
     return steps.filter((step): step is Step => step !== undefined);
   }
 
@@ -251,6 +254,10 @@ class Normalizer {
     if (raw.wait !== undefined) return { kind: 'wait', source, duration: this.time(raw.wait, [...path, 'wait']) };
     if (raw.state !== undefined) return { kind: 'state', source, state: raw.state };
     if (raw.either) return { kind: 'either', source, branches: this.either(raw.either, [...path, 'either']) };
+    if (raw.isn) {
+      const { passive, active = [], rounds, apart } = raw.isn;
+      return { kind: 'isn', source, plan: { passive, active, rounds, apart: this.time(apart, [...path, 'isn', 'apart']) } };
+    }
     if (raw.icmp) {
       const { template, problems } = icmpTemplate(raw.icmp);
       for (const p of problems) this.problem([...path, 'icmp', p.field], p.message);
@@ -288,6 +295,9 @@ export function normalizeCase(
   if (raw.from !== undefined && !preamble) {
     const known = [...preambles.keys()].sort().join(', ') || 'none';
     return { problems: [{ path: ['from'], message: `from: no preamble named '${raw.from}'; known preambles: ${known}` }] };
+  }
+  if (preamble && own.some((step) => step.kind === 'isn')) {
+    return { problems: [{ path: ['from'], message: 'from: an isn step opens connections of its own; it starts from no preamble' }] };
   }
   if (preamble?.steps.some((step) => step.kind === 'either')) {
     return { problems: [{ path: ['from'], message: `from: preamble '${raw.from}' has an either, which ends a case; a preamble cannot` }] };

@@ -3,15 +3,21 @@
  * so that a suite runs on it without a network and a 2×MSL wait costs nothing (design notes, "Targets").
  */
 import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
-import { IpProtocol, decodePacket, encodePacket, WireError, type DecodedPacket, type Icmpv4Message, type TcpSegment } from '../../wire';
+import { createHash } from 'node:crypto';
+import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type DecodedPacket, type Icmpv4Message, type TcpSegment } from '../../wire';
 import type { AppCall, AppCallName, AppEvent, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
 
 export const REFERENCE_ADDRESS = '198.18.0.1';
 export const REFERENCE_PEER_ADDRESS = '198.18.0.2';
 /** The local port of a connect that names none: the first of the dynamic range (RFC 6335 §6). */
 const EPHEMERAL_PORT = 49152;
-/** The ISS of every connection: deterministic on purpose; the runner compares sequence numbers relative to it. */
-const ISS = 0x1000_0000;
+/**
+ * RFC 6528's secret key. A real stack draws it at random at boot; this one is fixed, so that runs are
+ * deterministic (the runner compares sequence numbers relative to each ISN anyway).
+ */
+const ISN_SECRET = 'tcpconform reference target';
+/** RFC 6528 §3: M, "a timer that's incremented every 4 microseconds": 250 ticks a millisecond. */
+const ISN_TICKS_PER_MS = 250;
 
 /** Nanoseconds on the target's clock, as `Target.now()` reports them, for `ms` milliseconds of virtual time. */
 function msToNs(ms: number): bigint {
@@ -123,7 +129,12 @@ export class ReferenceTarget implements Target {
 
   send(packet: Uint8Array): TimedPacket {
     const decoded = this.decodeOurs(packet);
-    if (decoded?.tcp !== undefined && decoded.tcpChecksumOk) this.take(this.endpoint.segmentArrives(decoded.tcp, this.clockMs));
+    if (decoded?.tcp !== undefined && decoded.tcpChecksumOk) {
+      // A SYN to a listener opens a connection on a new four-tuple: its ISS is chosen now (RFC 6528).
+      const opens = this.endpoint.state === 'LISTEN' && decoded.tcp.dstPort === this.endpoint.local.port && (decoded.tcp.flags & TcpFlag.SYN) !== 0;
+      if (opens) this.endpoint.adoptIss(this.isnFor(decoded.tcp.dstPort, decoded.tcp.srcPort));
+      this.take(this.endpoint.segmentArrives(decoded.tcp, this.clockMs));
+    }
     const error = decoded?.icmp !== undefined && decoded.icmpChecksumOk ? icmpErrorOf(decoded.icmp) : undefined;
     if (error !== undefined) this.deliverIcmp(error);
     return { bytes: packet, timeNs: this.now() };
@@ -152,8 +163,19 @@ export class ReferenceTarget implements Target {
 
   async close(): Promise<void> {}
 
+  /**
+   * RFC 6528 §3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M the 4-µs clock (here
+   * the virtual one) and F a keyed hash (SHA-256 where RFC 6528 suggests MD5), so that ISNs advance with
+   * time on one four-tuple and an outsider cannot tell one four-tuple's from another's (MUST-8, MUST-9, SHLD-1).
+   */
+  private isnFor(localPort: number, remotePort: number): number {
+    const tuple = `${ISN_SECRET}|${this.address}:${localPort}|${this.peerAddress}:${remotePort}`;
+    const f = createHash('sha256').update(tuple).digest().readUInt32BE(0);
+    return (Math.floor(this.clockMs * ISN_TICKS_PER_MS) + f) >>> 0;
+  }
+
   private newEndpoint(port: number): ReferenceEndpoint {
-    return new ReferenceEndpoint(this.profile, { address: this.address, port }, { iss: ISS });
+    return new ReferenceEndpoint(this.profile, { address: this.address, port }, { iss: this.isnFor(port, 0) });
   }
 
   /**
@@ -177,7 +199,7 @@ export class ReferenceTarget implements Target {
         return { ok: true };
       case 'connect':
         this.openOn(call.localPort ?? EPHEMERAL_PORT);
-        this.take(this.endpoint.openActive({ address: this.peerAddress, port: call.port }, ISS, now));
+        this.take(this.endpoint.openActive({ address: this.peerAddress, port: call.port }, this.isnFor(this.endpoint.local.port, call.port), now));
         return { ok: true };
       case 'write': {
         const error = this.takePendingError();
