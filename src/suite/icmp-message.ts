@@ -65,5 +65,5 @@ export function icmpTemplate(raw: RawIcmp): { template?: IcmpTemplate; problems:
 
 /** The name a case gives the error of `kind` and `code`; undefined for a code no name stands for. */
 export function icmpMessageName(kind: IcmpErrorKind, code: number): string | undefined {
-  return Object.entries(ICMP_MESSAGES).find(([, m]) => m.kind === kind && (kind === 'frag-needed' || m.code === code))?.[0];
+  return Object.entries(ICMP_MESSAGES).find(([, m]) => m.kind === kind && m.code === code)?.[0];
 }

@@ -83,7 +83,7 @@ class Opener {
     const peerIsn = (this.x.testCase.peerIsn + PEER_ISN_STEP * this.connections++) >>> 0;
     this.send({ srcPort: peerPort, dstPort: port, seq: peerIsn, ack: 0, flags: TcpFlag.SYN, options: [{ kind: 'mss', mss: PEER_MSS }] });
     const expectedAck = (peerIsn + 1) >>> 0;
-    const synAck = await this.answer((tcp) => tcp.dstPort === peerPort && tcp.flags & TcpFlag.SYN && tcp.flags & TcpFlag.ACK && tcp.ack === expectedAck ? true : false);
+    const synAck = await this.answer((tcp) => tcp.dstPort === peerPort && (tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK) && tcp.ack === expectedAck);
     if (!synAck) return { failure: `the peer's SYN from port ${peerPort} to port ${port}, where the application listens, drew no SYN-ACK within 1s` };
     this.send({ srcPort: peerPort, dstPort: port, seq: expectedAck, ack: 0, flags: TcpFlag.RST });
     return { sample: { open: 'passive', targetPort: port, peerPort, atMs: synAck.atMs, isn: synAck.tcp.seq } };

@@ -175,6 +175,7 @@ export class ReferenceTarget implements Target {
   }
 
   private newEndpoint(port: number): ReferenceEndpoint {
+    // The ISS given here is a placeholder: a connection's own is chosen when its SYN arrives (send()).
     return new ReferenceEndpoint(this.profile, { address: this.address, port }, { iss: this.isnFor(port, 0) });
   }
 
