@@ -4,10 +4,17 @@
  * prints it; the jest integration asks for it before it registers tests, to skip what cannot run.
  */
 import type { TargetDriver } from '../runner/run-suite';
-import type { AppCallName, Capabilities } from '../targets/target';
+import type { AppCallName, Capabilities, SocketOptionName } from '../targets/target';
 
 export type TargetProbe =
-  | { readonly name: string; readonly ok: true; readonly appCalls: readonly AppCallName[]; readonly clock: Capabilities['clock']; readonly notes: readonly string[] }
+  | {
+      readonly name: string;
+      readonly ok: true;
+      readonly appCalls: readonly AppCallName[];
+      readonly options: readonly SocketOptionName[];
+      readonly clock: Capabilities['clock'];
+      readonly notes: readonly string[];
+    }
   /** `problem`: the one sentence the target's preflight or set-up said. */
   | { readonly name: string; readonly ok: false; readonly problem: string };
 
@@ -16,8 +23,8 @@ export async function probeTarget(driver: TargetDriver): Promise<TargetProbe> {
     await driver.preflight();
     const target = await driver.create();
     try {
-      const { appCalls, clock, notes } = target.capabilities;
-      return { name: driver.name, ok: true, appCalls, clock, notes: notes ?? [] };
+      const { appCalls, options, clock, notes } = target.capabilities;
+      return { name: driver.name, ok: true, appCalls, options: options ?? [], clock, notes: notes ?? [] };
     } finally {
       await target.close();
     }
@@ -26,9 +33,10 @@ export async function probeTarget(driver: TargetDriver): Promise<TargetProbe> {
   }
 }
 
-/** `linux  ready  real clock  app calls: listen, connect, …`, or why the target cannot run here. */
+/** `linux  ready  real clock  app calls: listen, connect, …; socket options: nodelay, …`, or why the target cannot run here. */
 export function probeLine(probe: TargetProbe, width: number): string {
   const name = probe.name.padEnd(width);
   if (!probe.ok) return `${name}  cannot run here: ${probe.problem}`;
-  return `${name}  ready  ${`${probe.clock} clock`.padEnd(13)}  app calls: ${probe.appCalls.join(', ')}`;
+  const options = probe.options.length > 0 ? `; socket options: ${probe.options.join(', ')}` : '';
+  return `${name}  ready  ${`${probe.clock} clock`.padEnd(13)}  app calls: ${probe.appCalls.join(', ')}${options}`;
 }

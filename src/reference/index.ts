@@ -11,10 +11,12 @@
  * property getters, which took half the machine's time in bench/reference.ts.
  */
 export { ReferenceEndpoint, type Socket } from './endpoint';
-export type { EndpointOptions } from './machine';
+export type { ConnectionSettings, EndpointOptions, KeepAlive } from './machine';
+export type { SettingChanges } from './settings';
 export type { Output, UserEvent } from './output';
 export { RFC9293_PROFILE, checkProfile, type Profile } from './profile';
 export { ALL_RULES, describeRule, type Rule } from './rules';
 export type { HeldRange, RttState, Tcb, Timers } from './tcb';
 export { UserCallError, type UserCallErrorReason } from './user-call-error';
 export { acceptable, segLen } from './acceptable';
+export { urgentPointerAt } from './segments';

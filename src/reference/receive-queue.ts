@@ -83,5 +83,6 @@ export function consume(tcb: Tcb, max: number | undefined): number {
   const fromBuffer = Math.min(tcb.rcvUser, (max ?? Infinity) - fromApp);
   tcb.appHeld -= fromApp;
   tcb.rcvUser -= fromBuffer;
+  tcb.rcvRead = seqAdd(tcb.rcvRead, fromApp + fromBuffer);
   return fromApp + fromBuffer;
 }

@@ -3,7 +3,7 @@
  */
 import type { Seq, TcpSegment } from '../wire';
 import { TcpFlag } from '../wire/flags';
-import { seqAdd } from '../wire/seq';
+import { seqAdd, seqLt, seqSub } from '../wire/seq';
 import { segLen } from './acceptable';
 import type { Machine } from './machine';
 
@@ -18,16 +18,25 @@ function emit(m: Machine, segment: TcpSegment): void {
   m.out.push({ kind: 'segment', segment });
 }
 
+/**
+ * The urgent pointer a segment at `seq` carries: while urgent data lies at or beyond it (SND.UP > SEG.SEQ),
+ * the offset to the octet after the urgent data (§3.8.5, MUST-62), as far as the 16-bit field reaches.
+ */
+export function urgentPointerAt(sndUp: Seq, seq: Seq): number | undefined {
+  return seqLt(seq, sndUp) ? Math.min(seqSub(sndUp, seq), 0xffff) : undefined;
+}
+
 /** A segment of this connection from this endpoint, carrying RCV.WND. */
 function connectionSegment(m: Machine, seq: Seq, flags: number, payload: Uint8Array = NO_PAYLOAD): TcpSegment {
+  const urgent = flags & (TcpFlag.SYN | TcpFlag.RST) ? undefined : urgentPointerAt(m.tcb.sndUp, seq);
   return {
     srcPort: m.localPort,
     dstPort: m.remotePort ?? 0,
     seq,
     ack: flags & TcpFlag.ACK ? m.tcb.rcvNxt : 0,
-    flags,
+    flags: urgent === undefined ? flags : flags | TcpFlag.URG,
     window: offeredWindow(m),
-    urgentPointer: 0,
+    urgentPointer: urgent ?? 0,
     options: flags & TcpFlag.SYN ? [{ kind: 'mss', mss: m.tcb.rcvMss }] : [],
     payload,
   };
@@ -55,6 +64,11 @@ export function sendSynAck(m: Machine): void {
 export function sendData(m: Machine, seq: Seq, payload: Uint8Array, fin: boolean, push: boolean): void {
   const flags = TcpFlag.ACK | (fin ? TcpFlag.FIN : 0) | (push ? TcpFlag.PSH : 0);
   emit(m, connectionSegment(m, seq, flags, payload));
+}
+
+/** `<SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>`, no data: a keep-alive probe (RFC 9293 §3.8.4, SHLD-12). */
+export function sendKeepAlive(m: Machine): void {
+  emit(m, connectionSegment(m, seqAdd(m.tcb.sndNxt, -1), TcpFlag.ACK));
 }
 
 /** `<SEQ=SND.NXT><CTL=RST>`: the reset of ABORT (RFC 9293 §3.10.5). */

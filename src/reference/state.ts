@@ -47,7 +47,7 @@ export function reopenFromTimeWait(m: Machine, rule: Rule): void {
 export function enterTimeWait(m: Machine, rule: Rule): void {
   setState(m, 'TIME-WAIT', rule);
   const timers = m.tcb.timers;
-  timers.retransmission = timers.probe = timers.user = undefined;
+  timers.retransmission = timers.probe = timers.user = timers.keepAlive = undefined;
   restartTimeWait(m);
 }
 

@@ -1,6 +1,7 @@
 /**
- * RFC 9293 §3.10.8 Timeouts, and the zero-window probe of §3.8.6.1.
+ * RFC 9293 §3.10.8 Timeouts, the zero-window probe of §3.8.6.1, and the keep-alives of §3.8.4.
  */
+import { keepAliveTimeout } from './keep-alive';
 import { fire, signal, type Machine } from './machine';
 import { abandonTiming, backOff } from './rtt';
 import { sendSyn, sendSynAck } from './segments';
@@ -9,12 +10,12 @@ import { effSndMss, type Timers } from './tcb';
 import { resend, sendNew, unsentOctets, usableWindow } from './transmit';
 
 /** The order timers due at the same moment fire in: an expired connection is not retransmitted. */
-const TIMER_ORDER: readonly (keyof Timers)[] = ['timeWait', 'user', 'retransmission', 'probe'];
+const TIMER_ORDER: readonly (keyof Timers)[] = ['timeWait', 'user', 'retransmission', 'probe', 'keepAlive'];
 
 /** The earliest running timer's deadline, if any timer runs. */
 export function nextDeadline(m: Machine): number | undefined {
   const timers = m.tcb.timers;
-  return earlier(earlier(timers.timeWait, timers.user), earlier(timers.retransmission, timers.probe));
+  return earlier(earlier(earlier(timers.timeWait, timers.user), earlier(timers.retransmission, timers.probe)), timers.keepAlive);
 }
 
 function earlier(a: number | undefined, b: number | undefined): number | undefined {
@@ -47,6 +48,7 @@ const EXPIRE: Record<keyof Timers, (m: Machine) => void> = {
   },
   retransmission: retransmissionTimeout,
   probe: probeTimeout,
+  keepAlive: keepAliveTimeout,
 };
 
 /**

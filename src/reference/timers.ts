@@ -5,13 +5,21 @@
 import type { Machine } from './machine';
 
 /**
+ * R2 for what is in flight (§3.8.3): the application's (MUST-21), else the profile's for a SYN (MUST-23)
+ * in SYN-SENT and for data (SHLD-11) elsewhere.
+ */
+export function userTimeoutMs(m: Machine): number {
+  return m.settings.userTimeoutMs ?? (m.state === 'SYN-SENT' ? m.profile.synUserTimeoutMs : m.profile.userTimeoutMs);
+}
+
+/**
  * Sequence space (data, SYN or FIN) was just sent. RFC 6298 §5.1: start the retransmission timer if it is
  * not running. The user timeout starts with it: from now on something awaits acknowledgment.
  */
 export function onSequenceSent(m: Machine): void {
   const timers = m.tcb.timers;
   timers.retransmission ??= m.now + m.tcb.rtt.rto;
-  timers.user ??= m.now + m.profile.userTimeoutMs;
+  timers.user ??= m.now + userTimeoutMs(m);
 }
 
 /**
@@ -22,7 +30,7 @@ export function onNewAck(m: Machine): void {
   const { tcb } = m;
   const outstanding = tcb.sndNxt !== tcb.sndUna;
   tcb.timers.retransmission = outstanding ? m.now + tcb.rtt.rto : undefined;
-  tcb.timers.user = outstanding ? m.now + m.profile.userTimeoutMs : undefined;
+  tcb.timers.user = outstanding ? m.now + userTimeoutMs(m) : undefined;
 }
 
 /** Data waits for the window with nothing in flight: the probe timer runs, first after one RTO (SHLD-29). */

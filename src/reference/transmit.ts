@@ -86,7 +86,7 @@ function sendRule(m: Machine, unsent: number, usable: number): Rule | undefined 
   if (usable <= 0) return hold(m, '3.8.6.1/window-closed');
   const sendable = Math.min(unsent, usable);
   if (sendable >= effSndMss(m.tcb)) return '3.8.6.2.1/full-segment';
-  if (m.nagle && m.tcb.sndNxt !== m.tcb.sndUna) return hold(m, '3.7.4/nagle');
+  if (m.settings.nagle && m.tcb.sndNxt !== m.tcb.sndUna) return hold(m, '3.7.4/nagle');
   if (unsent <= usable) return '3.8.6.2.1/pushed';
   if (sendable >= m.tcb.maxSndWnd / 2) return '3.8.6.2.1/half-max-window';
   return hold(m, '3.8.6.2.1/sws-avoidance');

@@ -47,9 +47,10 @@ export function openActive(m: Machine, remotePort: number, iss: number): void {
 
 /**
  * §3.10.2 SEND. `octets` as a count queues that many octets of the connection's pattern; as octets, the
- * endpoint keeps that very buffer until it is acknowledged, so the caller must leave it unchanged.
+ * endpoint keeps that very buffer until it is acknowledged, so the caller must leave it unchanged. With
+ * `urgent` (the URGENT flag), SND.UP moves to the octet after them (§3.8.5, MUST-62).
  */
-export function send(m: Machine, octets: number | Uint8Array): void {
+export function send(m: Machine, octets: number | Uint8Array, urgent = false): void {
   if (typeof octets === 'number' && !(Number.isSafeInteger(octets) && octets >= 0)) throw new RangeError(`SEND: ${octets} is not a count of octets`);
   switch (m.state) {
     case 'CLOSED':
@@ -62,23 +63,29 @@ export function send(m: Machine, octets: number | Uint8Array): void {
       // A CLOSE waiting for ESTABLISHED already said there is no more to send.
       if (m.tcb.closePending) return fail(m, '3.10.2/closing', 'connection closing');
       fire(m, '3.10.2/queue-until-established');
-      return queue(m.tcb, octets);
+      return queue(m, octets, urgent);
     case 'ESTABLISHED':
     case 'CLOSE-WAIT':
       // "Segmentize the buffer and send it with a piggybacked acknowledgment", as far as the window allows.
       fire(m, '3.10.2/segmentize');
-      queue(m.tcb, octets);
+      queue(m, octets, urgent);
       return transmit(m, false);
     default:
       return fail(m, '3.10.2/closing', 'connection closing');
   }
 }
 
-function queue(tcb: Tcb, octets: number | Uint8Array): void {
+function queue(m: Machine, octets: number | Uint8Array, urgent: boolean): void {
+  const { tcb } = m;
   const bytes = typeof octets === 'number' ? patternOctets(tcb.sndQueuedTotal, octets) : octets;
   tcb.sndBuffer.push(bytes);
   tcb.sndQueueEnd = seqAdd(tcb.sndQueueEnd, bytes.length);
   tcb.sndQueuedTotal += bytes.length;
+  // "If the urgent flag is set, then SND.UP <- SND.NXT": the pointer to the octet after the urgent data.
+  if (urgent) {
+    fire(m, '3.10.2/urgent');
+    tcb.sndUp = tcb.sndQueueEnd;
+  }
 }
 
 /** Whether the peer's FIN has been processed, so no more data will come. */

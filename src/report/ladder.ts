@@ -108,7 +108,7 @@ export function arrowLabel(s: SegmentSummary): string {
 function callText(call: AppCall): string {
   switch (call.call) {
     case 'listen': case 'connect': return `${call.call} :${call.port}`;
-    case 'write': return `write ${call.bytes}`;
+    case 'write': case 'write-urgent': return `${call.call} ${call.bytes}`;
     case 'read': return call.bytes === undefined ? 'read' : `read ${call.bytes}`;
     case 'set-option': return `set-option ${call.name}=${call.value}`;
     default: return call.call;
@@ -118,7 +118,8 @@ function callText(call: AppCall): string {
 function resultText(call: AppCall, result: AppResult): string {
   if (!result.ok) return `fails: ${result.error}`;
   if (call.call === 'state') return result.state ?? 'ok';
-  return result.bytes !== undefined ? `ok, ${result.bytes} octets` : 'ok';
+  if (call.call === 'at-mark') return result.atMark ? 'at the mark' : 'not at the mark';
+  return result.bytes !== undefined ? `ok, ${result.bytes} octets${result.eof ? ', end of file' : ''}` : 'ok';
 }
 
 function eventText(event: AppEvent): string {

@@ -7,7 +7,7 @@ import { decodePacket, encodePacket, parseFlags, TcpFlag, WireError, type Packet
 import type { Case, OptionTemplate, SegmentTemplate } from '../suite/case';
 import { formatDuration } from '../suite/duration';
 import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
-import type { Target, TimedPacket } from '../targets/target';
+import type { AppEvent, Target, TimedPacket } from '../targets/target';
 import type { Profile } from '../reference';
 import { timeValuesOf } from '../profile/time-values';
 import type { Violation } from './oracle/oracle';
@@ -27,6 +27,16 @@ export interface Pulled {
   readonly garbage?: string;
   readonly violation?: Violation;
 }
+
+/** An application event the target reported, and whether an `event` step has taken it. */
+export interface SeenEvent {
+  readonly event: AppEvent;
+  readonly timeMs: number;
+  taken: boolean;
+}
+
+/** How often a real clock is looked at while a step waits for an application event, which wakes nothing. */
+const EVENT_WATCH_MS = 20;
 
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
@@ -50,6 +60,8 @@ export class Exchange {
   private readonly timeValues: TimeValues;
   /** Segments taken from the target (and judged by the oracle) that no step has consumed yet. */
   readonly inbox: Pulled[] = [];
+  /** Every application event the target reported, oldest first. */
+  readonly appEvents: SeenEvent[] = [];
 
   constructor(readonly testCase: Case, readonly target: Target, profile: Profile) {
     this.numbering = new Numbering(testCase.peerIsn, testCase.peerPort, testCase.port);
@@ -89,6 +101,24 @@ export class Exchange {
       let at = this.trace.length;
       while (at > 0 && (this.trace[at - 1] as TraceEvent).timeMs > timeMs) at--;
       this.trace.splice(at, 0, { kind: 'app-event', timeMs, event });
+      this.appEvents.push({ event, timeMs, taken: false });
+    }
+  }
+
+  /**
+   * Lets the target's time run until `ready()` holds or `deadlineMs` passes, taking what the target sends
+   * into the inbox, judged as it comes; the first divergence ends the wait. Application events wake
+   * nothing, so a real clock is looked at every EVENT_WATCH_MS; a virtual one runs to the next packet.
+   */
+  async watch(ready: () => boolean, deadlineMs: number): Promise<StepResult | undefined> {
+    const slice = this.target.capabilities.clock === 'real' ? EVENT_WATCH_MS : Infinity;
+    for (;;) {
+      this.drainAppEvents();
+      if (ready() || this.elapsedMs() >= deadlineMs) return undefined;
+      const got = await this.fromTarget(Math.min(deadlineMs, this.elapsedMs() + slice));
+      if (!got) continue;
+      this.inbox.push(got);
+      if (got.violation) return this.divergence(got.violation, this.segmentTextOf(got));
     }
   }
 

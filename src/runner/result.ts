@@ -95,6 +95,8 @@ export interface CaseResult {
   readonly level: RequirementLevel;
   readonly spec: { readonly rfc9293: readonly string[]; readonly requirements: readonly string[] };
   readonly tags: readonly string[];
+  /** The kernel settings the case applied to its target (sysctl name → value). */
+  readonly sysctl?: Readonly<Record<string, string>>;
   readonly file: string;
   readonly target: string;
   readonly verdict: Verdict;

@@ -1,7 +1,7 @@
 /** Each step as one line, as a person would say it: `send S <mss 1460>`, `expect SA ack 1`. */
-import type { AppStepCall, OptionTemplate, SegmentTemplate, Step } from '../suite/case';
+import type { AppStepCall, OptionTemplate, ResultExpectation, SegmentTemplate, Step } from '../suite/case';
 import { whenText } from '../suite/when';
-import { matchText } from './summary';
+import { matchText, rangeText } from './summary';
 
 function optionTemplateText(o: OptionTemplate): string {
   switch (o.kind) {
@@ -16,7 +16,17 @@ function optionTemplateText(o: OptionTemplate): string {
 }
 
 export function appCallText(call: AppStepCall): string {
+  if (call.call === 'set-option') return `set-option ${call.options.map((o) => `${o.name} ${o.text}`).join(', ')}`;
   return 'bytes' in call && call.bytes !== undefined ? `${call.call} ${call.bytes}` : call.call;
+}
+
+/** `100 octets, eof`: what a call's result must be. */
+export function resultText(result: ResultExpectation): string {
+  return [
+    ...(result.bytes ? [`${rangeText(result.bytes)} octets`] : []),
+    ...(result.eof !== undefined ? [result.eof ? 'end of file' : 'not at end of file'] : []),
+    ...(result.atMark !== undefined ? [result.atMark ? 'at the urgent mark' : 'not at the urgent mark'] : []),
+  ].join(', ');
 }
 
 /** `S win 65535 <mss 1460>`: a segment as a send step writes it. */
@@ -39,7 +49,8 @@ export function stepText(step: Step): string {
     case 'expect': return `expect ${matchText(step.match)}${step.after ? ` after ${step.after.text}` : ''} within ${step.within.text}`;
     case 'quiet': return `quiet ${step.duration.text}`;
     case 'wait': return `wait ${step.duration.text}`;
-    case 'app': return `app ${appCallText(step.call)}${step.error ? ` (fails with ${step.error})` : ''}`;
+    case 'app': return `app ${appCallText(step.call)}${step.error ? ` (fails with ${step.error})` : ''}${step.result ? ` (answers ${resultText(step.result)})` : ''}`;
+    case 'event': return `event ${step.event}${step.after ? ` after ${step.after.text}` : ''} within ${step.within.text}`;
     case 'state': return `state ${step.state}`;
     case 'either': return `either ${step.branches.map((b) => `${b.when ? `[${whenText(b.when)}] ` : ''}${b.steps[0] ? stepText(b.steps[0]) : ''}`).join(' | ')}`;
   }

@@ -57,6 +57,7 @@ export function matchText(m: SegmentMatch): string {
   if (m.ack !== undefined) parts.push(`ack ${m.ack}`);
   if (m.window) parts.push(`win ${rangeText(m.window)}`);
   if (m.length) parts.push(`len ${rangeText(m.length)}`);
+  if (m.urgentPointer !== undefined) parts.push(`urg ${m.urgentPointer}`);
   if (m.options.length > 0) parts.push(`<${m.options.map(optionExpectationText).join(',')}>`);
   return parts.join(' ');
 }

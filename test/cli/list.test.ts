@@ -18,11 +18,12 @@ describe('tcpconform list', () => {
   });
 
   test('--json gives the needs as data', () => {
-    const run = runCli(['list', '--json', '--id', 'time-wait/expires-after-2msl', '--id', 'rst/closed-port-syn']);
+    const run = runCli(['list', '--json', '--id', 'time-wait/expires-after-2msl', '--id', 'rst/closed-port-syn', '--id', 'keep-alive/probe-after-idle-time']);
     const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; needs: unknown });
     expect(lines.map((l) => [l.id, l.needs])).toEqual([
-      ['rst/closed-port-syn', { appCalls: [], state: false, realClockMs: 0 }],
-      ['time-wait/expires-after-2msl', { appCalls: ['listen', 'close'], state: true, realClockMs: 64_050 }],
+      ['keep-alive/probe-after-idle-time', { appCalls: ['listen', 'set-option'], options: ['keepalive-idle', 'keepalive-interval', 'keepalive'], sysctl: [], virtualClock: false, state: true, realClockMs: 1000 }],
+      ['rst/closed-port-syn', { appCalls: [], options: [], sysctl: [], virtualClock: false, state: false, realClockMs: 0 }],
+      ['time-wait/expires-after-2msl', { appCalls: ['listen', 'close'], options: [], sysctl: [], virtualClock: false, state: true, realClockMs: 64_050 }],
     ]);
   });
 });

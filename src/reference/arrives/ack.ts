@@ -9,7 +9,7 @@ import { onAcknowledged } from '../rtt';
 import { sendAck, sendResetFor } from '../segments';
 import { deleteTcb, enterTimeWait, setState } from '../state';
 import { finAcked, type Tcb } from '../tcb';
-import { onNewAck } from '../timers';
+import { onNewAck, userTimeoutMs } from '../timers';
 import { establish } from './establish';
 
 /** Processes the ACK field; false when the segment is dropped or the connection ends here. */
@@ -91,7 +91,7 @@ function updateSendWindow(m: Machine, seg: TcpSegment): void {
   // so the user timeout starts over.
   if (seg.window === 0 && tcb.timers.user !== undefined) {
     fire(m, '3.8.6.1/zero-window-acknowledged');
-    tcb.timers.user = m.now + m.profile.userTimeoutMs;
+    tcb.timers.user = m.now + userTimeoutMs(m);
   }
 }
 

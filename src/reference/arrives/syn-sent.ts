@@ -46,6 +46,7 @@ export function synSentState(m: Machine, seg: TcpSegment): void {
     tcb.irs = seg.seq;
     tcb.rcvNxt = seqAdd(seg.seq, 1);
     tcb.rcvUp = tcb.rcvNxt;
+    tcb.rcvRead = tcb.rcvNxt;
     learnSendMss(m, seg);
     if (hasAck) acknowledge(m, seg.ack);
     if (seqGt(tcb.sndUna, tcb.iss)) {

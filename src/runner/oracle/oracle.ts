@@ -29,6 +29,8 @@ import { seqAdd, seqGt, seqLt, seqSub } from '../../wire/seq';
 import { meets, overdue, type Obligation } from './obligation';
 import { offeredBy, optionViolation, sizeViolation, type Offered } from './options-rules';
 import { TargetOffer } from './target-offer';
+import { isKeepAliveProbe, probeWhileOutstanding } from './keep-alive-rules';
+import { urgentViolation } from './urgent-rules';
 
 /** Octet k of what an application writes: the pattern every target's application side uses. */
 const PATTERN = 'abcdefghijklmnopqrstuvwxyz';
@@ -57,6 +59,9 @@ const flagsOf = (segment: TcpSegment) => ({
   ack: (segment.flags & TcpFlag.ACK) !== 0,
   fin: (segment.flags & TcpFlag.FIN) !== 0,
 });
+
+/** States with a connection both ways, where a segment can be a keep-alive probe. */
+const SYNCHRONIZED: readonly TcpState[] = ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK'];
 
 /** States in which a target sends nothing unless something obliges it to. */
 const QUIET_STATES: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN-SENT', 'TIME-WAIT'];
@@ -220,6 +225,10 @@ export class Oracle {
     if (option) return this.violation(option.rule, 'no such option', option.message);
     const size = sizeViolation(segment, this.offered);
     if (size) return this.violation(size.rule, `data within the send MSS (${this.offered?.sendMss ?? ''})`, size.message);
+    const urgent = urgentViolation(segment, tcb().sndUp, (seq) => this.relative.target(seq));
+    if (urgent) return this.violation(urgent.rule, urgent.expected, urgent.message);
+    const probe = SYNCHRONIZED.includes(this.state) ? probeWhileOutstanding(segment, tcb().sndUna, tcb().sndNxt) : undefined;
+    if (probe) return this.violation(probe.rule, probe.expected, probe.message);
     if (f.syn) this.targetOffer.targetSyn(segment);
 
     const progressBefore = { sentEnd: this.sentEnd, finSent: this.finSent };
@@ -268,6 +277,8 @@ export class Oracle {
   /** Data and FIN: only what the application wrote, within the peer's window, FIN after the last octet. */
   private checkSending(segment: TcpSegment, f: ReturnType<typeof flagsOf>): Violation | undefined {
     const tcb = this.shadow.tcb;
+    // One garbage octet in a keep-alive probe (MAY-6) is no octet of the stream.
+    if (segment.payload.length > 0 && isKeepAliveProbe(segment, tcb.sndUna)) return undefined;
     const start = f.syn ? seqAdd(segment.seq, 1) : segment.seq;
     const dataEnd = seqAdd(start, segment.payload.length);
     if (segment.payload.length > 0) {
