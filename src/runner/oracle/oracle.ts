@@ -227,7 +227,7 @@ export class Oracle {
     if (size) return this.violation(size.rule, `data within the send MSS (${this.offered?.sendMss ?? ''})`, size.message);
     const urgent = urgentViolation(segment, tcb().sndUp, (seq) => this.relative.target(seq));
     if (urgent) return this.violation(urgent.rule, urgent.expected, urgent.message);
-    const probe = SYNCHRONIZED.includes(this.state) ? probeWhileOutstanding(segment, tcb().sndUna, tcb().sndNxt) : undefined;
+    const probe = SYNCHRONIZED.includes(this.state) ? probeWhileOutstanding(segment, tcb()) : undefined;
     if (probe) return this.violation(probe.rule, probe.expected, probe.message);
     if (f.syn) this.targetOffer.targetSyn(segment);
 
