@@ -64,7 +64,7 @@ function eventRow(event: TraceEvent): string {
       const who = event.direction === 'to-target' ? 'peer ──▶' : '     ◀──';
       const s = event.segment;
       if (!s) return row(timeText(event.timeMs), who, event.note ?? 'a packet that is not a TCP segment', event.reference ?? '', '');
-      const extras = [s.options === '' ? '' : `<${s.options}>`, s.checksumOk ? '' : '[bad checksum]'].filter((x) => x !== '').join(' ');
+      const extras = [s.urgent === undefined ? '' : `urg ${s.urgent}`, s.options === '' ? '' : `<${s.options}>`, s.checksumOk ? '' : '[bad checksum]'].filter((x) => x !== '').join(' ');
       const ack = s.flags.includes('A') ? String(s.ack) : '-';
       return row(timeText(event.timeMs), who, [s.flags, String(s.seq), ack, String(s.window), String(s.length)], event.reference ?? '', extras);
     }

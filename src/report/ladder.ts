@@ -102,7 +102,8 @@ function idleText(ms: number): string {
 /** `SA seq 0 ack 1 len 0 win 29184`: the ack only where the ACK bit gives it a meaning. */
 export function arrowLabel(s: SegmentSummary): string {
   const ack = s.flags.includes('A') ? ` ack ${s.ack}` : '';
-  return `${s.flags} seq ${s.seq}${ack} len ${s.length} win ${s.window}`;
+  const urgent = s.urgent === undefined ? '' : ` urg ${s.urgent}`;
+  return `${s.flags} seq ${s.seq}${ack} len ${s.length}${urgent} win ${s.window}`;
 }
 
 function callText(call: AppCall): string {

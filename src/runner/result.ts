@@ -28,6 +28,8 @@ export interface SegmentSummary {
   readonly ack: number;
   readonly window: number;
   readonly length: number;
+  /** The urgent pointer, on a segment with URG. */
+  readonly urgent?: number;
   /** tcpdump-like: `mss 1460,sackOK,nop,wscale 7`. */
   readonly options: string;
   readonly srcPort: number;

@@ -274,3 +274,46 @@ describe("following the target's choices", () => {
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1001, flags: ACK, payload: pattern(1000, 10) }), 10)?.rule).toBe('MUST-1');
   });
 });
+
+describe('urgent data the target sends (MUST-62)', () => {
+  const { URG } = TcpFlag;
+
+  test('URG with the pointer to the octet after the urgent data passes; one octet short, or no URG on the data, is MUST-62', async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'write-urgent', bytes: 5 }, 3);
+    expect(oracle.observe(fromTarget({ flags: URG | PSH | ACK, urgentPointer: 5, payload: pattern(0, 5) }), 4)).toBeUndefined();
+    const short = await established();
+    await short.appCall({ call: 'write-urgent', bytes: 5 }, 3);
+    expect(short.observe(fromTarget({ flags: URG | PSH | ACK, urgentPointer: 4, payload: pattern(0, 4) }), 4)).toMatchObject({ rule: 'MUST-62', expected: 'urgent pointer 5' });
+    const missing = await established();
+    await missing.appCall({ call: 'write-urgent', bytes: 5 }, 3);
+    expect(missing.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 5) }), 4)?.rule).toBe('MUST-62');
+  });
+
+  test('URG on data the application did not send as urgent is refused', async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'write', bytes: 5 }, 3);
+    expect(oracle.observe(fromTarget({ flags: URG | PSH | ACK, urgentPointer: 5, payload: pattern(0, 5) }), 4)?.rule).toBe('RFC 9293 §3.8.5');
+  });
+});
+
+describe('keep-alive probes (§3.8.4)', () => {
+  test('a segment at SND.UNA-1 is a probe: allowed on an idle connection, MUST-26 while data is outstanding', async () => {
+    const oracle = await established();
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN }), 5)).toBeUndefined();
+    await oracle.appCall({ call: 'write', bytes: 10 }, 6);
+    expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 10) }), 7)).toBeUndefined();
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN }), 8)?.rule).toBe('MUST-26');
+  });
+
+  test('one garbage octet in a probe is allowed (MAY-6); a zero-window probe of the same form is not a keep-alive', async () => {
+    const oracle = await established();
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN, payload: Uint8Array.of(0) }), 5)).toBeUndefined();
+    await oracle.appCall({ call: 'write', bytes: 10 }, 6);
+    expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 10) }), 7)).toBeUndefined();
+    oracle.peerSent(fromPeer({ ack: TARGET_ISN + 11, window: 0 }), 8, true);
+    await oracle.appCall({ call: 'write', bytes: 10 }, 9);
+    // The machine probes the zero window with an octet after its RTO; the target with an ACK at SND.UNA-1.
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 10 }), 1_500)).toBeUndefined();
+  });
+});
