@@ -89,10 +89,11 @@ type stackInfo struct {
 }
 
 type capabilities struct {
-	Calls   []string `json:"calls"`
-	Options []string `json:"options,omitempty"`
-	Clock   string   `json:"clock"`
-	Notes []string `json:"notes,omitempty"`
+	Calls    []string `json:"calls"`
+	Options  []string `json:"options,omitempty"`
+	Clock    string   `json:"clock"`
+	Families []string `json:"families"`
+	Notes    []string `json:"notes,omitempty"`
 }
 
 // milliseconds is the protocol's unit of time.

@@ -4,8 +4,10 @@
  */
 import { Command } from 'commander';
 import { ExitCode } from './exit-codes';
+import { addAdapterCheckCommand } from './commands/adapter-check';
 import { addResultsCommands } from './commands/results';
 import { addRunCommand } from './commands/run';
+import { addSetupCommand } from './commands/setup';
 import { addSuiteCommands } from './commands/suite';
 import { addTargetsCommand } from './commands/targets';
 
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   addSuiteCommands(program);
   addTargetsCommand(program);
   addResultsCommands(program);
+  addAdapterCheckCommand(program);
+  addSetupCommand(program);
   return program;
 }
 

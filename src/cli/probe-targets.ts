@@ -4,7 +4,7 @@
  * prints it; the jest integration asks for it before it registers tests, to skip what cannot run.
  */
 import type { TargetDriver } from '../runner/run-suite';
-import type { AppCallName, Capabilities, SocketOptionName } from '../targets/target';
+import type { AddressFamily, AppCallName, Capabilities, SocketOptionName } from '../targets/target';
 
 export type TargetProbe =
   | {
@@ -13,7 +13,10 @@ export type TargetProbe =
       readonly appCalls: readonly AppCallName[];
       readonly options: readonly SocketOptionName[];
       readonly clock: Capabilities['clock'];
+      readonly families: readonly AddressFamily[];
       readonly notes: readonly string[];
+      /** The stack behind the target, as it names itself (an adapter's hello). */
+      readonly stack?: { readonly name: string; readonly version: string };
     }
   /** `problem`: the one sentence the target's preflight or set-up said. */
   | { readonly name: string; readonly ok: false; readonly problem: string };
@@ -23,8 +26,8 @@ export async function probeTarget(driver: TargetDriver): Promise<TargetProbe> {
     await driver.preflight();
     const target = await driver.create();
     try {
-      const { appCalls, options, clock, notes } = target.capabilities;
-      return { name: driver.name, ok: true, appCalls, options: options ?? [], clock, notes: notes ?? [] };
+      const { appCalls, options, clock, notes, families, stack } = target.capabilities;
+      return { name: driver.name, ok: true, appCalls, options: options ?? [], clock, families: families ?? ['ipv4'], notes: notes ?? [], ...(stack && { stack }) };
     } finally {
       await target.close();
     }
@@ -33,10 +36,11 @@ export async function probeTarget(driver: TargetDriver): Promise<TargetProbe> {
   }
 }
 
-/** `linux  ready  real clock  app calls: listen, connect, …; socket options: nodelay, …`, or why the target cannot run here. */
+/** `linux  ready  real clock     ipv4  app calls: listen, connect, …; socket options: nodelay, …`, or why the target cannot run here. */
 export function probeLine(probe: TargetProbe, width: number): string {
   const name = probe.name.padEnd(width);
   if (!probe.ok) return `${name}  cannot run here: ${probe.problem}`;
   const options = probe.options.length > 0 ? `; socket options: ${probe.options.join(', ')}` : '';
-  return `${name}  ready  ${`${probe.clock} clock`.padEnd(13)}  app calls: ${probe.appCalls.join(', ')}${options}`;
+  const stack = probe.stack ? `  stack: ${probe.stack.name} ${probe.stack.version}` : '';
+  return `${name}  ready  ${`${probe.clock} clock`.padEnd(13)}  ${probe.families.join(',')}  app calls: ${probe.appCalls.join(', ')}${options}${stack}`;
 }

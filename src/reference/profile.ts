@@ -50,6 +50,23 @@ export interface Profile {
   readonly keepAliveIntervalMs: number;
   /** How many keep-alive probes go unanswered before the connection is given up (MUST-29: never one alone by default). */
   readonly keepAliveCount: number;
+  /**
+   * Not an RFC parameter and never read by the machine: how far the target's timers may stray, as seen
+   * on the wire, from the times a case or this profile gives (packetdrill's tolerance). An oracle grants
+   * it on every timed check; a virtual-clock target needs none.
+   */
+  readonly timingTolerance: TimingTolerance;
+}
+
+/** An absolute floor plus a share of the interval judged: `4ms + 10%` of a 200 ms timer is 24 ms. */
+export interface TimingTolerance {
+  readonly floorMs: number;
+  readonly percent: number;
+}
+
+/** The slack a timed check of `intervalMs` is granted under `tolerance`. */
+export function toleranceMs(tolerance: TimingTolerance, intervalMs: number): number {
+  return tolerance.floorMs + (tolerance.percent / 100) * Math.max(0, intervalMs);
 }
 
 /** The RFC's own defaults. */
@@ -90,6 +107,8 @@ export const RFC9293_PROFILE: Profile = {
   // BSD's and Linux's stacks take.
   keepAliveIntervalMs: 75_000,
   keepAliveCount: 9,
+  // The machine's own timers are exact.
+  timingTolerance: { floorMs: 0, percent: 0 },
 };
 
 /** Largest window the 16-bit Window field can carry (RFC 9293 §3.1). */

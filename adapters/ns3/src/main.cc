@@ -123,7 +123,7 @@ class Protocol
              "\"},\"address\":\"" + Stack::kAddress + "\",\"peer\":\"" + Stack::kPeer +
              "\",\"capabilities\":{\"calls\":[\"listen\",\"connect\",\"write\",\"read\",\"stop-reading\","
              "\"shutdown\",\"close\",\"state\",\"set-option\"],\"options\":[\"nodelay\",\"rcvbuf\",\"sndbuf\"],"
-             "\"clock\":\"virtual\",\"notes\":[" +
+             "\"clock\":\"virtual\",\"families\":[\"ipv4\"],\"notes\":[" +
              json::Quote("no abort: ns-3's socket API has no ABORT call (TcpSocketBase::SendRST is protected), "
                          "so cases that abort are skipped") + "," +
              json::Quote("simulated time: data written by the application leaves 1 ns after the call, because "

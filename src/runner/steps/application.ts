@@ -18,8 +18,11 @@ function appCalls(x: Exchange, call: AppStepCall): AppCall[] {
 
 /** Makes `call` on the target and on the oracle's machine, and records it; the target's result. */
 async function makeCall(x: Exchange, call: AppCall): Promise<AppResult> {
+  // What the target sent before the call is judged first, in the order of the wire.
+  await x.collectArrived();
   // The target may answer before the call returns: what it sends from the moment of the call counts.
   const calledMs = x.elapsedMs();
+  x.moveAnchor(calledMs);
   const result = await x.target.app(call);
   await x.oracle.appCall(call, calledMs);
   x.trace.push({ kind: 'app-call', timeMs: x.elapsedMs(), call, result, reference: x.oracle.state });

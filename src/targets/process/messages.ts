@@ -3,7 +3,7 @@
  * protocol.schema.json, which is what actually checks them: a message only gets one of these types
  * after the schema has passed it.
  */
-import type { AppCall, AppCallName, AppEvent, SocketOptionName } from '../target';
+import type { AddressFamily, AppCall, AppCallName, AppEvent, SocketOptionName } from '../target';
 import type { TcpState } from '../../wire';
 
 /** The protocol version this harness speaks. */
@@ -19,6 +19,7 @@ export interface HelloMessage {
     readonly calls: readonly AppCallName[];
     readonly options?: readonly SocketOptionName[];
     readonly clock: 'virtual' | 'real';
+    readonly families: readonly AddressFamily[];
     readonly notes?: readonly string[];
   };
 }

@@ -83,8 +83,8 @@ export class ProcessTarget implements Target {
   }
 
   get capabilities(): Capabilities {
-    const { calls, options, clock, notes } = this.hello.capabilities;
-    return { appCalls: calls, clock, ...(options && { options }), ...(notes && { notes }) };
+    const { calls, options, clock, families, notes } = this.hello.capabilities;
+    return { appCalls: calls, clock, families, stack: this.hello.stack, ...(options && { options }), ...(notes && { notes }) };
   }
 
   get address(): string {
