@@ -168,7 +168,7 @@ describe('events from a virtual clock', () => {
   const eventful = (stamped: boolean): string[] => [
     process.execPath,
     '-e',
-    `console.log(${JSON.stringify(JSON.stringify({ ...HELLO, capabilities: { calls: ['listen'], clock: 'virtual' } }))});
+    `console.log(${JSON.stringify(JSON.stringify({ ...HELLO, capabilities: { calls: ['listen'], clock: 'virtual', families: ['ipv4'] } }))});
      require('readline').createInterface({ input: process.stdin }).on('line', (line) => {
        const m = JSON.parse(line);
        if (m.type === 'advance') console.log(JSON.stringify({ type: 'event', event: 'urgent', ...(${stamped} && { time: m.to / 2 }) }));
