@@ -15,8 +15,8 @@ class SkippedReasonsReporter {
     const skipped = [];
     for (const file of results.testResults) {
       for (const test of file.testResults) {
-        const skipped = test.status === 'pending' || test.status === 'skipped' || test.status === 'todo';
-        if (skipped && (!this.filtered || /skipped/.test(test.fullName))) {
+        const wasSkipped = test.status === 'pending' || test.status === 'skipped' || test.status === 'todo';
+        if (wasSkipped && (!this.filtered || /skipped/.test(test.fullName))) {
           skipped.push(`  ${file.testFilePath.replace(`${process.cwd()}/`, '')}: ${test.fullName}`);
         }
       }
