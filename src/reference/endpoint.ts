@@ -6,6 +6,7 @@ import type { TcpSegment, TcpState } from '../wire';
 import { adoptIss } from './adopt-iss';
 import { adoptReceiveWindow, adoptSent } from './adopt-observed';
 import type { EndpointOptions, Machine } from './machine';
+import { skippable } from './mutation';
 import type { Output } from './output';
 import { checkProfile, type Profile } from './profile';
 import { RuleLog, type Rule } from './rules';
@@ -47,6 +48,7 @@ export class ReferenceEndpoint {
       now: 0,
       out: [],
       rules: new RuleLog(),
+      mutation: options.mutation,
     };
   }
 
@@ -80,7 +82,7 @@ export class ReferenceEndpoint {
   private userCall(now: number, call: () => void): Output[] {
     const out = this.begin(now);
     try {
-      call();
+      skippable(call);
     } catch (error) {
       if (error instanceof UserCallError) error.outputs = out;
       throw error;
@@ -140,7 +142,7 @@ export class ReferenceEndpoint {
   /** §3.10.7 SEGMENT ARRIVES. */
   segmentArrives(seg: TcpSegment, now: number): Output[] {
     const out = this.begin(now);
-    segmentArrives(this.m, seg);
+    skippable(() => segmentArrives(this.m, seg));
     return out;
   }
 

@@ -3,6 +3,7 @@
  * of the event being processed, and where outputs and fired rules go.
  */
 import type { TcpState } from '../wire';
+import type { Mutation } from './mutation';
 import type { Output, UserEvent } from './output';
 import type { Profile } from './profile';
 import type { Rule, RuleLog } from './rules';
@@ -16,6 +17,8 @@ export interface EndpointOptions {
    * it off (MUST-17).
    */
   readonly nagle?: boolean;
+  /** A seeded defect (src/mutate): this endpoint is then a mutant, not the reference. */
+  readonly mutation?: Mutation;
 }
 
 export interface Machine {
@@ -34,11 +37,14 @@ export interface Machine {
   out: Output[];
   /** Every rule applied, in order. */
   readonly rules: RuleLog;
+  /** The seeded defect of a mutant (mutation.ts); undefined in the reference machine. */
+  readonly mutation: Mutation | undefined;
 }
 
 /** Records that `rule` decided what happens next. */
 export function fire(m: Machine, rule: Rule): void {
   m.rules.record(rule);
+  m.mutation?.fired?.(rule);
 }
 
 export function signal(m: Machine, event: UserEvent): void {
