@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { ExitCode } from './exit-codes';
+import { addMutateCommand } from './commands/mutate';
 import { addResultsCommands } from './commands/results';
 import { addRunCommand } from './commands/run';
 import { addSuiteCommands } from './commands/suite';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   addSuiteCommands(program);
   addTargetsCommand(program);
   addResultsCommands(program);
+  addMutateCommand(program);
   return program;
 }
 

@@ -95,10 +95,22 @@ export function relationOf(boundary: Boundary): { left: string; op: Relation; ri
 
 const checked = new Set<Boundary>();
 
+/** `a - b` as a signed distance where the numbers are sequence numbers (modulo 2^32, as wire/seq's seqSub). */
+function signedDistance(a: number, b: number): number {
+  const d = a - b;
+  return d >= 2 ** 31 || d < -(2 ** 31) ? d | 0 : d;
+}
+
+/** Whether `a op b`, as the boundary comparisons test it: for a mutant that looks at the comparisons made. */
+export function relationHolds(op: Relation, a: number, b: number): boolean {
+  const d = signedDistance(a, b);
+  return op === '<' ? d < 0 : op === '=<' ? d <= 0 : op === '=' ? d === 0 : op === '>=' ? d >= 0 : d > 0;
+}
+
 /**
- * `a - b`, as a signed distance where the numbers are sequence numbers (modulo 2^32, as wire/seq's
- * seqSub: no two counts of octets lie 2^31 apart), after a mutant moved `b`. A mutant's run also checks
- * that the comparison made is the one the boundary's name states.
+ * `a - b` after a mutant moved `b` (no two counts of octets lie 2^31 apart, so counts and sequence
+ * numbers share the arithmetic). A mutant's run also checks that the comparison made is the one the
+ * boundary's name states.
  */
 function distance(m: Mutable, boundary: Boundary, op: Relation, a: number, b: number): number {
   const shift = m.mutation?.shift;
@@ -106,8 +118,7 @@ function distance(m: Mutable, boundary: Boundary, op: Relation, a: number, b: nu
     if (relationOf(boundary).op !== op) throw new Error(`boundary '${boundary}' is tested with ${op}, not the relation its name states`);
     checked.add(boundary);
   }
-  const d = a - (shift ? b + shift(boundary) : b);
-  return d >= 2 ** 31 || d < -(2 ** 31) ? d | 0 : d;
+  return signedDistance(a, shift ? b + shift(boundary, a, b) : b);
 }
 
 // One function per relation, so that the true machine's comparison costs no look-up of its name.

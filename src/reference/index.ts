@@ -20,7 +20,7 @@ export { ALL_RULES, describeRule, type Rule } from './rules';
 export type { HeldRange, RttState, Tcb, Timers } from './tcb';
 export { UserCallError, type UserCallErrorReason } from './user-call-error';
 export { acceptable, segLen } from './acceptable';
-export { ALL_BOUNDARIES, boundaryInfo, relationOf, type Boundary, type Relation } from './boundaries';
+export { ALL_BOUNDARIES, boundaryInfo, relationHolds, relationOf, type Boundary, type Relation } from './boundaries';
 export { BranchSkipped, type Mutation, type TimerName } from './mutation';
 export { SEGMENT_FORMS, type SegmentForm } from './segments';
 export { TIMER_ORDER as ALL_TIMERS } from './timeouts';

@@ -28,8 +28,11 @@ export interface Mutation {
   fired?(rule: Rule): void;
   /** A segment of `form` is being sent; the segment to send in its place. `other` is the form's alternative, where it has one. */
   emitting?(form: SegmentForm, segment: TcpSegment, other: TcpSegment | undefined): TcpSegment;
-  /** How far to move the right-hand side of boundary comparison `boundary` (0: not at all). */
-  shift?(boundary: Boundary): number;
+  /**
+   * How far to move the right-hand side of boundary comparison `boundary` (0: not at all), shown the
+   * two sides `a` and `b` about to be compared.
+   */
+  shift?(boundary: Boundary, a: number, b: number): number;
   /** The delay to start `timer` with instead of `delayMs`, in milliseconds; undefined: the timer never starts. */
   arming?(timer: TimerName, delayMs: number): number | undefined;
 }

@@ -2,7 +2,7 @@
  * The `reference` target: the reference machine itself behind the Target interface, with a virtual clock,
  * so that a suite runs on it without a network and a 2×MSL wait costs nothing (design notes, "Targets").
  */
-import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
+import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
 import { IpProtocol, decodePacket, encodePacket, WireError, type TcpSegment } from '../../wire';
 import type { AppCall, AppCallName, AppEvent, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
 
@@ -51,7 +51,11 @@ export class ReferenceTarget implements Target {
   private eofReported = false;
   private ipId = 0;
 
-  constructor(private readonly profile: Profile) {
+  constructor(
+    private readonly profile: Profile,
+    /** A seeded defect (src/mutate): the target is then a mutant of the reference machine. */
+    private readonly mutation?: Mutation,
+  ) {
     this.endpoint = this.newEndpoint(0);
   }
 
@@ -143,7 +147,7 @@ export class ReferenceTarget implements Target {
   async close(): Promise<void> {}
 
   private newEndpoint(port: number): ReferenceEndpoint {
-    return new ReferenceEndpoint(this.profile, { address: this.address, port }, { iss: ISS });
+    return new ReferenceEndpoint(this.profile, { address: this.address, port }, { iss: ISS, ...(this.mutation && { mutation: this.mutation }) });
   }
 
   /**
