@@ -85,7 +85,7 @@ export async function mutate(cases: readonly Case[], options: MutateOptions, clo
 }
 
 function resultOf(mutant: Mutant, run: MutantRun, equivalents: readonly Equivalent[], profile: Profile): MutantResult {
-  const equivalence = equivalenceOf(equivalents, mutant.id, profile.name);
+  const equivalence = equivalenceOf(equivalents, mutant.id, profile);
   const killed = run.killedBy.length > 0;
   return {
     id: mutant.id,
