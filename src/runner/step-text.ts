@@ -39,7 +39,7 @@ export function stepText(step: Step): string {
     case 'expect': return `expect ${matchText(step.match)}${step.after ? ` after ${step.after.text}` : ''} within ${step.within.text}`;
     case 'quiet': return `quiet ${step.duration.text}`;
     case 'wait': return `wait ${step.duration.text}`;
-    case 'app': return `app ${appCallText(step.call)}${step.error ? ` (fails with ${step.error})` : ''}`;
+    case 'app': return `app ${appCallText(step.call)}${step.error ? ` (fails with ${step.error})` : ''}${step.eof ? ' (end of data)' : ''}`;
     case 'state': return `state ${step.state}`;
     case 'either': return `either ${step.branches.map((b) => `${b.when ? `[${whenText(b.when)}] ` : ''}${b.steps[0] ? stepText(b.steps[0]) : ''}`).join(' | ')}`;
   }

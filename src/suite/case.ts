@@ -160,7 +160,8 @@ export type Step =
     })
   | (StepBase & { readonly kind: 'quiet'; readonly duration: TimeExpr })
   | (StepBase & { readonly kind: 'wait'; readonly duration: TimeExpr })
-  | (StepBase & { readonly kind: 'app'; readonly call: AppStepCall; readonly error?: string })
+  /** An application call; `error` when it must fail, `eof` when a read must find the peer's data ended. */
+  | (StepBase & { readonly kind: 'app'; readonly call: AppStepCall; readonly error?: string; readonly eof?: true })
   /** The connection is in this state: always checked on the reference machine, on the target where it can tell. */
   | (StepBase & { readonly kind: 'state'; readonly state: TcpState })
   /**

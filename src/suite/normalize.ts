@@ -39,7 +39,7 @@ interface RawExpect {
   within?: string;
   after?: string;
 }
-type RawApp = string | Record<string, number | string | null>;
+type RawApp = string | Record<string, number | string | boolean | null>;
 type RawWhen = Record<string, boolean | number | RawRange>;
 interface RawBranch { when?: RawWhen; note?: string; steps: RawStep[] }
 interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string; wait?: string; app?: RawApp; state?: TcpState; either?: RawBranch[]; note?: string }
@@ -183,9 +183,9 @@ class Normalizer {
     return { match, within, ...(raw.after !== undefined && { after: this.time(raw.after, [...path, 'after']) }) };
   }
 
-  app(raw: RawApp, path: DocumentPath): { call: AppStepCall; error?: string } | undefined {
+  app(raw: RawApp, path: DocumentPath): { call: AppStepCall; error?: string; eof?: true } | undefined {
     if (typeof raw === 'string') return { call: { call: raw } as AppStepCall };
-    const { error, ...calls } = raw;
+    const { error, eof, ...calls } = raw;
     const names = Object.keys(calls);
     if (names.length !== 1) {
       this.problem(path, names.length === 0 ? 'names no call' : `names ${names.length} calls (${names.join(', ')}); one step makes one call`);
@@ -200,7 +200,11 @@ class Normalizer {
       this.problem([...path, 'write'], 'write needs the number of octets, e.g. write: 100');
       return undefined;
     }
-    return { call: call as AppStepCall, ...(typeof error === 'string' && { error }) };
+    if (eof === true && call.call !== 'read') {
+      this.problem([...path, 'eof'], 'eof goes with a read: it says the read reports the end of the data');
+      return undefined;
+    }
+    return { call: call as AppStepCall, ...(typeof error === 'string' && { error }), ...(eof === true && { eof }) };
   }
 
   /** Flags as they are, numbers as ranges. */

@@ -21,6 +21,10 @@ export async function app(x: Exchange, step: Step & { kind: 'app' }): Promise<St
   x.trace.push({ kind: 'app-call', timeMs: x.elapsedMs(), call, result, reference: x.oracle.state });
   x.drainAppEvents();
   const name = appCallText(step.call);
+  // The end of the peer's data reaches the application as an event, once, by this read or an earlier one.
+  if (step.eof && result.ok && !x.trace.some((e) => e.kind === 'app-event' && e.event.event === 'eof')) {
+    return { outcome: 'fail', expected: 'end of data', observed: `${result.bytes ?? 0} octets, no end of data`, message: `expected ${name} to report the end of the peer's data (RFC 9293 §3.10.3), but the target's application was never told` };
+  }
   if (step.error !== undefined) {
     if (result.ok) return { outcome: 'fail', expected: `fails with ${step.error}`, observed: 'succeeded', message: `expected ${name} to fail with ${step.error}, but it succeeded` };
     if (result.error !== step.error) return { outcome: 'fail', expected: `fails with ${step.error}`, observed: `fails with ${result.error}`, message: `expected ${name} to fail with ${step.error}, but it failed with ${result.error}` };
