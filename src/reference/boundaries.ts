@@ -93,6 +93,7 @@ export function relationOf(boundary: Boundary): { left: string; op: Relation; ri
   return { left, op, right };
 }
 
+/** The boundaries a mutant's run has found compared with the relation their names state: each is checked once. */
 const checked = new Set<Boundary>();
 
 /** `a - b` as a signed distance where the numbers are sequence numbers (modulo 2^32, as wire/seq's seqSub). */

@@ -5,7 +5,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALL_BOUNDARIES, BranchSkipped, ReferenceEndpoint, relationOf, type Mutation } from '../../src/reference';
+import { ALL_BOUNDARIES, boundaryInfo, BranchSkipped, ReferenceEndpoint, relationHolds, relationOf, type Mutation } from '../../src/reference';
+import { lt } from '../../src/reference/boundaries';
 import { TcpFlag } from '../../src/wire';
 import { arrive, IRS, ISS, LOCAL, profile, sent, transitions } from './fixtures';
 
@@ -99,4 +100,22 @@ describe('boundaries', () => {
     expect(calls.length).toBeGreaterThan(20);
     for (const [, fn, boundary] of calls) expect([boundary, relationOf(boundary as never).op]).toEqual([boundary, functions[fn as keyof typeof functions]]);
   });
+
+  test('each names the rule it guards and what it decides', () => {
+    for (const boundary of ALL_BOUNDARIES) expect(boundaryInfo(boundary).decides.length).toBeGreaterThan(15);
+  });
+
+  test('relations compare sequence numbers modulo 2^32, and counts as numbers', () => {
+    expect(relationHolds('<', 0xffff_fff0, 5)).toBe(true);
+    expect(relationHolds('>', 5, 0xffff_fff0)).toBe(true);
+    expect(relationHolds('=<', 7, 7)).toBe(true);
+    expect(relationHolds('>=', 499.5, 500)).toBe(false);
+    expect(relationHolds('=', 3, 4)).toBe(false);
+  });
+
+  test("a mutant's run refuses a comparison made with another relation than its name states", () => {
+    const mutant = { mutation: { shift: () => 0 } };
+    expect(() => lt(mutant, '3.6.1 TIME-WAIT, new SYN: SEG.SEQ > RCV.NXT', 1, 2)).toThrow(/is tested with <, not the relation its name states/);
+  });
 });
+
