@@ -2,12 +2,12 @@
   "targets": [
     {
       "target_name": "tcpconform_tun",
-      "sources": ["native/tun.c", "native/addon/support.c"],
+      "sources": ["native/tun.c", "native/capture.c", "native/addon/support.c"],
       "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-std=gnu11"]
     },
     {
       "target_name": "tcpconform_netns",
-      "sources": ["native/netns.c", "native/addon/support.c"],
+      "sources": ["native/netns.c", "native/capture.c", "native/addon/support.c"],
       "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-std=gnu11"]
     },
     {

@@ -8,6 +8,8 @@ const config: Config = {
   transform: { '^.+\\.ts$': ['@swc/jest', {}] },
   // Cases that drive real kernels spend most of their time waiting on the wire, not on the CPU.
   testTimeout: 60_000,
+  // The default output, then every skipped test with its reason (test/reporters/skipped-reasons.js).
+  reporters: ['default', '<rootDir>/test/reporters/skipped-reasons.js'],
 };
 
 export default config;

@@ -27,7 +27,7 @@ interface RunFigures {
 
 function segmentToListener(target: LinuxTarget, srcPort: number, seq: number, flags: number): Uint8Array {
   return encodePacket({
-    ip: { src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, tos: 0, dontFragment: true },
+    ip: { version: 4, src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true },
     tcp: {
       srcPort,
       dstPort: LISTEN_PORT,

@@ -3,20 +3,23 @@
  * case — medians over the runs — and whether every run gave the same verdicts. On a real-clock target
  * the cases run in parallel, so the wall time should be close to the longest case, not the sum.
  *
- * Usage: node -r esbuild-register bench/suite.ts [RUNS=3] [TARGET...]   (default targets: lwip gvisor ns3)
+ * Usage: node -r esbuild-register bench/suite.ts [RUNS=3] [--load] [--jobs N] [TARGET...]
+ *   (default targets: lwip gvisor ns3; --load adds a busy loop on every core for the whole run)
+ * A case whose verdict moved between runs is printed with its verdicts and its first difference.
  */
+import { parseArgs } from 'node:util';
 import { findDriver } from '../src/cli/drivers';
 import { loadSuites } from '../src/cli/load-suites';
+import { differenceText, firstDifference } from '../src/report/first-difference';
+import type { CaseResult } from '../src/runner/result';
 import { runSuite } from '../src/runner/run-suite';
+import { median, startLoad } from './load';
 
-const runs = Number(process.argv[2] ?? 3);
-const targets = process.argv.slice(3).length > 0 ? process.argv.slice(3) : ['lwip', 'gvisor', 'ns3'];
-const JOBS = 8;
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
+const { values: flags, positionals } = parseArgs({ options: { load: { type: 'boolean', default: false }, jobs: { type: 'string', default: '8' } }, allowPositionals: true });
+const JOBS = Number(flags.jobs);
+const runs = Number(positionals.find((arg) => /^\d+$/.test(arg)) ?? 3);
+const named = positionals.filter((arg) => !/^\d+$/.test(arg));
+const targets = named.length > 0 ? named : ['lwip', 'gvisor', 'ns3'];
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 /** `134 pass, 10 skip, 7 waived`, in the report's order of verdicts. */
 const countBy = (values: string[]): string =>
@@ -28,7 +31,8 @@ const countBy = (values: string[]): string =>
 
 async function main(): Promise<void> {
   const { cases } = loadSuites(['suites']);
-  process.stdout.write(`${cases.length} cases, ${runs} run(s) per target, ${JOBS} at a time\n`);
+  const load = flags.load ? startLoad() : undefined;
+  process.stdout.write(`${cases.length} cases, ${runs} run(s) per target, ${JOBS} at a time${load ? `, beside ${load.loops} busy loops` : ''}\n`);
   process.stdout.write(`${'target'.padEnd(10)}${'wall'.padStart(11)}${'sum of cases'.padStart(15)}${'longest'.padStart(11)}${'wall/longest'.padStart(14)}  verdicts\n`);
   for (const target of targets) {
     const driver = findDriver(target);
@@ -36,8 +40,8 @@ async function main(): Promise<void> {
     const walls: number[] = [];
     const sums: number[] = [];
     const longest: number[] = [];
-    /** Each case's verdict in every run, to name the cases that were not stable. */
-    const verdicts = new Map<string, string[]>();
+    /** Each case's result in every run, to name the cases that were not stable and say how. */
+    const seen = new Map<string, CaseResult[]>();
     for (let run = 0; run < runs; run++) {
       const started = process.hrtime.bigint();
       const results = await runSuite(cases, [driver], [], { jobs: JOBS });
@@ -45,15 +49,21 @@ async function main(): Promise<void> {
       // Case durations are on the target's clock: virtual time for virtual-clock targets.
       sums.push(results.reduce((sum, r) => sum + r.durationMs, 0));
       longest.push(Math.max(...results.map((r) => r.durationMs)));
-      for (const r of results) verdicts.set(r.id, [...(verdicts.get(r.id) ?? []), r.verdict]);
+      for (const r of results) seen.set(r.id, [...(seen.get(r.id) ?? []), r]);
     }
-    const unstable = [...verdicts].filter(([, seen]) => new Set(seen).size > 1);
-    const counts = countBy([...verdicts.values()].map((seen) => seen[0]!));
+    const unstable = [...seen].filter(([, each]) => new Set(each.map((r) => r.verdict)).size > 1);
+    const counts = countBy([...seen.values()].map((each) => each[0]!.verdict));
     const identical = unstable.length === 0 ? `identical in all ${runs} runs (${counts})` : `DIFFERED between runs in ${unstable.length} case(s)`;
     const ratio = (median(walls) / median(longest)).toFixed(2);
     process.stdout.write(`${target.padEnd(10)}${seconds(median(walls)).padStart(11)}${seconds(median(sums)).padStart(15)}${seconds(median(longest)).padStart(11)}${ratio.padStart(14)}  ${identical}\n`);
-    for (const [id, seen] of unstable) process.stdout.write(`  ${id}: ${seen.join(' ')}\n`);
+    for (const [id, each] of unstable) {
+      const first = each[0]!;
+      const moved = each.findIndex((r) => r.verdict !== first.verdict);
+      const difference = firstDifference({ verdict: first.verdict, reason: first.reason }, { verdict: each[moved]!.verdict, reason: each[moved]!.reason });
+      process.stdout.write(`  ${id}: ${each.map((r) => r.verdict).join(' ')}\n    ${difference ? differenceText(difference, ['run 1', `run ${moved + 1}`]) : ''}\n`);
+    }
   }
+  load?.stop();
 }
 
 main().catch((error: unknown) => {

@@ -16,11 +16,17 @@
  *   disableOffloads(netnsPath, ifname)      turns off transmit checksumming, TSO and GSO on the device, so
  *                                           that what it sends is complete, wire-sized packets (ethtool's
  *                                           tx off tso off gso off)
+ *   openCapture(netnsPath, ifname) -> capture
+ *                                           the kernel's stamps of what arrives on the device (capture.c)
+ *   wireTime(capture, packet) -> bigint     when `packet` arrived on the device (CLOCK_MONOTONIC ns), 0n
+ *                                           when no capture matches it
+ *   closeCapture(capture)                   idempotent
  */
 #define _GNU_SOURCE
 #include <uv.h>
 
 #include "addon/support.h"
+#include "capture.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -225,11 +231,92 @@ static napi_value disable_offloads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A capture of arriving packets, owned by its JavaScript handle. */
+static const napi_type_tag CAPTURE_TAG = {0x746370636f6e666fULL, 0x726d434150000001ULL};
+
+static void finalize_capture(napi_env env, void *data, void *hint) {
+  (void)env, (void)hint;
+  capture_ring_t *ring = data;
+  if (ring->fd >= 0) close(ring->fd);
+  free(ring);
+}
+
+static capture_ring_t *capture_arg(napi_env env, napi_value value) {
+  bool ours = false;
+  void *data = NULL;
+  if (napi_check_object_type_tag(env, value, &CAPTURE_TAG, &ours) != napi_ok || !ours ||
+      napi_get_value_external(env, value, &data) != napi_ok) {
+    napi_throw_type_error(env, NULL, "expected a capture returned by openCapture()");
+    return NULL;
+  }
+  return data;
+}
+
+static napi_value open_capture(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  char path[ADDON_MAX_PATH], ifname[IFNAMSIZ], what[ADDON_MAX_PATH + 64];
+  if (argc < 2 || !addon_get_string(env, argv[0], path, sizeof path, "netnsPath") ||
+      !addon_get_string(env, argv[1], ifname, sizeof ifname, "ifname")) {
+    return NULL;
+  }
+  int home = netns_enter(path, what, sizeof what);
+  if (home < 0) return addon_throw_errno(env, what, -home);
+  int fd = capture_open_here(ifname, CAPTURE_INCOMING);
+  netns_go_home(home);
+  if (fd < 0) {
+    snprintf(what, sizeof what, "packet socket on %s (wire-time stamps)", ifname);
+    return addon_throw_errno(env, what, -fd);
+  }
+  capture_ring_t *ring = calloc(1, sizeof *ring);
+  if (ring == NULL) {
+    close(fd);
+    return addon_throw_errno(env, "allocate capture", ENOMEM);
+  }
+  ring->fd = fd;
+  napi_value handle;
+  if (napi_create_external(env, ring, finalize_capture, NULL, &handle) != napi_ok) {
+    finalize_capture(env, ring, NULL);
+    return addon_throw_errno(env, "capture handle", ENOMEM);
+  }
+  CHECK(env, napi_type_tag_object(env, handle, &CAPTURE_TAG));
+  return handle;
+}
+
+static napi_value wire_time(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  capture_ring_t *ring = argc < 2 ? NULL : capture_arg(env, argv[0]);
+  const uint8_t *data = NULL;
+  size_t length = 0;
+  if (ring == NULL || !addon_get_bytes(env, argv[1], &data, &length, "packet")) return NULL;
+  capture_collect(ring);
+  napi_value result;
+  CHECK(env, napi_create_bigint_uint64(env, capture_wire_time(ring, data, length), &result));
+  return result;
+}
+
+static napi_value close_capture(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  capture_ring_t *ring = argc < 1 ? NULL : capture_arg(env, argv[0]);
+  if (ring == NULL) return NULL;
+  if (ring->fd >= 0) close(ring->fd);
+  ring->fd = -1;
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"runIn", NULL, run_in, NULL, NULL, NULL, napi_default, NULL},
       {"connectIn", NULL, connect_in, NULL, NULL, NULL, napi_default, NULL},
       {"disableOffloads", NULL, disable_offloads, NULL, NULL, NULL, napi_default, NULL},
+      {"openCapture", NULL, open_capture, NULL, NULL, NULL, napi_default, NULL},
+      {"wireTime", NULL, wire_time, NULL, NULL, NULL, napi_default, NULL},
+      {"closeCapture", NULL, close_capture, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(env, napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties));
   return exports;

@@ -5,10 +5,15 @@
  * returns), so it never exists in the host's namespace. Reading uses uv_poll on the main loop rather than
  * the threadpool: a threadpool read on an idle TUN parks a thread forever and even process.exit() hangs.
  *
+ * Each packet the kernel sends is stamped with its wire time: when the stack handed it to the device, as
+ * a packet socket on the device sees it (capture.c), not when the main loop got round to reading it.
+ *
  * JavaScript API:
  *   open(netnsPath, ifname[, userNsPath]) -> handle
  *   startReading(handle, callback(packet: Buffer, timeNs: bigint))
+ *   drain(handle)                                          (reads what is there now, through the callback)
  *   write(handle, packet: Uint8Array) -> timeNs: bigint   (taken just before the packet is handed over)
+ *   stamps(handle) -> { wire: number, read: number }       (packets stamped at the wire, and as read)
  *   close(handle)                                          (idempotent)
  *   closeAsync(handle) -> Promise<void>                    (the same, the fd closed on the threadpool)
  * Times are CLOCK_MONOTONIC nanoseconds, the clock behind process.hrtime.bigint().
@@ -17,6 +22,7 @@
 #include <uv.h>
 
 #include "addon/support.h"
+#include "capture.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +44,8 @@
 
 typedef struct {
   int fd;                  /* -1 once closed */
+  capture_ring_t capture;  /* the device's outgoing packets with their wire times */
+  uint64_t stamped_at_wire, stamped_as_read; /* packets matched to their capture, and those that found none */
   uv_poll_t *poll;         /* NULL unless reading */
   napi_ref callback;       /* set while reading */
   napi_ref self;           /* keeps the handle from being collected while reading */
@@ -81,6 +89,8 @@ static void stop_reading(tun_t *t, int release_refs) {
 /* Stops reading and hands back the fd to close (-1 when already closed); later calls see it closed. */
 static int detach_fd(tun_t *t, int release_refs) {
   stop_reading(t, release_refs);
+  if (t->capture.fd >= 0) close(t->capture.fd);
+  t->capture.fd = -1;
   int fd = t->fd;
   t->fd = -1;
   return fd;
@@ -109,10 +119,10 @@ static tun_t *handle_arg(napi_env env, size_t argc, napi_value *argv) {
 }
 
 /*
- * Creates the device in the calling thread's network namespace. Returns the fd, or -errno with the failed
- * step described in `what`.
+ * Creates the device in the calling thread's network namespace, and its capture socket into `*capture`.
+ * Returns the fd, or -errno with the failed step described in `what`.
  */
-static int create_device_here(const char *ifname, char *what, size_t what_size) {
+static int create_device_here(const char *ifname, int *capture, char *what, size_t what_size) {
   int tun = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (tun < 0) {
     snprintf(what, what_size, "open /dev/net/tun");
@@ -128,34 +138,49 @@ static int create_device_here(const char *ifname, char *what, size_t what_size) 
     snprintf(what, what_size, "ioctl TUNSETIFF %s", ifname);
     return -err;
   }
+  *capture = capture_open_here(ifname, CAPTURE_OUTGOING);
+  if (*capture < 0) {
+    close(tun);
+    snprintf(what, what_size, "packet socket on %s (wire-time stamps)", ifname);
+    return *capture;
+  }
   return tun;
 }
 
 /* The steps of create_device_as_owner's child, for the error message; 0 is success. */
-enum { STEP_DONE, STEP_SETNS_USER, STEP_SETNS_NET, STEP_OPEN_TUN, STEP_TUNSETIFF };
+enum { STEP_DONE, STEP_SETNS_USER, STEP_SETNS_NET, STEP_OPEN_TUN, STEP_TUNSETIFF, STEP_CAPTURE };
 
-/* The child's half: enters the namespaces, makes the device, sends its fd (or the failed step) and exits. */
+/*
+ * The child's half: enters the namespaces, makes the device and its capture socket, sends both fds (or the
+ * failed step) and exits.
+ */
 static void child_create_device(int answer, int userns, int netns, const char *ifname) {
   int report[2] = {STEP_DONE, 0};
-  int tun = -1;
+  int fds[2] = {-1, -1};
+  int capture_err = 0;
   if (setns(userns, CLONE_NEWUSER) < 0) {
     report[0] = STEP_SETNS_USER;
   } else if (setns(netns, CLONE_NEWNET) < 0) {
     report[0] = STEP_SETNS_NET;
-  } else if ((tun = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0) {
+  } else if ((fds[0] = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0) {
     report[0] = STEP_OPEN_TUN;
   } else {
     struct ifreq request;
     memset(&request, 0, sizeof request);
     request.ifr_flags = IFF_TUN | IFF_NO_PI;
     memcpy(request.ifr_name, ifname, strlen(ifname));
-    if (ioctl(tun, TUNSETIFF, &request) < 0) report[0] = STEP_TUNSETIFF;
+    if (ioctl(fds[0], TUNSETIFF, &request) < 0) {
+      report[0] = STEP_TUNSETIFF;
+    } else if ((fds[1] = capture_open_here(ifname, CAPTURE_OUTGOING)) < 0) {
+      report[0] = STEP_CAPTURE;
+      capture_err = -fds[1];
+    }
   }
-  report[1] = report[0] == STEP_DONE ? 0 : errno;
+  report[1] = report[0] == STEP_DONE ? 0 : report[0] == STEP_CAPTURE ? capture_err : errno;
   struct iovec data = {.iov_base = report, .iov_len = sizeof report};
   union {
     struct cmsghdr header;
-    char space[CMSG_SPACE(sizeof(int))];
+    char space[CMSG_SPACE(sizeof fds)];
   } control;
   memset(&control, 0, sizeof control);
   struct msghdr message = {.msg_iov = &data, .msg_iovlen = 1};
@@ -165,8 +190,8 @@ static void child_create_device(int answer, int userns, int netns, const char *i
     struct cmsghdr *header = CMSG_FIRSTHDR(&message);
     header->cmsg_level = SOL_SOCKET;
     header->cmsg_type = SCM_RIGHTS;
-    header->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(header), &tun, sizeof tun);
+    header->cmsg_len = CMSG_LEN(sizeof fds);
+    memcpy(CMSG_DATA(header), fds, sizeof fds);
   }
   while (sendmsg(answer, &message, 0) < 0 && errno == EINTR) {
   }
@@ -179,10 +204,10 @@ static void child_create_device(int answer, int userns, int netns, const char *i
  * user namespace first, which a multithreaded process cannot do (setns fails with EINVAL); so a forked,
  * single-threaded child enters both, makes the device and hands its fd back over a socket (SCM_RIGHTS).
  * Between fork and _exit the child makes system calls only, as it must in a copy of a threaded process.
- * Returns the fd, or -errno with the failed step described in `what`.
+ * Returns the fd (and the capture socket's in `*capture`), or -errno with the failed step described in `what`.
  */
-static int create_device_as_owner(const char *userns_path, const char *netns_path, const char *ifname, char *what,
-                                  size_t what_size) {
+static int create_device_as_owner(const char *userns_path, const char *netns_path, const char *ifname, int *capture,
+                                  char *what, size_t what_size) {
   int userns = open(userns_path, O_RDONLY | O_CLOEXEC);
   if (userns < 0) {
     snprintf(what, what_size, "open %s", userns_path);
@@ -217,7 +242,7 @@ static int create_device_as_owner(const char *userns_path, const char *netns_pat
   int report[2] = {-1, EIO};
   union {
     struct cmsghdr header;
-    char space[CMSG_SPACE(sizeof(int))];
+    char space[CMSG_SPACE(2 * sizeof(int))];
   } control;
   struct iovec data = {.iov_base = report, .iov_len = sizeof report};
   struct msghdr message = {.msg_iov = &data, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space};
@@ -234,16 +259,19 @@ static int create_device_as_owner(const char *userns_path, const char *netns_pat
     return -err;
   }
   struct cmsghdr *header = CMSG_FIRSTHDR(&message);
-  if (n == (ssize_t)sizeof report && report[0] == STEP_DONE && header != NULL && header->cmsg_type == SCM_RIGHTS) {
-    int fd;
-    memcpy(&fd, CMSG_DATA(header), sizeof fd);
-    return fd;
+  if (n == (ssize_t)sizeof report && report[0] == STEP_DONE && header != NULL && header->cmsg_type == SCM_RIGHTS &&
+      header->cmsg_len == CMSG_LEN(2 * sizeof(int))) {
+    int fds[2];
+    memcpy(fds, CMSG_DATA(header), sizeof fds);
+    *capture = fds[1];
+    return fds[0];
   }
   switch (n == (ssize_t)sizeof report ? report[0] : -1) {
     case STEP_SETNS_USER: snprintf(what, what_size, "setns %s", userns_path); break;
     case STEP_SETNS_NET: snprintf(what, what_size, "setns %s", netns_path); break;
     case STEP_OPEN_TUN: snprintf(what, what_size, "open /dev/net/tun"); break;
     case STEP_TUNSETIFF: snprintf(what, what_size, "ioctl TUNSETIFF %s", ifname); break;
+    case STEP_CAPTURE: snprintf(what, what_size, "packet socket on %s (wire-time stamps)", ifname); break;
     default: snprintf(what, what_size, "the namespace's child ended without an answer"); return -EIO;
   }
   return -report[1];
@@ -264,13 +292,13 @@ static napi_value tun_open(napi_env env, napi_callback_info info) {
   if (third != napi_undefined && !addon_get_string(env, argv[2], userns_path, sizeof userns_path, "userNsPath")) return NULL;
 
   char what[600];
-  int fd;
+  int fd, capture = -1;
   if (third != napi_undefined) {
-    fd = create_device_as_owner(userns_path, netns_path, ifname, what, sizeof what);
+    fd = create_device_as_owner(userns_path, netns_path, ifname, &capture, what, sizeof what);
   } else {
     int home = netns_enter(netns_path, what, sizeof what);
     if (home < 0) return addon_throw_errno(env, what, -home);
-    fd = create_device_here(ifname, what, sizeof what);
+    fd = create_device_here(ifname, &capture, what, sizeof what);
     /* Every path goes home, also the failed ones: the thread runs the rest of Node. */
     netns_go_home(home);
   }
@@ -279,13 +307,16 @@ static napi_value tun_open(napi_env env, napi_callback_info info) {
   tun_t *t = calloc(1, sizeof *t);
   if (t == NULL) {
     close(fd);
+    close(capture);
     return addon_throw_errno(env, "allocate tun", ENOMEM);
   }
   t->fd = fd;
+  t->capture.fd = capture;
   t->env = env;
   napi_value handle;
   if (napi_create_external(env, t, finalize_tun, NULL, &handle) != napi_ok) {
     close(fd);
+    close(capture);
     free(t);
     napi_throw_error(env, NULL, "tcpconform tun: cannot create a handle");
     return NULL;
@@ -297,9 +328,23 @@ static napi_value tun_open(napi_env env, napi_callback_info info) {
 /* Hands an error raised on the loop to process 'uncaughtException', as Node does for its own handles. */
 static void raise_on_loop(napi_env env, napi_value error) { napi_fatal_exception(env, error); }
 
-/* Calls the JavaScript callback with one packet; false when it threw. */
-static int deliver(tun_t *t, size_t length, uint64_t time_ns) {
+/* How a packet reaches JavaScript: from the loop (a callback of its own) or inside a call from JavaScript. */
+typedef enum { FROM_LOOP, FROM_CALL } caller_t;
+
+/*
+ * Calls the JavaScript callback with one packet and its wire time; false when it threw. From the loop the
+ * error goes to 'uncaughtException' (as for Node's own handles); inside a call it stays pending, thrown
+ * by the call.
+ */
+static int deliver(tun_t *t, size_t length, caller_t caller) {
   napi_env env = t->env;
+  uint64_t wire_ns = capture_wire_time(&t->capture, t->packet, length);
+  if (wire_ns == 0) {
+    capture_collect(&t->capture); /* its capture may have come after the last collection */
+    wire_ns = capture_wire_time(&t->capture, t->packet, length);
+  }
+  if (wire_ns != 0) t->stamped_at_wire++;
+  else t->stamped_as_read++;
   napi_handle_scope scope;
   napi_open_handle_scope(env, &scope);
   napi_value callback, receiver, argv[2], result;
@@ -307,14 +352,14 @@ static int deliver(tun_t *t, size_t length, uint64_t time_ns) {
   napi_get_reference_value(env, t->callback, &callback);
   napi_get_global(env, &receiver);
   napi_create_buffer_copy(env, length, t->packet, &copy, &argv[0]);
-  napi_create_bigint_uint64(env, time_ns, &argv[1]);
-  napi_status status = napi_make_callback(env, t->async, receiver, callback, 2, argv, &result);
-  int ok = 1;
-  if (status == napi_pending_exception) {
+  napi_create_bigint_uint64(env, wire_ns != 0 ? wire_ns : monotonic_ns(), &argv[1]);
+  napi_status status = caller == FROM_LOOP ? napi_make_callback(env, t->async, receiver, callback, 2, argv, &result)
+                                           : napi_call_function(env, receiver, callback, 2, argv, &result);
+  int ok = status == napi_ok;
+  if (status == napi_pending_exception && caller == FROM_LOOP) {
     napi_value error;
     napi_get_and_clear_last_exception(env, &error);
     raise_on_loop(env, error);
-    ok = 0;
   }
   napi_close_handle_scope(env, scope);
   return ok;
@@ -328,6 +373,24 @@ static void report_read_failure(tun_t *t, const char *what, int err) {
   napi_close_handle_scope(t->env, scope);
 }
 
+/*
+ * Reads every packet that is ready and delivers it; 0, or the errno of a failed read. The captures come
+ * first: the kernel queues a packet's capture before it queues the packet on the device.
+ */
+static int read_available(tun_t *t, caller_t caller) {
+  capture_collect(&t->capture);
+  /* The callback may close the handle; stop as soon as it has. */
+  while (t->fd >= 0) {
+    ssize_t n = read(t->fd, t->packet, sizeof t->packet);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno == EAGAIN ? 0 : errno;
+    }
+    if (!deliver(t, (size_t)n, caller)) return 0;
+  }
+  return 0;
+}
+
 /* Drains every packet that is ready, so one wakeup costs one epoll round however many arrived. */
 static void on_readable(uv_poll_t *poll, int status, int events) {
   (void)events;
@@ -336,16 +399,40 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
     report_read_failure(t, "poll tun", -status);
     return;
   }
-  /* The callback may close the handle; stop as soon as it has. */
-  while (t->fd >= 0) {
-    ssize_t n = read(t->fd, t->packet, sizeof t->packet);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN) report_read_failure(t, "read tun", errno);
-      return;
-    }
-    if (!deliver(t, (size_t)n, monotonic_ns())) return;
-  }
+  int err = read_available(t, FROM_LOOP);
+  if (err != 0) report_read_failure(t, "read tun", err);
+}
+
+/*
+ * Reads what the device holds now, through the reading callback, before returning: a packet the kernel
+ * sent before this moment is then known, even when the loop has not yet polled the device (timers run
+ * before the poll phase). A no-op unless reading.
+ */
+static napi_value tun_drain(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  tun_t *t = handle_arg(env, argc, argv);
+  if (t == NULL || t->poll == NULL) return NULL;
+  int err = read_available(t, FROM_CALL);
+  if (err != 0) return addon_throw_errno(env, "read tun", err);
+  return NULL;
+}
+
+/* How many packets got their wire time from a capture, and how many only the time they were read. */
+static napi_value tun_stamps(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  tun_t *t = handle_arg(env, argc, argv);
+  if (t == NULL) return NULL;
+  napi_value result, wire, read;
+  CHECK(env, napi_create_object(env, &result));
+  CHECK(env, napi_create_double(env, (double)t->stamped_at_wire, &wire));
+  CHECK(env, napi_create_double(env, (double)t->stamped_as_read, &read));
+  CHECK(env, napi_set_named_property(env, result, "wire", wire));
+  CHECK(env, napi_set_named_property(env, result, "read", read));
+  return result;
 }
 
 static napi_value tun_start_reading(napi_env env, napi_callback_info info) {
@@ -399,16 +486,13 @@ static napi_value tun_write(napi_env env, napi_callback_info info) {
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   tun_t *t = handle_arg(env, argc, argv);
   if (t == NULL) return NULL;
-  bool is_typed_array = false;
-  napi_typedarray_type type;
+  const uint8_t *data = NULL;
   size_t length = 0;
-  void *data = NULL;
-  if (argc < 2 || napi_is_typedarray(env, argv[1], &is_typed_array) != napi_ok || !is_typed_array ||
-      napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok ||
-      type != napi_uint8_array) {
+  if (argc < 2) {
     napi_throw_type_error(env, NULL, "packet must be a Uint8Array");
     return NULL;
   }
+  if (!addon_get_bytes(env, argv[1], &data, &length, "packet")) return NULL;
   if (t->fd < 0) return addon_throw_errno(env, "write tun", EBADF);
   /* Taken before the write: the kernel may process the packet, and answer it, inside the call. */
   uint64_t time_ns = monotonic_ns();
@@ -494,7 +578,9 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor functions[] = {
       {"open", NULL, tun_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"startReading", NULL, tun_start_reading, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"drain", NULL, tun_drain, NULL, NULL, NULL, napi_enumerable, NULL},
       {"write", NULL, tun_write, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"stamps", NULL, tun_stamps, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, tun_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"closeAsync", NULL, tun_close_async, NULL, NULL, NULL, napi_enumerable, NULL},
   };

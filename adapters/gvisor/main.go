@@ -56,7 +56,7 @@ func main() {
 		Type: "hello", Protocol: 1,
 		Stack:   stackInfo{Name: "gvisor", Version: stackVersion},
 		Address: localAddress, Peer: peerAddress,
-		Capabilities: capabilities{Calls: calls, Clock: "virtual", Notes: notes},
+		Capabilities: capabilities{Calls: calls, Clock: "virtual", Families: []string{"ipv4"}, Notes: notes},
 	})
 	a.flushPackets()
 	if err := out.flush(); err != nil {

@@ -87,9 +87,10 @@ type stackInfo struct {
 }
 
 type capabilities struct {
-	Calls []string `json:"calls"`
-	Clock string   `json:"clock"`
-	Notes []string `json:"notes,omitempty"`
+	Calls    []string `json:"calls"`
+	Clock    string   `json:"clock"`
+	Families []string `json:"families"`
+	Notes    []string `json:"notes,omitempty"`
 }
 
 // milliseconds is the protocol's unit of time.

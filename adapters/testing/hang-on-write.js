@@ -1,7 +1,7 @@
 'use strict';
 // Stops answering at the first write, as a stack stuck in a loop would; it stays alive and reads on.
 let hung = false;
-require('./toy-adapter').runToyAdapter({
+require('../starter/js/adapter').runAdapter({
   onCall(message) {
     if (message.call === 'write' && !hung) {
       hung = true;

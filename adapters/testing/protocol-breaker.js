@@ -4,13 +4,13 @@
 //   schema     answers with a field the protocol does not have
 //   not-ipv4   sends an IPv6 packet
 const how = process.argv[2] ?? 'wrong-id';
-require('./toy-adapter').runToyAdapter({
-  onCall(message, toy) {
+require('../starter/js/adapter').runAdapter({
+  onCall(message, adapter) {
     if (message.call !== 'write') return false;
     process.stderr.write(`toy: breaking the protocol (${how})\n`);
-    if (how === 'wrong-id') toy.answer(message.id + 100, { bytes: message.bytes });
-    else if (how === 'schema') toy.send({ type: 'result', id: message.id, ok: true, written: message.bytes });
-    else toy.send({ type: 'packet', hex: `6000000000000640${'00'.repeat(32)}` });
+    if (how === 'wrong-id') adapter.answer(message.id + 100, { bytes: message.bytes });
+    else if (how === 'schema') adapter.send({ type: 'result', id: message.id, ok: true, written: message.bytes });
+    else adapter.send({ type: 'packet', hex: `6000000000000640${'00'.repeat(32)}` });
     return true;
   },
 });

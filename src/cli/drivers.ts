@@ -1,25 +1,27 @@
-/** The targets the command line can run against, by name. */
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * The targets the command line can run against: those built in, by name, a stack on another host
+ * (`raw`), and any adapter of the user's (`adapter`).
+ */
+import { accessSync, constants } from 'node:fs';
 import type { TargetDriver } from '../runner/run-suite';
 import { checkLinuxHost, createLinuxTarget, reapStaleNamespaces } from '../targets/linux';
+import { setupCommand } from '../targets/native-parts';
 import { createProcessTarget } from '../targets/process';
 import { createRawTarget, preflightRawTarget, rawConfig, rawProfileName, rawSettingsFromEnv } from '../targets/raw';
 import type { RawSettings } from '../targets/raw';
 import { createReferenceTarget } from '../targets/reference';
-import { loadProfile, namedProfile } from './load-profiles';
-
-const ROOT = join(__dirname, '..', '..');
+import { packagePath } from '../package-root';
+import { loadProfile, namedProfile, rfcProfile } from './load-profiles';
 
 /** Userspace stacks wrapped by an adapter in adapters/<name>/, built by adapters/<name>/build. */
-const ADAPTERS = ['lwip', 'gvisor', 'ns3', 'slirp'] as const;
+export const BUILT_IN_ADAPTERS = ['lwip', 'gvisor', 'ns3', 'slirp'] as const;
 
 /** Where adapters/<name>/build leaves the adapter program. */
 export function adapterPath(name: string): string {
-  return join(ROOT, 'adapters', name, 'out', 'adapter');
+  return packagePath('adapters', name, 'out', 'adapter');
 }
 
-function adapterDriver(name: string): TargetDriver {
+function builtInAdapterDriver(name: string): TargetDriver {
   const command = adapterPath(name);
   return {
     name,
@@ -28,8 +30,7 @@ function adapterDriver(name: string): TargetDriver {
       try {
         accessSync(command, constants.X_OK);
       } catch {
-        const packages = readFileSync(join(ROOT, 'adapters', name, 'packages'), 'utf8').split('\n').filter((p) => p.trim() !== '' && !p.startsWith('#'));
-        throw new Error(`The ${name} adapter is not built: run scripts/setup (or apt-get install ${packages.join(' ')} and adapters/${name}/build).`);
+        throw new Error(`The ${name} adapter is not built: run ${setupCommand(name)} (it installs the stack's Debian packages and builds the adapter).`);
       }
     },
     create: () => createProcessTarget({ name, command: [command] }),
@@ -46,7 +47,7 @@ const DRIVERS: Readonly<Record<string, TargetDriver>> = {
     },
     create: createLinuxTarget,
   },
-  ...Object.fromEntries(ADAPTERS.map((name) => [name, adapterDriver(name)])),
+  ...Object.fromEntries(BUILT_IN_ADAPTERS.map((name) => [name, builtInAdapterDriver(name)])),
   // The reference machine itself: needs nothing from the machine it runs on.
   reference: { name: 'reference', profile: loadProfile('rfc9293'), preflight: async () => undefined, create: () => createReferenceTarget() },
 };
@@ -67,20 +68,100 @@ function rawDriver(settings: RawSettings): TargetDriver {
   };
 }
 
-/** What a driver is told beyond its name: today only the raw target's settings. */
+/** A user's adapter: the command that starts it, and the profile of the stack it wraps. */
+export interface AdapterSettings {
+  /** `--adapter 'COMMAND ARGS'`: run by /bin/sh, so quoting, variables and relative paths work as typed. */
+  readonly command?: string;
+  /** `--profile`: a profile file of the user's (`./my-stack.yaml`) or one of tcpconform's names; RFC 9293's own without. */
+  readonly profile?: string;
+}
+
+/** The prefix of `--target adapter:COMMAND`, the short form of `--target adapter --adapter COMMAND`. */
+const ADAPTER_PREFIX = 'adapter:';
+
+/**
+ * Any stack behind an adapter speaking docs/adapter-protocol.md. The target is called after its
+ * profile (`name:` in the file), or `adapter` without one. Its preflight starts the adapter once, so
+ * a command that does not start or an adapter whose hello is refused fails the run at once, in one
+ * sentence, instead of every case.
+ */
+function userAdapterDriver(command: string, profileGiven: string | undefined): TargetDriver {
+  const profile = profileGiven === undefined ? rfcProfile() : namedProfile(profileGiven);
+  const name = profileGiven === undefined ? 'adapter' : profile.name;
+  const create = () => createProcessTarget({ name, command: ['/bin/sh', '-c', command] });
+  return {
+    name,
+    profile,
+    async preflight() {
+      await (await create()).close();
+    },
+    create,
+  };
+}
+
+/** What a driver is told beyond its name: the raw target's settings, the user's adapter. */
 export interface DriverSettings {
   /** The raw target's settings; by default those the environment holds (TCPCONFORM_RAW_*). */
   readonly raw?: RawSettings;
+  readonly adapter?: AdapterSettings;
 }
 
+/** The names `--target` takes as they are; `adapter:COMMAND` is also taken. */
 export function driverNames(): string[] {
-  return [...Object.keys(DRIVERS), 'raw'];
+  return [...Object.keys(DRIVERS), 'raw', 'adapter'];
 }
 
-/** The driver called `name`; the command line only passes names from driverNames(). */
+export function isTargetName(value: string): boolean {
+  return driverNames().includes(value) || (value.startsWith(ADAPTER_PREFIX) && value.length > ADAPTER_PREFIX.length);
+}
+
+/** Whether `name` (as `--target` takes it) is a user's adapter. */
+export function isUserAdapter(name: string): boolean {
+  return name === 'adapter' || name.startsWith(ADAPTER_PREFIX);
+}
+
+/**
+ * The driver `name` stands for (as `--target` takes it). Throws, in one sentence, for an unknown
+ * name, an adapter target without its command, or a profile that does not load.
+ */
 export function findDriver(name: string, settings: DriverSettings = {}): TargetDriver {
   if (name === 'raw') return rawDriver(settings.raw ?? rawSettingsFromEnv());
+  if (isUserAdapter(name)) {
+    const short = name.startsWith(ADAPTER_PREFIX) ? name.slice(ADAPTER_PREFIX.length) : undefined;
+    const command = short ?? settings.adapter?.command;
+    if (command === undefined || command.trim() === '') {
+      throw new Error("--target adapter needs the command that starts the adapter: --adapter 'COMMAND ARGS' (or --target adapter:COMMAND)");
+    }
+    if (short !== undefined && settings.adapter?.command !== undefined) {
+      throw new Error(`the adapter's command is given twice, by --target ${name} and by --adapter: give it once`);
+    }
+    return userAdapterDriver(command, settings.adapter?.profile);
+  }
   const driver = DRIVERS[name];
-  if (!driver) throw new Error(`unknown target '${name}'; known targets: ${driverNames().join(', ')}`);
+  if (!driver) throw new Error(`unknown target '${name}'; known targets: ${driverNames().join(', ')}, or adapter:COMMAND`);
   return driver;
+}
+
+/**
+ * The drivers for the targets a command names, each once. A run compares targets by name, so two
+ * that would share one (two adapters without profiles, say) are refused; so is a `--profile` or an
+ * `--adapter` with no adapter target to take it.
+ */
+export function findDrivers(names: readonly string[], settings: DriverSettings = {}): TargetDriver[] {
+  const userAdapters = names.filter(isUserAdapter);
+  if (userAdapters.length === 0 && settings.adapter?.command !== undefined) {
+    throw new Error('--adapter names the command of an adapter target: add --target adapter');
+  }
+  if (userAdapters.length === 0 && settings.adapter?.profile !== undefined) {
+    throw new Error('--profile is the profile of an adapter target (--target adapter): the built-in targets have their own');
+  }
+  const drivers = [...new Set(names)].map((name) => findDriver(name, settings));
+  const seen = new Set<string>();
+  for (const driver of drivers) {
+    if (seen.has(driver.name)) {
+      throw new Error(`two targets would both be called '${driver.name}' in the report: run one adapter of your own at a time (tcpconform merge joins the results of several runs), or give it a profile with a name of its own`);
+    }
+    seen.add(driver.name);
+  }
+  return drivers;
 }

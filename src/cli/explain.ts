@@ -4,6 +4,7 @@
  * as in every run, and what they said to each other is printed as a ladder.
  */
 import { existsSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
 import picomatch from 'picomatch';
 import type { Case } from '../suite/case';
 import { runCase } from '../runner/run-case';
@@ -36,7 +37,9 @@ export function findCase(what: string, suites: readonly string[]): { case: Case;
   // Ids that hold what was typed (a name without its area, say): only for a few, and not for a letter or two.
   const near = what.length < 4 ? [] : suite.cases.filter((c) => c.id.includes(what)).map((c) => c.id);
   const hint = near.length > 0 && near.length <= 5 ? `; did you mean ${near.join(' or ')}?` : '; tcpconform list shows the ids';
-  return { problem: `no file ${what}, and no case with that id in ${suites.join(', ')}${hint}`, suite };
+  // Folders as the user would type them from here: tcpconform's own suites/ is given as an absolute path.
+  const where = suites.map((folder) => relative(process.cwd(), folder) || folder).join(', ');
+  return { problem: `no file ${what}, and no case with that id in ${where}${hint}`, suite };
 }
 
 /** Runs `testCase` on the reference target with `profile`, as `validate` does. */
@@ -92,7 +95,7 @@ export function caseLines(testCase: Case): string[] {
 /** The whole explanation: the case, the predicted exchange, and the rules of RFC 9293 it rests on. */
 export function explanationLines(testCase: Case, result: CaseResult, profile: TargetProfile): string[] {
   const lines = caseLines(testCase);
-  const profileNote = profile.name === 'rfc9293' ? "RFC 9293's own profile" : `profiles/${profile.name}.yaml`;
+  const profileNote = profile.name === 'rfc9293' ? "RFC 9293's own profile" : profile.file;
   lines.push('', `The exchange the reference machine predicts (${profileNote}, virtual clock):`, '');
   lines.push(...ladderLines(result.trace).map((line) => `  ${line}`));
   lines.push('', '  peer ──▶  the peer (tcpconform) to the target    ◀──  the target (here the reference machine) to the peer');

@@ -7,6 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Case } from '../suite/case';
 import { buildCase, readSuiteDocuments, resolvePreambles, type SuiteDocument } from '../suite/parse';
 import type { SuiteProblem } from '../suite/problem';
+import { packagePath } from '../package-root';
 
 export interface LoadedSuite {
   readonly cases: Case[];
@@ -30,7 +31,7 @@ function caseFiles(path: string): string[] {
 }
 
 /** The folder of preambles beside the cases: read whatever paths are asked for, so `from:` always resolves. */
-const PREAMBLES = join(__dirname, '..', '..', 'suites', 'preambles');
+const PREAMBLES = packagePath('suites', 'preambles');
 
 function read(absolute: string): { documents: SuiteDocument[]; problems: readonly SuiteProblem[] } {
   const file = relative(process.cwd(), absolute) || absolute;

@@ -4,9 +4,11 @@
  */
 import { Command } from 'commander';
 import { ExitCode } from './exit-codes';
+import { addAdapterCheckCommand } from './commands/adapter-check';
 import { addMutateCommand } from './commands/mutate';
 import { addResultsCommands } from './commands/results';
 import { addRunCommand } from './commands/run';
+import { addSetupCommand } from './commands/setup';
 import { addSuiteCommands } from './commands/suite';
 import { addTargetsCommand } from './commands/targets';
 
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   addSuiteCommands(program);
   addTargetsCommand(program);
   addResultsCommands(program);
+  addAdapterCheckCommand(program);
+  addSetupCommand(program);
   addMutateCommand(program);
   return program;
 }

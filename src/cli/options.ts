@@ -4,9 +4,13 @@ import type { RequirementLevel } from '../suite/case';
 import { formatProblem } from '../suite/problem';
 import { loadSuites } from './load-suites';
 import { parseShard, type Selection } from './select';
-import { driverNames } from './drivers';
+import { driverNames, isTargetName } from './drivers';
+import { packagePath } from '../package-root';
 
-export const DEFAULT_SUITES = ['suites'];
+/** tcpconform's own suite: what every command reads when no case files are named, wherever it is installed. */
+export const DEFAULT_SUITES = [packagePath('suites')];
+/** How an argument of case files describes itself in --help. */
+export const SUITE_PATHS_HELP = "case files or folders of them (default: tcpconform's own suites/)";
 export const LEVELS: readonly RequirementLevel[] = ['MUST', 'SHOULD', 'MAY'];
 
 export const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -22,7 +26,7 @@ export function positiveInteger(text: string): number {
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function targetName(value: string, previous: string[]): string[] {
-  if (!driverNames().includes(value)) throw new InvalidArgumentError(`'${value}' is not a target; known targets: ${driverNames().join(', ')}`);
+  if (!isTargetName(value)) throw new InvalidArgumentError(`'${value}' is not a target; known targets: ${driverNames().join(', ')}, or adapter:COMMAND`);
   return [...previous, value];
 }
 

@@ -4,10 +4,19 @@
  * prints it; the jest integration asks for it before it registers tests, to skip what cannot run.
  */
 import type { TargetDriver } from '../runner/run-suite';
-import type { AppCallName, Capabilities } from '../targets/target';
+import type { AddressFamily, AppCallName, Capabilities } from '../targets/target';
 
 export type TargetProbe =
-  | { readonly name: string; readonly ok: true; readonly appCalls: readonly AppCallName[]; readonly clock: Capabilities['clock']; readonly notes: readonly string[] }
+  | {
+      readonly name: string;
+      readonly ok: true;
+      readonly appCalls: readonly AppCallName[];
+      readonly clock: Capabilities['clock'];
+      readonly families: readonly AddressFamily[];
+      readonly notes: readonly string[];
+      /** The stack behind the target, as it names itself (an adapter's hello). */
+      readonly stack?: { readonly name: string; readonly version: string };
+    }
   /** `problem`: the one sentence the target's preflight or set-up said. */
   | { readonly name: string; readonly ok: false; readonly problem: string };
 
@@ -16,8 +25,8 @@ export async function probeTarget(driver: TargetDriver): Promise<TargetProbe> {
     await driver.preflight();
     const target = await driver.create();
     try {
-      const { appCalls, clock, notes } = target.capabilities;
-      return { name: driver.name, ok: true, appCalls, clock, notes: notes ?? [] };
+      const { appCalls, clock, notes, families, stack } = target.capabilities;
+      return { name: driver.name, ok: true, appCalls, clock, families: families ?? ['ipv4'], notes: notes ?? [], ...(stack && { stack }) };
     } finally {
       await target.close();
     }
@@ -26,9 +35,10 @@ export async function probeTarget(driver: TargetDriver): Promise<TargetProbe> {
   }
 }
 
-/** `linux  ready  real clock  app calls: listen, connect, …`, or why the target cannot run here. */
+/** `linux  ready  real clock     ipv4  app calls: listen, connect, …`, or why the target cannot run here. */
 export function probeLine(probe: TargetProbe, width: number): string {
   const name = probe.name.padEnd(width);
   if (!probe.ok) return `${name}  cannot run here: ${probe.problem}`;
-  return `${name}  ready  ${`${probe.clock} clock`.padEnd(13)}  app calls: ${probe.appCalls.join(', ')}`;
+  const stack = probe.stack ? `  stack: ${probe.stack.name} ${probe.stack.version}` : '';
+  return `${name}  ready  ${`${probe.clock} clock`.padEnd(13)}  ${probe.families.join(',')}  app calls: ${probe.appCalls.join(', ')}${stack}`;
 }

@@ -5,6 +5,7 @@
  *   import { conformanceSuite } from 'tcpconform/jest';
  *   conformanceSuite({ target: 'linux' });                          // tcpconform's own suites/
  *   conformanceSuite({ target: 'lwip', suites: ['conformance'], levels: ['MUST'] });
+ *   conformanceSuite({ target: 'adapter', adapter: './my-adapter', profile: './my-stack.yaml' }); // your own stack
  *
  * Each area of the suite becomes a `describe`, each case a `test`, run on a fresh target with the
  * reference machine beside it exactly as `tcpconform run` does (the target's profile, its waivers).
@@ -19,25 +20,30 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { packagePath } from '../package-root';
 import type { Case, RequirementLevel } from '../suite/case';
 import { formatProblem } from '../suite/problem';
 import type { CaseResult } from '../runner/result';
 import { appCallsNeeded } from '../suite/needs';
 import { unmetCondition } from '../suite/when';
 import { runSuite, type TargetDriver } from '../runner/run-suite';
-import { findDriver } from '../cli/drivers';
+import { findDrivers, type AdapterSettings } from '../cli/drivers';
 import { loadSuites } from '../cli/load-suites';
 import { selectCases } from '../cli/select';
 import type { TargetProbe } from '../cli/probe-targets';
 import { ladderLines } from '../cli/text-ladder';
 
-const BIN = path.join(__dirname, '..', '..', 'bin', 'tcpconform');
+const BIN = packagePath('bin', 'tcpconform');
 /** tcpconform's own suite, wherever the package is installed. */
-const OWN_SUITES = path.join(__dirname, '..', '..', 'suites');
+const OWN_SUITES = packagePath('suites');
 
 export interface ConformanceSuiteOptions {
-  /** The target to run on, as `--target` names it: reference, linux, lwip, gvisor, ns3, slirp. */
+  /** The target to run on, as `--target` names it: reference, linux, lwip, gvisor, ns3, slirp, or adapter (your own). */
   readonly target: string;
+  /** For `target: 'adapter'`: the command that starts your adapter, as `--adapter` takes it (relative to the working directory). */
+  readonly adapter?: string;
+  /** For `target: 'adapter'`: your stack's profile file, as `--profile` takes it; the target is called by its name. */
+  readonly profile?: string;
   /** Case files or folders of them, relative to the working directory (default: tcpconform's own suites/). */
   readonly suites?: readonly string[];
   /** Selection, as `tcpconform run` takes it: id globs, tags, areas, requirement globs, levels. */
@@ -67,8 +73,9 @@ export class ConformanceFailure extends Error {
 }
 
 /** What `tcpconform targets --json NAME` says of the target, asked in a child process (jest collects tests synchronously). */
-function probe(target: string): TargetProbe {
-  const child = spawnSync(process.execPath, [BIN, 'targets', '--json', target], { encoding: 'utf8', timeout: 120_000 });
+function probe(target: string, adapter: AdapterSettings): TargetProbe {
+  const options = [...(adapter.command !== undefined ? ['--adapter', adapter.command] : []), ...(adapter.profile !== undefined ? ['--profile', adapter.profile] : [])];
+  const child = spawnSync(process.execPath, [BIN, 'targets', '--json', target, ...options], { encoding: 'utf8', timeout: 120_000 });
   const line = child.stdout?.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as TargetProbe;
@@ -135,7 +142,9 @@ function judge(testCase: Case, result: CaseResult | undefined, failOn: readonly 
  * case. Call it at the top level of a test file.
  */
 export function conformanceSuite(options: ConformanceSuiteOptions): void {
-  const driver = findDriver(options.target);
+  const adapter: AdapterSettings = { ...(options.adapter !== undefined && { command: options.adapter }), ...(options.profile !== undefined && { profile: options.profile }) };
+  // As --target takes them: an adapter or profile given for a built-in target is refused, not ignored.
+  const [driver] = findDrivers([options.target], { adapter }) as [TargetDriver];
   const paths = options.suites ?? [OWN_SUITES];
   const suite = loadSuites(paths);
   const cases = selectCases(suite.cases, {
@@ -147,7 +156,7 @@ export function conformanceSuite(options: ConformanceSuiteOptions): void {
   });
   const failOn = options.failOn ?? ['MUST', 'SHOULD'];
   const timeout = options.timeoutMs ?? 300_000;
-  const target = probe(driver.name);
+  const target = probe(options.target, adapter);
   const areas = [...new Set(cases.map((c) => c.area))].sort();
 
   describe(`tcpconform on ${driver.name}`, () => {

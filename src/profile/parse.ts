@@ -7,7 +7,7 @@
  * section it comes from; a target's profile names only what it changes.
  */
 import Ajv from 'ajv';
-import type { Profile } from '../reference/profile';
+import type { Profile, TimingTolerance } from '../reference/profile';
 import { parseDuration } from '../suite/duration';
 import type { SuiteProblem } from '../suite/problem';
 import { readYamlDocument } from '../suite/yaml-document';
@@ -42,7 +42,8 @@ interface RawProfile {
   name: string;
   title: string;
   parameters?: Partial<Record<ParameterName, Sourced<string | number | boolean>>>;
-  deviations?: { cases: string; reason: string; source?: string }[];
+  timingTolerance?: Sourced<string>;
+  deviations?: { cases: string; reason: string; source?: string; allows: AllowedDivergence[] }[];
 }
 
 const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compile<RawProfile>(schema);
@@ -56,14 +57,30 @@ export interface Departure {
   readonly source: string;
 }
 
+/**
+ * One failure a deviation lets through: the first divergence's step (its text, `*` for any run of
+ * characters), a field that differs there (`time`, `ack`, or the rule the oracle names, e.g.
+ * `RFC 9293 §3.5.2`), and what the target sent there (`nothing` when it sent nothing). What is left out
+ * may be anything.
+ */
+export interface AllowedDivergence {
+  readonly step?: string;
+  readonly field?: string;
+  readonly observed?: string;
+}
+
 export interface Deviation {
   readonly cases: string;
   readonly reason: string;
   readonly source?: string;
+  /** The failures it waives: a covered case failing any other way fails. */
+  readonly allows: readonly AllowedDivergence[];
 }
 
 export interface TargetProfile {
   readonly name: string;
+  /** The file it was read from, as problems and reports name it: `profiles/linux.yaml`, `./my-stack.yaml`. */
+  readonly file: string;
   readonly title: string;
   /** What the reference machine runs with for this target. */
   readonly profile: Profile;
@@ -71,6 +88,8 @@ export interface TargetProfile {
   readonly parameters: Readonly<Record<ParameterName, Sourced<string>>>;
   readonly departures: readonly Departure[];
   readonly deviations: readonly Deviation[];
+  /** The timing tolerance as written, with its source; absent for an exact (virtual) clock. */
+  readonly timingTolerance?: Sourced<string>;
 }
 
 export interface ParsedProfile {
@@ -79,6 +98,12 @@ export interface ParsedProfile {
 }
 
 const written = (value: string | number | boolean): string => String(value);
+
+/** `4ms + 10%` as the profile writes it (the schema has checked its form). */
+function parseTolerance(text: string): TimingTolerance {
+  const [floor, percent] = text.split('+').map((part) => part.trim());
+  return { floorMs: parseDuration(floor as string) as number, percent: Number((percent as string).replace('%', '')) };
+}
 
 function fieldValue(name: ParameterName, value: string | number | boolean): number | boolean {
   // The schema has checked each value's form, so a duration always parses.
@@ -112,8 +137,19 @@ export function parseProfile(file: string, text: string, base?: TargetProfile): 
       departures.push({ parameter: name, value: written(own.value), rfcValue: base.parameters[name].value, source: own.source });
     }
   }
+  // Not inherited: a base that sets a tolerance would grant it to virtual clocks that need none.
+  profile['timingTolerance'] = raw.timingTolerance ? parseTolerance(raw.timingTolerance.value) : { floorMs: 0, percent: 0 };
   return {
     problems: [],
-    profile: { name: raw.name, title: raw.title, profile: profile as unknown as Profile, parameters, departures, deviations: raw.deviations ?? [] },
+    profile: {
+      name: raw.name,
+      file,
+      title: raw.title,
+      profile: profile as unknown as Profile,
+      parameters,
+      departures,
+      deviations: raw.deviations ?? [],
+      ...(raw.timingTolerance && { timingTolerance: raw.timingTolerance }),
+    },
   };
 }

@@ -42,6 +42,23 @@ export interface Profile {
   readonly mss: number;
   /** R2: how long the same segment may go unacknowledged before the connection is aborted (RFC 9293 §3.8.3). */
   readonly userTimeoutMs: number;
+  /**
+   * Not an RFC parameter and never read by the machine: how far the target's timers may stray, as seen
+   * on the wire, from the times a case or this profile gives (packetdrill's tolerance). An oracle grants
+   * it on every timed check; a virtual-clock target needs none.
+   */
+  readonly timingTolerance: TimingTolerance;
+}
+
+/** An absolute floor plus a share of the interval judged: `4ms + 10%` of a 200 ms timer is 24 ms. */
+export interface TimingTolerance {
+  readonly floorMs: number;
+  readonly percent: number;
+}
+
+/** The slack a timed check of `intervalMs` is granted under `tolerance`. */
+export function toleranceMs(tolerance: TimingTolerance, intervalMs: number): number {
+  return tolerance.floorMs + (tolerance.percent / 100) * Math.max(0, intervalMs);
 }
 
 /** The RFC's own defaults. */
@@ -73,6 +90,8 @@ export const RFC9293_PROFILE: Profile = {
   // RFC 9293 §3.9.1.1: "The present global default is five minutes." It satisfies both R2 at least
   // 100 seconds (SHLD-11) and, for a SYN, at least 3 minutes (MUST-23).
   userTimeoutMs: 300_000,
+  // The machine's own timers are exact.
+  timingTolerance: { floorMs: 0, percent: 0 },
 };
 
 /** Largest window the 16-bit Window field can carry (RFC 9293 §3.1). */

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { VERDICTS, type CaseResult, type TraceEvent } from '../runner/result';
+import { VERDICTS, type CaseResult, type TargetInfo, type TraceEvent } from '../runner/result';
 import { casePagePath, casePcapPath } from './paths';
 import { countVerdicts, groupBy, inReportOrder, matrix, requirementTable, targetsOf, worstVerdict, type VerdictCounts } from './summary';
 import { ALL_RULES, describeRule } from '../reference';
@@ -21,6 +21,7 @@ function ruleCoverage(results: readonly CaseResult[]) {
 }
 
 const handlebars = Handlebars.create();
+// The templates sit beside this module: in src/ as written, in dist/ where scripts/build copies them.
 const template = (name: string) =>
   handlebars.compile(readFileSync(join(__dirname, 'templates', `${name}.hbs`), 'utf8'), { strict: false });
 const layout = template('layout');
@@ -80,6 +81,20 @@ function finding(result: CaseResult) {
   };
 }
 
+/** "lwip 2.1.3 · virtual clock · ipv4": a target as it described itself, in one line. */
+function targetText(info: TargetInfo): string {
+  return [info.stack && `${info.stack.name} ${info.stack.version}`, `${info.clock} clock`, info.families.join(', ')].filter(Boolean).join(' · ');
+}
+
+/** Each target as it described itself (in its first result that says), for the index's table of targets. */
+function targetDescriptions(results: readonly CaseResult[], targets: readonly string[]) {
+  return targets.flatMap((target) => {
+    const info = results.find((r) => r.target === target && r.targetInfo)?.targetInfo;
+    if (!info) return [];
+    return [{ target, stack: info.stack ? `${info.stack.name} ${info.stack.version}` : '—', clock: info.clock, families: info.families.join(', '), appCalls: info.appCalls.join(', '), notes: info.notes ?? [] }];
+  });
+}
+
 function renderCase(result: CaseResult): RenderedFile {
   const path = casePagePath(result.target, result.id);
   const body = casePage({
@@ -88,6 +103,7 @@ function renderCase(result: CaseResult): RenderedFile {
     pcap: `../../${casePcapPath(result.target, result.id)}`,
     pcapName: casePcapPath(result.target, result.id).split('/').pop(),
     duration: durationText(result.durationMs),
+    targetText: result.targetInfo && targetText(result.targetInfo),
     sections: result.spec.rfc9293.join(', §'),
     requirements: result.spec.requirements.join(', '),
     tags: result.tags.join(', '),
@@ -165,6 +181,7 @@ function renderIndex(results: readonly CaseResult[]): RenderedFile {
     requirements: requirementTable(results, targets).map((row) => ({ ...row, cases: row.cases.join(', ') })),
     rules: ruleCoverage(results),
     failures: failures(results),
+    targetDescriptions: targetDescriptions(results, targets),
     profiles: targets.flatMap((target) => {
       const profile = results.find((r) => r.target === target && r.profile)?.profile;
       return profile ? [{ target, ...profile }] : [];

@@ -3,12 +3,12 @@
  * case's relative numbering, and the oracle that judges every segment the moment it is taken. Steps
  * (steps/) drive an Exchange; run-case.ts runs the steps.
  */
-import { decodePacket, encodePacket, parseFlags, seqAdd, TcpFlag, WireError, type Packet, type TcpOption, type TcpSegment } from '../wire';
+import { decodePacket, encodePacket, parseFlags, seqAdd, TcpFlag, WireError, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
 import type { Case, OptionTemplate, SegmentTemplate } from '../suite/case';
 import { formatDuration } from '../suite/duration';
 import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
 import type { Target, TimedPacket } from '../targets/target';
-import type { Profile } from '../reference';
+import { toleranceMs, type Profile, type TimingTolerance } from '../reference';
 import { timeValuesOf } from '../profile/time-values';
 import type { Violation } from './oracle/oracle';
 import { OracleChoices } from './oracle/choices';
@@ -26,6 +26,10 @@ export interface Pulled {
   readonly checksumOk?: boolean;
   readonly garbage?: string;
   readonly violation?: Violation;
+  /** The segment repeats one the target sent before in this case: the same flags, sequence number and length. */
+  readonly repeats?: boolean;
+  /** When it was taken, among the exchange's events (see Exchange.cameBeforeAnchor). */
+  readonly order: number;
 }
 
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -35,7 +39,7 @@ function wireOption(option: OptionTemplate): TcpOption {
 }
 
 /** The packet with its TCP checksum inverted, for cases that send a bad one (MUST-3). */
-function encodeWithBadChecksum(packet: Packet): Uint8Array {
+function encodeWithBadChecksum(packet: TcpPacket): Uint8Array {
   const good = decodePacket(encodePacket(packet)).tcp?.checksum ?? 0;
   return encodePacket({ ...packet, tcp: { ...packet.tcp, checksum: good ^ 0xffff } });
 }
@@ -50,11 +54,28 @@ export class Exchange {
   private readonly timeValues: TimeValues;
   /** Segments taken from the target (and judged by the oracle) that no step has consumed yet. */
   readonly inbox: Pulled[] = [];
+  /**
+   * When the last thing the case did or saw happened, in ms on the target's clock: the peer's segment
+   * written, the application's call made, the expected segment on the wire, a wait or quiet over.
+   * `within`, `after` and `quiet` measure from here, so a harness late to start a step judges the
+   * target by the same wire times as a prompt one.
+   */
+  private anchor = 0;
+  /**
+   * The exchange's events in the order the harness saw them: a segment taken before the anchor's event
+   * came before it, also when a virtual clock gives both the same time.
+   */
+  private events = 0;
+  private anchorEvent = 0;
+  private readonly tolerance: TimingTolerance;
+  /** Every segment the target sent, as flags/seq/length: what a retransmission repeats. */
+  private readonly sentByTarget = new Set<string>();
 
   constructor(readonly testCase: Case, readonly target: Target, profile: Profile) {
     this.numbering = new Numbering(testCase.peerIsn, testCase.peerPort, testCase.port);
     this.startNs = target.now();
     this.timeValues = timeValuesOf(profile);
+    this.tolerance = profile.timingTolerance;
     this.oracle = new OracleChoices(
       testCase,
       profile,
@@ -71,6 +92,26 @@ export class Exchange {
   /** A case's duration under this target's profile, in milliseconds. */
   ms(time: TimeExpr): number {
     return timeMs(time, this.timeValues);
+  }
+
+  get anchorMs(): number {
+    return this.anchor;
+  }
+
+  /** The case moved on at `atMs`; a segment taken from the inbox that came earlier does not move it back. */
+  moveAnchor(atMs: number): void {
+    this.anchor = Math.max(this.anchor, atMs);
+    this.anchorEvent = ++this.events;
+  }
+
+  /** Whether `got` came before the anchor: on the wire, or (at the same time) before it in the harness's order. */
+  cameBeforeAnchor(got: Pulled): boolean {
+    return got.atMs < this.anchor || got.order < this.anchorEvent;
+  }
+
+  /** The slack a timed check of `intervalMs` is granted: the target profile's tolerance. */
+  slackMs(intervalMs: number): number {
+    return toleranceMs(this.tolerance, intervalMs);
   }
 
   /** `59s (2*msl - 1s)`: the duration, and how the case wrote it when that says more. */
@@ -119,9 +160,10 @@ export class Exchange {
       options: template.options.map(wireOption),
       payload: template.payload,
     };
-    const ip = { src: this.target.peerAddress, dst: this.target.address, protocol: 6, ttl: 64, id: 0, tos: 0, dontFragment: true };
+    const ip = { version: 4 as const, src: this.target.peerAddress, dst: this.target.address, protocol: 6, ttl: 64, id: 0, dontFragment: true };
     const bytes = template.checksum === 'bad' ? encodeWithBadChecksum({ ip, tcp }) : encodePacket({ ip, tcp });
     const sent = this.target.send(bytes);
+    this.moveAnchor(this.elapsedMs(sent.timeNs));
     this.numbering.notePeerSent(tcp);
     // A segment with a bad checksum never reaches a conforming TCP (MUST-3): the reference machine does not see it.
     if (template.checksum === 'good') this.oracle.peerSent(tcp, this.elapsedMs(sent.timeNs), tcp.dstPort === this.numbering.targetPort);
@@ -148,18 +190,29 @@ export class Exchange {
         const checksumOk = decoded.tcpChecksumOk && decoded.ipChecksumOk;
         const violation = this.oracle.observe(decoded.tcp, atMs);
         this.recordPacket('from-target', packet, { segment: summarizeFromTarget(decoded.tcp, this.numbering, checksumOk) });
-        return { segment: decoded.tcp, checksumOk, atMs, ...(violation && { violation }) };
+        const key = `${decoded.tcp.flags}/${decoded.tcp.seq}/${decoded.tcp.payload.length}`;
+        const repeats = this.sentByTarget.has(key);
+        this.sentByTarget.add(key);
+        return { segment: decoded.tcp, checksumOk, atMs, repeats, order: ++this.events, ...(violation && { violation }) };
       } catch (error) {
         if (!(error instanceof WireError)) throw error;
         this.recordPacket('from-target', packet, { note: `does not parse: ${error.message}` });
-        return { garbage: error.message, atMs };
+        return { garbage: error.message, atMs, order: ++this.events };
       }
     }
   }
 
-  /** The oldest segment no step has consumed, else the next one the target sends before `deadlineMs`. */
+  /**
+   * The oldest segment no step has consumed, else the next one the target sends, if it was sent (its
+   * wire time) by `deadlineMs`. One read after the deadline but sent later stays for the steps after.
+   */
   async pull(deadlineMs: number): Promise<Pulled | undefined> {
-    return this.inbox.shift() ?? (await this.fromTarget(deadlineMs));
+    const got = this.inbox.shift() ?? (await this.fromTarget(deadlineMs));
+    if (got !== undefined && got.atMs > deadlineMs) {
+      this.inbox.unshift(got);
+      return undefined;
+    }
+    return got;
   }
 
   /** Takes what the target has sent already, without waiting, so the oracle judges it in time. */
@@ -182,8 +235,12 @@ export class Exchange {
     };
   }
 
-  /** Fails when the target let a deadline of the reference machine pass (as of now). */
-  overdue(): StepResult | undefined {
+  /**
+   * Fails when the target let a deadline of the reference machine pass (as of now). What it has sent is
+   * taken in first: a busy harness must not hold a segment that came in time against the target.
+   */
+  async overdue(): Promise<StepResult | undefined> {
+    await this.collectArrived();
     const late = this.oracle.overdue(this.elapsedMs());
     return late && { ...this.divergence(late, 'nothing'), message: `${late.rule}: ${late.message}` };
   }
@@ -195,7 +252,7 @@ export class Exchange {
   async settle(): Promise<StepResult> {
     for (let deadline = this.oracle.latestDeadline(); deadline !== undefined; deadline = this.oracle.latestDeadline()) {
       const got = await this.pull(deadline + 0.001);
-      if (!got) return this.overdue() ?? { outcome: 'pass' };
+      if (!got) return (await this.overdue()) ?? { outcome: 'pass' };
       if (got.violation) return this.divergence(got.violation, this.segmentTextOf(got));
       if (got.garbage !== undefined) return { outcome: 'fail', expected: 'a well-formed packet', observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage}` };
     }

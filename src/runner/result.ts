@@ -3,7 +3,7 @@
  * between the runner and everything after it (JSON results, HTML, JUnit, pcap), so they hold plain
  * JSON only: a results file can be re-rendered without rerunning anything.
  */
-import type { AppCall, AppEvent, AppResult } from '../targets/target';
+import type { AddressFamily, AppCall, AppCallName, AppEvent, AppResult } from '../targets/target';
 import type { RequirementLevel } from '../suite/case';
 import type { TcpState } from '../wire';
 
@@ -74,6 +74,11 @@ export interface StepOutcome {
   readonly observed?: string;
   readonly mismatches?: readonly Mismatch[];
   readonly message?: string;
+  /**
+   * For a timed expectation: its bounds with the target profile's tolerance, and when the segment came
+   * on the wire, e.g. `within 1s (+104ms tolerance); on the wire 0.05ms after the step's previous event`.
+   */
+  readonly timing?: string;
   readonly note?: string;
   /** The preamble the step comes from, when it is not the case's own. */
   readonly preamble?: string;
@@ -108,8 +113,30 @@ export interface CaseResult {
   readonly trace: readonly TraceEvent[];
   /** The reference machine's rules (RFC 9293 §3.10 branches) the case made it apply. */
   readonly rules?: readonly string[];
+  /** For a waived case: the profile's deviation that waived it, and what that deviation allows. */
+  readonly waiver?: Waiver;
   /** The profile the target ran with: its name, and each parameter that departs from RFC 9293's. */
   readonly profile?: ProfileSummary;
+  /** What the target said of itself when the case started; absent when it could not be set up. */
+  readonly targetInfo?: TargetInfo;
+}
+
+/** A target as it describes itself: the stack behind it (an adapter's hello), its clock, families and calls. */
+export interface TargetInfo {
+  readonly stack?: { readonly name: string; readonly version: string };
+  readonly clock: 'real' | 'virtual';
+  readonly families: readonly AddressFamily[];
+  readonly appCalls: readonly AppCallName[];
+  readonly notes?: readonly string[];
+}
+
+export interface Waiver {
+  /** The profile file, e.g. `profiles/linux.yaml`. */
+  readonly profile: string;
+  readonly reason: string;
+  readonly source?: string;
+  /** What the deviation lets through, in words: `a 'time' mismatch at 'expect S seq 0 *'`. */
+  readonly allows: readonly string[];
 }
 
 export interface ProfileSummary {

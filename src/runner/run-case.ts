@@ -31,16 +31,15 @@ class CaseRun {
 
   private async step(step: Step): Promise<StepResult> {
     const x = this.exchange;
-    const startMs = x.elapsedMs();
     switch (step.kind) {
       case 'send': return send(x, step);
       case 'fill': return fill(x, step);
-      case 'expect': return expect(x, step, startMs);
-      case 'quiet': return quiet(x, step, startMs);
+      case 'expect': return expect(x, step);
+      case 'quiet': return quiet(x, step);
       case 'wait': return wait(x, step);
       case 'app': return app(x, step);
       case 'state': return state(x, step);
-      case 'either': return either(x, step, startMs, this.steps);
+      case 'either': return either(x, step, this.steps);
     }
   }
 
@@ -48,7 +47,7 @@ class CaseRun {
   private async stepAndSettle(step: Step, index: number): Promise<StepResult> {
     const x = this.exchange;
     let result = await this.step(step);
-    if (result.outcome === 'pass') result = x.overdue() ?? result;
+    if (result.outcome === 'pass') result = (await x.overdue()) ?? result;
     const next = this.steps[index + 1];
     const isLast = index === this.steps.length - 1;
     // After a stimulus, unless the case asserts what comes next, the oracle checks it; after the last step too.

@@ -3,13 +3,13 @@
  * nothing about formats: results files, pcaps, HTML and progress lines are reporters (vitest's
  * reporter hooks, in spirit), so a run killed half-way has already handed over what it finished.
  */
-import picomatch from 'picomatch';
 import type { Case } from '../suite/case';
 import type { TargetProfile } from '../profile/parse';
 import type { Target } from '../targets/target';
-import type { CaseResult } from './result';
+import type { CaseResult, TargetInfo } from './result';
 import { runCase } from './run-case';
 import { stepText } from './step-text';
+import { waive } from './waive';
 
 /** How to get a fresh target for each case, and what it declares about itself. */
 export interface TargetDriver {
@@ -65,21 +65,15 @@ async function runOne(testCase: Case, driver: TargetDriver): Promise<CaseResult>
   }
   try {
     const { name, title, departures } = driver.profile;
-    return { ...waive(await runCase(testCase, target, driver.profile.profile), driver.profile), profile: { name, title, departures } };
+    const { stack, clock, families, appCalls, notes } = target.capabilities;
+    const targetInfo: TargetInfo = { ...(stack && { stack }), clock, families: families ?? ['ipv4'], appCalls, ...(notes && { notes }) };
+    return { ...waive(await runCase(testCase, target, driver.profile.profile), driver.profile), profile: { name, title, departures }, targetInfo };
   } catch (error) {
     // runCase turns what goes wrong in a step into a verdict; reaching here is a harness bug, kept to this case.
     return harnessError(testCase, driver.name, `the harness failed: ${messageOf(error)}`);
   } finally {
     await target.close();
   }
-}
-
-/** A failure the target's profile declares as a known deviation shows as waived, with the profile's reason. */
-function waive(result: CaseResult, profile: TargetProfile): CaseResult {
-  if (result.verdict !== 'fail') return result;
-  const deviation = profile.deviations.find((d) => picomatch(d.cases)(result.id));
-  if (!deviation) return result;
-  return { ...result, verdict: 'waived', reason: `waived by profiles/${profile.name}.yaml: ${deviation.reason} (the failure: ${result.reason ?? ''})` };
 }
 
 /**

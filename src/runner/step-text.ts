@@ -37,7 +37,7 @@ export function stepText(step: Step): string {
       return `send ${step.segments.map(templateText).join(' + ')}`;
     case 'fill': return `send ${templateText({ ...step.segment, payload: new Uint8Array(0), checksum: 'good' })} filling the window until it is zero`;
     case 'expect': return `expect ${matchText(step.match)}${step.after ? ` after ${step.after.text}` : ''} within ${step.within.text}`;
-    case 'quiet': return `quiet ${step.duration.text}`;
+    case 'quiet': return `quiet ${step.duration.text}${step.allowRetransmissions ? ' (retransmissions allowed)' : ''}`;
     case 'wait': return `wait ${step.duration.text}`;
     case 'app': return `app ${appCallText(step.call)}${step.error ? ` (fails with ${step.error})` : ''}${step.eof ? ' (end of data)' : ''}`;
     case 'state': return `state ${step.state}`;

@@ -158,7 +158,11 @@ export type Step =
       readonly within: TimeExpr;
       readonly after?: TimeExpr;
     })
-  | (StepBase & { readonly kind: 'quiet'; readonly duration: TimeExpr })
+  /**
+   * Nothing from the target for `duration`; with `allowRetransmissions`, a segment that repeats one the
+   * target sent before (a timer's retransmission) does not break it.
+   */
+  | (StepBase & { readonly kind: 'quiet'; readonly duration: TimeExpr; readonly allowRetransmissions: boolean })
   | (StepBase & { readonly kind: 'wait'; readonly duration: TimeExpr })
   /** An application call; `error` when it must fail, `eof` when a read must find the peer's data ended. */
   | (StepBase & { readonly kind: 'app'; readonly call: AppStepCall; readonly error?: string; readonly eof?: true })

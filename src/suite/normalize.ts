@@ -42,7 +42,7 @@ interface RawExpect {
 type RawApp = string | Record<string, number | string | boolean | null>;
 type RawWhen = Record<string, boolean | number | RawRange>;
 interface RawBranch { when?: RawWhen; note?: string; steps: RawStep[] }
-interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string; wait?: string; app?: RawApp; state?: TcpState; either?: RawBranch[]; note?: string }
+interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string | { for: string; allow: 'retransmissions' }; wait?: string; app?: RawApp; state?: TcpState; either?: RawBranch[]; note?: string }
 export interface RawCase {
   id: string; title: string; description?: string;
   spec: { rfc9293: string[]; requirements?: string[] };
@@ -247,7 +247,10 @@ class Normalizer {
       return { kind: 'send', source, segments: sends.map((send, i) => this.send(send, Array.isArray(raw.send) ? [...path, 'send', i] : [...path, 'send'])) };
     }
     if (raw.expect) return { kind: 'expect', source, ...this.expect(raw.expect, [...path, 'expect']) };
-    if (raw.quiet !== undefined) return { kind: 'quiet', source, duration: this.time(raw.quiet, [...path, 'quiet']) };
+    if (raw.quiet !== undefined) {
+      if (typeof raw.quiet === 'string') return { kind: 'quiet', source, duration: this.time(raw.quiet, [...path, 'quiet']), allowRetransmissions: false };
+      return { kind: 'quiet', source, duration: this.time(raw.quiet.for, [...path, 'quiet', 'for']), allowRetransmissions: true };
+    }
     if (raw.wait !== undefined) return { kind: 'wait', source, duration: this.time(raw.wait, [...path, 'wait']) };
     if (raw.state !== undefined) return { kind: 'state', source, state: raw.state };
     if (raw.either) return { kind: 'either', source, branches: this.either(raw.either, [...path, 'either']) };

@@ -74,6 +74,9 @@ export interface TimedEvent {
   readonly timeNs: bigint;
 }
 
+/** An address family a target speaks: the harness speaks IPv4 today. */
+export type AddressFamily = 'ipv4' | 'ipv6';
+
 /** What a driver can do, so that cases needing more are skipped with a reason, never failed. */
 export interface Capabilities {
   /** The application calls this target's application side can make (`state` if it can tell its state). */
@@ -85,6 +88,10 @@ export interface Capabilities {
   readonly clock: 'real' | 'virtual';
   /** Anything a report reader should know about how this target is driven. */
   readonly notes?: readonly string[];
+  /** The address families it speaks; IPv4 alone when absent. */
+  readonly families?: readonly AddressFamily[];
+  /** The TCP implementation behind the target, as it names itself (an adapter's hello). */
+  readonly stack?: { readonly name: string; readonly version: string };
 }
 
 export interface Target {

@@ -1,5 +1,6 @@
 import { IpProtocol } from './ip-protocol';
 import { parseIpv4Address } from './ipv4-address';
+import { parseIpv6Address } from './ipv6-address';
 
 /**
  * The ones' complement sum of 16-bit big-endian words (RFC 1071 §1 and §2), folded to 16 bits. The
@@ -33,25 +34,52 @@ export function internetChecksum(...chunks: Uint8Array[]): number {
   return ~onesComplementSum(chunks) & 0xffff;
 }
 
-/** Bytes of the IPv4 pseudo-header's fixed layout (RFC 9293 §3.1, Figure 2). */
-const PSEUDO_HEADER_LENGTH = 12;
+/**
+ * The addresses a pseudo-header takes from the IP header, with the family that says its layout. The
+ * destination is the header's own: the final destination whenever the packet reaches its endpoint.
+ */
+export interface PseudoHeaderAddresses {
+  version: 4 | 6;
+  src: string;
+  dst: string;
+}
 
 /**
- * The Internet checksum of a TCP segment with the IPv4 pseudo-header prefixed (RFC 9293 §3.1): source
- * address, destination address, a zero byte, the protocol number (TCP) and the TCP length. As with
- * `internetChecksum`, it is the value to write when the segment's checksum field is zero, and 0 when
- * the segment carries a correct checksum.
+ * The pseudo-header of RFC 9293 §3.1 (IPv4, Figure 2) or RFC 8200 §8.1 (IPv6) that the TCP and ICMPv6
+ * checksums cover, for `length` bytes of upper-layer protocol `protocol`.
  */
-export function tcpChecksum(src: string, dst: string, segment: Uint8Array): number {
-  if (segment.length > 0xffff) {
-    throw new RangeError(`a TCP segment of ${segment.length} bytes does not fit the pseudo-header's 16-bit length`);
+function pseudoHeader({ version, src, dst }: PseudoHeaderAddresses, protocol: number, length: number): Uint8Array {
+  if (version === 4) {
+    if (length > 0xffff) throw new RangeError(`${length} bytes do not fit the IPv4 pseudo-header's 16-bit length`);
+    const view = new DataView(new ArrayBuffer(12));
+    // Offsets 12 and 16 are where the addresses sit in the IPv4 header, which is where a bad one came from.
+    view.setUint32(0, parseIpv4Address(src, 12));
+    view.setUint32(4, parseIpv4Address(dst, 16));
+    // Byte 8 is the zero byte.
+    view.setUint8(9, protocol);
+    view.setUint16(10, length);
+    return new Uint8Array(view.buffer);
   }
-  const pseudoHeader = new DataView(new ArrayBuffer(PSEUDO_HEADER_LENGTH));
-  // Offsets 12 and 16 are where the addresses sit in the IPv4 header, which is where a bad one came from.
-  pseudoHeader.setUint32(0, parseIpv4Address(src, 12));
-  pseudoHeader.setUint32(4, parseIpv4Address(dst, 16));
-  // Byte 8 is the zero byte.
-  pseudoHeader.setUint8(9, IpProtocol.TCP);
-  pseudoHeader.setUint16(10, segment.length);
-  return internetChecksum(new Uint8Array(pseudoHeader.buffer), segment);
+  const bytes = new Uint8Array(40);
+  // Offsets 8 and 24 are where the addresses sit in the IPv6 header.
+  bytes.set(parseIpv6Address(src, 8), 0);
+  bytes.set(parseIpv6Address(dst, 24), 16);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(32, length); // the upper-layer packet length
+  // Three zero bytes, then the next header.
+  view.setUint8(39, protocol);
+  return bytes;
+}
+
+/**
+ * The Internet checksum of an upper-layer packet with its pseudo-header prefixed: the value to write
+ * when the packet's checksum field is zero, and 0 when the packet carries a correct checksum.
+ */
+export function pseudoHeaderChecksum(addresses: PseudoHeaderAddresses, protocol: number, packet: Uint8Array): number {
+  return internetChecksum(pseudoHeader(addresses, protocol, packet.length), packet);
+}
+
+/** The TCP checksum (RFC 9293 §3.1) over either family's pseudo-header; see `pseudoHeaderChecksum`. */
+export function tcpChecksum(addresses: PseudoHeaderAddresses, segment: Uint8Array): number {
+  return pseudoHeaderChecksum(addresses, IpProtocol.TCP, segment);
 }

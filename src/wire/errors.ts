@@ -4,7 +4,8 @@
  * - `truncated`: the bytes end before a length field says they should.
  * - `malformed`: a field holds a value the format does not allow (or, when encoding, a value does not fit
  *   its field).
- * - `unsupported`: well-formed, but outside what this module decodes (IPv6, IPv4 fragments).
+ * - `unsupported`: well-formed, but outside what this module decodes (IP versions other than 4 and 6,
+ *   fragments, IPv6 jumbograms).
  */
 export type WireErrorCode = 'truncated' | 'malformed' | 'unsupported';
 

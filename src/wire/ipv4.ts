@@ -1,10 +1,16 @@
 import { internetChecksum } from './checksum';
 import { WireError } from './errors';
 import { HeaderView } from './header-view';
+import { ecnBits, ecnFromBits } from './ecn';
+import type { TrafficClass } from './ecn';
+import type { Fragment } from './ip';
 import { formatIpv4Address, parseIpv4Address } from './ipv4-address';
+import { decodeIpv4Options, encodeIpv4Options } from './ipv4-options';
+import type { Ipv4Option } from './ipv4-options';
 
-/** An IPv4 header as values (RFC 791 §3.1). */
-export interface Ipv4Header {
+/** An IPv4 header as values (RFC 791 §3.1); the TOS byte as RFC 2474 and RFC 3168 divide it. */
+export interface Ipv4Header extends TrafficClass {
+  version: 4;
   /** dotted quad */
   src: string;
   /** dotted quad */
@@ -12,16 +18,14 @@ export interface Ipv4Header {
   protocol: number;
   ttl: number;
   id: number;
-  /** The whole Type of Service byte (DSCP and ECN, RFC 2474 and RFC 3168). */
-  tos: number;
   dontFragment: boolean;
   moreFragments?: boolean;
   /** In 8-byte units, as on the wire. */
   fragmentOffset?: number;
   /** Flag bit 0, which RFC 791 reserves and says must be zero. Kept so that captured bytes encode back exactly. */
   reservedFlag?: boolean;
-  /** Raw option bytes. Encode pads them to a word with zeros, the End of Option List (RFC 791 §3.1, Padding). */
-  options?: Uint8Array;
+  /** In wire order. Encode pads them to a word with zeros, the End of Option List (RFC 791 §3.1, Padding). */
+  options?: Ipv4Option[];
   /** Decode: the value on the wire. Encode: written as is when present, else computed. */
   checksum?: number;
   /** Decode only: the header length in bytes (the IHL field times 4). */
@@ -37,7 +41,8 @@ export const IPV4_HEADER_LAYOUT = {
   fields: {
     version: { at: 0, width: 1, shift: 4, bits: 4 },
     ihl: { at: 0, width: 1, shift: 0, bits: 4 },
-    tos: { at: 1, width: 1 },
+    dscp: { at: 1, width: 1, shift: 2, bits: 6 },
+    ecn: { at: 1, width: 1, shift: 0, bits: 2 },
     totalLength: { at: 2, width: 2 },
     id: { at: 4, width: 2 },
     reservedFlag: { at: 6, width: 2, shift: 15, bits: 1 },
@@ -55,20 +60,10 @@ export const IPV4_HEADER_LAYOUT = {
 const VERSION = 4;
 /** The IHL field counts 32-bit words. */
 const WORD = 4;
-/** The IHL field is 4 bits, so the header is at most 15 words. */
-const MAX_OPTIONS_LENGTH = 15 * WORD - IPV4_HEADER_LAYOUT.size;
 
 /** The length in bytes of `header` once encoded: the fixed part plus the options padded to a word. */
 export function ipv4HeaderLength(header: Ipv4Header): number {
-  const optionsLength = header.options?.length ?? 0;
-  if (optionsLength > MAX_OPTIONS_LENGTH) {
-    throw new WireError(
-      'malformed',
-      IPV4_HEADER_LAYOUT.size,
-      `IPv4 options take ${optionsLength} bytes, at most ${MAX_OPTIONS_LENGTH} fit in the header (RFC 791 §3.1)`,
-    );
-  }
-  return IPV4_HEADER_LAYOUT.size + Math.ceil(optionsLength / WORD) * WORD;
+  return IPV4_HEADER_LAYOUT.size + encodeIpv4Options(header.options ?? [], IPV4_HEADER_LAYOUT.size).length;
 }
 
 /**
@@ -76,13 +71,14 @@ export function ipv4HeaderLength(header: Ipv4Header): number {
  * (unless given) checksum are computed.
  */
 export function encodeIpv4Header(header: Ipv4Header, payloadLength: number): Uint8Array {
-  const options = header.options ?? new Uint8Array(0);
-  const headerLength = ipv4HeaderLength(header);
+  const options = encodeIpv4Options(header.options ?? [], IPV4_HEADER_LAYOUT.size);
+  const headerLength = IPV4_HEADER_LAYOUT.size + options.length;
   const bytes = new Uint8Array(headerLength);
   const view = HeaderView.over(IPV4_HEADER_LAYOUT, bytes, 0);
   view.set('version', VERSION);
   view.set('ihl', headerLength / WORD);
-  view.set('tos', header.tos);
+  view.set('dscp', header.dscp ?? 0);
+  view.set('ecn', ecnBits(header.ecn ?? 'not-ect', IPV4_HEADER_LAYOUT.fields.ecn.at));
   view.set('totalLength', headerLength + payloadLength);
   view.set('id', header.id);
   view.set('reservedFlag', Number(header.reservedFlag ?? false));
@@ -99,33 +95,24 @@ export function encodeIpv4Header(header: Ipv4Header, payloadLength: number): Uin
   return bytes;
 }
 
-/** An IPv4 packet split into its header and the data its total length covers. */
-export interface DecodedIpv4 {
-  header: Ipv4Header & { headerLength: number; totalLength: number };
-  /** The bytes after the header up to the total length; anything after that (link padding) is dropped. */
-  payload: Uint8Array;
-  /** Whether the header checksum is right (RFC 791 §3.1). */
-  checksumOk: boolean;
-}
+/** A decoded IPv4 header, with the fields that decoding always fills. */
+export type DecodedIpv4Header = Required<Ipv4Header>;
 
-/** Decodes an IPv4 packet; throws `unsupported` for any other IP version. */
-export function decodeIpv4(bytes: Uint8Array): DecodedIpv4 {
-  // The version is read before anything else, so that an IPv6 packet is reported as such, not as a
-  // truncated or malformed IPv4 one.
-  const firstByte = bytes[0];
-  if (firstByte === undefined) {
-    throw new WireError('truncated', 0, 'IPv4 header truncated: needs at least 20 bytes, the packet is empty');
+/**
+ * Reads the IPv4 header at the start of `bytes`, options included, without looking at what follows it:
+ * the header an ICMP error quotes belongs to a packet of which only the start is there.
+ * @param origin where `bytes` starts in the packet, for error offsets.
+ */
+export function readIpv4Header(bytes: Uint8Array, origin: number): { header: DecodedIpv4Header; checksumOk: boolean } {
+  const view = HeaderView.over(IPV4_HEADER_LAYOUT, bytes, origin);
+  if (view.get('version') !== VERSION) {
+    throw new WireError('malformed', origin, `IPv4 header has version ${view.get('version')}, expected ${VERSION}`);
   }
-  const version = firstByte >> 4;
-  if (version !== VERSION) {
-    throw new WireError('unsupported', 0, `IP version ${version} is not supported, only ${VERSION}`);
-  }
-  const view = HeaderView.over(IPV4_HEADER_LAYOUT, bytes, 0);
   const headerLength = view.get('ihl') * WORD;
   if (headerLength < IPV4_HEADER_LAYOUT.size) {
     throw new WireError(
       'malformed',
-      IPV4_HEADER_LAYOUT.fields.ihl.at,
+      origin + IPV4_HEADER_LAYOUT.fields.ihl.at,
       `IPv4 IHL ${view.get('ihl')} says the header is ${headerLength} bytes, ` +
         `less than the ${IPV4_HEADER_LAYOUT.size}-byte minimum`,
     );
@@ -133,11 +120,48 @@ export function decodeIpv4(bytes: Uint8Array): DecodedIpv4 {
   if (headerLength > bytes.length) {
     throw new WireError(
       'truncated',
-      0,
+      origin,
       `IPv4 header truncated: IHL says ${headerLength} bytes, only ${bytes.length} present`,
     );
   }
-  const totalLength = view.get('totalLength');
+  const header: DecodedIpv4Header = {
+    version: VERSION,
+    src: formatIpv4Address(view.get('src')),
+    dst: formatIpv4Address(view.get('dst')),
+    protocol: view.get('protocol'),
+    ttl: view.get('ttl'),
+    id: view.get('id'),
+    dscp: view.get('dscp'),
+    ecn: ecnFromBits(view.get('ecn')),
+    dontFragment: view.get('dontFragment') === 1,
+    moreFragments: view.get('moreFragments') === 1,
+    fragmentOffset: view.get('fragmentOffset'),
+    reservedFlag: view.get('reservedFlag') === 1,
+    options: decodeIpv4Options(bytes.subarray(IPV4_HEADER_LAYOUT.size, headerLength), origin + IPV4_HEADER_LAYOUT.size),
+    checksum: view.get('checksum'),
+    headerLength,
+    totalLength: view.get('totalLength'),
+  };
+  return { header, checksumOk: internetChecksum(bytes.subarray(0, headerLength)) === 0 };
+}
+
+/** An IPv4 packet split into its header and the data its total length covers. */
+export interface DecodedIpv4 {
+  header: DecodedIpv4Header;
+  /** The bytes after the header up to the total length; anything after that (link padding) is dropped. */
+  payload: Uint8Array;
+  /** Where `payload` starts in the packet. */
+  payloadAt: number;
+  /** Whether the header checksum is right (RFC 791 §3.1). */
+  checksumOk: boolean;
+  /** Present when the packet is a fragment rather than a whole datagram. */
+  fragment?: Fragment;
+}
+
+/** Decodes an IPv4 packet, which must be whole: the total length says where it ends. */
+export function decodeIpv4(bytes: Uint8Array): DecodedIpv4 {
+  const { header, checksumOk } = readIpv4Header(bytes, 0);
+  const { headerLength, totalLength } = header;
   if (totalLength < headerLength) {
     throw new WireError(
       'malformed',
@@ -152,24 +176,14 @@ export function decodeIpv4(bytes: Uint8Array): DecodedIpv4 {
       `IPv4 packet truncated: total length says ${totalLength} bytes, only ${bytes.length} present`,
     );
   }
+  const isFragment = header.moreFragments || header.fragmentOffset !== 0;
   return {
-    header: {
-      src: formatIpv4Address(view.get('src')),
-      dst: formatIpv4Address(view.get('dst')),
-      protocol: view.get('protocol'),
-      ttl: view.get('ttl'),
-      id: view.get('id'),
-      tos: view.get('tos'),
-      dontFragment: view.get('dontFragment') === 1,
-      moreFragments: view.get('moreFragments') === 1,
-      fragmentOffset: view.get('fragmentOffset'),
-      reservedFlag: view.get('reservedFlag') === 1,
-      options: bytes.slice(IPV4_HEADER_LAYOUT.size, headerLength),
-      checksum: view.get('checksum'),
-      headerLength,
-      totalLength,
-    },
+    header,
     payload: bytes.slice(headerLength, totalLength),
-    checksumOk: internetChecksum(bytes.subarray(0, headerLength)) === 0,
+    payloadAt: headerLength,
+    checksumOk,
+    ...(isFragment && {
+      fragment: { at: IPV4_HEADER_LAYOUT.fields.fragmentOffset.at, offset: header.fragmentOffset, more: header.moreFragments },
+    }),
   };
 }

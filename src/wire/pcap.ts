@@ -1,15 +1,18 @@
 /**
  * The pcap file format (the classic one, not pcapng), built as bytes only: writing the file belongs to
- * callers at the edge. Records hold raw IPv4 packets with nanosecond timestamps. Fields are written
- * little-endian; readers learn the byte order from the magic number.
+ * callers at the edge. Records hold raw IP packets of either family with nanosecond timestamps: under
+ * LINKTYPE_RAW readers tell IPv4 from IPv6 by the version in each packet's first octet. Fields are
+ * written little-endian; readers learn the byte order from the magic number.
  */
 
 /** The magic number of a pcap file whose record timestamps are in nanoseconds. */
 const MAGIC_NANOSECONDS = 0xa1b23c4d;
 const VERSION_MAJOR = 2;
 const VERSION_MINOR = 4;
-/** LINKTYPE_RAW: each record is an IP packet with no link-layer header. */
+/** LINKTYPE_RAW: each record is an IPv4 or IPv6 packet with no link-layer header. */
 const LINKTYPE_RAW = 101;
+/** The largest packet either family sends without a jumbogram: a 40-byte IPv6 header and a 65535-byte payload. */
+const LARGEST_PACKET = 40 + 0xffff;
 
 const FILE_HEADER_LENGTH = 24;
 const RECORD_HEADER_LENGTH = 16;
@@ -18,9 +21,10 @@ const LITTLE_ENDIAN = true;
 
 /**
  * The 24-byte header that starts a pcap file: magic, version 2.4, time zone and accuracy 0, `snaplen`,
- * link type. `snaplen` defaults to 65535, the largest IPv4 packet, so no record is ever cut.
+ * link type. `snaplen` defaults to the largest IPv6 packet (larger than any IPv4 one), so no record is
+ * ever cut.
  */
-export function pcapFileHeader(snaplen = 65535): Uint8Array {
+export function pcapFileHeader(snaplen = LARGEST_PACKET): Uint8Array {
   const bytes = new Uint8Array(FILE_HEADER_LENGTH);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, MAGIC_NANOSECONDS, LITTLE_ENDIAN);

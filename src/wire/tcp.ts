@@ -1,4 +1,5 @@
 import { tcpChecksum } from './checksum';
+import type { PseudoHeaderAddresses } from './checksum';
 import { WireError } from './errors';
 import { HeaderView } from './header-view';
 import { decodeTcpOptions, encodeTcpOptions } from './tcp-options';
@@ -56,12 +57,6 @@ const WORD = 4;
 /** The pseudo-header holds the segment's length in 16 bits (RFC 9293 §3.1). */
 const MAX_SEGMENT_LENGTH = 0xffff;
 
-/** The IPv4 addresses of the pseudo-header that the TCP checksum covers (RFC 9293 §3.1). */
-export interface PseudoHeaderAddresses {
-  src: string;
-  dst: string;
-}
-
 /**
  * Encodes a segment: header, options padded to a word, payload.
  * @param origin where the segment starts in the packet, for error offsets.
@@ -92,7 +87,7 @@ export function encodeTcpSegment(segment: TcpSegment, addresses: PseudoHeaderAdd
   bytes.set(options, TCP_HEADER_LAYOUT.size);
   bytes.set(segment.payload, headerLength);
   // The checksum field is still zero here, as its computation requires (RFC 9293 §3.1, Checksum).
-  header.set('checksum', segment.checksum ?? tcpChecksum(addresses.src, addresses.dst, bytes));
+  header.set('checksum', segment.checksum ?? tcpChecksum(addresses, bytes));
   return bytes;
 }
 
@@ -112,7 +107,7 @@ function encodedHeaderLength(segment: TcpSegment, optionsLength: number, origin:
 
 /**
  * Decodes a segment: every byte up to the end of `bytes` is header or payload, so pass exactly the
- * segment (the IPv4 total length, not the buffer, says where it ends). The checksum is not checked
+ * segment (the IP length fields, not the buffer, say where it ends). The checksum is not checked
  * here, since that needs the pseudo-header: `decodePacket` does it.
  * @param origin where the segment starts in the packet, for error offsets.
  */

@@ -118,7 +118,8 @@ describe('slirp adapter', () => {
     // which breaks out before the TIME-WAIT case that restarts TCPT_2MSL.
     const result = await run(slirpTimeWaitCase(3), 'virtual');
     expect(result.verdict).toBe('fail');
-    expect(result.reason).toMatch(/expected no segment for 300ms, but the target sent R/);
+    // The oracle's machine restarted its 2×MSL on the retransmitted FIN: it is still in TIME-WAIT.
+    expect(result.reason).toMatch(/RFC 9293 §3.5.2: the target sent a RST, which the reference machine does not send here \(state TIME-WAIT\)/);
   });
 
   test('finding: an abort in SYN-SENT waits for the handshake, then resets the connection', async () => {
@@ -181,8 +182,14 @@ describe('slirp adapter', () => {
     await expectIdleCostsNoRealTime((testCase) => run(testCase, 'virtual'), idleTwoMinutesCase('slirp'), 1000);
   });
 
-  test('five runs of the suite on the virtual clock give the same verdicts and packets at the same times', async () => {
-    await expectIdenticalRuns(suite.cases, (testCase) => run(testCase, 'virtual'));
+  // slirp's timers run on the virtual clock, but its application side is the host kernel's TCP on
+  // loopback, on real time (adapters/slirp/README.md). How much of a `fill` the kernel's loopback
+  // buffers absorb before slirp's window closes depends on when the kernel moved the data (seen here
+  // under load: 156220 to 163848 octets), so those cases are held to their verdicts and step outcomes;
+  // every other case to its packets and their virtual times (18 runs beside busy loops: identical).
+  test('five runs with slirp\'s timers on the virtual clock: the same verdicts; the same packets at the same times wherever the host kernel\'s loopback buffers play no part', async () => {
+    const fillsHostBuffers = (testCase: Case): boolean => testCase.steps.some((step) => step.kind === 'fill');
+    await expectIdenticalRuns(suite.cases, (testCase) => run(testCase, 'virtual'), 5, (testCase) => (fillsHostBuffers(testCase) ? 'verdicts' : 'exact'));
   });
 
   test('host sockets live on a 127.0.0.1 of the adapter own, so two cases on port 8080 run at once', async () => {

@@ -70,9 +70,10 @@ describe('tcpconform targets', () => {
       ok: true,
       appCalls: ['listen', 'connect', 'write', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state'],
       clock: 'virtual',
+      families: ['ipv4'],
       notes: [expect.any(String)],
     });
-    expect(runCli(['targets', 'reference']).stdout).toMatch(/^reference {2}ready {2}virtual clock {2}app calls: listen, connect/);
+    expect(runCli(['targets', 'reference']).stdout).toMatch(/^reference {2}ready {2}virtual clock {2}ipv4 {2}app calls: listen, connect/);
   });
 
   test('an unknown target is a usage error', () => {

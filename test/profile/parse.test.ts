@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseProfile } from '../../src/profile/parse';
 import { formatProblem } from '../../src/suite/problem';
 import { RFC9293_PROFILE } from '../../src/reference/profile';
-import { loadProfile, PROFILES_DIR, rfcProfile } from '../../src/cli/load-profiles';
+import { loadProfile, namedProfile, PROFILES_DIR, rfcProfile } from '../../src/cli/load-profiles';
 
 test('profiles/rfc9293.yaml says what the reference machine takes as the RFC defaults', () => {
   expect(rfcProfile().profile).toEqual(RFC9293_PROFILE);
@@ -40,4 +40,19 @@ test('problems name the file, line and what is wrong', () => {
   expect(parseProfile('base.yaml', 'name: b\ntitle: B\nparameters:\n  msl: { value: 1s, source: s }\n').problems.map(formatProblem)).toEqual([
     'base.yaml:4:3: the base profile must set every parameter; missing: initialRto, minRto, maxRto, maxAckDelay, userTimeout, rfc5961Rst, rfc5961Syn, rfc5961Ack, rfc1337, reopenFromTimeWait, receiveBuffer, mss',
   ]);
+});
+
+describe('a profile the user names', () => {
+  test('by name: one of tcpconform\'s, remembering its file', () => {
+    expect(namedProfile('lwip')).toMatchObject({ name: 'lwip', file: 'profiles/lwip.yaml' });
+    expect(() => namedProfile('no-such-stack')).toThrow(/there is no profile 'no-such-stack' in .*; known profiles: .*lwip.*; or give a profile file of your own/);
+  });
+
+  test('by path: a file of the user\'s, on top of RFC 9293\'s values, named by its own name', () => {
+    const profile = namedProfile('adapters/starter/c/profile.yaml');
+    expect(profile).toMatchObject({ name: 'tiny-tcp', file: 'adapters/starter/c/profile.yaml' });
+    expect(profile.profile.mslMs).toBe(rfcProfile().profile.mslMs);
+    expect(profile.profile.maxAckDelayMs).toBe(0);
+    expect(() => namedProfile('./no-such-stack.yaml')).toThrow('there is no profile file ./no-such-stack.yaml');
+  });
 });

@@ -62,6 +62,21 @@ describe('handshake', () => {
     oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 0, true);
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK, options: [{ kind: 'wscale', shift: 7 }] }), 1)?.rule).toBe('RFC 7323 §2.2');
   });
+
+  test('SACK-permitted in a SYN-ACK to a SYN that offered none is allowed: RFC 2018 forbids it only without SYN', async () => {
+    const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
+    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 0, true);
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK, options: [{ kind: 'sack-permitted' }] }), 1)).toBeUndefined();
+  });
+
+  test('each option rule cites the sentence that makes it one', async () => {
+    const oracle = await established();
+    const cited = (options: Parameters<typeof fromTarget>[0]['options']) => oracle.observe(fromTarget({ options }), 5);
+    expect(cited([{ kind: 'sack-permitted' }])).toMatchObject({ rule: 'RFC 2018 §2', message: expect.stringContaining('MUST NOT be sent on non-SYN segments') });
+    expect(cited([{ kind: 'wscale', shift: 2 }])).toMatchObject({ rule: 'RFC 7323 §2.2' });
+    expect(cited([{ kind: 'sack', blocks: [{ left: 1, right: 2 }] }])).toMatchObject({ rule: 'RFC 2018 §4', message: expect.stringContaining('MUST NOT send SACK options') });
+  });
 });
 
 describe('acknowledgments', () => {

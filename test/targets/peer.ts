@@ -14,7 +14,7 @@ export function peerSegment(
   fields: Partial<Omit<TcpSegment, 'flags'>> & { flags: string; srcPort: number; dstPort: number },
 ): Uint8Array {
   return encodePacket({
-    ip: { src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, tos: 0, dontFragment: true },
+    ip: { version: 4, src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true },
     tcp: { seq: 0, ack: 0, window: 65535, urgentPointer: 0, options: [], payload: new Uint8Array(), ...fields, flags: parseFlags(fields.flags) },
   });
 }

@@ -10,7 +10,7 @@ const hello = {
   stack: { name: 'lwip', version: '2.1.3' },
   address: '198.18.0.1',
   peer: '198.18.0.2',
-  capabilities: { calls: ['listen', 'connect', 'write', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state', 'set-option'], clock: 'virtual', notes: ['x'] },
+  capabilities: { calls: ['listen', 'connect', 'write', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state', 'set-option'], clock: 'virtual', families: ['ipv4'], notes: ['x'] },
 };
 // A SYN from 198.18.0.2:40000 to 198.18.0.1:8080 (checksums are not the schema's business).
 const synHex = '450000280000400040060000c6120002c6120001' + '9c401f90000003e8000000005002721000000000';
@@ -28,7 +28,7 @@ function harnessProblem(message: unknown): string | undefined {
 describe('messages an adapter sends', () => {
   test.each([
     ['hello', hello],
-    ['hello without notes, real clock', { ...hello, capabilities: { calls: [], clock: 'real' } }],
+    ['hello without notes, real clock', { ...hello, capabilities: { calls: [], clock: 'real', families: ['ipv4'] } }],
     ['packet', { type: 'packet', hex: synHex }],
     ['packet with a virtual time', { type: 'packet', hex: synHex, time: 1250.5 }],
     ['result', { type: 'result', id: 3, ok: true }],
@@ -50,8 +50,10 @@ describe('messages an adapter sends', () => {
     ['no type', { id: 1 }, 'lacks the field "type"'],
     ['a call, which only the harness sends', { type: 'call', id: 1, call: 'close' }, 'has type "call", which is not one the protocol knows'],
     ['a hello without capabilities', { ...hello, capabilities: undefined }, 'lacks the field "capabilities"'],
-    ['a hello with an unknown call', { ...hello, capabilities: { calls: ['fly'], clock: 'real' } }, 'field "capabilities.calls.0" must be equal to one of the allowed values'],
-    ['a hello with a clock of another kind', { ...hello, capabilities: { calls: [], clock: 'fast' } }, 'field "capabilities.clock" must be equal to one of the allowed values'],
+    ['a hello with an unknown call', { ...hello, capabilities: { calls: ['fly'], clock: 'real', families: ['ipv4'] } }, 'field "capabilities.calls.0" must be equal to one of the allowed values'],
+    ['a hello without its families', { ...hello, capabilities: { calls: [], clock: 'real' } }, 'lacks the field "capabilities.families"'],
+    ['a hello with a family the protocol does not know', { ...hello, capabilities: { calls: [], clock: 'real', families: ['ipx'] } }, 'field "capabilities.families.0" must be equal to one of the allowed values'],
+    ['a hello with a clock of another kind', { ...hello, capabilities: { calls: [], clock: 'fast', families: ['ipv4'] } }, 'field "capabilities.clock" must be equal to one of the allowed values'],
     ['upper-case hex', { type: 'packet', hex: synHex.toUpperCase() }, 'field "hex" must match pattern'],
     ['an odd number of hex digits', { type: 'packet', hex: '450' }, 'field "hex" must match pattern'],
     ['a typo in a field name', { type: 'packet', hex: synHex, tiem: 5 }, 'has an unknown field "tiem"'],

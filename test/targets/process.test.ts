@@ -1,6 +1,6 @@
 /**
- * The process target against the toy adapters in adapters/testing: one that behaves, and ones that
- * crash, hang, print garbage or break the protocol. Each failure must surface as one clear sentence
+ * The process target against toy adapters: the JavaScript starter, which behaves, and those in
+ * adapters/testing, which crash, hang, print garbage or break the protocol. Each failure must surface as one clear sentence
  * carrying the adapter's stderr — through the target and as an `error` verdict through the runner —
  * the run must go on, and no adapter process may be left behind.
  */
@@ -15,6 +15,8 @@ import type { ProcessTarget, ProcessTargetOptions } from '../../src/targets/proc
 
 const TESTING = path.resolve(__dirname, '../../adapters/testing');
 const toy = (script: string, ...args: string[]): string[] => [process.execPath, path.join(TESTING, script), ...args];
+/** The JavaScript starter adapter: a toy TCP that behaves, on which the misbehaving ones build. */
+const WELL_BEHAVED = [process.execPath, path.resolve(__dirname, '../../adapters/starter/js/adapter.js')];
 
 /** An adapter written inline: prints `hello`, then keeps running (and ignores stdin's end when told to). */
 function inline(hello: object, { ignoreEof = false } = {}): string[] {
@@ -28,7 +30,7 @@ const HELLO = {
   stack: { name: 'inline', version: '1' },
   address: '198.18.0.1',
   peer: '198.18.0.2',
-  capabilities: { calls: ['listen'], clock: 'real' },
+  capabilities: { calls: ['listen'], clock: 'real', families: ['ipv4'] },
 };
 
 const WRITE_CASE = `id: testing/write-after-handshake
@@ -86,16 +88,22 @@ afterEach(async () => {
 
 describe('a well-behaved adapter', () => {
   test('its hello gives the address, the peer and the capabilities', async () => {
-    const target = await start({ command: toy('toy-adapter.js') });
+    const target = await start({ command: WELL_BEHAVED });
     expect(target.address).toBe('198.18.0.1');
     expect(target.peerAddress).toBe('198.18.0.2');
     expect(target.stack).toEqual({ name: 'toy', version: '0' });
-    expect(target.capabilities).toEqual({ appCalls: ['listen', 'write', 'read', 'close', 'state'], clock: 'virtual', notes: ['a toy for the harness tests'] });
+    expect(target.capabilities).toEqual({
+      appCalls: ['listen', 'write', 'read', 'close', 'state'],
+      clock: 'virtual',
+      families: ['ipv4'],
+      stack: { name: 'toy', version: '0' },
+      notes: ['a toy TCP: no FIN, no retransmission, no window'],
+    });
     expect(await target.app({ call: 'state' })).toEqual({ ok: true, state: 'CLOSED' });
   });
 
   test('a case runs to pass, and time on a virtual clock costs no real time', async () => {
-    const target = await start({ command: toy('toy-adapter.js') });
+    const target = await start({ command: WELL_BEHAVED });
     expect((await runCase(writeCase, target)).verdict).toBe('pass');
     const before = target.now();
     const wallStart = process.hrtime.bigint();
@@ -107,7 +115,7 @@ describe('a well-behaved adapter', () => {
   });
 
   test('close ends the adapter; later calls say the target is closed', async () => {
-    const target = await start({ command: toy('toy-adapter.js') });
+    const target = await start({ command: WELL_BEHAVED });
     await target.close();
     expect(alive(target.pid)).toBe(false);
     await expect(target.app({ call: 'listen', port: 1 })).rejects.toThrow('the toy target is closed');
@@ -123,7 +131,7 @@ describe('a well-behaved adapter', () => {
   });
 
   test('the cleanup registered for exit paths kills the adapter synchronously', async () => {
-    const target = await start({ command: toy('toy-adapter.js') });
+    const target = await start({ command: WELL_BEHAVED });
     runAllCleanupsSync();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(alive(target.pid)).toBe(false);
@@ -185,7 +193,7 @@ describe.each(MISBEHAVING)('an adapter that $name', ({ command, sentence, stderr
     await bad.close();
     expect(alive(bad.pid)).toBe(false);
 
-    const next = await start({ command: toy('toy-adapter.js') });
+    const next = await start({ command: WELL_BEHAVED });
     expect((await runCase(writeCase, next)).verdict).toBe('pass');
   });
 });
@@ -227,6 +235,7 @@ describe('adapters that fail before or at their hello', () => {
     ['address', { address: '10.0.2.15' }, 'gives address 10.0.2.15, outside 198.18.0.0/15'],
     ['peer', { peer: '192.168.1.1' }, 'gives peer 192.168.1.1, outside 198.18.0.0/15'],
     ['protocol', { protocol: 2 }, 'speaks protocol version 2, but this harness speaks version 1'],
+    ['family', { capabilities: { ...HELLO.capabilities, families: ['ipv6'] } }, 'says its stack speaks ipv6 but not ipv4, and this harness speaks ipv4 only'],
   ])('one whose hello gives a %s the harness refuses', async (_, change, phrase) => {
     const error = await startFailure({ command: inline({ ...HELLO, ...change }) });
     expect(error.message).toContain(`the harness refuses the toy adapter: its hello ${phrase}`);

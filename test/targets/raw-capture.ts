@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 import type { TraceEvent } from '../../src/runner/result';
+import { DEFAULT_PEER_PORTS } from '../../src/targets/raw/config';
 import { TcpFlag, decodePacket } from '../../src/wire';
 
 /** A RST as the check compares them: what the kernel's would share with a case's is all there. */
@@ -58,7 +59,10 @@ export async function startCapture(namespace: string, device: string, peer: stri
       await new Promise((resolve) => setTimeout(resolve, 400));
       child.kill('SIGINT');
       await exited;
-      const resets = readFields(file, `ip.src == ${peer} && tcp.flags.reset == 1`, ['tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags']);
+      // From the peer's ports only: the control connection to the agent is the harness's own channel,
+      // which a case's end may reset (closed with an agent line still unread), not an answer to the target.
+      const fromPeerPorts = `tcp.srcport >= ${DEFAULT_PEER_PORTS.first} && tcp.srcport <= ${DEFAULT_PEER_PORTS.last}`;
+      const resets = readFields(file, `ip.src == ${peer} && tcp.flags.reset == 1 && ${fromPeerPorts}`, ['tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags']);
       packets = readFields(file, 'tcp', ['frame.number', 'ip.src', 'tcp.flags']);
       fs.rmSync(directory, { recursive: true, force: true });
       return resets.map(([dstPort, seq, ack, flags]) => ({ dstPort: Number(dstPort), seq: Number(seq), ack: Number(ack), flags: Number(flags) }));

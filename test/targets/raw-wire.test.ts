@@ -14,7 +14,7 @@ const RANGE = { first: 40000, last: 40009 };
 
 function packet(src: string, dst: string, srcPort: number, dstPort: number, payload = 'data'): Uint8Array {
   return encodePacket({
-    ip: { src, dst, protocol: IpProtocol.TCP, ttl: 64, id: 0, tos: 0, dontFragment: true },
+    ip: { version: 4, src, dst, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true },
     tcp: { srcPort, dstPort, seq: 123456, ack: 654321, flags: parseFlags('PA'), window: 1000, urgentPointer: 0, options: [{ kind: 'mss', mss: 1460 }], payload: new TextEncoder().encode(payload) },
   });
 }

@@ -146,7 +146,7 @@ describe('reference target', () => {
 
   test('packets with a bad checksum, for another address, or not TCP at all are dropped', async () => {
     const target = await createReferenceTarget();
-    const ip = { src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, tos: 0, dontFragment: true };
+    const ip = { version: 4 as const, src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true };
     const tcp = { srcPort: PEER_PORT, dstPort: 9, seq: 1, ack: 0, flags: 2, window: 1000, urgentPointer: 0, options: [], payload: new Uint8Array() };
     target.send(encodePacket({ ip, tcp: { ...tcp, checksum: 1 } }));
     target.send(encodePacket({ ip: { ...ip, dst: '198.18.0.9' }, tcp }));

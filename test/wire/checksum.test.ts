@@ -38,22 +38,22 @@ describe('the TCP checksum over a captured SYN', () => {
   it('is 2121, as computed by hand', () => {
     const zeroed = segment.slice();
     zeroed.set([0, 0], 16);
-    expect(tcpChecksum('198.18.0.1', '198.18.0.2', zeroed)).toBe(0x2121);
+    expect(tcpChecksum({ version: 4, src: '198.18.0.1', dst: '198.18.0.2' }, zeroed)).toBe(0x2121);
     expect(segment.slice(16, 18)).toEqual(fromHex('2121'));
   });
 
   it('verifies to 0 with the checksum in place', () => {
-    expect(tcpChecksum('198.18.0.1', '198.18.0.2', segment)).toBe(0);
+    expect(tcpChecksum({ version: 4, src: '198.18.0.1', dst: '198.18.0.2' }, segment)).toBe(0);
   });
 
   it('catches a segment for another host, though not swapped addresses', () => {
     // The ones' complement sum is commutative, so the pseudo-header cannot tell source from
     // destination; it does catch a segment delivered to the wrong host.
-    expect(tcpChecksum('198.18.0.2', '198.18.0.1', segment)).toBe(0);
-    expect(tcpChecksum('198.18.0.1', '198.18.0.3', segment)).not.toBe(0);
+    expect(tcpChecksum({ version: 4, src: '198.18.0.2', dst: '198.18.0.1' }, segment)).toBe(0);
+    expect(tcpChecksum({ version: 4, src: '198.18.0.1', dst: '198.18.0.3' }, segment)).not.toBe(0);
   });
 
   it('rejects an address that is not a dotted quad', () => {
-    expect(() => tcpChecksum('198.18.0', '198.18.0.2', segment)).toThrow(/dotted quad.*'198\.18\.0'/);
+    expect(() => tcpChecksum({ version: 4, src: '198.18.0', dst: '198.18.0.2' }, segment)).toThrow(/dotted quad.*'198\.18\.0'/);
   });
 });

@@ -1,16 +1,24 @@
 import { TcpFlag, WireError, decodePacket, encodePacket, internetChecksum } from '../../src/wire';
-import type { Packet, TcpOption } from '../../src/wire';
+import type { Ipv4Header, Ipv4Option, TcpOption, TcpSegment } from '../../src/wire';
 import { CAPTURED, basePacket, fromHex, randomBytes, seededRandom, toHex } from './samples';
 
+type Ipv4Tcp = { ip: Ipv4Header; tcp: TcpSegment };
+
+/** Bytes an option takes on the wire: one for EOL and NOP, else two plus its data. */
+const optionLength = (option: Ipv4Option): number => (option.kind === 'unknown' ? 2 + option.data.length : 1);
+
 /** What decodePacket should give back for a packet encodePacket wrote: the values, plus computed fields. */
-function decodedFrom(packet: Packet): unknown {
-  const ipHeaderLength = 20 + Math.ceil((packet.ip.options?.length ?? 0) / 4) * 4;
+function decodedFrom(packet: Ipv4Tcp): unknown {
+  const optionBytes = (packet.ip.options ?? []).reduce((sum, option) => sum + optionLength(option), 0);
+  const ipHeaderLength = 20 + Math.ceil(optionBytes / 4) * 4;
   return {
     ip: {
+      dscp: 0,
+      ecn: 'not-ect',
       moreFragments: false,
       fragmentOffset: 0,
       reservedFlag: false,
-      options: new Uint8Array(0),
+      options: [],
       checksum: expect.any(Number),
       headerLength: ipHeaderLength,
       totalLength: expect.any(Number),
@@ -44,8 +52,8 @@ const FLAG_SETS = [0, ...Object.values(TcpFlag), TcpFlag.SYN | TcpFlag.ACK, TcpF
 
 const PAYLOADS = [new Uint8Array(0), fromHex('0a'), Uint8Array.from({ length: 1460 }, (_, i) => i % 251)];
 
-function manyPackets(): Packet[] {
-  const packets: Packet[] = [];
+function manyPackets(): Ipv4Tcp[] {
+  const packets: Ipv4Tcp[] = [];
   for (const options of OPTION_SETS) {
     for (const flags of FLAG_SETS) {
       for (const payload of PAYLOADS) {
@@ -67,8 +75,15 @@ function manyPackets(): Packet[] {
   }
   const base = basePacket();
   packets.push(
-    { ip: { ...base.ip, tos: 0xff, ttl: 1, id: 0xffff, dontFragment: false, options: fromHex('01010100') }, tcp: base.tcp },
-    { ip: { ...base.ip, options: fromHex('94040000'), reservedFlag: true }, tcp: { ...base.tcp, window: 0, reserved: 0xf } },
+    {
+      ip: { ...base.ip, dscp: 63, ecn: 'ce', ttl: 1, id: 0xffff, dontFragment: false, options: [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'nop' }] },
+      tcp: base.tcp,
+    },
+    {
+      // A Router Alert (RFC 2113), which this module does not interpret.
+      ip: { ...base.ip, options: [{ kind: 'unknown', type: 0x94, data: fromHex('0000') }], reservedFlag: true },
+      tcp: { ...base.tcp, window: 0, reserved: 0xf },
+    },
   );
   return packets;
 }
@@ -88,7 +103,7 @@ describe('round trips', () => {
   it('reproduces the captured bytes with the checksums recomputed rather than copied', () => {
     for (const bytes of Object.values(CAPTURED)) {
       const { ip, tcp } = decodePacket(bytes);
-      if (tcp === undefined) throw new Error('no TCP segment');
+      if (tcp === undefined || ip.version !== 4) throw new Error('no IPv4 TCP segment');
       const recomputed = encodePacket({ ip: { ...ip, checksum: undefined }, tcp: { ...tcp, checksum: undefined } });
       expect(toHex(recomputed)).toBe(toHex(bytes));
     }
@@ -121,8 +136,13 @@ describe('checksums', () => {
         undecodable.push(at);
         continue;
       }
+      if (at === 9) {
+        // Flipping the protocol leaves no TCP segment to check.
+        expect(decoded).toMatchObject({ ip: { protocol: 6 ^ 0xff }, ipChecksumOk: false, payload: bytes.subarray(20) });
+        continue;
+      }
       // A flip in the IPv4 header hurts the IPv4 checksum; in the addresses it hurts the TCP checksum
-      // too, through the pseudo-header. (Flipping the protocol leaves no TCP segment to check.)
+      // too, through the pseudo-header.
       const inIpHeader = at < 20;
       const inPseudoHeader = at >= 12 && at < 20;
       expect({ at, ipChecksumOk: decoded.ipChecksumOk, tcpChecksumOk: decoded.tcpChecksumOk }).toEqual({
@@ -178,10 +198,11 @@ describe('bytes that are not a whole IPv4 packet', () => {
     expect(decodePacket(padded)).toMatchObject({ ipChecksumOk: true, tcpChecksumOk: true, tcp: { payload: new Uint8Array(0) } });
   });
 
-  it('throw unsupported for IPv6', () => {
-    expect(() => decodePacket(fromHex('6000000000000000'))).toThrow(
-      new WireError('unsupported', 0, 'IP version 6 is not supported, only 4'),
+  it('throw unsupported for an IP version other than 4 and 6, and truncated for nothing at all', () => {
+    expect(() => decodePacket(fromHex('5000000000000000'))).toThrow(
+      new WireError('unsupported', 0, 'IP version 5 is not supported, only 4 and 6'),
     );
+    expect(() => decodePacket(new Uint8Array(0))).toThrow(expect.objectContaining({ code: 'truncated', offset: 0 }));
   });
 
   it('throw unsupported for a fragment', () => {
@@ -204,13 +225,13 @@ describe('bytes that are not a whole IPv4 packet', () => {
     expect(() => decodePacket(shortTotal)).toThrow(expect.objectContaining({ code: 'malformed', offset: 2 }));
   });
 
-  it('decode a non-TCP packet without a segment', () => {
+  it('decode a packet of another protocol as its bytes', () => {
     const udp = CAPTURED.rst.slice();
     udp[9] = 17;
     expect(decodePacket(udp)).toEqual({
       ip: expect.objectContaining({ protocol: 17 }),
+      payload: CAPTURED.rst.subarray(20),
       ipChecksumOk: false,
-      tcpChecksumOk: true,
     });
   });
 
@@ -238,7 +259,7 @@ describe('bytes that are not a whole IPv4 packet', () => {
 describe('encodePacket', () => {
   it('rejects a packet larger than the IPv4 total length or the TCP pseudo-header can say', () => {
     const packet = basePacket();
-    const withPayload = (length: number): Packet => ({ ...packet, tcp: { ...packet.tcp, payload: new Uint8Array(length) } });
+    const withPayload = (length: number): Ipv4Tcp => ({ ...packet, tcp: { ...packet.tcp, payload: new Uint8Array(length) } });
     expect(encodePacket(withPayload(65495))).toHaveLength(65535);
     expect(() => encodePacket(withPayload(65496))).toThrow(
       new WireError('malformed', 2, 'IPv4 totalLength must be an integer in 0..65535, got 65536'),
@@ -259,10 +280,11 @@ describe('encodePacket', () => {
 
   it('pads IPv4 options to a word with zeros and rejects more than 40 bytes', () => {
     const packet = basePacket();
-    const bytes = encodePacket({ ...packet, ip: { ...packet.ip, options: fromHex('0101') } });
+    const bytes = encodePacket({ ...packet, ip: { ...packet.ip, options: [{ kind: 'nop' }, { kind: 'nop' }] } });
     expect(toHex(bytes.subarray(0, 1))).toBe('46');
     expect(toHex(bytes.subarray(20, 24))).toBe('01010000');
-    expect(() => encodePacket({ ...packet, ip: { ...packet.ip, options: new Uint8Array(41) } })).toThrow(
+    const nops = Array.from({ length: 41 }, (): Ipv4Option => ({ kind: 'nop' }));
+    expect(() => encodePacket({ ...packet, ip: { ...packet.ip, options: nops } })).toThrow(
       expect.objectContaining({ code: 'malformed', offset: 20 }),
     );
   });

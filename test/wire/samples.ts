@@ -6,7 +6,7 @@
  * closes, then a passive open on port 8080 and a SYN to the closed port 81. Only the kernel's side is
  * here. Their checksums were checked with tshark when they were captured.
  */
-import { TcpFlag, type Packet } from '../../src/wire';
+import { TcpFlag, type Ipv4Header, type TcpSegment } from '../../src/wire';
 
 export function fromHex(hex: string): Uint8Array {
   const digits = hex.replace(/\s+/g, '');
@@ -76,9 +76,9 @@ export const GOLDEN_SYN = Uint8Array.from([
 ]);
 
 /** A packet with every field set, for tests to vary. */
-export function basePacket(): Packet {
+export function basePacket(): { ip: Ipv4Header; tcp: TcpSegment } {
   return {
-    ip: { src: '198.18.0.2', dst: '198.18.0.1', protocol: 6, ttl: 64, id: 0x1234, tos: 0, dontFragment: true },
+    ip: { version: 4, src: '198.18.0.2', dst: '198.18.0.1', protocol: 6, ttl: 64, id: 0x1234, dontFragment: true },
     tcp: {
       srcPort: 40000,
       dstPort: 80,

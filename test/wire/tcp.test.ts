@@ -2,7 +2,7 @@ import { TcpFlag, WireError, decodePacket, decodeTcpSegment, encodePacket, encod
 import type { TcpSegment } from '../../src/wire';
 import { CAPTURED, GOLDEN_SYN, basePacket, fromHex, randomBytes, seededRandom, toHex } from './samples';
 
-const addresses = { src: '198.18.0.2', dst: '198.18.0.1' };
+const addresses = { version: 4 as const, src: '198.18.0.2', dst: '198.18.0.1' };
 
 describe('the golden SYN', () => {
   it('is the captured SYN', () => {
@@ -12,17 +12,19 @@ describe('the golden SYN', () => {
   it('decodes field by field as annotated', () => {
     const { ip, tcp, ipChecksumOk, tcpChecksumOk } = decodePacket(GOLDEN_SYN);
     expect(ip).toEqual({
+      version: 4,
       src: '198.18.0.1',
       dst: '198.18.0.2',
       protocol: 6,
       ttl: 64,
       id: 50368,
-      tos: 0,
+      dscp: 0,
+      ecn: 'not-ect',
       dontFragment: true,
       moreFragments: false,
       fragmentOffset: 0,
       reservedFlag: false,
-      options: new Uint8Array(0),
+      options: [],
       checksum: 0xe9d3,
       headerLength: 20,
       totalLength: 60,
@@ -53,7 +55,7 @@ describe('the golden SYN', () => {
 
   it('is what encodePacket writes for those values, checksums included', () => {
     const { ip, tcp } = decodePacket(GOLDEN_SYN);
-    if (tcp === undefined) throw new Error('no TCP segment');
+    if (tcp === undefined || ip.version !== 4) throw new Error('no IPv4 TCP segment');
     const { checksum: _ipChecksum, ...ipWithoutChecksum } = ip;
     const { checksum: _tcpChecksum, dataOffset: _dataOffset, ...tcpWithoutComputed } = tcp;
     expect(toHex(encodePacket({ ip: ipWithoutChecksum, tcp: tcpWithoutComputed }))).toBe(toHex(GOLDEN_SYN));

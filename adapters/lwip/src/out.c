@@ -21,7 +21,7 @@ void out_hello(void) {
       "{\"type\":\"hello\",\"protocol\":1,\"stack\":{\"name\":\"lwip\",\"version\":\"%s\"},"
       "\"address\":\"198.18.0.1\",\"peer\":\"198.18.0.2\","
       "\"capabilities\":{\"calls\":[\"listen\",\"connect\",\"write\",\"read\",\"stop-reading\",\"shutdown\","
-      "\"close\",\"abort\",\"state\",\"set-option\"],\"clock\":\"virtual\",\"notes\":["
+      "\"close\",\"abort\",\"state\",\"set-option\"],\"clock\":\"virtual\",\"families\":[\"ipv4\"],\"notes\":["
       "\"lwIP's raw TCP API, single-threaded (lwip_init, no tcpip thread), built with Debian's lwipopts.h\","
       "\"lwIP's TCP timers tick every 250 ms (fast: delayed ACKs) and 500 ms (slow: retransmission, "
       "TIME-WAIT), so its timers fire on those ticks\","

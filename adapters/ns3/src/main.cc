@@ -115,7 +115,7 @@ class Protocol
         Emit(std::string("{\"type\":\"hello\",\"protocol\":1,\"stack\":{\"name\":\"ns3\",\"version\":\"") + version +
              "\"},\"address\":\"" + Stack::kAddress + "\",\"peer\":\"" + Stack::kPeer +
              "\",\"capabilities\":{\"calls\":[\"listen\",\"connect\",\"write\",\"read\",\"stop-reading\","
-             "\"shutdown\",\"close\",\"state\",\"set-option\"],\"clock\":\"virtual\",\"notes\":[" +
+             "\"shutdown\",\"close\",\"state\",\"set-option\"],\"clock\":\"virtual\",\"families\":[\"ipv4\"],\"notes\":[" +
              json::Quote("no abort: ns-3's socket API has no ABORT call (TcpSocketBase::SendRST is protected), "
                          "so cases that abort are skipped") + "," +
              json::Quote("simulated time: data written by the application leaves 1 ns after the call, because "

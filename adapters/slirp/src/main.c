@@ -314,7 +314,7 @@ static void hello(enum sandbox sandbox) {
     json_write_string(slirp_version_string());
     printf("},\"address\":\"%s\",\"peer\":\"%s\",\"capabilities\":{", LINK_STACK_ADDRESS, LINK_PEER_ADDRESS);
     printf("\"calls\":[\"listen\",\"connect\",\"write\",\"read\",\"stop-reading\",\"shutdown\",\"close\",\"abort\",\"state\"],");
-    printf("\"clock\":\"%s\",\"notes\":[", virtual_clock ? "virtual" : "real");
+    printf("\"clock\":\"%s\",\"families\":[\"ipv4\"],\"notes\":[", virtual_clock ? "virtual" : "real");
     const char *notes[] = {
         "The application side is real TCP sockets on 127.0.0.1, which slirp proxies to the guest-facing "
         "connections the harness sees: listen is a real listener slirp connects to when the peer's SYN "

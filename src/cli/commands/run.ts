@@ -8,12 +8,15 @@ import { gate } from '../gate';
 import { jsonLinesReporter, readResults, renderedReportReporter, resultsFileReporter, writeRenderedReport } from '../outputs';
 import { liveProgress, plainProgress } from '../progress';
 import { selectCases } from '../select';
-import { driverNames, findDriver } from '../drivers';
+import { driverNames, findDrivers } from '../drivers';
+import { adapterSettingsOf, withAdapterOptions } from '../adapter-options';
 import { rawSettingsOf, withRawOptions } from '../raw-options';
-import { complain, DEFAULT_SUITES, level, loadAndReport, messageOf, positiveInteger, say, selectionOf, targetName, withSelection, type SelectionOptions } from '../options';
+import { complain, level, loadAndReport, messageOf, positiveInteger, say, selectionOf, SUITE_PATHS_HELP, targetName, withSelection, type SelectionOptions } from '../options';
 
 interface RunOptions extends SelectionOptions {
   target: string[];
+  adapter?: string;
+  profile?: string;
   out: string;
   jobs: number;
   baseline?: string;
@@ -59,7 +62,7 @@ async function runCommand(paths: string[], options: RunOptions): Promise<void> {
   }
   let drivers: TargetDriver[];
   try {
-    drivers = [...new Set(options.target.length > 0 ? options.target : ['linux'])].map((name) => findDriver(name, { raw: rawSettingsOf(options) }));
+    drivers = findDrivers(options.target.length > 0 ? options.target : ['linux'], { raw: rawSettingsOf(options), adapter: adapterSettingsOf(options) });
   } catch (error) {
     complain(`tcpconform: ${messageOf(error)}`);
     process.exitCode = ExitCode.usage;
@@ -93,15 +96,15 @@ export function addRunCommand(program: Command): void {
     program
       .command('run')
       .description('Run cases against one or more targets; write JSON results, a pcap per case, JUnit XML and an HTML report.')
-      .argument('[paths...]', 'case files or folders of them', DEFAULT_SUITES),
+      .argument('[paths...]', SUITE_PATHS_HELP),
   )
-    .option('-t, --target <name>', `the implementation under test: ${driverNames().join(', ')} (repeatable: one report compares them; default linux)`, targetName, [])
+    .option('-t, --target <name>', `the implementation under test: ${driverNames().join(', ')} (your own, with --adapter), or adapter:COMMAND (repeatable: one report compares them; default linux)`, targetName, [])
     .option('-o, --out <dir>', 'report folder (results.jsonl, index.html, junit.xml, cases/, pcap/)', 'reports/latest')
     .option('-j, --jobs <n>', 'cases run at the same time, each on its own target (namespace or adapter process)', positiveInteger, 8)
     .option('--baseline <results>', 'a results.jsonl (or report folder) to compare with: only new failures fail the run')
     .option('--fail-on <levels>', 'requirement levels whose failures fail the run', level, [])
     .option('--json', 'print each result as a JSON line on stdout (progress goes to stderr)', false);
-  withRawOptions(run).addHelpText('after', `
+  withRawOptions(withAdapterOptions(run)).addHelpText('after', `
 Examples:
   tcpconform run                                   every case in suites/ against the local kernel
   tcpconform run suites/handshake --out reports/hs
@@ -109,6 +112,9 @@ Examples:
   tcpconform run --level MUST --fail-on MUST       gate on MUST requirements only
   tcpconform run --baseline reports/main/results.jsonl   fail only on what got worse
   tcpconform run --shard 2/3 --out shard2          one of three CI machines; then tcpconform merge
+  tcpconform run --target adapter --adapter ./my-adapter --profile ./my-stack.yaml
+                                                   your own stack behind an adapter (README: testing your own stack)
+  tcpconform run --target adapter:'node adapter.js' --id 'handshake/*'
   tcpconform run --target raw --raw-target 198.18.1.2 --raw-link veth:lab:br0 --raw-agent 198.18.1.2:7000
                                                    a stack on another host (README: testing a remote stack)
 

@@ -9,7 +9,7 @@ import { selectCases } from '../select';
 import { checkAgainstReference } from '../check-against-reference';
 import { explanationLines, findCase, predictExchange } from '../explain';
 import { namedProfile } from '../load-profiles';
-import { collect, complain, DEFAULT_SUITES, loadAndReport, messageOf, say, selectionOf, withSelection, type SelectionOptions } from '../options';
+import { collect, complain, DEFAULT_SUITES, loadAndReport, messageOf, say, selectionOf, SUITE_PATHS_HELP, withSelection, type SelectionOptions } from '../options';
 
 async function validateCommand(paths: string[]): Promise<void> {
   const suite = loadAndReport(paths);
@@ -82,7 +82,7 @@ export function addSuiteCommands(program: Command): void {
   program
     .command('validate')
     .description('Check case files against the case schema and rules without running anything.')
-    .argument('[paths...]', 'case files or folders of them', DEFAULT_SUITES)
+    .argument('[paths...]', SUITE_PATHS_HELP)
     .addHelpText('after', `
 Each file is checked against the case schema and rules, then each case is run on the reference
 machine (RFC 9293's own profile): a case whose explicit expectation contradicts the RFC is refused,
@@ -96,7 +96,7 @@ Example:
   program
     .command('rules')
     .description("Run the cases on the reference machine and list which of its rules (RFC 9293 §3.10 branches) they reach.")
-    .argument('[paths...]', 'case files or folders of them', DEFAULT_SUITES)
+    .argument('[paths...]', SUITE_PATHS_HELP)
     .addHelpText('after', `
 Each rule is named by its section, e.g. 3.10.7.4/rst/in-window-not-exact. Rules no case reaches are
 behaviour the suite does not yet prove.
@@ -109,10 +109,10 @@ Example:
     program
       .command('list')
       .description('List cases: id, level, RFC 9293 sections, requirement ids, tags and what each needs from a target.')
-      .argument('[paths...]', 'case files or folders of them', DEFAULT_SUITES),
+      .argument('[paths...]', SUITE_PATHS_HELP),
   )
     .option('--json', 'one JSON object per case', false)
-    .option('--profile <name>', 'the profile whose timers say how long a case takes on a real clock', 'linux')
+    .option('--profile <name|file>', "the profile whose timers say how long a case takes on a real clock: one of tcpconform's by name, or a file such as ./my-stack.yaml", 'linux')
     .addHelpText('after', `
 Each case says what it needs from a target: application calls, state queries (state: steps; a target
 that cannot tell its state passes them on the reference machine's word), and, when its timers keep it
@@ -121,15 +121,16 @@ With --json, needs is { appCalls, state, realClockMs }.
 
 Examples:
   tcpconform list --level MUST
-  tcpconform list --req 'MUST-1*' --json`)
+  tcpconform list --req 'MUST-1*' --json
+  tcpconform list --profile ./my-stack.yaml        how long each case takes with your stack's timers`)
     .action(listCommand);
 
   program
     .command('explain')
     .description('Print a case and the exchange the reference machine (RFC 9293) predicts for it, without any target.')
     .argument('<case>', 'a case file, or a case id (or an id glob matching one case) in --suites')
-    .option('--suites <path>', 'where to look for a case id (repeatable; default suites)', collect, [])
-    .option('--profile <name>', 'the profile the reference machine runs with, e.g. linux (default: RFC 9293\'s own)', 'rfc9293')
+    .option('--suites <path>', "where to look for a case id (repeatable; default: tcpconform's own suites/)", collect, [])
+    .option('--profile <name|file>', 'the profile the reference machine runs with: a name such as linux, or a file such as ./my-stack.yaml (default: RFC 9293\'s own)', 'rfc9293')
     .addHelpText('after', `
 Prints the case (id, title, RFC sections, requirement ids, level, description, each step with its
 line), then the exchange as a ladder: time, direction (peer ──▶ target, ◀── target to peer), flags,
@@ -140,6 +141,7 @@ after each segment or application call; then the rules of RFC 9293 §3.10 it app
 Examples:
   tcpconform explain close/passive-close
   tcpconform explain suites/rst/in-window-challenge-ack.yaml
-  tcpconform explain 'handshake/passive*' --profile linux    the machine with Linux's parameters`)
+  tcpconform explain 'handshake/passive*' --profile linux    the machine with Linux's parameters
+  tcpconform explain close/passive-close --profile ./my-stack.yaml`)
     .action(explainCommand);
 }

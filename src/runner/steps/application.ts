@@ -14,8 +14,11 @@ function appCall(x: Exchange, call: AppStepCall): AppCall {
 
 export async function app(x: Exchange, step: Step & { kind: 'app' }): Promise<StepResult> {
   const call = appCall(x, step.call);
+  // What the target sent before the call is judged first, in the order of the wire.
+  await x.collectArrived();
   // The target may answer before the call returns: what it sends from the moment of the call counts.
   const calledMs = x.elapsedMs();
+  x.moveAnchor(calledMs);
   const result = await x.target.app(call);
   await x.oracle.appCall(call, calledMs);
   x.trace.push({ kind: 'app-call', timeMs: x.elapsedMs(), call, result, reference: x.oracle.state });

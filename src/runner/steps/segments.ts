@@ -21,7 +21,13 @@ const FILL_LIMIT = 4 * 1024 * 1024;
  */
 const FILL_ROUND = 2;
 
-export function send(x: Exchange, step: Step & { kind: 'send' }): StepResult {
+/**
+ * The peer sends its segments. What the target sent before is taken first, so the oracle judges the
+ * exchange in the order it happened on the wire, and an ACK the case leaves to the runner acknowledges
+ * everything the target had sent.
+ */
+export async function send(x: Exchange, step: Step & { kind: 'send' }): Promise<StepResult> {
+  await x.collectArrived();
   for (const template of step.segments) x.sendSegment(template);
   return { outcome: 'pass' };
 }
@@ -56,12 +62,14 @@ export async function fill(x: Exchange, step: Step & { kind: 'fill' }): Promise<
  * reference machine allows (a window update, a retransmission, an extra ACK) are passed over: a
  * conforming target may send them. One the machine does not allow fails the step at once.
  */
-export async function expect(x: Exchange, step: Step & { kind: 'expect' }, startMs: number): Promise<StepResult> {
+export async function expect(x: Exchange, step: Step & { kind: 'expect' }): Promise<StepResult> {
   const expected = matchText(step.match);
+  const startMs = x.anchorMs;
   const within = x.ms(step.within);
+  const deadline = startMs + within + x.slackMs(within);
   let passedOver: { observed: string; found: Mismatch[] } | undefined;
   let others = 0;
-  for (let got = await x.pull(startMs + within); got; got = await x.pull(startMs + within)) {
+  for (let got = await x.pull(deadline); got; got = await x.pull(deadline)) {
     if (got.garbage !== undefined || !got.segment) {
       return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage ?? 'no segment'}` };
     }
@@ -69,8 +77,8 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }, start
     const found: Mismatch[] = mismatches(step.match, got.segment, x.numbering);
     // RFC 9293 §3.1 MUST-2: every segment carries a correct checksum, whatever the case asserts.
     if (!got.checksumOk) found.push({ field: 'checksum', expected: 'valid', observed: 'invalid' });
-    // What a timer sends comes after the step begins; a segment sent before answered an earlier step.
-    if (step.after && got.atMs < startMs) found.push({ field: 'time', expected: `>= ${x.said(step.after)}`, observed: 'sent before the step began' });
+    // What a timer sends comes after what starts it; a segment sent before answered an earlier step.
+    if (step.after && x.cameBeforeAnchor(got)) found.push({ field: 'time', expected: `>= ${x.said(step.after)}`, observed: 'sent before the step began' });
     if (got.violation) return x.divergence(got.violation, observed);
     if (found.length > 0) {
       if (passedOver) others++;
@@ -78,12 +86,14 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }, start
       continue;
     }
     const after = step.after && x.ms(step.after);
-    if (after !== undefined && got.atMs - startMs < after) {
+    const timing = timingText(x, got.atMs - startMs, step.within, step.after);
+    if (after !== undefined && got.atMs - startMs < after - x.slackMs(after)) {
       const early = formatDuration(got.atMs - startMs);
       const notBefore = x.said(step.after as TimeExpr);
-      return { outcome: 'fail', expected: `${expected} after ${notBefore}`, observed: `${observed} after ${early}`, mismatches: [{ field: 'time', expected: `>= ${notBefore}`, observed: early }], message: `time: expected no earlier than ${notBefore}, observed after ${early}` };
+      return { outcome: 'fail', expected: `${expected} after ${notBefore}`, observed: `${observed} after ${early}`, mismatches: [{ field: 'time', expected: `>= ${notBefore}`, observed: early }], message: `time: expected no earlier than ${notBefore}, observed after ${early}`, timing };
     }
-    return { outcome: 'pass', expected, observed };
+    x.moveAnchor(got.atMs);
+    return { outcome: 'pass', expected, observed, timing };
   }
   if (passedOver) {
     const more = others > 0 ? ` (and ${others} other segment(s) that did not match either)` : '';
@@ -95,7 +105,24 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }, start
       message: `${passedOver.found.map((m) => `${m.field}: expected ${m.expected}, observed ${m.observed}`).join('; ')}${more}`,
     };
   }
-  return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${x.said(step.within)}, but the target sent nothing` };
+  return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${x.said(step.within)}${slackText(x, within)}, but the target sent nothing` };
+}
+
+/** ` (+4.4ms tolerance)`, or nothing on an exact clock. */
+function slackText(x: Exchange, intervalMs: number): string {
+  const slack = x.slackMs(intervalMs);
+  return slack > 0 ? ` (+${formatDuration(slack)} tolerance)` : '';
+}
+
+/**
+ * How a timed expectation was judged, for the report: the bounds with the profile's tolerance, and the
+ * wire time the segment came at, measured from the last thing the case did or saw.
+ */
+function timingText(x: Exchange, tookMs: number, within: TimeExpr, after: TimeExpr | undefined): string {
+  const withinMs = x.ms(within);
+  const bounds = [`within ${x.said(within)}${slackText(x, withinMs)}`];
+  if (after) bounds.unshift(`no earlier than ${x.said(after)}${x.slackMs(x.ms(after)) > 0 ? ` (-${formatDuration(x.slackMs(x.ms(after)))} tolerance)` : ''}`);
+  return `${bounds.join(', ')}; on the wire ${formatDuration(Math.max(0, tookMs))} after the step's previous event`;
 }
 
 /**
@@ -104,11 +131,12 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }, start
  * goes on. The segment stays for that `expect`, and the branch's steps are appended to `steps`.
  * Segments no branch expects are passed over.
  */
-export async function either(x: Exchange, step: Step & { kind: 'either' }, startMs: number, steps: Step[]): Promise<StepResult> {
+export async function either(x: Exchange, step: Step & { kind: 'either' }, steps: Step[]): Promise<StepResult> {
   const openings = step.branches.map((b) => b.steps[0] as Step & { kind: 'expect' });
   const withinMs = Math.max(...openings.map((o) => x.ms(o.within)));
+  const deadline = x.anchorMs + withinMs + x.slackMs(withinMs);
   const expected = `one of: ${openings.map((o) => matchText(o.match)).join(' | ')}`;
-  for (let got = await x.pull(startMs + withinMs); got; got = await x.pull(startMs + withinMs)) {
+  for (let got = await x.pull(deadline); got; got = await x.pull(deadline)) {
     if (!got.segment) return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage ?? 'no segment'}` };
     if (got.violation) return x.divergence(got.violation, x.segmentTextOf(got));
     const segment = got.segment;
@@ -122,18 +150,39 @@ export async function either(x: Exchange, step: Step & { kind: 'either' }, start
   return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${formatDuration(withinMs)}, but the target sent none of them` };
 }
 
-export async function quiet(x: Exchange, step: Step & { kind: 'quiet' }, startMs: number): Promise<StepResult> {
+/**
+ * Nothing from the target for the step's duration, from the last thing the case did or saw. Segments
+ * sent before that answered earlier steps (the oracle has judged them); one in the last stretch the
+ * profile's tolerance grants is left for the steps after. Where the case allows retransmissions, a
+ * segment repeating an earlier one passes, judged by the oracle alone.
+ */
+export async function quiet(x: Exchange, step: Step & { kind: 'quiet' }): Promise<StepResult> {
+  const startMs = x.anchorMs;
   const duration = x.ms(step.duration);
-  const got = await x.pull(startMs + duration);
-  if (!got) return { outcome: 'pass' };
-  const observed = x.segmentTextOf(got);
-  const after = formatDuration(Math.max(0, got.atMs - startMs));
-  return { outcome: 'fail', expected: 'nothing', observed, message: `expected no segment for ${x.said(step.duration)}, but the target sent ${observed} after ${after}` };
+  const end = startMs + duration;
+  const strictEnd = end - x.slackMs(duration);
+  for (let got = await x.pull(end); got; got = await x.pull(end)) {
+    if (got.violation) return x.divergence(got.violation, x.segmentTextOf(got));
+    if (x.cameBeforeAnchor(got) || (step.allowRetransmissions && got.repeats)) continue;
+    if (got.atMs >= strictEnd) {
+      x.inbox.unshift(got);
+      break;
+    }
+    const observed = x.segmentTextOf(got);
+    const after = formatDuration(Math.max(0, got.atMs - startMs));
+    return { outcome: 'fail', expected: 'nothing', observed, message: `expected no segment for ${x.said(step.duration)}, but the target sent ${observed} after ${after}` };
+  }
+  // The quiet lasts its whole duration, also when a segment in the tolerated stretch ended the wait early.
+  await x.target.sleep(Math.max(0, end - x.elapsedMs()));
+  x.moveAnchor(end);
+  return { outcome: 'pass' };
 }
 
 /** Time passes; what the target sends meanwhile waits in the inbox for the steps after, judged as it comes. */
 export async function wait(x: Exchange, step: Step & { kind: 'wait' }): Promise<StepResult> {
+  const startMs = x.elapsedMs();
   await x.target.sleep(x.ms(step.duration));
+  x.moveAnchor(startMs + x.ms(step.duration));
   await x.collectArrived();
   const judged = x.inbox.find((got) => got.violation);
   if (judged?.violation) return x.divergence(judged.violation, x.segmentTextOf(judged));

@@ -52,6 +52,11 @@ export class LinuxTarget implements Target {
     return this.sandbox.packets.next(timeoutMs);
   }
 
+  /** How many packets carried their wire time, and how many only the time they were read. */
+  stamps(): { readonly wire: number; readonly read: number } {
+    return this.sandbox.stamps();
+  }
+
   app(call: AppCall): Promise<AppResult> {
     return this.sandbox.agent.call(call.call === 'connect' ? { ...call, host: PEER_ADDRESS } : call);
   }

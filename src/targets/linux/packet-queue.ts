@@ -1,6 +1,11 @@
 /**
  * Packets in arrival order, waiting for `receive`: none is lost between calls, and a waiting receive
  * gets the next packet the moment it arrives.
+ *
+ * A source read on the main loop (a TUN, a socket) may hold packets the loop has not polled yet: timers
+ * run before the poll phase, so a receive could time out while the packet it waits for sits unread.
+ * `drain`, where the source has one, reads what is there synchronously (through `push`); the queue calls
+ * it before it answers, and again when a wait times out, so that what was sent in time is never missed.
  */
 import type { TimedPacket } from '../target';
 
@@ -14,6 +19,8 @@ export class PacketQueue {
   private readonly waiters: Waiter[] = [];
   private closed = false;
 
+  constructor(private readonly drain: () => void = () => undefined) {}
+
   push(packet: TimedPacket): void {
     const waiter = this.waiters.shift();
     if (waiter === undefined) {
@@ -26,6 +33,7 @@ export class PacketQueue {
 
   /** The next packet, or undefined when none comes within `timeoutMs` or the queue closes first. */
   next(timeoutMs: number): Promise<TimedPacket | undefined> {
+    if (!this.closed) this.drain();
     const queued = this.packets.shift();
     if (queued !== undefined || this.closed || timeoutMs <= 0) return Promise.resolve(queued);
     return new Promise((resolve) => {
@@ -33,7 +41,8 @@ export class PacketQueue {
         resolve,
         timer: setTimeout(() => {
           this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          resolve(undefined);
+          if (!this.closed) this.drain();
+          resolve(this.packets.shift());
         }, timeoutMs),
       };
       this.waiters.push(waiter);

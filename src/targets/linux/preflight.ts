@@ -9,7 +9,8 @@
 import fs from 'node:fs';
 
 import { findExecutable, isExecutable } from '../find-executable';
-import { addonPath, agentPath } from './native';
+import { loads, missingNativeParts } from '../native-parts';
+import { agentPath, loadTunAddon } from './native';
 import { TargetSetupError } from './setup-error';
 import { probeUserNamespaces } from './userns';
 
@@ -41,10 +42,9 @@ function runChecks(): HostTools {
   if (ip === undefined) {
     throw new TargetSetupError('ip (iproute2) is not installed: apt-get install iproute2.');
   }
-  if (!fs.existsSync(addonPath) || !isExecutable(agentPath)) {
-    throw new TargetSetupError(
-      "The linux target's native parts are not built: run scripts/setup.",
-    );
+  // Loaded, not only looked for: a prebuilt addon may not fit this machine's C library.
+  if (!isExecutable(agentPath) || !loads(loadTunAddon)) {
+    throw new TargetSetupError(missingNativeParts('linux', 'the TUN addon and the application agent'));
   }
   if (hasCapabilities(CAP_NET_ADMIN, CAP_SYS_ADMIN)) return { privilege: 'root', ip };
   // Root stripped of its capabilities cannot take the user-namespace way either: the kernel lets no one
@@ -88,3 +88,4 @@ function hasCapabilities(...capabilities: bigint[]): boolean {
   const effective = BigInt(`0x${match[1]}`);
   return capabilities.every((capability) => ((effective >> capability) & 1n) === 1n);
 }
+

@@ -21,8 +21,10 @@ import type { TunAddon, TunHandle } from './native';
 import { PacketQueue } from './packet-queue';
 
 export class Sandbox {
-  /** What the kernel sent, from the moment the TUN opened. */
-  readonly packets = new PacketQueue();
+  /** What the kernel sent, from the moment the TUN opened, each with its wire time. */
+  readonly packets = new PacketQueue(() => {
+    if (this.tun !== undefined && this.releasing === undefined) this.addon.drain(this.tun);
+  });
   private readonly unregisterCleanup: () => void;
   private tun: TunHandle | undefined;
   private agentProcess: Agent | undefined;
@@ -62,6 +64,11 @@ export class Sandbox {
   write(packet: Uint8Array): bigint {
     if (this.tun === undefined || this.releasing !== undefined) throw new Error('the target is closed');
     return this.addon.write(this.tun, packet);
+  }
+
+  /** How many packets carried their wire time, and how many only the time they were read. */
+  stamps(): { readonly wire: number; readonly read: number } {
+    return this.tun === undefined ? { wire: 0, read: 0 } : this.addon.stamps(this.tun);
   }
 
   /** Releases everything; later calls return the same promise. */

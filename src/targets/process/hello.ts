@@ -25,5 +25,8 @@ export function helloRefusal(hello: HelloMessage): string | undefined {
     }
   }
   if (hello.address === hello.peer) return `gives the same address ${hello.address} for itself and for the peer`;
+  if (!hello.capabilities.families.includes('ipv4')) {
+    return `says its stack speaks ${hello.capabilities.families.join(', ')} but not ipv4, and this harness speaks ipv4 only`;
+  }
   return undefined;
 }

@@ -3,7 +3,7 @@
  * protocol.schema.json, which is what actually checks them: a message only gets one of these types
  * after the schema has passed it.
  */
-import type { AppCall, AppCallName } from '../target';
+import type { AddressFamily, AppCall, AppCallName } from '../target';
 import type { TcpState } from '../../wire';
 
 /** The protocol version this harness speaks. */
@@ -18,6 +18,7 @@ export interface HelloMessage {
   readonly capabilities: {
     readonly calls: readonly AppCallName[];
     readonly clock: 'virtual' | 'real';
+    readonly families: readonly AddressFamily[];
     readonly notes?: readonly string[];
   };
 }

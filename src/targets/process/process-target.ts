@@ -73,8 +73,8 @@ export class ProcessTarget implements Target {
   }
 
   get capabilities(): Capabilities {
-    const { calls, clock, notes } = this.hello.capabilities;
-    return { appCalls: calls, clock, ...(notes && { notes }) };
+    const { calls, clock, families, notes } = this.hello.capabilities;
+    return { appCalls: calls, clock, families, stack: this.hello.stack, ...(notes && { notes }) };
   }
 
   get address(): string {

@@ -11,7 +11,7 @@ import type { ProcessEnd } from './adapter-process';
 import { describeExit, excerpt, failureMessage, formatLimit } from './failure';
 import { helloRefusal } from './hello';
 import type { AdvanceMessage, CallMessage, HelloMessage, ResultMessage } from './messages';
-import { checkAdapterLine } from './validate';
+import { judgeAdapterLine } from './line-rules';
 
 export interface SessionTimeouts {
   /** From start to the hello. */
@@ -59,6 +59,8 @@ export class AdapterSession {
   /** Set from the moment a failure is seen until its message (with the stderr) is ready. */
   private failing: Promise<Error> | undefined;
   private closing = false;
+  /** The adapter in sentences: "the lwip adapter"; a user's adapter target, called `adapter`, is "the adapter". */
+  private readonly adapter: string;
 
   constructor(
     /** Names the adapter in sentences: "the lwip adapter …". */
@@ -68,15 +70,16 @@ export class AdapterSession {
     private readonly timeouts: SessionTimeouts,
     private readonly handlers: SessionHandlers,
   ) {
+    this.adapter = name === 'adapter' ? 'the adapter' : `the ${name} adapter`;
     this.hello = new Promise((resolve, reject) => (this.settleHello = { resolve, reject }));
     // The factory awaits the hello; this keeps a failure before then from counting as unhandled.
     this.hello.catch(() => undefined);
     this.process = new AdapterProcess(command, env, {
       onLine: (line) => this.onLine(line),
-      onOverlongLine: () => this.fail(`the ${this.name} adapter wrote a line longer than 256 KiB`),
+      onOverlongLine: () => this.fail(`${this.adapter} wrote a line longer than 256 KiB`),
       onEnd: (end) => this.onProcessEnd(end),
     });
-    this.armTimer(this.timeouts.helloMs, () => `the ${this.name} adapter sent no hello within ${formatLimit(this.timeouts.helloMs)}`);
+    this.armTimer(this.timeouts.helloMs, () => `${this.adapter} sent no hello within ${formatLimit(this.timeouts.helloMs)}`);
   }
 
   get pid(): number | undefined {
@@ -150,43 +153,38 @@ export class AdapterSession {
   }
 
   private violation(problem: string, line?: string): void {
-    this.fail(`the ${this.name} adapter broke the protocol ${this.when()}: ${problem}${line === undefined ? '' : `: ${excerpt(line)}`}`);
+    this.fail(`${this.adapter} broke the protocol ${this.when()}: ${problem}${line === undefined ? '' : `: ${excerpt(line)}`}`);
   }
 
   private onProcessEnd(end: ProcessEnd): void {
     if (this.closing || this.endError) return;
     if (end.spawnError) {
-      this.fail(`the ${this.name} adapter could not be started: ${end.spawnError.message}`);
+      this.fail(`${this.adapter} could not be started: ${end.spawnError.message}`);
     } else if (!this.failing) {
-      this.fail(`the ${this.name} adapter ${describeExit(end.code, end.signal)} ${this.when()}`);
+      this.fail(`${this.adapter} ${describeExit(end.code, end.signal)} ${this.when()}`);
     }
   }
 
   private onLine(line: string): void {
     if (this.failing || this.endError) return;
-    const checked = checkAdapterLine(line);
-    if (!checked.ok) {
-      if ('notJson' in checked) this.fail(`the ${this.name} adapter wrote a line that is not JSON ${this.when()}: ${excerpt(line)}`);
-      else this.violation(`a message that ${checked.problem}`, line);
+    const judged = judgeAdapterLine(line, { helloSeen: this.helloSeen, oldestWaiting: this.pending[0]?.id });
+    if (!judged.ok) {
+      if (judged.notJson) this.fail(`${this.adapter} wrote a line that is not JSON ${this.when()}: ${excerpt(line)}`);
+      else this.violation(judged.problem, line);
       return;
     }
-    const message = checked.message;
-    if (!this.helloSeen) {
-      if (message.type === 'hello') this.onHello(message);
-      else this.violation(`its first line must be a hello, not a ${message.type}`, line);
-      return;
-    }
+    const message = judged.message;
     switch (message.type) {
       case 'hello':
-        return this.violation('a second hello', line);
+        return this.onHello(message);
       case 'packet':
-        return this.onPacket(message.hex, message.time, line);
+        return this.handlers.onPacket(Buffer.from(message.hex, 'hex'), message.time);
       case 'event': {
         const { type: _type, ...event } = message;
         return this.handlers.onEvent(event);
       }
       case 'result':
-        return this.onResult(message, line);
+        return this.onResult(message);
     }
   }
 
@@ -195,35 +193,21 @@ export class AdapterSession {
     clearTimeout(this.timer);
     const refusal = helloRefusal(hello);
     if (refusal !== undefined) {
-      this.fail(`the harness refuses the ${this.name} adapter: its hello ${refusal}`);
+      this.fail(`the harness refuses ${this.adapter}: its hello ${refusal}`);
       return;
     }
     this.settleHello?.resolve(hello);
   }
 
-  private onPacket(hex: string, timeMs: number | undefined, line: string): void {
-    const bytes = Buffer.from(hex, 'hex');
-    // The harness speaks IPv4 only (IPv6 is later work): anything else is the adapter's mistake.
-    if (bytes.length < 20 || bytes[0]! >> 4 !== 4) {
-      this.violation(`a packet that is not IPv4 (${bytes.length < 20 ? `${bytes.length} octets` : `IP version ${bytes[0]! >> 4}`})`, line);
-      return;
-    }
-    this.handlers.onPacket(bytes, timeMs);
-  }
-
-  private onResult(result: ResultMessage, line: string): void {
-    if (result.id === null) {
-      this.fail(`the ${this.name} adapter could not read a request of the harness ${this.when()}: ${result.ok ? '' : result.error}`);
-      return;
-    }
+  /** A result whose id line-rules.ts has matched to the oldest waiting request (or null). */
+  private onResult(result: ResultMessage): void {
     const oldest = this.pending[0];
-    if (oldest === undefined || oldest.id !== result.id) {
-      const waiting = oldest === undefined ? 'no request was waiting' : `request ${oldest.id} was waiting, and requests are answered in order`;
-      this.violation(`a result for request ${result.id}, but ${waiting}`, line);
+    if (result.id === null || oldest === undefined) {
+      this.fail(`${this.adapter} could not read a request of the harness ${this.when()}: ${result.ok ? '' : result.error}`);
       return;
     }
     if (!result.ok && result.error.startsWith('bad request')) {
-      this.fail(`the ${this.name} adapter refused the harness's "${oldest.label}" as a bad request: ${result.error}`);
+      this.fail(`${this.adapter} refused the harness's "${oldest.label}" as a bad request: ${result.error}`);
       return;
     }
     this.pending.shift();
@@ -238,7 +222,7 @@ export class AdapterSession {
    */
   violated(problem: string): Promise<never> {
     this.violation(problem);
-    return this.rejection() ?? Promise.reject(new Error(`the ${this.name} adapter broke the protocol: ${problem}`));
+    return this.rejection() ?? Promise.reject(new Error(`${this.adapter} broke the protocol: ${problem}`));
   }
 
   /** The rejection every request gets once the session is over or failing; undefined while it is fine. */
@@ -250,7 +234,7 @@ export class AdapterSession {
 
   private armRequestTimer(): void {
     const label = this.pending[0]?.label ?? 'a request';
-    this.armTimer(this.timeouts.requestMs, () => `the ${this.name} adapter did not answer "${label}" within ${formatLimit(this.timeouts.requestMs)}`);
+    this.armTimer(this.timeouts.requestMs, () => `${this.adapter} did not answer "${label}" within ${formatLimit(this.timeouts.requestMs)}`);
   }
 
   private armTimer(ms: number, sentence: () => string): void {

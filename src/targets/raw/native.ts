@@ -1,8 +1,10 @@
 /**
  * The native parts the raw target uses: the raw-socket package, and the netns addon (native/netns.c) that
- * makes sockets inside the harness's namespace. Both are built from source by npm ci (node-gyp).
+ * makes sockets inside the harness's namespace. raw-socket builds itself when npm installs it (node-gyp);
+ * the addon is built by node-gyp or prebuilt in the package (native-parts.ts).
  */
-import path from 'node:path';
+import { nativePartPath } from '../native-parts';
+import type { RawSocketModule } from './raw-socket-types';
 
 export interface NetnsAddon {
   /** Runs `fn` with the main thread inside the namespace bound at `netnsPath`; sockets made there stay there. */
@@ -11,15 +13,24 @@ export interface NetnsAddon {
   connectIn(netnsPath: string, host: string, port: number, timeoutMs: number): Promise<number>;
   /** Transmit checksumming, TSO and GSO off on device `ifname` of the namespace (ethtool -K tx off tso off gso off). */
   disableOffloads(netnsPath: string, ifname: string): void;
+  /** The kernel's stamps of the packets arriving on device `ifname` of the namespace (a packet socket). */
+  openCapture(netnsPath: string, ifname: string): Capture;
+  /** When `packet` arrived on the capture's device (process.hrtime.bigint()'s clock), 0n when no capture matches. */
+  wireTime(capture: Capture, packet: Uint8Array): bigint;
+  /** Closes the capture's socket; safe to repeat. */
+  closeCapture(capture: Capture): void;
 }
 
-export const netnsAddonPath = path.resolve(__dirname, '../../../build/Release/tcpconform_netns.node');
+declare const captureBrand: unique symbol;
+export type Capture = { readonly [captureBrand]: true };
+
+export const netnsAddonPath = nativePartPath('tcpconform_netns.node');
 
 export function loadNetnsAddon(): NetnsAddon {
   return require(netnsAddonPath) as NetnsAddon;
 }
 
-export type RawSocketModule = typeof import('raw-socket');
+export type { RawSocketModule } from './raw-socket-types';
 
 export function loadRawSocket(): RawSocketModule {
   return require('raw-socket') as RawSocketModule;

@@ -3,12 +3,11 @@
  * and says in one sentence what is missing when it cannot. Whether the target itself answers is the
  * driver's probe (probe.ts), which needs the config.
  */
-import fs from 'node:fs';
-
 import { findExecutable } from '../find-executable';
 import { reapStaleNamespaces } from '../linux/reap';
 import { TargetSetupError } from '../linux/setup-error';
-import { netnsAddonPath } from './native';
+import { loads, missingNativeParts, setupCommand } from '../native-parts';
+import { loadNetnsAddon } from './native';
 import type { RawTools } from './sandbox';
 
 let checked: RawTools | undefined;
@@ -25,13 +24,13 @@ function runChecks(): RawTools {
   if (process.geteuid?.() !== 0) throw new TargetSetupError('The raw target needs root (network namespaces, raw sockets and an nftables rule); run as root.');
   const ip = findExecutable('ip');
   if (ip === undefined) throw new TargetSetupError('ip (iproute2) is not installed: apt-get install iproute2.');
-  if (!fs.existsSync(netnsAddonPath)) {
-    throw new TargetSetupError("The raw target's native parts are not built: run scripts/setup.");
+  if (!loads(loadNetnsAddon)) {
+    throw new TargetSetupError(missingNativeParts('raw', 'the namespace addon'));
   }
   try {
     require('raw-socket');
   } catch (error) {
-    throw new TargetSetupError(`The raw-socket package does not load (${(error as Error).message}): run npm ci, which builds it.`);
+    throw new TargetSetupError(`The raw-socket package does not load (${(error as Error).message.split('\n')[0]}): run ${setupCommand('raw')}, which builds it.`);
   }
   // A missing nft is reported at set-up, with the rule to add by hand (rst-rule.ts).
   return { ip, nft: findExecutable('nft') ?? 'nft' };

@@ -18,7 +18,7 @@ const ANSWER_MS = 2000;
 
 function segment(target: RawTarget, port: number, flags: string, seq: number): Uint8Array {
   return encodePacket({
-    ip: { src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, tos: 0, dontFragment: true },
+    ip: { version: 4, src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true },
     tcp: { srcPort: PEER_PORT, dstPort: port, seq, ack: 0, flags: parseFlags(flags), window: 65535, urgentPointer: 0, options: [], payload: new Uint8Array() },
   });
 }

@@ -4,16 +4,18 @@
  * (IP_HDRINCL is implied), marked so the RST rule lets them pass; and an IPPROTO_TCP socket that receives
  * every TCP segment reaching the namespace, IP header included.
  *
- * Times: a send is stamped just before its sendto(2). A received packet is stamped with hrtime when
- * raw-socket hands it over, in the poll callback that read it: raw-socket reads with recvfrom(2), which
- * carries no kernel timestamp, so SO_TIMESTAMPNS would be of no use. Both are on process.hrtime.bigint()'s
- * clock, like every target's.
+ * Times: a send is stamped just before its sendto(2). A received packet carries its wire time: raw-socket
+ * reads with recvfrom(2), which carries no kernel timestamp, so a packet socket on the harness's end of
+ * the veth (the netns addon's capture) keeps the kernel's stamp of each arriving packet, and the copy
+ * raw-socket hands over is matched to it; one no capture matches is stamped as read. All are on
+ * process.hrtime.bigint()'s clock, like every target's.
  */
-import type { Socket } from 'raw-socket';
+import type { Socket } from './raw-socket-types';
 
 import { PacketQueue } from '../linux/packet-queue';
 import type { Endpoint } from './config';
-import type { NetnsAddon, RawSocketModule } from './native';
+import { LINK_NAME } from './harness-namespace';
+import type { Capture, NetnsAddon, RawSocketModule } from './native';
 import type { Addresses } from './packets';
 import { fromWire, toWire } from './packets';
 import type { PeerPorts } from './ports';
@@ -23,41 +25,74 @@ const IPPROTO_RAW = 255;
 const IPPROTO_TCP = 6;
 const SOL_SOCKET = 1;
 const SO_MARK = 36;
+/** How raw-socket words EAGAIN (strerror): a non-blocking read found nothing waiting. */
+const NOTHING_WAITING = /temporarily unavailable/i;
 /** An IPv4 packet is at most 65535 octets; raw-socket reads at most its buffer's size. */
 const MAX_PACKET = 65535;
 
 export class RawPath {
   /** What the target sent to this case's ports, in the case's view, from the moment the path opened. */
-  readonly packets = new PacketQueue();
+  readonly packets = new PacketQueue(() => this.drain());
   private readonly sender: Socket;
   private readonly receiver: Socket;
+  private readonly capture: Capture;
   private failure: Error | undefined;
   private closed = false;
 
   constructor(
-    addon: NetnsAddon,
+    private readonly addon: NetnsAddon,
     raw: RawSocketModule,
     netnsPath: string,
     private readonly addresses: Addresses,
     private readonly ports: PeerPorts,
-    control: Endpoint | undefined,
+    private readonly control: Endpoint | undefined,
   ) {
-    this.sender = addon.runIn(netnsPath, () => raw.createSocket({ protocol: IPPROTO_RAW }));
+    // Opened first: every packet the receiver gets arrived after it, so each has its capture.
+    this.capture = addon.openCapture(netnsPath, LINK_NAME);
+    try {
+      this.sender = addon.runIn(netnsPath, () => raw.createSocket({ protocol: IPPROTO_RAW }));
+    } catch (error) {
+      addon.closeCapture(this.capture);
+      throw error;
+    }
     try {
       this.receiver = addon.runIn(netnsPath, () => raw.createSocket({ protocol: IPPROTO_TCP, bufferSize: MAX_PACKET }));
     } catch (error) {
       this.sender.close();
+      addon.closeCapture(this.capture);
       throw error;
     }
     this.sender.on('error', (error) => this.fail(error));
-    this.receiver.on('error', (error) => this.fail(error));
-    this.receiver.on('message', (view) => {
-      const timeNs = process.hrtime.bigint();
-      // fromWire copies what it keeps: `view` is raw-socket's one buffer, overwritten by the next packet.
-      const bytes = fromWire(view, this.addresses, this.ports, control);
-      if (bytes !== undefined) this.packets.push({ bytes, timeNs });
+    // raw-socket reads when the loop polls the socket readable; a drain may have read that packet
+    // already, and its recvfrom then finds nothing (EAGAIN), which is no failure.
+    this.receiver.on('error', (error) => {
+      if (!NOTHING_WAITING.test(error.message)) this.fail(error);
     });
+    this.receiver.on('message', (view) => this.take(view));
     this.sender.setOption(SOL_SOCKET, SO_MARK, HARNESS_MARK);
+  }
+
+  /** A packet the receiver read, stamped with its wire time, queued if it is the case's. */
+  private take(view: Buffer): void {
+    const wire = this.addon.wireTime(this.capture, view);
+    const timeNs = wire !== 0n ? wire : process.hrtime.bigint();
+    // fromWire copies what it keeps: `view` is raw-socket's one buffer, overwritten by the next packet.
+    const bytes = fromWire(view, this.addresses, this.ports, this.control);
+    if (bytes !== undefined) this.packets.push({ bytes, timeNs });
+  }
+
+  /** Reads what the receiver holds now, before the loop polls it: a receive must not miss what came in time. */
+  private drain(): void {
+    if (this.closed) return;
+    for (;;) {
+      try {
+        this.receiver.wrap.recv(this.receiver.buffer, (buffer, bytes) => this.take(buffer.subarray(0, bytes)));
+      } catch (error) {
+        // Nothing more waiting; anything else breaks the path.
+        if (!NOTHING_WAITING.test((error as Error).message)) this.fail(error as Error);
+        return;
+      }
+    }
   }
 
   /**
@@ -82,6 +117,7 @@ export class RawPath {
     this.packets.close();
     this.sender.close();
     this.receiver.close();
+    this.addon.closeCapture(this.capture);
   }
 
   private fail(error: Error): void {

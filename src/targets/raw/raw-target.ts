@@ -18,7 +18,7 @@ function capabilitiesOf(config: RawConfig): Capabilities {
   const notes = [
     `a remote stack at ${config.target}, reached over IP through raw sockets from the peer address ${config.peer}`,
     `the peer's ports on the wire are fresh for each case (from ${peerPorts.first}-${peerPorts.last}); the report shows the case's own`,
-    'times of received segments are taken when the harness reads them, not by the kernel',
+    'times of received segments are the kernel\'s stamps of their arrival at the harness namespace (a packet socket on its veth)',
   ];
   if (application.mode === 'agent') {
     return { appCalls: AGENT_CALLS, clock: 'real', notes: [...notes, `application calls by tcpconform-agent at ${application.agent.host}:${application.agent.port}`] };

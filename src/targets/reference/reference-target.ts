@@ -251,7 +251,7 @@ export class ReferenceTarget implements Target {
   }
 
   private queuePacket(tcp: TcpSegment): void {
-    const ip = { src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id: this.ipId, tos: 0, dontFragment: true };
+    const ip = { version: 4 as const, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id: this.ipId, dontFragment: true };
     this.ipId = (this.ipId + 1) & 0xffff;
     this.packets.push({ bytes: encodePacket({ ip, tcp }), timeNs: this.now() });
   }

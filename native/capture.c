@@ -1,0 +1,118 @@
+/* Wire-time stamps from a packet socket on the TUN device (see capture.h). */
+#define _GNU_SOURCE
+#include "capture.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * Classic BPF: keep a packet only when its type is the direction's (the harness's own packets go the
+ * other way, and are stamped by the harness when written).
+ */
+#define KEEP_ONLY(packet_type)                                         \
+  {                                                                    \
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),   \
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (packet_type), 0, 1),      \
+        BPF_STMT(BPF_RET | BPF_K, 0x40000), BPF_STMT(BPF_RET | BPF_K, 0), \
+  }
+static struct sock_filter outgoing_only[] = KEEP_ONLY(PACKET_OUTGOING);
+static struct sock_filter incoming_only[] = KEEP_ONLY(PACKET_HOST);
+
+int capture_open_here(const char *ifname, capture_direction_t direction) {
+  int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+  if (fd < 0) return -errno;
+  struct ifreq request;
+  memset(&request, 0, sizeof request);
+  memcpy(request.ifr_name, ifname, strnlen(ifname, IFNAMSIZ - 1));
+  struct sock_fprog program = {.len = sizeof outgoing_only / sizeof outgoing_only[0],
+                               .filter = direction == CAPTURE_OUTGOING ? outgoing_only : incoming_only};
+  int on = 1;
+  /* Room for a burst the harness has not read yet: a whole window of full-sized segments' prefixes. */
+  int buffer = 4 << 20;
+  if (ioctl(fd, SIOCGIFINDEX, &request) < 0 ||
+      setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) < 0 ||
+      setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0) {
+    int err = errno;
+    close(fd);
+    return -err;
+  }
+  /* FORCE needs CAP_NET_ADMIN over the namespace; without it the host's rmem_max caps the buffer. */
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof buffer) < 0) {
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+  }
+  struct sockaddr_ll address = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = request.ifr_ifindex};
+  if (bind(fd, (struct sockaddr *)&address, sizeof address) < 0) {
+    int err = errno;
+    close(fd);
+    return -err;
+  }
+  return fd;
+}
+
+static uint64_t ns_of(const struct timespec *t) { return (uint64_t)t->tv_sec * 1000000000ULL + (uint64_t)t->tv_nsec; }
+
+/* The kernel stamps in CLOCK_REALTIME; the harness reads CLOCK_MONOTONIC. Their difference, now. */
+static int64_t realtime_to_monotonic(void) {
+  struct timespec real, mono;
+  clock_gettime(CLOCK_REALTIME, &real);
+  clock_gettime(CLOCK_MONOTONIC, &mono);
+  return (int64_t)ns_of(&mono) - (int64_t)ns_of(&real);
+}
+
+void capture_collect(capture_ring_t *ring) {
+  if (ring->fd < 0) return;
+  int64_t offset = realtime_to_monotonic();
+  for (;;) {
+    capture_t *slot = &ring->ring[(ring->head + ring->count) % CAPTURE_RING];
+    union {
+      struct cmsghdr header;
+      char space[CMSG_SPACE(sizeof(struct timespec))];
+    } control;
+    struct iovec data = {.iov_base = slot->prefix, .iov_len = sizeof slot->prefix};
+    struct msghdr message = {.msg_iov = &data, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space};
+    /* MSG_TRUNC: the packet's whole length, though only its prefix is copied. */
+    ssize_t n = recvmsg(ring->fd, &message, MSG_DONTWAIT | MSG_TRUNC);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return; /* EAGAIN: nothing more; anything else: the TUN's copies go unstamped, as read */
+    }
+    uint64_t stamp = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&message); c != NULL; c = CMSG_NXTHDR(&message, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+        struct timespec when;
+        memcpy(&when, CMSG_DATA(c), sizeof when);
+        stamp = (uint64_t)((int64_t)ns_of(&when) + offset);
+      }
+    }
+    if (stamp == 0) continue;
+    slot->length = (uint32_t)n;
+    slot->monotonic_ns = stamp;
+    if (ring->count == CAPTURE_RING) {
+      ring->head = (ring->head + 1) % CAPTURE_RING; /* the oldest was never matched: let it go */
+    } else {
+      ring->count++;
+    }
+  }
+}
+
+uint64_t capture_wire_time(capture_ring_t *ring, const uint8_t *packet, size_t length) {
+  size_t compared = length < CAPTURE_PREFIX ? length : CAPTURE_PREFIX;
+  for (size_t i = 0; i < ring->count; i++) {
+    const capture_t *c = &ring->ring[(ring->head + i) % CAPTURE_RING];
+    if (c->length == length && memcmp(c->prefix, packet, compared) == 0) {
+      ring->head = (ring->head + i + 1) % CAPTURE_RING;
+      ring->count -= i + 1;
+      return c->monotonic_ns;
+    }
+  }
+  return 0;
+}
