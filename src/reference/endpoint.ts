@@ -7,6 +7,7 @@ import { seqAdd } from '../wire/seq';
 import { adoptIss } from './adopt-iss';
 import { adoptReceiveWindow, adoptSent } from './adopt-observed';
 import type { EndpointOptions, Machine } from './machine';
+import { skippable } from './mutation';
 import type { Output } from './output';
 import { checkProfile, type Profile } from './profile';
 import { RuleLog, type Rule } from './rules';
@@ -53,6 +54,7 @@ export class ReferenceEndpoint {
       now: 0,
       out: [],
       rules: new RuleLog(),
+      mutation: options.mutation,
     };
   }
 
@@ -86,7 +88,7 @@ export class ReferenceEndpoint {
   private userCall(now: number, call: () => void): Output[] {
     const out = this.begin(now);
     try {
-      call();
+      skippable(call);
     } catch (error) {
       if (error instanceof UserCallError) error.outputs = out;
       throw error;
@@ -169,7 +171,7 @@ export class ReferenceEndpoint {
   /** §3.10.7 SEGMENT ARRIVES. */
   segmentArrives(seg: TcpSegment, now: number): Output[] {
     const out = this.begin(now);
-    segmentArrives(this.m, seg);
+    skippable(() => segmentArrives(this.m, seg));
     return out;
   }
 

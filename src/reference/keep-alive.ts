@@ -8,6 +8,7 @@ import type { TcpState } from '../wire';
 import { fire, signal, type Machine } from './machine';
 import { sendKeepAlive } from './segments';
 import { deleteTcb } from './state';
+import { arm } from './timers';
 import { unsentOctets } from './transmit';
 
 /** The synchronized states whose connection may go idle; TIME-WAIT's timer ends it anyway. */
@@ -17,7 +18,8 @@ const KEEP_ALIVE_STATES: readonly TcpState[] = ['ESTABLISHED', 'FIN-WAIT-1', 'FI
 export function restartKeepAlive(m: Machine): void {
   const { tcb } = m;
   const { enabled, idleMs } = m.settings.keepAlive;
-  tcb.timers.keepAlive = enabled && KEEP_ALIVE_STATES.includes(m.state) ? m.now + idleMs : undefined;
+  if (enabled && KEEP_ALIVE_STATES.includes(m.state)) arm(m, 'keepAlive', idleMs);
+  else tcb.timers.keepAlive = undefined;
 }
 
 /** A segment of the connection arrived: the peer is alive, whatever probes went unanswered (MUST-29). */
@@ -39,7 +41,7 @@ export function keepAliveTimeout(m: Machine): void {
   if (outstanding(m)) {
     // Not idle: the retransmissions tell whether the peer is alive, and its ACK restarts the idle time.
     fire(m, '3.8.4/keep-alive-deferred');
-    tcb.timers.keepAlive = m.now + idleMs;
+    arm(m, 'keepAlive', idleMs);
     return;
   }
   if (tcb.keepAliveProbes >= count) {
@@ -50,5 +52,5 @@ export function keepAliveTimeout(m: Machine): void {
   fire(m, '3.8.4/keep-alive-probe');
   sendKeepAlive(m);
   tcb.keepAliveProbes++;
-  tcb.timers.keepAlive = m.now + intervalMs;
+  arm(m, 'keepAlive', intervalMs);
 }

@@ -3,6 +3,7 @@
  * of the event being processed, and where outputs and fired rules go.
  */
 import type { TcpState } from '../wire';
+import type { Mutation } from './mutation';
 import type { Output, UserEvent } from './output';
 import type { Profile } from './profile';
 import type { Rule, RuleLog } from './rules';
@@ -32,6 +33,8 @@ export interface EndpointOptions extends Partial<Omit<ConnectionSettings, 'keepA
   /** The ISS of a passive open's SYN-ACK (default 0): time and randomness are the caller's (RFC 9293 §3.4.1). */
   readonly iss?: number;
   readonly keepAlive?: Partial<KeepAlive>;
+  /** A seeded defect (src/mutate): this endpoint is then a mutant, not the reference. */
+  readonly mutation?: Mutation;
 }
 
 export interface Machine {
@@ -50,11 +53,14 @@ export interface Machine {
   out: Output[];
   /** Every rule applied, in order. */
   readonly rules: RuleLog;
+  /** The seeded defect of a mutant (mutation.ts); undefined in the reference machine. */
+  readonly mutation: Mutation | undefined;
 }
 
 /** Records that `rule` decided what happens next. */
 export function fire(m: Machine, rule: Rule): void {
   m.rules.record(rule);
+  m.mutation?.fired?.(rule);
 }
 
 export function signal(m: Machine, event: UserEvent): void {

@@ -175,11 +175,6 @@ export function effSndMss(tcb: Tcb): number {
   return Math.min(tcb.sndMss, tcb.rcvMss);
 }
 
-/** Whether the FIN this endpoint queued has been acknowledged. */
-export function finAcked(tcb: Tcb): boolean {
-  return tcb.finQueued && tcb.sndUna === seqAdd(tcb.sndQueueEnd, 1);
-}
-
 /** Whether this endpoint's FIN has been sent (SND.NXT is past it). */
 export function finSent(tcb: Tcb): boolean {
   return tcb.finQueued && tcb.sndNxt === seqAdd(tcb.sndQueueEnd, 1);

@@ -3,6 +3,14 @@
  * The retransmission timer follows RFC 6298 §5; the user timeout runs while something is unacknowledged.
  */
 import type { Machine } from './machine';
+import type { TimerName } from './mutation';
+
+/** Starts (or restarts) `timer` to expire `delayMs` from now: every timer starts here (a mutant's seam, mutation.ts). */
+export function arm(m: Machine, timer: TimerName, delayMs: number): void {
+  const arming = m.mutation?.arming;
+  const delay = arming ? arming(timer, delayMs) : delayMs;
+  m.tcb.timers[timer] = delay === undefined ? undefined : m.now + delay;
+}
 
 /**
  * R2 for what is in flight (§3.8.3): the application's (MUST-21), else the profile's for a SYN (MUST-23)
@@ -18,8 +26,8 @@ export function userTimeoutMs(m: Machine): number {
  */
 export function onSequenceSent(m: Machine): void {
   const timers = m.tcb.timers;
-  timers.retransmission ??= m.now + m.tcb.rtt.rto;
-  timers.user ??= m.now + userTimeoutMs(m);
+  if (timers.retransmission === undefined) arm(m, 'retransmission', m.tcb.rtt.rto);
+  if (timers.user === undefined) arm(m, 'user', userTimeoutMs(m));
 }
 
 /**
@@ -28,14 +36,17 @@ export function onSequenceSent(m: Machine): void {
  */
 export function onNewAck(m: Machine): void {
   const { tcb } = m;
-  const outstanding = tcb.sndNxt !== tcb.sndUna;
-  tcb.timers.retransmission = outstanding ? m.now + tcb.rtt.rto : undefined;
-  tcb.timers.user = outstanding ? m.now + userTimeoutMs(m) : undefined;
+  if (tcb.sndNxt !== tcb.sndUna) {
+    arm(m, 'retransmission', tcb.rtt.rto);
+    arm(m, 'user', userTimeoutMs(m));
+  } else {
+    tcb.timers.retransmission = tcb.timers.user = undefined;
+  }
 }
 
 /** Data waits for the window with nothing in flight: the probe timer runs, first after one RTO (SHLD-29). */
 export function startProbeTimer(m: Machine): void {
-  m.tcb.timers.probe ??= m.now + m.tcb.rtt.rto;
+  if (m.tcb.timers.probe === undefined) arm(m, 'probe', m.tcb.rtt.rto);
 }
 
 export function stopProbeTimer(m: Machine): void {

@@ -3,6 +3,7 @@
  */
 import type { TcpState } from '../wire';
 import { seqAdd } from '../wire/seq';
+import * as boundaries from './boundaries';
 import { fire, signal, type Machine } from './machine';
 import { consume, updateReceiveWindow } from './receive-queue';
 import type { Rule } from './rules';
@@ -14,6 +15,9 @@ import { newTcb, type Tcb } from './tcb';
 import { onSequenceSent } from './timers';
 import { sendNew, transmit, unsentOctets } from './transmit';
 import { UserCallError, type UserCallErrorReason } from './user-call-error';
+
+/** Taken once, not through the module's getters on every comparison (index.ts). */
+const { gt } = boundaries;
 
 function fail(m: Machine, rule: Rule, reason: UserCallErrorReason): never {
   fire(m, rule);
@@ -143,7 +147,7 @@ export function close(m: Machine): void {
     case 'SYN-RECEIVED':
       // "If no SENDs have been issued and there is no pending data to send, then form a FIN segment and
       // send it, and enter FIN-WAIT-1 state; otherwise, queue for processing after entering ESTABLISHED."
-      if (unsentOctets(m) > 0) {
+      if (gt(m, '3.10.4 SYN-RECEIVED: D > 0', unsentOctets(m), 0)) {
         fire(m, '3.10.4/syn-received/queued');
         tcb.closePending = true;
         return;
@@ -184,7 +188,7 @@ export function closeEstablished(m: Machine): void {
  * that arrives draws a RST too (see the seventh step).
  */
 export function closeBothWays(m: Machine): void {
-  const holdsUnread = m.tcb.rcvUser > 0 && (m.state === 'ESTABLISHED' || m.state === 'FIN-WAIT-1' || m.state === 'FIN-WAIT-2' || m.state === 'CLOSE-WAIT');
+  const holdsUnread = gt(m, '3.6.1 close: RCV.USER > 0', m.tcb.rcvUser, 0) && (m.state === 'ESTABLISHED' || m.state === 'FIN-WAIT-1' || m.state === 'FIN-WAIT-2' || m.state === 'CLOSE-WAIT');
   if (holdsUnread) {
     sendAbortReset(m);
     return deleteTcb(m, '3.6.1/unread-data-reset');

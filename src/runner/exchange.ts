@@ -3,7 +3,7 @@
  * case's relative numbering, and the oracle that judges every segment the moment it is taken. Steps
  * (steps/) drive an Exchange; run-case.ts runs the steps.
  */
-import { decodePacket, encodePacket, parseFlags, TcpFlag, WireError, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
+import { decodePacket, encodePacket, parseFlags, seqAdd, TcpFlag, WireError, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
 import type { Case, OptionTemplate, SegmentTemplate } from '../suite/case';
 import { formatDuration } from '../suite/duration';
 import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
@@ -168,13 +168,21 @@ export class Exchange {
     this.drainAppEvents();
   }
 
+  /** The wire sequence number a `send` names: relative to the peer's ISN, or to the right edge of the target's window. */
+  private peerSeq(seq: SegmentTemplate['seq']): number {
+    if (seq === undefined || typeof seq === 'number') return this.numbering.peerSeq(seq);
+    const edge = this.oracle.targetOffer.latestEdge;
+    if (edge === undefined) throw new Error('seq: { edge } needs a window the target has advertised; the target has sent no ACK yet');
+    return seqAdd(edge, seq.edge);
+  }
+
   /** The peer sends one segment built from `template`; the oracle sees it unless its checksum is bad. */
   sendSegment(template: SegmentTemplate): void {
     const flags = parseFlags(template.flags);
     const tcp: TcpSegment = {
       srcPort: this.numbering.peerPort,
       dstPort: this.numbering.targetPort,
-      seq: this.numbering.peerSeq(template.seq),
+      seq: this.peerSeq(template.seq),
       ack: flags & TcpFlag.ACK || template.ack !== undefined ? this.numbering.peerAck(template.ack) : 0,
       flags,
       window: template.window,

@@ -32,7 +32,7 @@ export function resultText(result: ResultExpectation): string {
 /** `S win 65535 <mss 1460>`: a segment as a send step writes it. */
 function templateText(s: SegmentTemplate): string {
   const parts = [s.flags];
-  if (s.seq !== undefined) parts.push(`seq ${s.seq}`);
+  if (s.seq !== undefined) parts.push(typeof s.seq === 'number' ? `seq ${s.seq}` : `seq edge${s.seq.edge < 0 ? '' : '+'}${s.seq.edge}`);
   if (s.ack !== undefined) parts.push(`ack ${s.ack}`);
   parts.push(`win ${s.window}`);
   if (s.payload.length > 0) parts.push(`len ${s.payload.length}`);

@@ -129,10 +129,17 @@ export type OptionTemplate =
   /** Bytes written verbatim into the option area: unknown kinds, illegal lengths. */
   | { readonly kind: 'raw'; readonly bytes: Uint8Array };
 
+/**
+ * Where a segment the peer sends starts: relative to the peer's ISN, or relative to the right edge of
+ * the window the target advertised last (`{ edge: -1 }`: the last sequence number inside it), which a
+ * case cannot know in advance since the window is the target's own.
+ */
+export type SeqTemplate = number | { readonly edge: number };
+
 /** A segment the peer sends. Absent numbers are filled in from the connection so far. */
 export interface SegmentTemplate {
   readonly flags: string;
-  readonly seq?: number;
+  readonly seq?: SeqTemplate;
   readonly ack?: number;
   readonly window: number;
   readonly urgentPointer: number;

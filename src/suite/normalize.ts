@@ -31,7 +31,7 @@ import type { TcpState } from '../wire';
 type RawRange = { min?: number; max?: number };
 type RawSendOption = 'nop' | 'eol' | 'sackOK' | { mss: number } | { wscale: number } | { ts: [number, number] } | { raw: string };
 interface RawSend {
-  flags: string; seq?: number; ack?: number; win?: number; urg?: number;
+  flags: string; seq?: number | { edge: number }; ack?: number; win?: number; urg?: number;
   options?: RawSendOption[]; data?: number | string | { hex: string }; checksum?: 'good' | 'bad';
 }
 /** `send: { flags: PA, fill: window }`: the peer fills the target's window (case.ts, the `fill` step). */

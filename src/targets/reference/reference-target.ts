@@ -2,7 +2,7 @@
  * The `reference` target: the reference machine itself behind the Target interface, with a virtual clock,
  * so that a suite runs on it without a network and a 2×MSL wait costs nothing (design notes, "Targets").
  */
-import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
+import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
 import { IpProtocol, decodePacket, encodePacket, WireError, type TcpSegment } from '../../wire';
 import { SOCKET_OPTION_NAMES, type AppCall, type AppCallName, type AppEvent, type AppResult, type Capabilities, type Target, type TimedEvent, type TimedPacket } from '../target';
 import { SocketOptions } from './socket-options';
@@ -54,7 +54,11 @@ export class ReferenceTarget implements Target {
   private ipId = 0;
   private readonly options = new SocketOptions();
 
-  constructor(private readonly profile: Profile) {
+  constructor(
+    private readonly profile: Profile,
+    /** A seeded defect (src/mutate): the target is then a mutant of the reference machine. */
+    private readonly mutation?: Mutation,
+  ) {
     this.endpoint = this.newEndpoint(0);
   }
 
@@ -147,7 +151,7 @@ export class ReferenceTarget implements Target {
 
   private newEndpoint(port: number): ReferenceEndpoint {
     const { profile, options } = this.options.forEndpoint(this.profile, ISS);
-    return new ReferenceEndpoint(profile, { address: this.address, port }, options);
+    return new ReferenceEndpoint(profile, { address: this.address, port }, { ...options, ...(this.mutation && { mutation: this.mutation }) });
   }
 
   /**
