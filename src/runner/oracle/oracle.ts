@@ -63,6 +63,9 @@ const flagsOf = (segment: TcpSegment) => ({
 /** States with a connection both ways, where a segment can be a keep-alive probe. */
 const SYNCHRONIZED: readonly TcpState[] = ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK'];
 
+/** The rules by which the machine gives a connection up on its own: R2 passed, or keep-alives unanswered. */
+const GIVE_UP_RULES: readonly string[] = ['3.10.8/user-timeout', '3.8.4/keep-alive-give-up'];
+
 /** States in which a target sends nothing unless something obliges it to. */
 const QUIET_STATES: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN-SENT', 'TIME-WAIT'];
 
@@ -84,6 +87,8 @@ export class Oracle {
   /** The target's MSS, window scale and windows, as it offers them to the peer. */
   readonly targetOffer = new TargetOffer();
   private readonly ackSlackMs: number;
+  /** SND.NXT of a connection the machine gave up on: a reset there is allowed once (see advance). */
+  private giveUpReset: number | undefined;
 
   constructor(
     private readonly profile: Profile,
@@ -108,8 +113,15 @@ export class Oracle {
 
   /** Lets the reference machine's time run to `atMs`; what its timers send is allowed, not required. */
   advance(atMs: number): void {
+    const rulesBefore = this.shadow.firedRules.length;
+    const sndNxt = SYNCHRONIZED.includes(this.state) ? this.shadow.tcb.sndNxt : undefined;
     this.shadow.advanceUntil(atMs);
     this.predictions();
+    // RFC 9293 §3.10.8's USER TIMEOUT, and §3.8.4's keep-alives given up, delete the TCB without a word
+    // to the peer; no text forbids telling it, as ABORT does, and stacks do (Linux's
+    // tcp_keepalive_timer and tcp_write_err, lwIP, gVisor): one reset at SND.NXT is allowed, not required.
+    const gaveUp = this.shadow.firedRules.slice(rulesBefore).some((rule) => GIVE_UP_RULES.includes(rule));
+    if (gaveUp && sndNxt !== undefined) this.giveUpReset = sndNxt;
   }
 
   /** A segment the peer sent the target at `atMs`. `toShadowPort` addresses it to the machine. */
@@ -234,6 +246,10 @@ export class Oracle {
     const progressBefore = { sentEnd: this.sentEnd, finSent: this.finSent };
     if (f.rst) {
       const index = this.obligations.findIndex((o) => o.kind === 'rst' && meets(o, { flags: f, seq: segment.seq, ack: segment.ack }, progressBefore, atMs));
+      if (index < 0 && this.giveUpReset !== undefined && segment.seq === this.giveUpReset) {
+        this.giveUpReset = undefined;
+        return undefined;
+      }
       if (index < 0) return this.violation('RFC 9293 §3.5.2', 'no RST', `a RST, which the reference machine does not send here (state ${this.state})`);
       this.obligations.splice(index, 1);
       return undefined;
