@@ -40,6 +40,8 @@ export interface SortedCapture {
   readonly passedOver: Map<string, { count: number; first: number }>;
   /** Milliseconds since the first record, of the last record: how far the capture reaches. */
   endMs: number;
+  /** The first record's time, in milliseconds since the epoch (0 for a capture without records). */
+  startedAt: number;
   segments: number;
 }
 
@@ -52,12 +54,13 @@ export class ConversationSorter {
   private readonly byKey = new Map<string, Conversation>();
   private startSeconds: number | undefined;
   private startNanoseconds = 0;
-  readonly sorted: SortedCapture = { conversations: [], passedOver: new Map(), endMs: 0, segments: 0 };
+  readonly sorted: SortedCapture = { conversations: [], passedOver: new Map(), endMs: 0, startedAt: 0, segments: 0 };
 
   add(record: CaptureRecord): void {
     if (this.startSeconds === undefined) {
       this.startSeconds = record.seconds;
       this.startNanoseconds = record.nanoseconds;
+      this.sorted.startedAt = record.seconds * 1000 + record.nanoseconds / 1e6;
     }
     const timeMs = (record.seconds - this.startSeconds) * 1000 + (record.nanoseconds - this.startNanoseconds) / 1e6;
     this.sorted.endMs = Math.max(this.sorted.endMs, timeMs);

@@ -23,6 +23,9 @@ export function judgmentId(index: number, judgment: Judgment): string {
   return `${judgment.role ?? 'endpoint'}/${index + 1}-${where}`;
 }
 
+/** The oracle speaks of "the target"; in a capture it is the endpoint judged. */
+const endpointWords = (message: string): string => message.replace(/\bthe target\b/g, 'the endpoint');
+
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 function trace(judgment: Judgment): TraceEvent[] {
@@ -64,11 +67,11 @@ export function judgmentResult(index: number, conversation: Conversation, judgme
       expected: divergence.violation.expected,
       observed,
       mismatches: [{ field: divergence.violation.rule, expected: divergence.violation.expected, observed }],
-      message: `${divergence.violation.rule}: ${divergence.violation.message}`,
+      message: `${divergence.violation.rule}: ${endpointWords(divergence.violation.message)}`,
     }),
   };
   const where = (number: number) => `${context.file}: packet ${number}`;
-  const reason = divergence ? `${where(divergence.number)}: ${divergence.violation.rule}: ${divergence.violation.message}` : unjudged ? `not judged past ${where(unjudged.number)}: ${unjudged.reason}` : undefined;
+  const reason = divergence ? `${where(divergence.number)}: ${divergence.violation.rule}: ${endpointWords(divergence.violation.message)}` : unjudged ? `not judged past ${where(unjudged.number)}: ${unjudged.reason}` : undefined;
   const durationMs = events.length === 0 ? 0 : events[events.length - 1]!.timeMs - events[0]!.timeMs;
   return {
     id: judgmentId(index, judgment),

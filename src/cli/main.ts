@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { ExitCode } from './exit-codes';
 import { addAdapterCheckCommand } from './commands/adapter-check';
+import { addCheckCommand } from './commands/check';
 import { addResultsCommands } from './commands/results';
 import { addRunCommand } from './commands/run';
 import { addSetupCommand } from './commands/setup';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   addSuiteCommands(program);
   addTargetsCommand(program);
   addResultsCommands(program);
+  addCheckCommand(program);
   addAdapterCheckCommand(program);
   addSetupCommand(program);
   return program;
