@@ -4,7 +4,12 @@
  * it (the sender of the first SYN without ACK: the client) when the capture shows it. Records that are
  * not TCP, or that do not parse, are counted, not lost: the summary says how many and why.
  */
-import { decodePacket, TcpFlag, WireError, type CaptureRecord, type TcpSegment } from '../wire';
+// Straight from the modules, not the wire index: its re-exports cost a getter call on every use, and every segment passes here.
+import type { CaptureRecord } from '../wire/capture';
+import { WireError } from '../wire/errors';
+import { TcpFlag } from '../wire/flags';
+import { decodePacket } from '../wire/packet';
+import type { TcpSegment } from '../wire/tcp';
 
 export interface Socket {
   readonly address: string;
@@ -87,16 +92,29 @@ export class ConversationSorter {
     else this.sorted.passedOver.set(reason, { count: 1, first: number });
   }
 
+  /** The conversation of the last segment: most segments follow one of their own conversation's. */
+  private last: Conversation | undefined;
+
   private conversationOf(src: Socket, dst: Socket): Conversation {
+    const last = this.last;
+    if (last !== undefined) {
+      const [x, y] = last.sockets;
+      if ((sameSocket(x, src) && sameSocket(y, dst)) || (sameSocket(x, dst) && sameSocket(y, src))) return last;
+    }
+    this.last = this.byKey.get(this.keyOf(src, dst)) ?? this.newConversation(src, dst);
+    return this.last;
+  }
+
+  private keyOf(src: Socket, dst: Socket): string {
     const a = `${src.address}|${src.port}`;
     const b = `${dst.address}|${dst.port}`;
-    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-    let conversation = this.byKey.get(key);
-    if (conversation === undefined) {
-      conversation = { name: '', sockets: [src, dst], client: undefined, segments: [] };
-      this.byKey.set(key, conversation);
-      this.sorted.conversations.push(conversation);
-    }
+    return a < b ? `${a}|${b}` : `${b}|${a}`;
+  }
+
+  private newConversation(src: Socket, dst: Socket): Conversation {
+    const conversation: Conversation = { name: '', sockets: [src, dst], client: undefined, segments: [] };
+    this.byKey.set(this.keyOf(src, dst), conversation);
+    this.sorted.conversations.push(conversation);
     return conversation;
   }
 

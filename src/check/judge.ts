@@ -16,7 +16,11 @@ import type { Profile } from '../reference';
 import { Oracle, type Violation } from '../runner/oracle/oracle';
 import { Numbering, sequenceLength } from '../runner/numbering';
 import type { AppCall } from '../targets/target';
-import { TcpFlag, seqAdd, seqGt, seqSub, type TcpSegment, type TcpState } from '../wire';
+// Straight from the modules, not the wire index, whose re-exports cost a getter call per use on this hot path.
+import { TcpFlag } from '../wire/flags';
+import { seqAdd, seqGt, seqSub } from '../wire/seq';
+import type { TcpSegment } from '../wire/tcp';
+import type { TcpState } from '../wire/state';
 import { sameSocket, type CapturedSegment, type Conversation, type Socket } from './conversations';
 import { SynBackoff } from './syn-backoff';
 
@@ -74,8 +78,11 @@ class EndpointJudge {
   private endpointSeen: number | undefined;
   private readonly peerFurthest: number | undefined;
   private readonly endpointFurthest: number | undefined;
-  /** The acknowledgments of the endpoint's SYN-ACKs: which of the peer's SYNs it answered (a listen). */
-  private readonly answeredSyns = new Set<number>();
+  /**
+   * The peer's segments that arrive while the endpoint listens: those before a SYN of the peer's that
+   * the endpoint answers with a SYN-ACK, back to the endpoint's last RST before it (what a closed port sends).
+   */
+  private readonly listening = new Set<CapturedSegment>();
   private lastAck: { ack: number; edge: number } | undefined;
 
   constructor(
@@ -90,8 +97,19 @@ class EndpointJudge {
     this.backoff = new SynBackoff(profile);
     this.peerFurthest = furthest(conversation.segments, peer);
     this.endpointFurthest = furthest(conversation.segments, endpoint);
+    const answered = new Set<number>();
     for (const s of conversation.segments) {
-      if (sameSocket(s.src, endpoint) && (s.tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK)) this.answeredSyns.add(s.tcp.ack);
+      if (sameSocket(s.src, endpoint) && (s.tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK)) answered.add(s.tcp.ack);
+    }
+    let listens = false;
+    for (let i = conversation.segments.length - 1; i >= 0; i--) {
+      const s = conversation.segments[i]!;
+      if (sameSocket(s.src, endpoint)) {
+        if (has(s.tcp, TcpFlag.RST)) listens = false;
+        continue;
+      }
+      if ((s.tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && answered.has(seqAdd(s.tcp.seq, 1))) listens = true;
+      if (listens) this.listening.add(s);
     }
   }
 
@@ -135,25 +153,8 @@ class EndpointJudge {
     if (synchronized && has(tcp, TcpFlag.ACK) && !has(tcp, TcpFlag.RST) && this.endpointFurthest !== undefined && seqGt(tcp.ack, this.endpointSeen!) && !seqGt(tcp.ack, this.endpointFurthest)) {
       return `the peer acknowledges ${this.numbering.targetRelative(tcp.ack)} in packet ${segment.number}, which the capture shows the endpoint sending only later: a segment of the endpoint's missing from the capture, or captured out of order`;
     }
-    if (this.oracle.state === 'CLOSED' && this.listensFrom(segment)) calls.push({ call: 'listen', port: this.endpoint.port });
+    if (this.oracle.state === 'CLOSED' && this.listening.has(segment)) calls.push({ call: 'listen', port: this.endpoint.port });
     return undefined;
-  }
-
-  /**
-   * Whether the endpoint listens when the peer's `segment` arrives: it answers a SYN of the peer's with
-   * a SYN-ACK at this segment or later, and sends no RST in between (what a closed port would send).
-   */
-  private listensFrom(segment: CapturedSegment): boolean {
-    const { segments } = this.conversation;
-    for (let i = segments.indexOf(segment); i < segments.length; i++) {
-      const s = segments[i]!;
-      if (sameSocket(s.src, this.endpoint)) {
-        if (has(s.tcp, TcpFlag.RST)) return false;
-        continue;
-      }
-      if (has(s.tcp, TcpFlag.SYN) && !has(s.tcp, TcpFlag.ACK) && this.answeredSyns.has(seqAdd(s.tcp.seq, 1))) return true;
-    }
-    return false;
   }
 
   /** A segment of the peer's, fed to the machine. */

@@ -6,7 +6,8 @@
  * the 0.8 factor the suite's own backoff case allows, beside the profile's timing tolerance.
  */
 import { toleranceMs, type Profile } from '../reference';
-import { TcpFlag, type TcpSegment } from '../wire';
+import { TcpFlag } from '../wire/flags';
+import type { TcpSegment } from '../wire/tcp';
 import type { Violation } from '../runner/oracle/oracle';
 
 const EARLY_TICK = 0.8;

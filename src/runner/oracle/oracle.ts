@@ -23,7 +23,7 @@
 import { ReferenceTarget } from '../../targets/reference';
 import type { Profile } from '../../reference';
 import type { AppCall } from '../../targets/target';
-import { decodePacket, type TcpSegment, type TcpState } from '../../wire';
+import type { TcpSegment, TcpState } from '../../wire';
 import { formatFlags, TcpFlag } from '../../wire/flags';
 import { seqAdd, seqGt, seqLt, seqSub } from '../../wire/seq';
 import { meets, overdue, type Obligation } from './obligation';
@@ -167,9 +167,7 @@ export class Oracle {
   /** The segments the machine sent since last asked. */
   private predictions(): Prediction[] {
     const predictions: Prediction[] = [];
-    for (let packet = this.shadow.takePacket(); packet; packet = this.shadow.takePacket()) {
-      const { tcp } = decodePacket(packet.bytes);
-      if (!tcp) continue;
+    for (let tcp = this.shadow.takeSegment(); tcp; tcp = this.shadow.takeSegment()) {
       const acks = (tcp.flags & TcpFlag.ACK) !== 0 && (tcp.flags & TcpFlag.RST) === 0;
       predictions.push({ segment: tcp, acksAnew: acks && tcp.ack !== this.machineAck });
       if (acks) this.machineAck = tcp.ack;
