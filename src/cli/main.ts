@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { ExitCode } from './exit-codes';
 import { addAdapterCheckCommand } from './commands/adapter-check';
 import { addCheckCommand } from './commands/check';
+import { addExploreCommand } from './commands/explore';
 import { addResultsCommands } from './commands/results';
 import { addRunCommand } from './commands/run';
 import { addSetupCommand } from './commands/setup';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   addTargetsCommand(program);
   addResultsCommands(program);
   addCheckCommand(program);
+  addExploreCommand(program);
   addAdapterCheckCommand(program);
   addSetupCommand(program);
   return program;

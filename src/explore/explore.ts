@@ -107,7 +107,9 @@ export async function explore(options: ExploreOptions): Promise<ExploreOutcome> 
       const divergence = await divergenceOf(testCase, result, profile);
       if (known.has(divergence.key) || (hunted !== undefined && divergence.key !== hunted)) return true;
       hunted = divergence.key;
-      last = { divergence, steps };
+      // The steps after the divergence never ran: the case ends where the target parted.
+      const diverged = (result.divergence?.step ?? testCase.steps.length) - (testCase.steps.length - steps.length);
+      last = { divergence, steps: steps.slice(0, diverged + 1) };
       return false;
     });
     const remaining = options.runs === undefined ? 1_000_000 : Math.max(1, options.runs - runs);

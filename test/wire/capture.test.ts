@@ -23,7 +23,7 @@ function all(bytes: Uint8Array): { records: CaptureRecord[]; reader: CaptureRead
 }
 
 /** A pcap of `frames` under `linkType`, little- or big-endian, micro- or nanosecond stamps. */
-function pcap(frames: Uint8Array[], { linkType = LinkType.RAW, big = false, nano = false } = {}): Uint8Array {
+function pcap(frames: Uint8Array[], { linkType = LinkType.RAW as number, big = false, nano = false } = {}): Uint8Array {
   const header = new DataView(new ArrayBuffer(24));
   header.setUint32(0, nano ? 0xa1b23c4d : 0xa1b2c3d4, !big);
   header.setUint16(4, 2, !big);
