@@ -50,6 +50,9 @@ export interface ExploreOutcome {
   readonly errors: number;
 }
 
+/** Sequences one search generates at most before the next search starts from the next start. */
+const SEARCH_RUNS = 200;
+
 /** The section a rule of the reference machine lives in: `3.10.7.4/ack/off` → `3.10.7.4`. */
 const sectionOf = (rule: string): string | undefined => /^(\d+(?:\.\d+)*)\//.exec(rule)?.[1];
 
@@ -112,7 +115,8 @@ export async function explore(options: ExploreOptions): Promise<ExploreOutcome> 
       last = { divergence, steps: steps.slice(0, diverged + 1) };
       return false;
     });
-    const remaining = options.runs === undefined ? 1_000_000 : Math.max(1, options.runs - runs);
+    // Searches of a bounded size, so that a spent budget ends the exploration soon after, shrinking or not.
+    const remaining = Math.min(SEARCH_RUNS, options.runs === undefined ? SEARCH_RUNS : Math.max(1, options.runs - runs));
     const details = await fc.check(property, {
       seed: options.seed + search,
       numRuns: remaining,

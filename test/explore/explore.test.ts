@@ -6,7 +6,8 @@
  * leaving aside the rules nearly every exchange fires (MSS defaults, RTT samples, segmenting a write).
  * On the reference target, exploration finds nothing.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { parse } from 'yaml';
@@ -15,6 +16,7 @@ import { loadPreambles, loadSuites } from '../../src/cli/load-suites';
 import { BARE_STARTS, parseCase, preambleStart, type Start } from '../../src/explore/case-file';
 import { divergenceOf, runOn } from '../../src/explore/divergence';
 import { explore } from '../../src/explore/explore';
+import { runCli } from '../cli/run-cli';
 
 const { preambles } = loadPreambles();
 const starts: Start[] = ['established', 'listen', 'connect', 'close-wait', 'fin-wait-2'].map(
@@ -58,3 +60,41 @@ test('on the reference target, exploration finds nothing', async () => {
   expect(outcome.findings).toEqual([]);
   expect(outcome.runs).toBeGreaterThan(300);
 }, 120_000);
+
+describe('tcpconform explore', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tcpconform-explore-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('--help explains, with examples and exit codes', () => {
+    const run = runCli(['explore', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Examples:');
+    expect(run.stdout).toContain('--budget <duration>');
+    expect(run.stdout).toContain('Exit codes:');
+  });
+
+  test('finds nothing on the reference target: exit 0, a summary, the command to replay it', () => {
+    const run = runCli(['explore', '--target', 'reference', '--out', dir, '--runs', '60', '--seed', '3']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^60 sequence\(s\) run; 0 distinct divergence\(s\)/);
+    expect(run.stdout).toContain('replay: tcpconform explore --target reference --seed 3 --runs 60');
+  });
+
+  test('writes what it finds on lwIP as cases, exit 1', () => {
+    const run = runCli(['explore', '--target', 'lwip', '--out', dir, '--runs', '150', '--seed', '1', '--from', 'connect']);
+    expect(run.code).toBe(1);
+    const written = readdirSync(join(dir, 'explore'));
+    expect(written.length).toBeGreaterThan(0);
+    const validate = runCli(['validate', join(dir, 'explore')]);
+    expect(validate.code).toBe(0);
+  });
+
+  test('an unknown start is a usage error naming the starts there are', () => {
+    const run = runCli(['explore', '--target', 'reference', '--out', dir, '--from', 'nowhere']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/no start 'nowhere': give listen, connect, or a preamble \(.*established/);
+  });
+});

@@ -52,24 +52,37 @@ function summaryLines(outcome: ExploreOutcome, out: string): string[] {
   return lines;
 }
 
+/** The starts the user named (or the default ones), or why one cannot be a start. */
+function startsOf(names: readonly string[]): { starts: Start[]; preambles: ReturnType<typeof loadPreambles>['preambles'] } {
+  const { preambles, problems } = loadPreambles();
+  if (problems.length > 0) throw new Error(`the preambles do not load: ${problems.map((p) => p.message).join('; ')}`);
+  const starts = (names.length > 0 ? names : DEFAULT_STARTS).map((name) => {
+    const bare = BARE_STARTS.find((s) => s.name === name);
+    if (bare) return bare;
+    const preamble = preambles.get(name);
+    if (!preamble) throw new Error(`no start '${name}': give listen, connect, or a preamble (${[...preambles.keys()].join(', ')})`);
+    const start = preambleStart(preamble);
+    if (!start) throw new Error(`preamble '${name}' fills a window, whose size explore cannot follow: pick another start`);
+    return start;
+  });
+  return { starts, preambles };
+}
+
 async function exploreCommand(options: ExploreOptions): Promise<void> {
-  let starts: Start[];
-  let driver: TargetDriver | undefined;
+  let chosen: ReturnType<typeof startsOf>;
+  let driver: TargetDriver;
   try {
     if (options.target.length !== 1) throw new Error('explore one target at a time: give --target once');
+    chosen = startsOf(options.from);
     driver = findDriver(options.target[0] as string);
+  } catch (error) {
+    complain(`tcpconform: ${messageOf(error)}`);
+    process.exitCode = ExitCode.usage;
+    return;
+  }
+  const { starts, preambles } = chosen;
+  try {
     await driver.preflight();
-    const { preambles, problems } = loadPreambles();
-    if (problems.length > 0) throw new Error(`the preambles do not load: ${problems.map((p) => p.message).join('; ')}`);
-    starts = (options.from.length > 0 ? options.from : DEFAULT_STARTS).map((name) => {
-      const bare = BARE_STARTS.find((s) => s.name === name);
-      if (bare) return bare;
-      const preamble = preambles.get(name);
-      if (!preamble) throw new Error(`no start '${name}': give listen, connect, or a preamble (${[...preambles.keys()].join(', ')})`);
-      const start = preambleStart(preamble);
-      if (!start) throw new Error(`preamble '${name}' fills a window, whose size explore cannot follow: pick another start`);
-      return start;
-    });
     const onTerminal = process.stderr.isTTY === true && process.env['CI'] !== 'true';
     let shown = 0;
     const outcome = await explore({
@@ -83,8 +96,8 @@ async function exploreCommand(options: ExploreOptions): Promise<void> {
       ...((options.budget !== undefined || options.runs === undefined) && { budgetMs: options.budget ?? 60_000 }),
       now: Date.now,
       progress: (runs, found) => {
-        if (onTerminal) process.stderr.write(`\rexplore ${driver?.name}: ${runs} sequence(s), ${found} divergence(s)  `);
-        else if (found > shown) complain(`explore ${driver?.name}: divergence ${found} after ${runs} sequence(s)`);
+        if (onTerminal) process.stderr.write(`\rexplore ${driver.name}: ${runs} sequence(s), ${found} divergence(s)  `);
+        else if (found > shown) complain(`explore ${driver.name}: divergence ${found} after ${runs} sequence(s)`);
         shown = found;
       },
     });
@@ -92,11 +105,11 @@ async function exploreCommand(options: ExploreOptions): Promise<void> {
     mkdirSync(join(options.out, 'explore'), { recursive: true });
     for (const finding of outcome.findings) writeFileSync(join(options.out, `${finding.id}.yaml`), finding.yaml);
     for (const line of summaryLines(outcome, options.out)) say(line);
-    say(`replay: tcpconform explore --target ${driver.name} --seed ${options.seed}${options.runs !== undefined ? ` --runs ${options.runs}` : ''}${starts.length > 0 ? ` ${starts.map((s) => `--from ${s.name}`).join(' ')}` : ''}`);
+    say(`replay: tcpconform explore --target ${driver.name} --seed ${options.seed}${options.runs !== undefined ? ` --runs ${options.runs}` : ''} ${starts.map((s) => `--from ${s.name}`).join(' ')}`);
     process.exitCode = outcome.findings.length > 0 ? ExitCode.failures : outcome.errors > 0 ? ExitCode.environment : ExitCode.ok;
   } catch (error) {
     complain(`tcpconform: ${messageOf(error)}`);
-    process.exitCode = driver === undefined ? ExitCode.usage : ExitCode.environment;
+    process.exitCode = ExitCode.environment;
   }
 }
 
