@@ -29,6 +29,13 @@ const ERRNO: Record<UserCallErrorReason, string> = {
   'remote socket unspecified': 'ENOTCONN',
 };
 
+/** A segment the endpoint sent, with the IP identification and time its packet carries. */
+interface QueuedSegment {
+  readonly tcp: TcpSegment;
+  readonly id: number;
+  readonly timeNs: bigint;
+}
+
 export class ReferenceTarget implements Target {
   readonly name = 'reference';
   readonly capabilities: Capabilities = {
@@ -42,7 +49,8 @@ export class ReferenceTarget implements Target {
 
   /** Virtual time in milliseconds. */
   private clockMs = 0;
-  private readonly packets: TimedPacket[] = [];
+  /** What the endpoint sent, oldest first, encoded only when a caller wants bytes (an oracle reads the segments). */
+  private readonly packets: QueuedSegment[] = [];
   private events: TimedEvent[] = [];
   /** The endpoint: CLOSED on port 0 until the application listens or connects, so every segment gets the CLOSED answer. */
   private endpoint: ReferenceEndpoint;
@@ -104,7 +112,13 @@ export class ReferenceTarget implements Target {
 
   /** The next packet the machine sent, without letting time pass. */
   takePacket(): TimedPacket | undefined {
-    return this.packets.shift();
+    const queued = this.packets.shift();
+    return queued && this.encoded(queued);
+  }
+
+  /** The next segment the machine sent, without letting time pass or encoding it: what an oracle compares. */
+  takeSegment(): TcpSegment | undefined {
+    return this.packets.shift()?.tcp;
   }
 
   /** A segment from the peer, straight to SEGMENT ARRIVES: an oracle has it decoded already. */
@@ -128,7 +142,7 @@ export class ReferenceTarget implements Target {
 
   async receive(timeoutMs: number): Promise<TimedPacket | undefined> {
     if (this.packets.length === 0) this.advanceTo(this.clockMs + Math.max(0, timeoutMs), () => this.packets.length > 0);
-    return this.packets.shift();
+    return this.takePacket();
   }
 
   async app(call: AppCall): Promise<AppResult> {
@@ -266,9 +280,13 @@ export class ReferenceTarget implements Target {
   }
 
   private queuePacket(tcp: TcpSegment): void {
-    const ip = { version: 4 as const, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id: this.ipId, dontFragment: true };
+    this.packets.push({ tcp, id: this.ipId, timeNs: this.now() });
     this.ipId = (this.ipId + 1) & 0xffff;
-    this.packets.push({ bytes: encodePacket({ ip, tcp }), timeNs: this.now() });
+  }
+
+  private encoded({ tcp, id, timeNs }: QueuedSegment): TimedPacket {
+    const ip = { version: 4 as const, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id, dontFragment: true };
+    return { bytes: encodePacket({ ip, tcp }), timeNs };
   }
 
   private emit(event: AppEvent): void {
