@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "tcpconform_tun",
-      "sources": ["native/tun.c", "native/capture.c", "native/addon/support.c"],
+      "sources": ["native/tun.c", "native/tun-device.c", "native/capture.c", "native/addon/support.c"],
       "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-std=gnu11"]
     },
     {
@@ -19,6 +19,9 @@
         "native/agent/listen.c",
         "native/agent/protocol.c",
         "native/agent/sockets.c",
+        "native/agent/stream.c",
+        "native/agent/kernel_state.c",
+        "native/agent/options.c",
         "native/agent/json.c",
         "native/agent/errno_name.c"
       ],

@@ -42,6 +42,8 @@ export interface Timers {
   user: number | undefined;
   /** The TIME-WAIT timer, 2×MSL (RFC 9293 §3.6.1). */
   timeWait: number | undefined;
+  /** The keep-alive timer (RFC 9293 §3.8.4): the next probe, or the idle time before the first. */
+  keepAlive: number | undefined;
 }
 
 export interface Tcb {
@@ -53,8 +55,8 @@ export interface Tcb {
   /** SND.WND: send window, the peer's window, an offset from SND.UNA. */
   sndWnd: number;
   /**
-   * SND.UP: send urgent pointer. This endpoint's SEND has no URGENT flag (new applications SHOULD NOT use
-   * it, SHLD-13), so it stays at the ISS.
+   * SND.UP: send urgent pointer, the sequence number after the last urgent octet SEND queued (MUST-62);
+   * at the ISS until a SEND has the URGENT flag (which new applications SHOULD NOT use, SHLD-13).
    */
   sndUp: Seq;
   /** SND.WL1: the segment sequence number used for the last window update. */
@@ -69,8 +71,10 @@ export interface Tcb {
   rcvNxt: Seq;
   /** RCV.WND: receive window, the octets offered beyond RCV.NXT. */
   rcvWnd: number;
-  /** RCV.UP: receive urgent pointer. */
+  /** RCV.UP: receive urgent pointer, the sequence number after the last urgent octet (MUST-62). */
   rcvUp: Seq;
+  /** The sequence number of the next octet RECEIVE returns, to tell where the application reads against RCV.UP. */
+  rcvRead: Seq;
   /** IRS: the initial receive sequence number. */
   irs: Seq;
 
@@ -123,6 +127,8 @@ export interface Tcb {
   issFloor?: Seq;
   /** Whether a CLOSE in SYN-RECEIVED waits for ESTABLISHED to send its FIN (RFC 9293 §3.10.4). */
   closePending: boolean;
+  /** Keep-alive probes sent since the peer was last heard from (RFC 9293 §3.8.4). */
+  keepAliveProbes: number;
   rtt: RttState;
   timers: Timers;
 }
@@ -141,6 +147,7 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
     rcvNxt: 0,
     rcvWnd: profile.receiveBuffer,
     rcvUp: 0,
+    rcvRead: 0,
     irs: 0,
     sndQueueEnd: dataStart,
     finQueued: false,
@@ -160,8 +167,9 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
     heldFin: undefined,
     passiveOpen: false,
     closePending: false,
+    keepAliveProbes: 0,
     rtt: { srtt: undefined, rttvar: undefined, rto: profile.initialRtoMs, timing: undefined, synRetransmitted: false },
-    timers: { retransmission: undefined, probe: undefined, user: undefined, timeWait: undefined },
+    timers: { retransmission: undefined, probe: undefined, user: undefined, timeWait: undefined, keepAlive: undefined },
   };
 }
 
@@ -177,11 +185,6 @@ export const IP_TCP_HEADERS = 40;
  */
 export function effSndMss(tcb: Tcb): number {
   return Math.min(tcb.sndMss, tcb.rcvMss, tcb.pathMtu === undefined ? Infinity : tcb.pathMtu - IP_TCP_HEADERS);
-}
-
-/** Whether the FIN this endpoint queued has been acknowledged. */
-export function finAcked(tcb: Tcb): boolean {
-  return tcb.finQueued && tcb.sndUna === seqAdd(tcb.sndQueueEnd, 1);
 }
 
 /** Whether this endpoint's FIN has been sent (SND.NXT is past it). */

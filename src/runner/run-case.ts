@@ -6,7 +6,9 @@
  * surroundings end the case as `error`, never as a conformance `fail`.
  */
 import type { Case, Step } from '../suite/case';
-import { appCallsNeeded, sendsIcmp } from '../suite/needs';
+import { appCallsNeeded, leastDurationMs, optionsNeeded, sendsIcmp } from '../suite/needs';
+import { formatDuration } from '../suite/duration';
+import { timeValuesOf } from '../profile/time-values';
 import { unmetCondition } from '../suite/when';
 import type { Target } from '../targets/target';
 import { RFC9293_PROFILE, type Profile } from '../reference';
@@ -14,6 +16,7 @@ import { Exchange, type StepResult } from './exchange';
 import type { CaseResult, StepOutcome } from './result';
 import { stepText } from './step-text';
 import { app, state } from './steps/application';
+import { event } from './steps/events';
 import { icmp } from './steps/icmp';
 import { isn } from './steps/isn';
 import { either, expect, fill, quiet, send, wait } from './steps/segments';
@@ -41,6 +44,7 @@ class CaseRun {
       case 'wait': return wait(x, step);
       case 'app': return app(x, step);
       case 'state': return state(x, step);
+      case 'event': return event(x, step);
       case 'either': return either(x, step, this.steps);
       case 'icmp': return icmp(x, step);
       case 'isn': return isn(x, step);
@@ -110,6 +114,7 @@ class CaseRun {
       level: c.level,
       spec: c.spec,
       tags: c.tags,
+      ...(c.sysctl && { sysctl: c.sysctl }),
       file: c.source.file,
       target: this.target.name,
       verdict,
@@ -130,17 +135,38 @@ function notRun(testCase: Case): StepOutcome[] {
   return testCase.steps.map((step, index) => ({ index, line: step.source.line, text: stepText(step), outcome: 'not-run' as const }));
 }
 
+/** Why `target` cannot run `testCase` as written, or undefined when it can. */
+function cannotRun(testCase: Case, target: Target, profile: Profile): string | undefined {
+  const unmet = unmetCondition(testCase.when, profile);
+  if (unmet !== undefined) return unmet;
+  const { capabilities, name } = target;
+  if (testCase.clock === 'virtual' && capabilities.clock !== 'virtual') {
+    return `written for a virtual clock: it waits ${formatDuration(leastDurationMs(testCase.steps, timeValuesOf(profile)))}, which the ${name} target's real clock would spend`;
+  }
+  const missing = [...appCallsNeeded(testCase)].filter((call) => !capabilities.appCalls.includes(call));
+  if (missing.length > 0) return `needs application call(s) ${missing.join(', ')}, which the ${name} target cannot make`;
+  const options = [...optionsNeeded(testCase)].filter((option) => !(capabilities.options ?? []).includes(option));
+  if (options.length > 0) return `needs socket option(s) ${options.join(', ')}, which the ${name} target cannot set`;
+  if (testCase.sysctl && !target.applyKernelSettings) {
+    return `needs kernel settings (${Object.entries(testCase.sysctl).map(([k, v]) => `${k}=${v}`).join(', ')}), which the ${name} target cannot apply`;
+  }
+  return undefined;
+}
+
 /**
  * Runs `testCase` on `target`, with the reference machine beside it running `profile` (the target's
  * declared parameters; the RFC's by default). The target is the caller's to close.
  */
 export async function runCase(testCase: Case, target: Target, profile: Profile = RFC9293_PROFILE): Promise<CaseResult> {
   const run = new CaseRun(testCase, target, profile);
-  const unmet = unmetCondition(testCase.when, profile);
-  if (unmet !== undefined) return run.result('skip', notRun(testCase), unmet);
-  const missing = [...appCallsNeeded(testCase)].filter((call) => !target.capabilities.appCalls.includes(call));
-  if (missing.length > 0) {
-    return run.result('skip', notRun(testCase), `needs application call(s) ${missing.join(', ')}, which the ${target.name} target cannot make`);
+  const reason = cannotRun(testCase, target, profile);
+  if (reason !== undefined) return run.result('skip', notRun(testCase), reason);
+  if (testCase.sysctl) {
+    try {
+      await target.applyKernelSettings?.(testCase.sysctl);
+    } catch (error) {
+      return run.result('error', notRun(testCase), `the kernel settings could not be applied: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   if (sendsIcmp(testCase) && target.capabilities.icmp === false) {
     return run.result('skip', notRun(testCase), `sends ICMP errors, which the ${target.name} target cannot pass to its stack`);

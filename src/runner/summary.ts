@@ -14,6 +14,7 @@ function summarize(segment: TcpSegment, senderRelative: (seq: number) => number,
     ack: segment.flags & TcpFlag.ACK ? receiverRelative(segment.ack) : segment.ack,
     window: segment.window,
     length: segment.payload.length,
+    ...(segment.flags & TcpFlag.URG && { urgent: segment.urgentPointer }),
     options: formatOptions(segment.options),
     srcPort: segment.srcPort,
     dstPort: segment.dstPort,
@@ -38,7 +39,8 @@ export function summarizeToTarget(segment: TcpSegment, numbering: Numbering, che
 export function segmentText(s: SegmentSummary): string {
   const options = s.options === '' ? '' : ` <${s.options}>`;
   const checksum = s.checksumOk ? '' : ' [bad checksum]';
-  return `${s.flags} seq ${s.seq} ack ${s.ack} win ${s.window} len ${s.length}${options}${checksum}`;
+  const urgent = s.urgent === undefined ? '' : ` urg ${s.urgent}`;
+  return `${s.flags} seq ${s.seq} ack ${s.ack} win ${s.window} len ${s.length}${urgent}${options}${checksum}`;
 }
 
 export function rangeText(range: Range): string {
@@ -63,6 +65,7 @@ export function matchText(m: SegmentMatch): string {
   if (m.ack !== undefined) parts.push(`ack ${m.ack}`);
   if (m.window) parts.push(`win ${rangeText(m.window)}`);
   if (m.length) parts.push(`len ${rangeText(m.length)}`);
+  if (m.urgentPointer !== undefined) parts.push(`urg ${m.urgentPointer}`);
   if (m.options.length > 0) parts.push(`<${m.options.map(optionExpectationText).join(',')}>`);
   return parts.join(' ');
 }

@@ -30,7 +30,7 @@ test('an isn step is a case of its own: its plan, what it needs, and how long it
   expect(step).toMatchObject({ kind: 'isn', plan: { active: [9001, 9002], passive: [41001, 41002, 41003], rounds: 4, apart: { ms: 1000 } } });
   expect(stepText(step!)).toBe('isn 4 rounds 1s apart of 3 passive and 2 active opens');
   expect([...appCallsNeeded(parsed.case!)]).toEqual(['listen', 'connect']);
-  expect(leastDurationMs(parsed.case!.steps, { msl: 0, initialRto: 0, minRto: 0, maxRto: 0, maxAckDelay: 0, userTimeout: 0 })).toBe(8000);
+  expect(leastDurationMs(parsed.case!.steps, { msl: 0, initialRto: 0, minRto: 0, maxRto: 0, maxAckDelay: 0, userTimeout: 0, synUserTimeout: 0, keepAliveIdle: 0, keepAliveInterval: 0 })).toBe(8000);
   const withMore = parseCase('case.yaml', `${header('MUST-8')}steps:\n${ISN_STEP}  - wait: 1s\n`).problems.map(formatProblem);
   expect(withMore).toEqual(["case.yaml:6:5: steps[0]: an isn step opens connections of its own: it is the case's only step"]);
   const tooFew = parseCase('case.yaml', `${header('MUST-8')}steps:\n  - isn: { passive: [41001, 41002], rounds: 2, apart: 1s }\n`).problems.map(formatProblem);

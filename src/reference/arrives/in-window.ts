@@ -5,10 +5,14 @@
  */
 import type { Seq, TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { seqAdd, seqGe, seqGt, seqLt } from '../../wire/seq';
+import { seqAdd, seqGt, seqLt } from '../../wire/seq';
+import * as boundaries from '../boundaries';
 import { fire, type Machine } from '../machine';
 import { holdRange } from '../receive-queue';
 import type { Rule } from '../rules';
+
+/** Taken once, not through the module's getters on every comparison (index.ts). */
+const { le, lt } = boundaries;
 
 export interface InWindow {
   /** The segment's octets inside the window that are new: `start` up to, not including, `end`. */
@@ -33,7 +37,7 @@ export function inWindow(m: Machine, seg: TcpSegment): InWindow {
   const start = later(dataSeq, rcvNxt);
   const end = later(earlier(dataEnd, right), start);
   const finBit = (seg.flags & TcpFlag.FIN) !== 0;
-  const fin = finBit && seqGe(dataEnd, rcvNxt) && seqLt(dataEnd, right);
+  const fin = finBit && le(m, '3.10.7.4 first, FIN: RCV.NXT =< FIN', rcvNxt, dataEnd) && lt(m, '3.10.7.4 first, FIN: FIN < RCV.NXT+RCV.WND', dataEnd, right);
   if (start !== dataSeq || end !== dataEnd || fin !== finBit) fire(m, '3.10.7.4/seq/trimmed');
   return { start, end, fin, finSeq: dataEnd, textDropped: false };
 }

@@ -35,6 +35,7 @@ export function listenState(m: Machine, seg: TcpSegment): void {
     tcb.irs = seg.seq;
     tcb.rcvNxt = seqAdd(seg.seq, 1);
     tcb.rcvUp = tcb.rcvNxt;
+    tcb.rcvRead = tcb.rcvNxt;
     learnSendMss(m, seg);
     setState(m, 'SYN-RECEIVED', '3.10.7.2/syn');
     sendSynAck(m);

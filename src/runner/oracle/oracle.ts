@@ -23,12 +23,14 @@
 import { ReferenceTarget } from '../../targets/reference';
 import type { IcmpError, Profile } from '../../reference';
 import type { AppCall } from '../../targets/target';
-import { decodePacket, type TcpSegment, type TcpState } from '../../wire';
+import type { TcpSegment, TcpState } from '../../wire';
 import { formatFlags, TcpFlag } from '../../wire/flags';
 import { seqAdd, seqGt, seqLt, seqSub } from '../../wire/seq';
 import { meets, overdue, type Obligation } from './obligation';
 import { offeredBy, optionViolation, sizeViolation, type Offered } from './options-rules';
 import { TargetOffer } from './target-offer';
+import { isKeepAliveProbe, probeWhileOutstanding } from './keep-alive-rules';
+import { urgentViolation } from './urgent-rules';
 
 /** Octet k of what an application writes: the pattern every target's application side uses. */
 const PATTERN = 'abcdefghijklmnopqrstuvwxyz';
@@ -37,6 +39,13 @@ const PATTERN = 'abcdefghijklmnopqrstuvwxyz';
 const ANSWER_MS = 1000;
 /** How long queued data or a FIN may wait once the window allows it (MUST-60: never held indefinitely). */
 const SEND_MS = 1000;
+
+/**
+ * What the oracle knows of the octets the application wrote. A live run writes the pattern, so every
+ * octet is checked; a capture (`tcpconform check`) shows only what was sent, so data is held to its
+ * place in the stream and not to its content.
+ */
+export type WrittenOctets = 'pattern' | 'unknown';
 
 export interface Violation {
   /** The requirement or rule broken, e.g. `MUST-65`, `RFC 9293 §3.10.7.4`. */
@@ -57,6 +66,12 @@ const flagsOf = (segment: TcpSegment) => ({
   ack: (segment.flags & TcpFlag.ACK) !== 0,
   fin: (segment.flags & TcpFlag.FIN) !== 0,
 });
+
+/** States with a connection both ways, where a segment can be a keep-alive probe. */
+const SYNCHRONIZED: readonly TcpState[] = ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK'];
+
+/** The rules by which the machine gives a connection up on its own: R2 passed, or keep-alives unanswered. */
+const GIVE_UP_RULES: readonly string[] = ['3.10.8/user-timeout', '3.8.4/keep-alive-give-up'];
 
 /** States in which a target sends nothing unless something obliges it to. */
 const QUIET_STATES: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN-SENT', 'TIME-WAIT'];
@@ -79,11 +94,14 @@ export class Oracle {
   /** The target's MSS, window scale and windows, as it offers them to the peer. */
   readonly targetOffer = new TargetOffer();
   private readonly ackSlackMs: number;
+  /** SND.NXT of a connection the machine gave up on: a reset there is allowed once (see advance). */
+  private giveUpReset: number | undefined;
 
   constructor(
     private readonly profile: Profile,
     private readonly relative: Relative,
     clock: 'real' | 'virtual',
+    private readonly written: WrittenOctets = 'pattern',
   ) {
     // The machine takes its window and buffer from what the target offers (adoptReceiveWindow) once the
     // target has offered one; until then its own, as far as the unscaled field reaches (RFC 9293 §3.1).
@@ -96,6 +114,18 @@ export class Oracle {
     return this.shadow.state;
   }
 
+  /** The reference machine's transmission control block, for a passive checker inferring the application's calls. */
+  get tcb() {
+    return this.shadow.tcb;
+  }
+
+  /** Whether the machine requires a RST that `segment`, sent at `atMs`, is. */
+  awaitsRst(segment: TcpSegment, atMs: number): boolean {
+    const f = flagsOf(segment);
+    const progress = { sentEnd: this.sentEnd, finSent: this.finSent };
+    return this.obligations.some((o) => o.kind === 'rst' && meets(o, { flags: f, seq: segment.seq, ack: segment.ack }, progress, atMs));
+  }
+
   /** The reference machine's rules applied so far. */
   get rules(): readonly string[] {
     return this.shadow.firedRules;
@@ -103,8 +133,15 @@ export class Oracle {
 
   /** Lets the reference machine's time run to `atMs`; what its timers send is allowed, not required. */
   advance(atMs: number): void {
+    const rulesBefore = this.shadow.firedRules.length;
+    const sndNxt = SYNCHRONIZED.includes(this.state) ? this.shadow.tcb.sndNxt : undefined;
     this.shadow.advanceUntil(atMs);
     this.predictions();
+    // RFC 9293 §3.10.8's USER TIMEOUT, and §3.8.4's keep-alives given up, delete the TCB without a word
+    // to the peer; no text forbids telling it, as ABORT does, and stacks do (Linux's
+    // tcp_keepalive_timer and tcp_write_err, lwIP, gVisor): one reset at SND.NXT is allowed, not required.
+    const gaveUp = this.shadow.firedRules.slice(rulesBefore).some((rule) => GIVE_UP_RULES.includes(rule));
+    if (gaveUp && sndNxt !== undefined) this.giveUpReset = sndNxt;
   }
 
   /** A segment the peer sent the target at `atMs`. `toShadowPort` addresses it to the machine. */
@@ -144,15 +181,15 @@ export class Oracle {
   async appCall(call: AppCall, atMs: number): Promise<void> {
     this.advance(atMs);
     await this.shadow.app(call);
+    // A connection the call ended (an ABORT) owes no more ACKs or data; a RST it answers with is still due.
+    if (this.state === 'CLOSED') this.obligations = this.obligations.filter((o) => o.kind === 'rst');
     this.oblige(atMs);
   }
 
   /** The segments the machine sent since last asked. */
   private predictions(): Prediction[] {
     const predictions: Prediction[] = [];
-    for (let packet = this.shadow.takePacket(); packet; packet = this.shadow.takePacket()) {
-      const { tcp } = decodePacket(packet.bytes);
-      if (!tcp) continue;
+    for (let tcp = this.shadow.takeSegment(); tcp; tcp = this.shadow.takeSegment()) {
       const acks = (tcp.flags & TcpFlag.ACK) !== 0 && (tcp.flags & TcpFlag.RST) === 0;
       predictions.push({ segment: tcp, acksAnew: acks && tcp.ack !== this.machineAck });
       if (acks) this.machineAck = tcp.ack;
@@ -230,11 +267,19 @@ export class Oracle {
     if (option) return this.violation(option.rule, 'no such option', option.message);
     const size = sizeViolation(segment, this.offered, tcb().pathMtu);
     if (size) return this.violation(size.rule, `data within the send MSS (${size.limit})`, size.message);
+    const urgent = urgentViolation(segment, tcb().sndUp, (seq) => this.relative.target(seq));
+    if (urgent) return this.violation(urgent.rule, urgent.expected, urgent.message);
+    const probe = SYNCHRONIZED.includes(this.state) ? probeWhileOutstanding(segment, tcb()) : undefined;
+    if (probe) return this.violation(probe.rule, probe.expected, probe.message);
     if (f.syn) this.targetOffer.targetSyn(segment);
 
     const progressBefore = { sentEnd: this.sentEnd, finSent: this.finSent };
     if (f.rst) {
       const index = this.obligations.findIndex((o) => o.kind === 'rst' && meets(o, { flags: f, seq: segment.seq, ack: segment.ack }, progressBefore, atMs));
+      if (index < 0 && this.giveUpReset !== undefined && segment.seq === this.giveUpReset) {
+        this.giveUpReset = undefined;
+        return undefined;
+      }
       if (index < 0) return this.violation('RFC 9293 §3.5.2', 'no RST', `a RST, which the reference machine does not send here (state ${this.state})`);
       this.obligations.splice(index, 1);
       return undefined;
@@ -278,6 +323,8 @@ export class Oracle {
   /** Data and FIN: only what the application wrote, within the peer's window, FIN after the last octet. */
   private checkSending(segment: TcpSegment, f: ReturnType<typeof flagsOf>): Violation | undefined {
     const tcb = this.shadow.tcb;
+    // One garbage octet in a keep-alive probe (MAY-6) is no octet of the stream.
+    if (segment.payload.length > 0 && isKeepAliveProbe(segment, tcb.sndUna)) return undefined;
     const start = f.syn ? seqAdd(segment.seq, 1) : segment.seq;
     const dataEnd = seqAdd(start, segment.payload.length);
     if (segment.payload.length > 0) {
@@ -290,7 +337,7 @@ export class Oracle {
         return this.violation('MUST-1', `data within the peer's window, up to ${this.relative.target(windowEnd)}`, `data up to ${this.relative.target(dataEnd)}, beyond the peer's window ending at ${this.relative.target(windowEnd)} (RFC 9293 §3.8.6)`);
       }
       const firstOctet = seqSub(start, seqAdd(tcb.iss, 1));
-      for (let i = 0; i < segment.payload.length; i++) {
+      for (let i = 0; this.written === 'pattern' && i < segment.payload.length; i++) {
         const expected = PATTERN.charCodeAt((firstOctet + i) % PATTERN.length);
         if (segment.payload[i] !== expected) {
           return this.violation('RFC 9293 §3.10.2', `octet ${firstOctet + i + 1} '${String.fromCharCode(expected)}'`, `octet ${firstOctet + i + 1} of the stream as ${JSON.stringify(String.fromCharCode(segment.payload[i] ?? 0))}, not what the application wrote`);

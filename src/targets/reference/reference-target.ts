@@ -2,10 +2,11 @@
  * The `reference` target: the reference machine itself behind the Target interface, with a virtual clock,
  * so that a suite runs on it without a network and a 2×MSL wait costs nothing (design notes, "Targets").
  */
-import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
 import { createHash } from 'node:crypto';
+import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
 import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type DecodedPacket, type Icmpv4Message, type TcpSegment } from '../../wire';
-import type { AppCall, AppCallName, AppEvent, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
+import { SOCKET_OPTION_NAMES, type AppCall, type AppCallName, type AppEvent, type AppResult, type Capabilities, type Target, type TimedEvent, type TimedPacket } from '../target';
+import { SocketOptions } from './socket-options';
 
 export const REFERENCE_ADDRESS = '198.18.0.1';
 export const REFERENCE_PEER_ADDRESS = '198.18.0.2';
@@ -24,7 +25,7 @@ function msToNs(ms: number): bigint {
   return BigInt(Math.round(ms * 1e6));
 }
 
-const APP_CALLS: readonly AppCallName[] = ['listen', 'connect', 'write', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state'];
+const APP_CALLS: readonly AppCallName[] = ['listen', 'connect', 'write', 'write-urgent', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state', 'at-mark', 'set-option'];
 
 /** The errno a socket reports for each of the RFC's error responses (RFC 9293 §3.10). */
 const ERRNO: Record<UserCallErrorReason, string> = {
@@ -34,10 +35,18 @@ const ERRNO: Record<UserCallErrorReason, string> = {
   'remote socket unspecified': 'ENOTCONN',
 };
 
+/** A segment the endpoint sent, with the IP identification and time its packet carries. */
+interface QueuedSegment {
+  readonly tcp: TcpSegment;
+  readonly id: number;
+  readonly timeNs: bigint;
+}
+
 export class ReferenceTarget implements Target {
   readonly name = 'reference';
   readonly capabilities: Capabilities = {
     appCalls: APP_CALLS,
+    options: SOCKET_OPTION_NAMES,
     clock: 'virtual',
     notes: ['the reference machine (RFC 9293 §3.10) on a virtual clock'],
   };
@@ -46,7 +55,8 @@ export class ReferenceTarget implements Target {
 
   /** Virtual time in milliseconds. */
   private clockMs = 0;
-  private readonly packets: TimedPacket[] = [];
+  /** What the endpoint sent, oldest first, encoded only when a caller wants bytes (an oracle reads the segments). */
+  private readonly packets: QueuedSegment[] = [];
   private events: TimedEvent[] = [];
   /** The endpoint: CLOSED on port 0 until the application listens or connects, so every segment gets the CLOSED answer. */
   private endpoint: ReferenceEndpoint;
@@ -56,10 +66,15 @@ export class ReferenceTarget implements Target {
   private pendingError: string | undefined;
   private eofReported = false;
   private ipId = 0;
+  private readonly options = new SocketOptions();
   /** The last ICMP error delivered: a hard one's code names the error a socket reports. */
   private lastIcmp: IcmpError | undefined;
 
-  constructor(private readonly profile: Profile) {
+  constructor(
+    private readonly profile: Profile,
+    /** A seeded defect (src/mutate): the target is then a mutant of the reference machine. */
+    private readonly mutation?: Mutation,
+  ) {
     this.endpoint = this.newEndpoint(0);
   }
 
@@ -105,7 +120,13 @@ export class ReferenceTarget implements Target {
 
   /** The next packet the machine sent, without letting time pass. */
   takePacket(): TimedPacket | undefined {
-    return this.packets.shift();
+    const queued = this.packets.shift();
+    return queued && this.encoded(queued);
+  }
+
+  /** The next segment the machine sent, without letting time pass or encoding it: what an oracle compares. */
+  takeSegment(): TcpSegment | undefined {
+    return this.packets.shift()?.tcp;
   }
 
   /** An ICMP error about a segment this target sent, straight to the machine: an oracle has it decoded already. */
@@ -142,7 +163,7 @@ export class ReferenceTarget implements Target {
 
   async receive(timeoutMs: number): Promise<TimedPacket | undefined> {
     if (this.packets.length === 0) this.advanceTo(this.clockMs + Math.max(0, timeoutMs), () => this.packets.length > 0);
-    return this.packets.shift();
+    return this.takePacket();
   }
 
   async app(call: AppCall): Promise<AppResult> {
@@ -176,7 +197,8 @@ export class ReferenceTarget implements Target {
 
   private newEndpoint(port: number): ReferenceEndpoint {
     // The ISS given here is a placeholder: a connection's own is chosen when its SYN arrives (send()).
-    return new ReferenceEndpoint(this.profile, { address: this.address, port }, { iss: this.isnFor(port, 0) });
+    const { profile, options } = this.options.forEndpoint(this.profile, this.isnFor(port, 0));
+    return new ReferenceEndpoint(profile, { address: this.address, port }, { ...options, ...(this.mutation && { mutation: this.mutation }) });
   }
 
   /**
@@ -202,19 +224,15 @@ export class ReferenceTarget implements Target {
         this.openOn(call.localPort ?? EPHEMERAL_PORT);
         this.take(this.endpoint.openActive({ address: this.peerAddress, port: call.port }, this.isnFor(this.endpoint.local.port, call.port), now));
         return { ok: true };
-      case 'write': {
+      case 'write':
+      case 'write-urgent': {
         const error = this.takePendingError();
         if (error !== undefined) return error;
-        this.take(this.endpoint.send(call.bytes, now));
+        this.take(this.endpoint.send(call.bytes, now, call.call === 'write-urgent'));
         return { ok: true, bytes: call.bytes };
       }
-      case 'read': {
-        const error = this.takePendingError();
-        if (error !== undefined) return error;
-        const { octets, outputs } = this.endpoint.receive(call.bytes, now);
-        this.take(outputs);
-        return { ok: true, bytes: octets };
-      }
+      case 'read':
+        return this.read(call.bytes, now);
       case 'stop-reading':
         this.endpoint.stopReading();
         return { ok: true };
@@ -222,16 +240,31 @@ export class ReferenceTarget implements Target {
         this.take(this.endpoint.shutdown(now));
         return { ok: true };
       case 'close':
-        this.take(this.endpoint.close(now));
+        this.take(this.options.closeAborts ? this.endpoint.abort(now) : this.endpoint.close(now));
         return { ok: true };
       case 'abort':
         this.take(this.endpoint.abort(now));
         return { ok: true };
       case 'state':
         return { ok: true, state: this.endpoint.state };
-      case 'set-option':
-        return { ok: false, error: 'EOPNOTSUPP' };
+      case 'at-mark':
+        return { ok: true, atMark: this.endpoint.atUrgentMark() };
+      case 'set-option': {
+        const changes = this.options.set(call.name, call.value);
+        if (changes) this.take(this.endpoint.configure(changes, now));
+        return { ok: true };
+      }
     }
+  }
+
+  /** RECEIVE, answering as a socket's read does: the end of the data once the peer's FIN is read. */
+  private read(max: number | undefined, now: number): AppResult {
+    const error = this.takePendingError();
+    if (error !== undefined) return error;
+    const { octets, outputs } = this.endpoint.receive(max, now);
+    this.take(outputs);
+    const eof = outputs.some((o) => o.kind === 'user' && o.event === 'eof') || (octets > 0 && this.endpoint.allRead());
+    return { ok: true, bytes: octets, ...(eof && { eof }) };
   }
 
   /** What a socket answers where the RFC answers with an error: closing what is already closing is done. */
@@ -281,9 +314,13 @@ export class ReferenceTarget implements Target {
   }
 
   private queuePacket(tcp: TcpSegment): void {
-    const ip = { version: 4 as const, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id: this.ipId, dontFragment: true };
+    this.packets.push({ tcp, id: this.ipId, timeNs: this.now() });
     this.ipId = (this.ipId + 1) & 0xffff;
-    this.packets.push({ bytes: encodePacket({ ip, tcp }), timeNs: this.now() });
+  }
+
+  private encoded({ tcp, id, timeNs }: QueuedSegment): TimedPacket {
+    const ip = { version: 4 as const, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id, dontFragment: true };
+    return { bytes: encodePacket({ ip, tcp }), timeNs };
   }
 
   private emit(event: AppEvent): void {
@@ -312,9 +349,13 @@ export class ReferenceTarget implements Target {
         this.emit({ event: 'error', error });
         return;
       }
-      default:
-        // closing and urgent: a socket's application learns of these by reading; a soft ICMP error, by
-        // asking for it (SO_ERROR), which the calls of this target do not.
+      case 'closing':
+      case 'urgent':
+        this.emit({ event });
+        return;
+      case 'soft-error':
+        // A socket's application learns of a soft ICMP error only by asking for it (SO_ERROR), which the
+        // calls of this target do not.
         return;
     }
   }
