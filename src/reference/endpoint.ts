@@ -179,7 +179,7 @@ export class ReferenceEndpoint {
   /** §3.9.2.2: an ICMP error from IP about a segment this endpoint sent. */
   icmpErrorArrives(error: IcmpError, now: number): Output[] {
     const out = this.begin(now);
-    icmpErrorArrives(this.m, error);
+    skippable(() => icmpErrorArrives(this.m, error));
     return out;
   }
 

@@ -70,8 +70,8 @@ export function icmpErrorArrives(m: Machine, error: IcmpError): void {
       fire(m, 'rfc1191/6.4/path-mtu-kept');
       return;
     }
-    tcb.pathMtu = mtu;
     fire(m, 'rfc1191/6.4/path-mtu-lowered');
+    tcb.pathMtu = mtu;
     return;
   }
   // 5. "Destination Unreachable -- codes 2-4 ... TCP implementations SHOULD abort the connection" (SHLD-26).
