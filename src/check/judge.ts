@@ -54,6 +54,9 @@ const END_INSTANT_MS = 0.001;
 
 /** States in which an application may still write. */
 const WRITABLE = new Set(['SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'CLOSE-WAIT']);
+/** States an ABORT leaves without a word to the peer (RFC 9293 §3.10.5). */
+const SILENT_ABORT: ReadonlySet<TcpState> = new Set(['CLOSING', 'LAST-ACK', 'TIME-WAIT']);
+
 /** States an ABORT leaves with a RST (RFC 9293 §3.10.5), or from which the RST could be one. */
 const ABORTABLE = new Set(['SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT']);
 
@@ -84,6 +87,8 @@ class EndpointJudge {
    */
   private readonly listening = new Set<CapturedSegment>();
   private lastAck: { ack: number; edge: number } | undefined;
+  /** The machine's state before the peer's last segment, and that segment's acknowledgment (silentlyAborted). */
+  private beforePeer: { state: TcpState; ack: number | undefined } | undefined;
 
   constructor(
     private readonly conversation: Conversation,
@@ -162,6 +167,9 @@ class EndpointJudge {
     const { tcp } = segment;
     // MUST-3: a segment with a bad checksum never reaches a conforming TCP.
     if (!segment.checksumOk) return undefined;
+    // The state the segment finds: the machine's timers run up to it first (TIME-WAIT may have ended).
+    this.oracle.advance(segment.timeMs);
+    this.beforePeer = { state: this.oracle.state, ack: has(tcp, TcpFlag.ACK) ? tcp.ack : undefined };
     this.backoff.peerSent();
     this.oracle.peerSent(tcp, segment.timeMs, true);
     if (!has(tcp, TcpFlag.RST)) this.peerSeen = this.peerSeen === undefined || seqGt(endOf(tcp), this.peerSeen) ? endOf(tcp) : this.peerSeen;
@@ -178,7 +186,20 @@ class EndpointJudge {
     const backoff = this.backoff.endpointSent(tcp, segment.timeMs);
     if (backoff) return backoff;
     if (!has(tcp, TcpFlag.RST)) this.endpointSeen = this.endpointSeen === undefined || seqGt(endOf(tcp), this.endpointSeen) ? endOf(tcp) : this.endpointSeen;
+    if (this.silentlyAborted(tcp, segment.timeMs)) return undefined;
     return this.oracle.observe(tcp, segment.timeMs);
+  }
+
+  /**
+   * Whether `tcp` is the reset <SEQ=SEG.ACK><CTL=RST> (§3.5.2) a closed connection sends the peer's last
+   * segment, where that segment found the machine in CLOSING, LAST-ACK or TIME-WAIT: there an ABORT
+   * deletes the connection without a word (§3.10.5), so no capture can show it, and the reset is its
+   * trace. Inferred leniently, as the application's other calls are.
+   */
+  private silentlyAborted(tcp: TcpSegment, atMs: number): boolean {
+    const before = this.beforePeer;
+    if (!has(tcp, TcpFlag.RST) || has(tcp, TcpFlag.ACK) || this.oracle.awaitsRst(tcp, atMs)) return false;
+    return this.oracle.state === 'CLOSED' && before !== undefined && SILENT_ABORT.has(before.state) && before.ack === tcp.seq;
   }
 
   /** The application calls the endpoint's segment shows were made; a string when the capture has a gap here. */
