@@ -152,9 +152,22 @@ export class Oracle {
       this.targetOffer.peerSyn(segment);
     }
     const inFlight = this.targetInFlight();
+    const listening = this.state === 'LISTEN';
     this.shadow.deliver(toShadowPort ? { ...segment, dstPort: this.shadow.localPort } : segment);
+    if (listening && this.shadow.state === 'SYN-RECEIVED') this.newConnection();
     if (inFlight && !this.targetInFlight()) this.restartSendDeadlines(atMs);
     this.oblige(atMs);
+  }
+
+  /**
+   * A new connection begins (a SYN to a listener, an active open): its ISN is the target's new choice,
+   * adopted from its first SYN, and nothing of it has been sent yet. Reached again when a listener's
+   * connection was reset and another SYN comes (MUST-11), or the application connects once more.
+   */
+  private newConnection(): void {
+    this.isnAdopted = false;
+    this.sentEnd = undefined;
+    this.finSent = false;
   }
 
   /**
@@ -180,6 +193,7 @@ export class Oracle {
   /** A call the target's application made at `atMs`. */
   async appCall(call: AppCall, atMs: number): Promise<void> {
     this.advance(atMs);
+    if (call.call === 'connect') this.newConnection();
     await this.shadow.app(call);
     // A connection the call ended (an ABORT) owes no more ACKs or data; a RST it answers with is still due.
     if (this.state === 'CLOSED') this.obligations = this.obligations.filter((o) => o.kind === 'rst');
