@@ -1,13 +1,17 @@
 /**
  * A capture's TCP segments, sorted into conversations: one per pair of sockets (address and port on each
  * side), whatever the family, in the order of the capture. Each conversation knows which side opened
- * it (the sender of the first SYN without ACK: the client) when the capture shows it. Records that are
- * not TCP, or that do not parse, are counted, not lost: the summary says how many and why.
+ * it (the sender of the first SYN without ACK: the client) when the capture shows it. An ICMP error
+ * about a segment of a conversation goes with it (RFC 9293 §3.9.2.2). Records that are neither, or
+ * that do not parse, are counted, not lost: the summary says how many and why.
  */
 // Straight from the modules, not the wire index: its re-exports cost a getter call on every use, and every segment passes here.
+import type { IcmpError } from '../reference';
 import type { CaptureRecord } from '../wire/capture';
 import { WireError } from '../wire/errors';
 import { TcpFlag } from '../wire/flags';
+import type { Icmpv4Message } from '../wire/icmpv4';
+import { IpProtocol } from '../wire/ip-protocol';
 import { decodePacket } from '../wire/packet';
 import type { TcpSegment } from '../wire/tcp';
 
@@ -30,6 +34,16 @@ export interface CapturedSegment {
   readonly checksumOk: boolean;
 }
 
+/** An ICMP error about a segment of a conversation, as the capture holds it. */
+export interface CapturedIcmp {
+  readonly number: number;
+  readonly timeMs: number;
+  readonly packet: Uint8Array;
+  readonly error: IcmpError;
+  /** The socket that sent the segment the error quotes: the endpoint the error is for. */
+  readonly about: Socket;
+}
+
 export interface Conversation {
   /** `198.18.0.2:40000 ↔ 198.18.0.1:8080`, the client first when known (set by `finish`). */
   name: string;
@@ -37,6 +51,8 @@ export interface Conversation {
   readonly sockets: readonly [Socket, Socket];
   client: 0 | 1 | undefined;
   readonly segments: CapturedSegment[];
+  /** ICMP errors about its segments, in capture order. */
+  readonly icmp: CapturedIcmp[];
 }
 
 export interface SortedCapture {
@@ -78,6 +94,13 @@ export class ConversationSorter {
       return this.passOver(`does not parse as IP and TCP: ${error.message.replace(/ \(at byte \d+\)$/, '')}`, record.number);
     }
     const { ip, tcp } = decoded;
+    const icmp = decoded.icmp !== undefined && decoded.icmpChecksumOk ? icmpAboutTcp(decoded.icmp) : undefined;
+    if (icmp !== undefined) {
+      const conversation = this.byKey.get(this.keyOf(icmp.about, icmp.to));
+      if (conversation === undefined) return this.passOver('an ICMP error about a TCP segment of no conversation in the capture', record.number);
+      conversation.icmp.push({ number: record.number, timeMs, packet: record.packet, error: icmp.error, about: icmp.about });
+      return;
+    }
     if (tcp === undefined) return this.passOver(`IPv${ip.version} protocol ${ip.protocol}, not TCP`, record.number);
     const src = { address: ip.src, port: tcp.srcPort };
     const dst = { address: ip.dst, port: tcp.dstPort };
@@ -112,7 +135,7 @@ export class ConversationSorter {
   }
 
   private newConversation(src: Socket, dst: Socket): Conversation {
-    const conversation: Conversation = { name: '', sockets: [src, dst], client: undefined, segments: [] };
+    const conversation: Conversation = { name: '', sockets: [src, dst], client: undefined, segments: [], icmp: [] };
     this.byKey.set(this.keyOf(src, dst), conversation);
     this.sorted.conversations.push(conversation);
     return conversation;
@@ -128,4 +151,21 @@ export class ConversationSorter {
     }
     return this.sorted;
   }
+}
+
+/** What an ICMPv4 error says to TCP, and the sockets of the segment it quotes; undefined for anything else. */
+function icmpAboutTcp(message: Icmpv4Message): { error: IcmpError; about: Socket; to: Socket } | undefined {
+  if (message.kind === 'other') return undefined;
+  const quoted = message.invoking;
+  if (quoted?.protocol !== IpProtocol.TCP || quoted.srcPort === undefined || quoted.dstPort === undefined || quoted.seq === undefined) return undefined;
+  return {
+    error: {
+      kind: message.kind,
+      code: message.kind === 'frag-needed' ? 4 : message.code,
+      ...(message.kind === 'frag-needed' && { nextHopMtu: message.nextHopMtu }),
+      quoted: { srcPort: quoted.srcPort, dstPort: quoted.dstPort, seq: quoted.seq },
+    },
+    about: { address: quoted.src, port: quoted.srcPort },
+    to: { address: quoted.dst, port: quoted.dstPort },
+  };
 }

@@ -5,12 +5,14 @@
  *
  * What a passive observer cannot see is inferred leniently, each inference the least call that explains
  * what the endpoint did:
- * - a listen, from a SYN the endpoint answers with a SYN-ACK; a connect, from its own SYN;
+ * - a listen, from a SYN the endpoint answers with a SYN-ACK; a connect, from its own SYN (not from one
+ *   repeating its last SYN's sequence number: that is a retransmission);
  * - a write, from data beyond what the application has written so far; a close of the sending side
  *   (the RFC's CLOSE), from a FIN; an abort, from a RST that nothing else calls for (§3.10.5);
  * - a read, from a window update: an ACK that acknowledges nothing new but opens the window.
  * A segment the capture evidently lost or holds out of order is no verdict: the conversation is judged
- * up to it, and the rest is shown but not judged (`inconclusive`).
+ * up to it, and the rest is shown but not judged (`inconclusive`). ICMP errors about the endpoint's
+ * segments reach the machine where the capture has them.
  */
 import type { Profile } from '../reference';
 import { Oracle, type Violation } from '../runner/oracle/oracle';
@@ -21,7 +23,7 @@ import { TcpFlag } from '../wire/flags';
 import { seqAdd, seqGt, seqSub } from '../wire/seq';
 import type { TcpSegment } from '../wire/tcp';
 import type { TcpState } from '../wire/state';
-import { sameSocket, type CapturedSegment, type Conversation, type Socket } from './conversations';
+import { sameSocket, type CapturedIcmp, type CapturedSegment, type Conversation, type Socket } from './conversations';
 import { SynBackoff } from './syn-backoff';
 
 export type Role = 'client' | 'server';
@@ -29,7 +31,8 @@ export type Role = 'client' | 'server';
 /** Something that happened while judging, in capture order: a segment, or a call inferred before one. */
 export type Judged =
   | { readonly kind: 'segment'; readonly segment: CapturedSegment; readonly fromEndpoint: boolean; readonly state: TcpState }
-  | { readonly kind: 'inferred'; readonly call: AppCall; readonly timeMs: number; readonly before: number };
+  | { readonly kind: 'inferred'; readonly call: AppCall; readonly timeMs: number; readonly before: number }
+  | { readonly kind: 'icmp'; readonly icmp: CapturedIcmp; readonly state: TcpState };
 
 export interface Judgment {
   readonly endpoint: Socket;
@@ -100,6 +103,7 @@ class EndpointJudge {
     this.numbering = new Numbering(peerSyn?.tcp.seq ?? 0, peer.port, endpoint.port);
     this.oracle = new Oracle(profile, { target: (seq) => this.numbering.targetRelative(seq), peer: (seq) => this.numbering.peerRelative(seq) }, 'real', 'unknown');
     this.backoff = new SynBackoff(profile);
+    this.icmp = conversation.icmp.filter((i) => sameSocket(i.about, endpoint));
     this.peerFurthest = furthest(conversation.segments, peer);
     this.endpointFurthest = furthest(conversation.segments, endpoint);
     const answered = new Set<number>();
@@ -118,9 +122,24 @@ class EndpointJudge {
     }
   }
 
+  /** The sequence number of the endpoint's last SYN without ACK: a retransmission repeats it. */
+  private lastSyn: number | undefined;
+  /** ICMP errors about the endpoint's segments, to go to the machine in capture order. */
+  private readonly icmp: CapturedIcmp[];
+
+  /** Hands the machine the ICMP errors the capture holds before record `number` (RFC 9293 §3.9.2.2). */
+  private icmpBefore(number: number): void {
+    while (this.icmp[0] !== undefined && this.icmp[0].number < number) {
+      const icmp = this.icmp.shift() as CapturedIcmp;
+      this.oracle.icmpSent(icmp.error, icmp.timeMs, true);
+      this.judged.push({ kind: 'icmp', icmp, state: this.oracle.state });
+    }
+  }
+
   async judge(captureEndMs: number): Promise<Omit<Judgment, 'endpoint' | 'peer' | 'role' | 'judged' | 'numbering'>> {
     const rules = () => [...new Set(this.oracle.rules)];
     for (const segment of this.conversation.segments) {
+      this.icmpBefore(segment.number);
       const late = this.oracle.overdue(segment.timeMs);
       if (late) return { verdict: 'fail', divergence: { number: segment.number, violation: late, observed: undefined }, rules: rules() };
       const fromEndpoint = sameSocket(segment.src, this.endpoint);
@@ -137,6 +156,7 @@ class EndpointJudge {
       if (typeof outcome === 'string') return { verdict: 'inconclusive', unjudged: { number: segment.number, reason: outcome }, rules: rules() };
       return { verdict: 'fail', divergence: { number: segment.number, violation: outcome, observed: segment }, rules: rules() };
     }
+    this.icmpBefore(Infinity);
     const last = this.conversation.segments[this.conversation.segments.length - 1];
     // The capture covers its last instant: a deadline falling on it has passed unmet (as a live run waits just past a deadline).
     const late = this.oracle.overdue(captureEndMs + END_INSTANT_MS);
@@ -207,7 +227,10 @@ class EndpointJudge {
     const { tcp } = segment;
     const tcb = () => this.oracle.tcb;
     const state = () => this.oracle.state;
-    if (has(tcp, TcpFlag.SYN) && !has(tcp, TcpFlag.ACK) && state() === 'CLOSED') {
+    // A SYN at the sequence number of the endpoint's last one repeats it: no new connect, though its connection is gone.
+    const repeated = this.lastSyn === tcp.seq;
+    if (has(tcp, TcpFlag.SYN) && !has(tcp, TcpFlag.ACK)) this.lastSyn = tcp.seq;
+    if (has(tcp, TcpFlag.SYN) && !has(tcp, TcpFlag.ACK) && state() === 'CLOSED' && !repeated) {
       calls.push({ call: 'connect', port: this.peer.port, localPort: this.endpoint.port });
     }
     if (has(tcp, TcpFlag.RST)) {

@@ -5,8 +5,9 @@
  * (a segment it lost, a deadline after its end) is `skip`, with the reason and the packet.
  */
 import type { CaseResult, StepOutcome, TraceEvent } from '../runner/result';
-import { segmentText, summarizeFromTarget, summarizeToTarget } from '../runner/summary';
+import { segmentText, summarizeFromTarget, summarizeIcmp, summarizeToTarget } from '../runner/summary';
 import type { RequirementLevel } from '../suite/case';
+import { decodePacket, type Icmpv4Message } from '../wire';
 import { socketText, type Conversation } from './conversations';
 import type { Judgment } from './judge';
 
@@ -33,6 +34,12 @@ function trace(judgment: Judgment): TraceEvent[] {
   for (const j of judgment.judged) {
     if (j.kind === 'inferred') {
       events.push({ kind: 'app-call', timeMs: j.timeMs, call: j.call, result: { ok: true } });
+      continue;
+    }
+    if (j.kind === 'icmp') {
+      const message = decodePacket(j.icmp.packet).icmp as Icmpv4Message;
+      const icmp = summarizeIcmp(message, true, (seq) => judgment.numbering.targetRelative(seq));
+      events.push({ kind: 'packet', timeMs: j.icmp.timeMs, direction: 'to-target', hex: hex(j.icmp.packet), icmp, reference: j.state, note: `packet ${j.icmp.number}` });
       continue;
     }
     const { segment, fromEndpoint, state } = j;

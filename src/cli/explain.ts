@@ -13,7 +13,7 @@ import { stepText } from '../runner/step-text';
 import { describeRule, type Rule } from '../reference';
 import { createReferenceTarget } from '../targets/reference';
 import type { TargetProfile } from '../profile/parse';
-import { ladderLines } from './text-ladder';
+import { isnLines, ladderLines } from './text-ladder';
 import { loadSuites, type LoadedSuite } from './load-suites';
 
 /** The case `what` names (a case file, or an id or id glob in `suites`), or why there is none. */
@@ -100,6 +100,7 @@ export function explanationLines(testCase: Case, result: CaseResult, profile: Ta
   lines.push(...ladderLines(result.trace).map((line) => `  ${line}`));
   lines.push('', '  peer ──▶  the peer (tcpconform) to the target    ◀──  the target (here the reference machine) to the peer');
   lines.push('  seq and ack are relative to each side\'s ISN; state is the reference machine\'s after the row');
+  if (result.isn) lines.push('', 'The initial sequence numbers it chose, and their statistics:', ...isnLines(result.isn).map((line) => `  ${line}`));
   if (result.verdict !== 'pass') {
     lines.push('', `The case does not pass on the reference machine (${result.verdict}): ${result.reason ?? ''}`);
   }

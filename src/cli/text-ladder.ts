@@ -3,7 +3,8 @@
  * left of the arrow and the target on the right, numbers relative as the case writes them, and the
  * reference machine's state after each. `tcpconform explain` prints it, and jest failures end with it.
  */
-import type { TraceEvent } from '../runner/result';
+import type { IsnReport, TraceEvent } from '../runner/result';
+import { icmpText } from '../runner/summary';
 import type { AppCall, AppEvent, AppResult } from '../targets/target';
 
 const COLUMNS = { time: 8, dir: 11, flags: 5, seq: 7, ack: 7, win: 6, len: 5, state: 13 } as const;
@@ -63,7 +64,7 @@ function eventRow(event: TraceEvent): string {
     case 'packet': {
       const who = event.direction === 'to-target' ? 'peer ──▶' : '     ◀──';
       const s = event.segment;
-      if (!s) return row(timeText(event.timeMs), who, event.note ?? 'a packet that is not a TCP segment', event.reference ?? '', '');
+      if (!s) return row(timeText(event.timeMs), who, event.icmp ? icmpText(event.icmp) : (event.note ?? 'a packet that is not a TCP segment'), event.reference ?? '', '');
       const extras = [s.urgent === undefined ? '' : `urg ${s.urgent}`, s.options === '' ? '' : `<${s.options}>`, s.checksumOk ? '' : '[bad checksum]'].filter((x) => x !== '').join(' ');
       const ack = s.flags.includes('A') ? String(s.ack) : '-';
       return row(timeText(event.timeMs), who, [s.flags, String(s.seq), ack, String(s.window), String(s.length)], event.reference ?? '', extras);
@@ -82,4 +83,13 @@ function eventRow(event: TraceEvent): string {
 export function ladderLines(trace: readonly TraceEvent[]): string[] {
   const header = row('time', '', ['flags', 'seq', 'ack', 'win', 'len'], 'state', 'options');
   return [header, ...trace.map(eventRow)];
+}
+
+/** An isn step's statistics, one line each, `*` before those the case judges, and what a pass means. */
+export function isnLines(report: IsnReport): string[] {
+  const width = Math.max(...report.statistics.map((s) => s.name.length));
+  return [
+    ...report.statistics.map((s) => `${s.judged ? '*' : ' '} ${s.name.padEnd(width)}  ${s.passed ? 'within' : 'beyond'}  ${s.measured}; ${s.threshold} (${s.requirement})`),
+    `  (${report.samples.length} ISNs; * judged by this case) ${report.caveat}`,
+  ];
 }

@@ -53,6 +53,7 @@ const AREAS: readonly (readonly [prefix: string, area: string])[] = [
   ['3.6', '§3.6 closing'],
   ['3.7', '§3.7 segmentation'],
   ['3.8', '§3.8 data communication, windows'],
+  ['3.9.2.2', '§3.9.2.2 ICMP errors'],
   ['3.10.1', '§3.10.1–6 user calls'],
   ['3.10.2', '§3.10.1–6 user calls'],
   ['3.10.3', '§3.10.1–6 user calls'],
@@ -67,6 +68,8 @@ const AREAS: readonly (readonly [prefix: string, area: string])[] = [
   ['rfc6298', 'RFC 6298 retransmission timer'],
   ['rfc5961', 'RFC 5961 blind attacks'],
   ['rfc1337', 'RFC 1337 TIME-WAIT assassination'],
+  ['rfc5927', '§3.9.2.2 ICMP errors'],
+  ['rfc1191', '§3.9.2.2 ICMP errors'],
 ];
 
 /** The area of a section: `3.10.7.4` -> `§3.10.7.4 synchronized states`. */

@@ -35,6 +35,7 @@ const PARAMETERS = {
   rfc5961Ack: { field: 'rfc5961Ack', kind: 'boolean' },
   rfc1337: { field: 'rfc1337', kind: 'boolean' },
   reopenFromTimeWait: { field: 'reopenFromTimeWait', kind: 'boolean' },
+  icmpHardErrorsAbort: { field: 'icmpHardErrorsAbort', kind: 'boolean' },
   receiveBuffer: { field: 'receiveBuffer', kind: 'octets' },
   mss: { field: 'mss', kind: 'octets' },
 } as const satisfies Record<string, { field: keyof Profile; kind: string }>;

@@ -6,6 +6,7 @@ import type { TcpSegment, TcpState } from '../wire';
 import { seqAdd } from '../wire/seq';
 import { adoptIss } from './adopt-iss';
 import { adoptReceiveWindow, adoptSent } from './adopt-observed';
+import { icmpErrorArrives, type IcmpError } from './icmp';
 import type { EndpointOptions, Machine } from './machine';
 import { skippable } from './mutation';
 import type { Output } from './output';
@@ -172,6 +173,13 @@ export class ReferenceEndpoint {
   segmentArrives(seg: TcpSegment, now: number): Output[] {
     const out = this.begin(now);
     skippable(() => segmentArrives(this.m, seg));
+    return out;
+  }
+
+  /** §3.9.2.2: an ICMP error from IP about a segment this endpoint sent. */
+  icmpErrorArrives(error: IcmpError, now: number): Output[] {
+    const out = this.begin(now);
+    skippable(() => icmpErrorArrives(this.m, error));
     return out;
   }
 

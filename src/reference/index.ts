@@ -3,8 +3,9 @@
  * deterministic: no I/O, no clock, no randomness; imports only from `wire/`.
  *
  * Read RFC 9293 §3.10 beside it: user calls (user-calls.ts), SEGMENT ARRIVES state by state
- * (segment-arrives.ts, arrives/), timeouts (timeouts.ts). RFC 6298 (rtt.ts), RFC 5961 (the
- * `rfc5961Rst`, `rfc5961Syn` and `rfc5961Ack` profile flags) and RFC 1337 (`rfc1337`) complete it.
+ * (segment-arrives.ts, arrives/), timeouts (timeouts.ts), and §3.9.2.2's ICMP errors (icmp.ts, with
+ * RFC 5927 and RFC 1191). RFC 6298 (rtt.ts), RFC 5961 (the `rfc5961Rst`, `rfc5961Syn` and `rfc5961Ack`
+ * profile flags) and RFC 1337 (`rfc1337`) complete it.
  *
  * Every rule goes through `fire`, every segment through `emit` (segments.ts), every boundary comparison
  * through the functions of boundaries.ts and every timer through `arm` (timers.ts): the four seams a
@@ -21,6 +22,7 @@ export { ReferenceEndpoint, type Socket } from './endpoint';
 export type { ConnectionSettings, EndpointOptions, KeepAlive } from './machine';
 export type { SettingChanges } from './settings';
 export type { Output, UserEvent } from './output';
+export type { IcmpError, IcmpErrorKind } from './icmp';
 export { RFC9293_PROFILE, checkProfile, toleranceMs, type Profile, type TimingTolerance } from './profile';
 export { ALL_RULES, describeRule, type Rule } from './rules';
 export type { HeldRange, RttState, Tcb, Timers } from './tcb';

@@ -9,9 +9,10 @@ import type { Rule } from './rules';
  * reaches ESTABLISHED, `eof` when a RECEIVE finds no data left after the peer's FIN ("connection
  * closing"), `reset` and `refused` for a RST (§3.10.7.3, §3.10.7.4 second), `timeout` for the user
  * timeout (§3.10.8), `closing` when the peer's FIN arrives (§3.10.7.4 eighth), `urgent` when the peer's
- * urgent pointer advances (§3.10.7.4 sixth, MUST-32).
+ * urgent pointer advances (§3.10.7.4 sixth, MUST-32), `unreachable` when an ICMP hard error aborts the
+ * connection (§3.9.2.2, SHLD-26) and `soft-error` when a soft one reaches it (§3.9.2.2, SHLD-25).
  */
-export type UserEvent = 'connected' | 'accepted' | 'eof' | 'reset' | 'refused' | 'timeout' | 'closing' | 'urgent';
+export type UserEvent = 'connected' | 'accepted' | 'eof' | 'reset' | 'refused' | 'timeout' | 'closing' | 'urgent' | 'unreachable' | 'soft-error';
 
 export type Output =
   | { readonly kind: 'segment'; readonly segment: TcpSegment }

@@ -36,6 +36,12 @@ export interface Profile {
    * above the old connection's sequence space; off, TIME-WAIT's own rules answer it.
    */
   readonly reopenFromTimeWait: boolean;
+  /**
+   * SHLD-26 once the connection is synchronized: an ICMP port or protocol unreachable aborts it. Off, such
+   * an error is soft there, as RFC 5927 §5.2 advises against blind connection resets; before the
+   * connection is synchronized a hard error aborts it either way.
+   */
+  readonly icmpHardErrorsAbort: boolean;
   /** RCV.BUFF in octets: the receive buffer, and so the initial RCV.WND (RFC 9293 §3.8.6.2.2). */
   readonly receiveBuffer: number;
   /** The MSS this endpoint advertises, and the largest segment its interface sends (RFC 9293 §3.7.1). */
@@ -90,6 +96,8 @@ export const RFC9293_PROFILE: Profile = {
   rfc1337: false,
   // RFC 9293 §3.6.1: reopening from TIME-WAIT is a MAY (MAY-2); the machine follows TIME-WAIT's rules.
   reopenFromTimeWait: false,
+  // RFC 9293 §3.9.2.2: "Destination Unreachable -- codes 2-4 ... SHOULD abort the connection (SHLD-26)".
+  icmpHardErrorsAbort: true,
   // RFC 9293 has no default buffer: 65535 is the largest window the 16-bit field offers without window
   // scaling (RFC 9293 §3.1, Window), which this machine never negotiates.
   receiveBuffer: 65_535,

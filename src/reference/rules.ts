@@ -29,6 +29,15 @@ const RULES = {
   '3.8.6.2.1/sws-avoidance': 'data waits: too little window for the sender SWS rules (MUST-38)',
   '3.8.6.2.1/override': 'the override timeout: what the small window allows goes (SWS rule 4)',
   '3.8.6.2.2/window-update': 'reading freed enough buffer to move the right edge: window update (MUST-39)',
+  // §3.9.2.2 Receiving ICMP messages from IP, with RFC 5927 and RFC 1191.
+  '3.9.2.2/no-connection': 'an ICMP error whose quote names no connection of this endpoint: ignored (MUST-54)',
+  '3.9.2.2/source-quench-ignored': 'ICMP Source Quench: silently discarded (MUST-55)',
+  'rfc5927/4.1/outside-send-window-ignored': 'an ICMP error quoting a sequence number outside SND.UNA..SND.NXT: ignored (RFC 5927 §4.1)',
+  'rfc1191/6.4/path-mtu-lowered': 'fragmentation needed: the path MTU drops to the next hop\'s, and Eff.snd.MSS with it (MUST-16)',
+  'rfc1191/6.4/path-mtu-kept': 'fragmentation needed naming an MTU no lower than the path MTU: nothing changes',
+  '3.9.2.2/hard-error-abort': 'port or protocol unreachable: the connection is aborted and the user told (SHLD-26)',
+  'rfc5927/5.2/hard-error-as-soft': 'port or protocol unreachable on a synchronized connection, where the profile says so: a soft error (RFC 5927 §5.2)',
+  '3.9.2.2/soft-error': 'a soft ICMP error: the connection stays (MUST-56) and the user is told (SHLD-25)',
   // §3.10.1 OPEN.
   '3.10.1/closed/passive': 'OPEN passive in CLOSED: LISTEN',
   '3.10.1/closed/active': 'OPEN active in CLOSED: SYN, SYN-SENT',

@@ -95,6 +95,11 @@ export interface Tcb {
   sndMss: number;
   /** The MSS this endpoint advertised in its SYN (RFC 9293 §3.7.1). */
   rcvMss: number;
+  /**
+   * The path MTU (RFC 1191), once an ICMP fragmentation needed lowered it below the interface's; it
+   * bounds MMS_S, and so Eff.snd.MSS (RFC 9293 §3.7.1, MUST-16).
+   */
+  pathMtu: number | undefined;
 
   // What the receive side needs besides.
   /** RCV.BUFF: the receive buffer's size (RFC 9293 §3.8.6.2.2). */
@@ -152,6 +157,7 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
     maxSndWnd: 0,
     sndMss: DEFAULT_SEND_MSS,
     rcvMss: profile.mss,
+    pathMtu: undefined,
     rcvBuff: profile.receiveBuffer,
     rcvUser: 0,
     appHeld: 0,
@@ -170,9 +176,15 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
 /** The send MSS assumed when the peer's SYN has no MSS option: 576 - 40 for IPv4 (RFC 9293 §3.7.1, MUST-15). */
 export const DEFAULT_SEND_MSS = 536;
 
-/** Eff.snd.MSS: the largest segment this endpoint sends, the smaller of the peer's MSS and its own (RFC 9293 §3.7.1, MUST-16). */
+/** IPv4 and TCP headers without options: what an MTU holds besides a segment's data (RFC 9293 §3.7.1). */
+export const IP_TCP_HEADERS = 40;
+
+/**
+ * Eff.snd.MSS: the largest segment this endpoint sends, the smaller of the peer's MSS and its own, and
+ * of what the path MTU leaves for data once ICMP has lowered it (RFC 9293 §3.7.1, MUST-16).
+ */
 export function effSndMss(tcb: Tcb): number {
-  return Math.min(tcb.sndMss, tcb.rcvMss);
+  return Math.min(tcb.sndMss, tcb.rcvMss, tcb.pathMtu === undefined ? Infinity : tcb.pathMtu - IP_TCP_HEADERS);
 }
 
 /** Whether this endpoint's FIN has been sent (SND.NXT is past it). */

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { VERDICTS, type CaseResult, type TargetInfo, type TraceEvent } from '../runner/result';
+import { VERDICTS, type CaseResult, type IsnReport, type TargetInfo, type TraceEvent } from '../runner/result';
+import { icmpText } from '../runner/summary';
 import { casePagePath, casePcapPath } from './paths';
 import { countVerdicts, groupBy, inReportOrder, matrix, requirementTable, targetsOf, worstVerdict, type VerdictCounts } from './summary';
 import { ALL_RULES, describeRule } from '../reference';
@@ -47,7 +48,7 @@ function eventRow(event: TraceEvent) {
         direction: event.direction,
         arrow: event.direction === 'to-target' ? 'peer → target' : 'peer ← target',
         segment: event.segment,
-        text: event.note ?? '',
+        text: event.icmp ? icmpText(event.icmp) : (event.note ?? ''),
         reference: event.reference ?? '',
       };
     case 'app-call': {
@@ -98,6 +99,22 @@ function targetDescriptions(results: readonly CaseResult[], targets: readonly st
   });
 }
 
+/** An isn step's samples and statistics as the case page shows them: each ISN with its step from the one before. */
+function isnView(report: IsnReport) {
+  const samples = report.samples.map((sample, i) => {
+    const before = report.samples[i - 1];
+    const step = before === undefined ? '' : ((((sample.isn - before.isn) % 2 ** 32) + 2 ** 32 + 2 ** 31) % 2 ** 32) - 2 ** 31;
+    return {
+      ...sample,
+      number: i + 1,
+      time: sample.atMs.toFixed(1),
+      hex: sample.isn.toString(16).padStart(8, '0'),
+      step: step === '' ? '' : step.toLocaleString('en-US'),
+    };
+  });
+  return { ...report, samples };
+}
+
 function renderCase(result: CaseResult): RenderedFile {
   const path = casePagePath(result.target, result.id);
   const body = casePage({
@@ -114,6 +131,7 @@ function renderCase(result: CaseResult): RenderedFile {
     steps: result.steps.map((step) => ({ ...step, diverged: result.divergence?.step === step.index })),
     events: result.trace.map(eventRow),
     finding: finding(result),
+    isn: result.isn && isnView(result.isn),
     // SVG text the ladder module built itself, every string in it escaped there.
     ladder: renderLadder(result)?.svg,
   });

@@ -12,7 +12,7 @@
  * goes through `esc`.
  */
 import type { CaseResult, StepOutcome, TraceEvent } from '../runner/result';
-import { segmentText } from '../runner/summary';
+import { icmpText, segmentText } from '../runner/summary';
 import { arrowLabel, callText, CHAR_WIDTH, esc, eventText, fit, idleText, resultText, timeText, wrap } from './ladder-text';
 
 /** Geometry, in SVG user units (CSS pixels at 100 %). */
@@ -80,7 +80,8 @@ export function divergenceAnchor(result: CaseResult): Anchor | undefined {
     return -1;
   };
   let index = -1;
-  if (d.observed === 'nothing') return { at: 'end' };
+  // An isn step judges many connections at once: its divergence is the whole exchange, shown at its end.
+  if (d.observed === 'nothing' || kind === 'isn') return { at: 'end' };
   if (kind === 'state') index = last((e) => e.kind === 'app-call' && e.call.call === 'state');
   else if (kind === 'app') index = last((e) => e.kind === 'app-call' && e.call.call !== 'state');
   if (index < 0) index = last((e) => e.kind === 'packet' && e.direction === 'from-target' && e.segment !== undefined && segmentText(e.segment) === d.observed);
@@ -173,7 +174,7 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
     let by = atY;
     const block: string[] = [];
     const kind = stepKind(divergedStep);
-    const packetShaped = kind !== 'state' && kind !== 'app' && d.expected !== '' && d.expected !== 'nothing';
+    const packetShaped = kind !== 'state' && kind !== 'app' && kind !== 'isn' && d.expected !== '' && d.expected !== 'nothing';
     if (packetShaped) {
       // The reference (or the case) expected a segment from the target: a dashed ghost arrow.
       by += 16;
@@ -220,20 +221,20 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
       timeLabel(event.timeMs, rowY);
       noteReference(event.reference, rowY);
       const s = event.segment;
-      const main = s ? arrowLabel(s) : event.note ?? 'not a TCP segment';
+      const main = s ? arrowLabel(s) : event.icmp ? icmpText(event.icmp) : event.note ?? 'not a TCP segment';
       const options = s && s.options !== '' ? ` <${s.options}>` : '';
       const checksum = s && !s.checksumOk ? ' [bad checksum]' : '';
       const title = [
         `${timeText(event.timeMs)} ${toTarget ? 'peer → target' : 'target → peer'}`,
-        s ? `${segmentText(s)} · ports ${s.srcPort} → ${s.dstPort}` : (event.note ?? ''),
+        s ? `${segmentText(s)} · ports ${s.srcPort} → ${s.dstPort}` : event.icmp ? icmpText(event.icmp) : (event.note ?? ''),
         event.reference ? `reference: ${event.reference}` : '',
       ].filter((x) => x !== '').join('\n');
       const [fromX, toX] = toTarget ? [G.peerX, G.targetX] : [G.targetX, G.peerX];
-      const cls = `segment ${toTarget ? 'to-target' : 'from-target'}${diverged ? ` diverged${waived ? ' waived' : ''}` : ''}${s ? '' : ' not-tcp'}`;
-      const labelAttrs = `class="seg-label${diverged ? ' bad-label' : ''}${s ? '' : ' note'}" text-anchor="middle" fill="${colour}"`;
+      const cls = `segment ${toTarget ? 'to-target' : 'from-target'}${diverged ? ` diverged${waived ? ' waived' : ''}` : ''}${s ? '' : event.icmp ? ' icmp' : ' not-tcp'}`;
+      const labelAttrs = `class="seg-label${diverged ? ' bad-label' : ''}${s || event.icmp ? '' : ' note'}" text-anchor="middle" fill="${colour}"`;
       parts.push(
         `<g class="${cls}"${diverged ? ` data-divergence-observed="${d?.step ?? ''}"` : ''}><title>${esc(title)}</title>` +
-          arrow({ y: rowY, fromX, toX, colour, width: diverged ? 2.6 : 1.6, dashed: !s }) +
+          arrow({ y: rowY, fromX, toX, colour, width: diverged ? 2.6 : 1.6, dashed: !s && !event.icmp }) +
           `<text x="${G.peerX + span / 2}" y="${rowY - 4}" ${labelAttrs}>` +
           (diverged ? '✗ ' : '') +
           (s ? `<tspan font-weight="700">${esc(s.flags)}</tspan>${esc(main.slice(s.flags.length))}` : esc(fit(main, span - 40))) +

@@ -3,8 +3,8 @@
  * case's relative numbering, and the oracle that judges every segment the moment it is taken. Steps
  * (steps/) drive an Exchange; run-case.ts runs the steps.
  */
-import { decodePacket, encodePacket, parseFlags, seqAdd, TcpFlag, WireError, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
-import type { Case, OptionTemplate, SegmentTemplate } from '../suite/case';
+import { decodePacket, encodePacket, IpProtocol, parseFlags, quoteForIcmpv4, seqAdd, TcpFlag, WireError, type Icmpv4Message, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
+import type { Case, IcmpTemplate, OptionTemplate, SegmentTemplate } from '../suite/case';
 import { formatDuration } from '../suite/duration';
 import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
 import type { AppEvent, Target, TimedPacket } from '../targets/target';
@@ -13,8 +13,8 @@ import { timeValuesOf } from '../profile/time-values';
 import type { Violation } from './oracle/oracle';
 import { OracleChoices } from './oracle/choices';
 import { Numbering } from './numbering';
-import type { Direction, StepOutcome, TraceEvent } from './result';
-import { segmentText, summarizeFromTarget, summarizeToTarget } from './summary';
+import type { Direction, IsnReport, StepOutcome, TraceEvent } from './result';
+import { segmentText, summarizeAbsolute, summarizeFromTarget, summarizeIcmp, summarizeToTarget } from './summary';
 
 /** The result of one step; `undefined` fields are left out of the JSON. */
 export type StepResult = Omit<StepOutcome, 'index' | 'line' | 'text' | 'note'>;
@@ -82,6 +82,10 @@ export class Exchange {
   private readonly tolerance: TimingTolerance;
   /** Every segment the target sent, as flags/seq/length: what a retransmission repeats. */
   private readonly sentByTarget = new Set<string>();
+  /** What an `isn` step saw, for the case's result. */
+  isnReport: IsnReport | undefined;
+  /** The last TCP segment the target sent, as it came: what an `icmp` step quotes. */
+  private lastFromTarget: { readonly bytes: Uint8Array; readonly segment: TcpSegment } | undefined;
 
   constructor(readonly testCase: Case, readonly target: Target, profile: Profile) {
     this.numbering = new Numbering(testCase.peerIsn, testCase.peerPort, testCase.port);
@@ -163,9 +167,17 @@ export class Exchange {
     }
   }
 
-  private recordPacket(direction: Direction, packet: TimedPacket, details: Pick<TraceEvent & { kind: 'packet' }, 'segment' | 'note'>): void {
+  private recordPacket(direction: Direction, packet: TimedPacket, details: Pick<TraceEvent & { kind: 'packet' }, 'segment' | 'icmp' | 'note'>): void {
     this.trace.push({ kind: 'packet', timeMs: this.elapsedMs(packet.timeNs), direction, hex: toHex(packet.bytes), reference: this.oracle.state, ...details });
     this.drainAppEvents();
+  }
+
+  /**
+   * A packet of a connection the case does not number and the oracle does not follow (an `isn` step
+   * opens many), recorded with its numbers as on the wire.
+   */
+  recordUnjudged(direction: Direction, packet: TimedPacket, segment: TcpSegment | undefined, checksumOk = true): void {
+    this.recordPacket(direction, packet, segment ? { segment: summarizeAbsolute(segment, checksumOk) } : { note: 'not a TCP segment: passed over' });
   }
 
   /** The wire sequence number a `send` names: relative to the peer's ISN, or to the right edge of the target's window. */
@@ -201,8 +213,35 @@ export class Exchange {
   }
 
   /**
+   * The peer sends an ICMP error about the target's last segment (RFC 9293 §3.9.2.2), from the peer's
+   * address as a router on the path would: the quote is that segment's IP header and first 8 octets of
+   * data (RFC 792), with the sequence number the step names, if any. The oracle's machine gets it too.
+   */
+  sendIcmp(template: IcmpTemplate): void {
+    const last = this.lastFromTarget;
+    if (last === undefined) throw new Error('icmp: the target has sent no segment yet for the error to quote');
+    const seq = template.seq === undefined ? last.segment.seq : this.numbering.targetSeq(template.seq);
+    const invoking = decodePacket(last.bytes);
+    const { checksum: _onTheWire, ...segment } = last.segment;
+    const quoted = seq === last.segment.seq ? last.bytes : encodePacket({ ip: invoking.ip, tcp: { ...segment, seq } } as TcpPacket);
+    const quote = quoteForIcmpv4(quoted);
+    const message: Icmpv4Message =
+      template.kind === 'frag-needed' ? { kind: 'frag-needed', nextHopMtu: template.nextHopMtu ?? 0, quote }
+      : template.kind === 'parameter-problem' ? { kind: 'parameter-problem', code: template.code, pointer: template.pointer ?? 0, quote }
+      : { kind: template.kind, code: template.code, quote };
+    const ip = { version: 4 as const, src: this.target.peerAddress, dst: this.target.address, protocol: IpProtocol.ICMP, ttl: 64, id: 0, dontFragment: false };
+    const sent = this.target.send(encodePacket({ ip, icmp: message }));
+    const atMs = this.elapsedMs(sent.timeNs);
+    this.moveAnchor(atMs);
+    const error = { kind: template.kind, code: template.code, ...(template.nextHopMtu !== undefined && { nextHopMtu: template.nextHopMtu }), quoted: { srcPort: last.segment.srcPort, dstPort: last.segment.dstPort, seq } };
+    this.oracle.icmpSent(error, atMs, last.segment.srcPort === this.numbering.targetPort);
+    const icmp = summarizeIcmp(decodePacket(sent.bytes).icmp as Icmpv4Message, true, (n) => this.numbering.targetRelative(n));
+    this.recordPacket('to-target', sent, { icmp });
+  }
+
+  /**
    * The next TCP segment the target sends before `deadlineMs`, judged by the oracle the moment it is
-   * taken; other packets are recorded and passed over.
+   * taken; ICMP is recorded as what it says, other packets as a note, and both are passed over.
    */
   private async fromTarget(deadlineMs: number): Promise<Pulled | undefined> {
     for (;;) {
@@ -212,10 +251,15 @@ export class Exchange {
       const atMs = this.elapsedMs(packet.timeNs);
       try {
         const decoded = decodePacket(packet.bytes);
-        if (!decoded.tcp) {
-          this.recordPacket('from-target', packet, { note: `IPv4 protocol ${decoded.ip.protocol}, not TCP: passed over` });
+        if (decoded.icmp) {
+          this.recordPacket('from-target', packet, { icmp: summarizeIcmp(decoded.icmp, decoded.icmpChecksumOk, (n) => this.numbering.peerRelative(n)) });
           continue;
         }
+        if (!decoded.tcp) {
+          this.recordPacket('from-target', packet, { note: `IP protocol ${decoded.ip.protocol}, not TCP: passed over` });
+          continue;
+        }
+        this.lastFromTarget = { bytes: packet.bytes, segment: decoded.tcp };
         this.numbering.noteTargetSent(decoded.tcp);
         const checksumOk = decoded.tcpChecksumOk && decoded.ipChecksumOk;
         const violation = this.oracle.observe(decoded.tcp, atMs);

@@ -66,6 +66,11 @@ export class Numbering {
     if (this.targetIsn !== undefined && seqGt(end, this.targetNext)) this.targetNext = end;
   }
 
+  /** Wire sequence number of the target's relative `seq`: what a case writes, as the target sends it. */
+  targetSeq(relative: number): number {
+    return u32((this.targetIsn ?? 0) + relative);
+  }
+
   /** A target sequence number as the case writes it: relative once the ISN is known. */
   targetRelative(seq: number): number {
     return this.targetIsn === undefined ? seq : u32(seq - this.targetIsn);

@@ -6,6 +6,7 @@
 import type { AddressFamily, AppCall, AppCallName, AppEvent, AppResult } from '../targets/target';
 import type { RequirementLevel } from '../suite/case';
 import type { TcpState } from '../wire';
+import type { IsnSample, IsnStatistic } from './isn/statistics';
 
 /**
  * - `pass`: every step did what the case says.
@@ -37,6 +38,21 @@ export interface SegmentSummary {
   readonly checksumOk: boolean;
 }
 
+/** An ICMP message as a person reads it, with what its quote shows of the segment it is about. */
+export interface IcmpSummary {
+  /** As a case names it (`port-unreachable`, `frag-needed`), or `type 8 code 0` for a message that is no error. */
+  readonly message: string;
+  readonly type: number;
+  readonly code: number;
+  /** Fragmentation needed: the next hop's MTU (RFC 1191 §4). */
+  readonly nextHopMtu?: number;
+  /** Parameter problem: the octet in error (RFC 792). */
+  readonly pointer?: number;
+  /** The quoted segment: its ports and sequence number (relative to its sender's ISN where known). */
+  readonly quoted?: { readonly srcPort: number; readonly dstPort: number; readonly seq?: number };
+  readonly checksumOk: boolean;
+}
+
 export type Direction = 'to-target' | 'from-target';
 
 export type TraceEvent =
@@ -49,6 +65,8 @@ export type TraceEvent =
       readonly hex: string;
       /** Absent when the packet is not TCP or does not parse; `note` then says why. */
       readonly segment?: SegmentSummary;
+      /** For an ICMP message, what it says. */
+      readonly icmp?: IcmpSummary;
       readonly note?: string;
       /** The reference machine's state once the packet was taken into account. */
       readonly reference?: TcpState;
@@ -123,6 +141,16 @@ export interface CaseResult {
   readonly profile?: ProfileSummary;
   /** What the target said of itself when the case started; absent when it could not be set up. */
   readonly targetInfo?: TargetInfo;
+  /** For a case with an `isn` step: the ISNs it saw and what they show. */
+  readonly isn?: IsnReport;
+}
+
+/** The initial sequence numbers an `isn` step saw, each statistic of them, and what a pass means. */
+export interface IsnReport {
+  readonly samples: readonly IsnSample[];
+  /** Every statistic; `judged` where the case names its requirement, and so its verdict follows it. */
+  readonly statistics: readonly (IsnStatistic & { readonly judged: boolean })[];
+  readonly caveat: string;
 }
 
 /** A target as it describes itself: the stack behind it (an adapter's hello), its clock, families and calls. */

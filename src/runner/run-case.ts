@@ -6,7 +6,7 @@
  * surroundings end the case as `error`, never as a conformance `fail`.
  */
 import type { Case, Step } from '../suite/case';
-import { appCallsNeeded, leastDurationMs, optionsNeeded } from '../suite/needs';
+import { appCallsNeeded, leastDurationMs, optionsNeeded, sendsIcmp } from '../suite/needs';
 import { formatDuration } from '../suite/duration';
 import { timeValuesOf } from '../profile/time-values';
 import { unmetCondition } from '../suite/when';
@@ -17,10 +17,12 @@ import type { CaseResult, StepOutcome } from './result';
 import { stepText } from './step-text';
 import { app, state } from './steps/application';
 import { event } from './steps/events';
+import { icmp } from './steps/icmp';
+import { isn } from './steps/isn';
 import { either, expect, fill, quiet, send, wait } from './steps/segments';
 
 /** Steps after which the runner waits for what the reference machine obliges the target to send. */
-const STIMULI: ReadonlySet<Step['kind']> = new Set(['send', 'fill', 'app', 'state']);
+const STIMULI: ReadonlySet<Step['kind']> = new Set(['send', 'fill', 'app', 'state', 'icmp']);
 
 class CaseRun {
   readonly exchange: Exchange;
@@ -44,6 +46,8 @@ class CaseRun {
       case 'state': return state(x, step);
       case 'event': return event(x, step);
       case 'either': return either(x, step, this.steps);
+      case 'icmp': return icmp(x, step);
+      case 'isn': return isn(x, step);
     }
   }
 
@@ -121,6 +125,7 @@ class CaseRun {
       steps,
       trace: x.trace,
       rules: [...new Set(x.oracle.rules)],
+      ...(x.isnReport && { isn: x.isnReport }),
     };
   }
 }
@@ -162,6 +167,9 @@ export async function runCase(testCase: Case, target: Target, profile: Profile =
     } catch (error) {
       return run.result('error', notRun(testCase), `the kernel settings could not be applied: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+  if (sendsIcmp(testCase) && target.capabilities.icmp === false) {
+    return run.result('skip', notRun(testCase), `sends ICMP errors, which the ${target.name} target cannot pass to its stack`);
   }
   return run.run();
 }

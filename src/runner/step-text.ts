@@ -52,6 +52,11 @@ export function stepText(step: Step): string {
     case 'app': return `app ${appCallText(step.call)}${step.error ? ` (fails with ${step.error})` : ''}${step.result ? ` (answers ${resultText(step.result)})` : ''}`;
     case 'event': return `event ${step.event}${step.after ? ` after ${step.after.text}` : ''} within ${step.within.text}`;
     case 'state': return `state ${step.state}`;
+    case 'isn': {
+      const active = step.plan.active.length > 0 ? ` and ${step.plan.active.length} active` : '';
+      return `isn ${step.plan.rounds} rounds ${step.plan.apart.text} apart of ${step.plan.passive.length} passive${active} opens`;
+    }
+    case 'icmp': return `icmp ${step.icmp.message}${step.icmp.nextHopMtu !== undefined ? ` mtu ${step.icmp.nextHopMtu}` : ''}${step.icmp.pointer !== undefined ? ` pointer ${step.icmp.pointer}` : ''}${step.icmp.seq !== undefined ? ` quoting seq ${step.icmp.seq}` : ''}`;
     case 'either': return `either ${step.branches.map((b) => `${b.when ? `[${whenText(b.when)}] ` : ''}${b.steps[0] ? stepText(b.steps[0]) : ''}`).join(' | ')}`;
   }
 }

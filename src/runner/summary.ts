@@ -1,7 +1,8 @@
 /** One-line forms of segments and expectations, shared by failure messages, traces and reports. */
-import { formatFlags, formatOptions, TcpFlag, type TcpSegment } from '../wire';
+import { formatFlags, formatOptions, ICMPV4_KIND_TYPES, IpProtocol, TcpFlag, type Icmpv4Message, type TcpSegment } from '../wire';
 import type { Range, SegmentMatch, OptionExpectation } from '../suite/case';
-import type { SegmentSummary } from './result';
+import { icmpMessageName } from '../suite/icmp-message';
+import type { IcmpSummary, SegmentSummary } from './result';
 import type { Numbering } from './numbering';
 
 /** A segment with its sequence number relative to the sender's ISN and its ACK to the receiver's. */
@@ -19,6 +20,11 @@ function summarize(segment: TcpSegment, senderRelative: (seq: number) => number,
     dstPort: segment.dstPort,
     checksumOk,
   };
+}
+
+/** A segment of a connection the case does not number (an `isn` step's): its numbers as on the wire. */
+export function summarizeAbsolute(segment: TcpSegment, checksumOk: boolean): SegmentSummary {
+  return summarize(segment, (seq) => seq, (seq) => seq, checksumOk);
 }
 
 export function summarizeFromTarget(segment: TcpSegment, numbering: Numbering, checksumOk: boolean): SegmentSummary {
@@ -62,4 +68,34 @@ export function matchText(m: SegmentMatch): string {
   if (m.urgentPointer !== undefined) parts.push(`urg ${m.urgentPointer}`);
   if (m.options.length > 0) parts.push(`<${m.options.map(optionExpectationText).join(',')}>`);
   return parts.join(' ');
+}
+
+/**
+ * An ICMP message for the trace: named as a case names it, with what its quote shows of the segment it
+ * is about; `relative` turns the quoted sequence number into the numbers a case writes.
+ */
+export function summarizeIcmp(message: Icmpv4Message, checksumOk: boolean, relative: (seq: number) => number): IcmpSummary {
+  if (message.kind === 'other') return { message: `type ${message.type} code ${message.code}`, type: message.type, code: message.code, checksumOk };
+  const code = message.kind === 'frag-needed' ? 4 : message.code;
+  const invoking = message.invoking;
+  const quotesTcp = invoking?.protocol === IpProtocol.TCP && invoking.srcPort !== undefined && invoking.dstPort !== undefined;
+  return {
+    message: icmpMessageName(message.kind, code) ?? `${message.kind} code ${code}`,
+    type: ICMPV4_KIND_TYPES[message.kind],
+    code,
+    ...(message.kind === 'frag-needed' && { nextHopMtu: message.nextHopMtu }),
+    ...(message.kind === 'parameter-problem' && { pointer: message.pointer }),
+    ...(quotesTcp && {
+      quoted: { srcPort: invoking.srcPort as number, dstPort: invoking.dstPort as number, ...(invoking.seq !== undefined && { seq: relative(invoking.seq) }) },
+    }),
+    checksumOk,
+  };
+}
+
+/** `ICMP frag-needed (3/4) mtu 552 about 8080 > 40000 seq 1`: one line for ladders and failures. */
+export function icmpText(s: IcmpSummary): string {
+  const fields = [s.nextHopMtu !== undefined ? ` mtu ${s.nextHopMtu}` : '', s.pointer !== undefined ? ` pointer ${s.pointer}` : ''].join('');
+  const about = s.quoted ? ` about ${s.quoted.srcPort} > ${s.quoted.dstPort}${s.quoted.seq !== undefined ? ` seq ${s.quoted.seq}` : ''}` : '';
+  const checksum = s.checksumOk ? '' : ' [bad checksum]';
+  return `ICMP ${s.message} (${s.type}/${s.code})${fields}${about}${checksum}`;
 }

@@ -8,7 +8,7 @@
  * (a RST answering a segment without ACK carries seq 0, RFC 9293 §3.5.2).
  */
 
-import type { TcpState } from '../wire';
+import type { Icmpv4Message, TcpState } from '../wire';
 import type { TimeExpr } from './time';
 import type { When } from './when';
 
@@ -155,6 +155,39 @@ export interface SegmentTemplate {
  */
 export type FillTemplate = Omit<SegmentTemplate, 'seq' | 'ack' | 'payload' | 'checksum'>;
 
+/** The ICMP errors an `icmp` step sends, as src/wire names their kinds. */
+export type IcmpErrorKind = Exclude<Icmpv4Message['kind'], 'other'>;
+
+/**
+ * An ICMP error the peer sends about the target's last segment (RFC 9293 §3.9.2.2): the message, and
+ * the quote of that segment, whose sequence number a case may change.
+ */
+export interface IcmpTemplate {
+  /** As the case names it: `port-unreachable`, `frag-needed`, `ttl-exceeded` (src/suite/icmp-message.ts). */
+  readonly message: string;
+  readonly kind: IcmpErrorKind;
+  readonly code: number;
+  /** For `frag-needed`: the next hop's MTU (RFC 1191 §4). */
+  readonly nextHopMtu?: number;
+  /** For `parameter-problem`: the octet of the quoted packet in error (RFC 792). */
+  readonly pointer?: number;
+  /** The quoted sequence number, relative to the target's ISN; absent, the segment's own. */
+  readonly seq?: number;
+}
+
+/**
+ * What an `isn` step opens: connections on several four-tuples, round after round, `apart` from one
+ * round's start to the next's; first the active opens (if any), then the passive ones.
+ */
+export interface IsnPlan {
+  /** The peer's ports: from each, the peer opens a connection to the case's port, where the target listens. */
+  readonly passive: readonly number[];
+  /** The peer's ports the target's application connects to, from ports of its own choosing. */
+  readonly active: readonly number[];
+  readonly rounds: number;
+  readonly apart: TimeExpr;
+}
+
 /** An inclusive range; `min === max` for an exact value. */
 export interface Range {
   readonly min: number;
@@ -218,6 +251,13 @@ export type Step =
   | (StepBase & { readonly kind: 'event'; readonly event: CaseEventName; readonly within: TimeExpr; readonly after?: TimeExpr })
   /** The connection is in this state: always checked on the reference machine, on the target where it can tell. */
   | (StepBase & { readonly kind: 'state'; readonly state: TcpState })
+  /** The peer sends an ICMP error about the target's last segment (RFC 9293 §3.9.2.2). */
+  | (StepBase & { readonly kind: 'icmp'; readonly icmp: IcmpTemplate })
+  /**
+   * Many connections, each answered with a RST once the target has chosen its ISN, and the statistics
+   * of those ISNs (RFC 9293 §3.4.1): a case's only step.
+   */
+  | (StepBase & { readonly kind: 'isn'; readonly plan: IsnPlan })
   /**
    * Where the RFC lets a target choose (a MAY): the case goes on as one of these branches, the first
    * whose opening `expect` the target's next segment matches. Always the case's last step.

@@ -14,8 +14,19 @@ function allSteps(steps: readonly Step[]): Step[] {
 /** The application calls a case makes, so a target that cannot make them skips it. */
 export function appCallsNeeded(testCase: Case): Set<AppStepCall['call']> {
   const calls = new Set<AppStepCall['call']>();
-  for (const step of allSteps(testCase.steps)) if (step.kind === 'app') calls.add(step.call.call);
+  for (const step of allSteps(testCase.steps)) {
+    if (step.kind === 'app') calls.add(step.call.call);
+    if (step.kind === 'isn') {
+      calls.add('listen');
+      if (step.plan.active.length > 0) calls.add('connect');
+    }
+  }
   return calls;
+}
+
+/** Whether a case sends ICMP errors (`icmp:` steps); a target that cannot pass them to its stack skips it. */
+export function sendsIcmp(testCase: Case): boolean {
+  return allSteps(testCase.steps).some((step) => step.kind === 'icmp');
 }
 
 /** The socket options a case sets, so a target that cannot set them skips it. */
@@ -81,6 +92,7 @@ export function leastDurationMs(steps: readonly Step[], values: TimeValues): num
     if (step.kind === 'wait' || step.kind === 'quiet') total += timeMs(step.duration, values);
     if ((step.kind === 'expect' || step.kind === 'event') && step.after) total += timeMs(step.after, values);
     if (step.kind === 'either') total += Math.max(...step.branches.map((b) => leastDurationMs(b.steps, values)));
+    if (step.kind === 'isn') total += (step.plan.active.length > 0 ? 2 : 1) * step.plan.rounds * timeMs(step.plan.apart, values);
   }
   return total;
 }

@@ -23,6 +23,7 @@ import type {
 import type { DocumentPath } from './schema-errors';
 import { formatPath } from './schema-errors';
 import { parseDuration } from './duration';
+import { icmpTemplate, type RawIcmp } from './icmp-message';
 import { fixedTime, parseTime, type TimeExpr } from './time';
 import type { When } from './when';
 import type { TcpState } from '../wire';
@@ -49,7 +50,8 @@ type RawApp = string | ({ error?: string; result?: RawResult; 'set-option'?: Raw
 type RawEvent = CaseEventName | { name: CaseEventName; within?: string; after?: string };
 type RawWhen = Record<string, boolean | number | RawRange>;
 interface RawBranch { when?: RawWhen; note?: string; steps: RawStep[] }
-interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string | { for: string; allow: 'retransmissions' }; wait?: string; app?: RawApp; event?: RawEvent; state?: TcpState; either?: RawBranch[]; note?: string }
+interface RawIsn { passive: number[]; active?: number[]; rounds: number; apart: string }
+interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string | { for: string; allow: 'retransmissions' }; wait?: string; app?: RawApp; event?: RawEvent; state?: TcpState; either?: RawBranch[]; icmp?: RawIcmp; isn?: RawIsn; note?: string }
 export interface RawCase {
   id: string; title: string; description?: string;
   spec: { rfc9293: string[]; requirements?: string[] };
@@ -77,7 +79,7 @@ export const CASE_DEFAULTS = {
   expectWithinMs: 1000,
 } as const;
 
-const ACTIONS = ['send', 'expect', 'quiet', 'wait', 'app', 'event', 'state', 'either'] as const;
+const ACTIONS = ['send', 'expect', 'quiet', 'wait', 'app', 'event', 'state', 'either', 'icmp', 'isn'] as const;
 
 /** What each call's result may be asked: the octets it moved (read, write), the end of the data (read), the urgent mark (at-mark). */
 const RESULT_FIELDS: Readonly<Record<keyof ResultExpectation, readonly AppStepCall['call'][]>> = {
@@ -281,6 +283,8 @@ class Normalizer {
     const steps = raw.map((step, i) => this.step(step, [...path, i]));
     const either = raw.findIndex((step) => step.either !== undefined);
     if (either >= 0 && either < raw.length - 1) this.problem([...path, either], 'an either ends the case: the steps after it belong in its branches');
+    const isn = raw.findIndex((step) => step.isn !== undefined);
+    if (isn >= 0 && raw.length > 1) this.problem([...path, isn], 'an isn step opens connections of its own: it is the case\'s only step');
     return steps.filter((step): step is Step => step !== undefined);
   }
 
@@ -307,6 +311,15 @@ class Normalizer {
     if (raw.state !== undefined) return { kind: 'state', source, state: raw.state };
     if (raw.event !== undefined) return { kind: 'event', source, ...this.event(raw.event, [...path, 'event']) };
     if (raw.either) return { kind: 'either', source, branches: this.either(raw.either, [...path, 'either']) };
+    if (raw.isn) {
+      const { passive, active = [], rounds, apart } = raw.isn;
+      return { kind: 'isn', source, plan: { passive, active, rounds, apart: this.time(apart, [...path, 'isn', 'apart']) } };
+    }
+    if (raw.icmp) {
+      const { template, problems } = icmpTemplate(raw.icmp);
+      for (const p of problems) this.problem([...path, 'icmp', p.field], p.message);
+      return template && { kind: 'icmp', source, icmp: template };
+    }
     const app = this.app(raw.app as RawApp, [...path, 'app']);
     return app && { kind: 'app', source, ...app };
   }
@@ -339,6 +352,9 @@ export function normalizeCase(
   if (raw.from !== undefined && !preamble) {
     const known = [...preambles.keys()].sort().join(', ') || 'none';
     return { problems: [{ path: ['from'], message: `from: no preamble named '${raw.from}'; known preambles: ${known}` }] };
+  }
+  if (preamble && own.some((step) => step.kind === 'isn')) {
+    return { problems: [{ path: ['from'], message: 'from: an isn step opens connections of its own; it starts from no preamble' }] };
   }
   if (preamble?.steps.some((step) => step.kind === 'either')) {
     return { problems: [{ path: ['from'], message: `from: preamble '${raw.from}' has an either, which ends a case; a preamble cannot` }] };

@@ -129,6 +129,11 @@ export interface Capabilities {
   readonly notes?: readonly string[];
   /** The address families it speaks; IPv4 alone when absent. */
   readonly families?: readonly AddressFamily[];
+  /**
+   * Whether ICMP the harness sends reaches the stack (RFC 9293 §3.9.2.2); absent means it does. False
+   * where the path carries TCP alone: cases with `icmp` steps are then skipped with the reason.
+   */
+  readonly icmp?: boolean;
   /** The TCP implementation behind the target, as it names itself (an adapter's hello). */
   readonly stack?: { readonly name: string; readonly version: string };
 }

@@ -63,6 +63,11 @@ const KINDS = {
   'parameter-problem': { type: Icmpv4Type.PARAMETER_PROBLEM, rest: { pointer: 'high8', unused: 'low24' } },
 } as const satisfies Record<Exclude<Icmpv4Message['kind'], 'other'>, ErrorKindSpec>;
 
+/** The ICMP type of each error kind (RFC 792), for reports that show type and code. */
+export const ICMPV4_KIND_TYPES: Readonly<Record<keyof typeof KINDS, number>> = Object.fromEntries(
+  Object.entries(KINDS).map(([kind, spec]) => [kind, spec.type]),
+) as Record<keyof typeof KINDS, number>;
+
 const LAYOUT = icmpLayout('ICMP');
 
 /**

@@ -36,7 +36,8 @@ const isOracleRule = (field: string): boolean => /^(MUST|SHLD|MAY)-|^RFC /.test(
  * - a case's own sharper assertion (a time bound, a quiet spell, an expected segment) that the oracle
  *   does not make, where the target sent nothing the oracle refuses: check knows only the oracle;
  * - what the oracle obliges after an application call (a read) that left no trace of its own, since
- *   the target never sent the window update that would have shown it.
+ *   the target never sent the window update that would have shown it;
+ * - an `isn` step's statistics, which judge many connections' ISNs together, never one connection.
  */
 function invisibleToCheck(result: CaseResult): boolean {
   const d = result.divergence;
@@ -44,6 +45,7 @@ function invisibleToCheck(result: CaseResult): boolean {
   const step = result.steps.find((s) => s.index === d.step);
   const kind = step?.text.split(' ')[0];
   const byOracle = d.mismatches.some((m) => isOracleRule(m.field));
+  if (kind === 'isn') return true;
   if ((kind === 'state' || kind === 'event' || kind === 'app') && !byOracle) return true;
   if ((kind === 'expect' || kind === 'quiet') && !byOracle) return true;
   const afterCall = kind === 'app' || result.steps.find((s) => s.index === d.step - 1)?.text.startsWith('app ') === true;

@@ -71,7 +71,7 @@ describe('parseCase', () => {
 
   test('an unknown step is named, with the steps that exist, at its own line', () => {
     expect(problemsOf('  - app: listen\n  - sned: { flags: S }\n')).toEqual([
-      "case.yaml:7:5: steps[1]: unknown step 'sned'; a step is one of: send, expect, quiet, wait, app, event, state, either, note",
+      "case.yaml:7:5: steps[1]: unknown step 'sned'; a step is one of: send, expect, quiet, wait, app, event, state, either, icmp, isn, note",
     ]);
   });
 
@@ -104,7 +104,7 @@ describe('parseCase', () => {
   });
 
   test('rules beyond the schema: one action per step, no repeated flag, min <= max, one call per app step', () => {
-    expect(problemsOf('  - note: only a note\n')).toEqual(['case.yaml:6:5: steps[0]: has no action; a step is one of: send, expect, quiet, wait, app, event, state, either']);
+    expect(problemsOf('  - note: only a note\n')).toEqual(['case.yaml:6:5: steps[0]: has no action; a step is one of: send, expect, quiet, wait, app, event, state, either, icmp, isn']);
     expect(problemsOf('  - wait: 1s\n    quiet: 1s\n')).toEqual(['case.yaml:6:5: steps[0]: has 2 actions (quiet, wait); write one per step']);
     expect(problemsOf('  - expect: { flags: SAS }\n')).toEqual(["case.yaml:6:22: steps[0].expect.flags: flag 'S' is written twice in 'SAS'"]);
     expect(problemsOf('  - expect: { flags: A, win: { min: 5, max: 2 } }\n')).toEqual(['case.yaml:6:30: steps[0].expect.win: min 5 is greater than max 2']);

@@ -7,7 +7,7 @@ import { rawConfig, rawSettingsFromEnv, rstRule } from '../../src/targets/raw';
 import { configProblems } from '../../src/targets/raw/config';
 import { fromWire, toWire } from '../../src/targets/raw/packets';
 import { PeerPorts, adjustChecksum, withPort } from '../../src/targets/raw/ports';
-import { IpProtocol, decodePacket, encodePacket, parseFlags } from '../../src/wire';
+import { IpProtocol, decodePacket, encodePacket, parseFlags, quoteForIcmpv4 } from '../../src/wire';
 
 const addresses = { target: '198.18.1.2', peer: '198.18.1.1' };
 const RANGE = { first: 40000, last: 40009 };
@@ -64,7 +64,19 @@ describe('packets between the case and the wire', () => {
     expect(() => toWire(packet('198.18.1.9', addresses.target, 40000, 8080), addresses, ports)).toThrow('only from');
     const udp = Uint8Array.from(packet(addresses.peer, addresses.target, 40000, 8080));
     udp[9] = 17; // UDP
-    expect(() => toWire(udp, addresses, ports)).toThrow('TCP segments only');
+    expect(() => toWire(udp, addresses, ports)).toThrow('TCP segments and ICMP errors about them only');
+  });
+
+  test("an ICMP error about the target's segment quotes the peer's port as the target sent it, its checksum made again", () => {
+    const ports = new PeerPorts(RANGE);
+    const quoted = quoteForIcmpv4(packet(addresses.target, addresses.peer, 8080, 40000));
+    const ip = { version: 4 as const, src: addresses.peer, dst: addresses.target, protocol: IpProtocol.ICMP, ttl: 64, id: 0, dontFragment: false };
+    const out = decodePacket(toWire(encodePacket({ ip, icmp: { kind: 'unreachable', code: 3, quote: quoted } }), addresses, ports));
+    expect(out.icmpChecksumOk).toBe(true);
+    expect(out.icmp?.kind !== 'other' && out.icmp?.invoking).toMatchObject({ srcPort: 8080, dstPort: ports.wire(40000), seq: 123456 });
+    const aboutUdp = Uint8Array.from(quoted);
+    aboutUdp[9] = 17;
+    expect(() => toWire(encodePacket({ ip, icmp: { kind: 'unreachable', code: 3, quote: aboutUdp } }), addresses, ports)).toThrow('ICMP errors about TCP segments only');
   });
 
   test('what comes in is the target\'s segment to this case\'s wire port, mapped back; all else is dropped', () => {

@@ -5,7 +5,7 @@
  * the target diverges only when every machine rules it out. When the `either` step picks a branch, only
  * that branch's machine stays. A case without `either` has one machine, and this is the plain oracle.
  */
-import type { Profile } from '../../reference';
+import type { IcmpError, Profile } from '../../reference';
 import type { Case } from '../../suite/case';
 import { meeting } from '../../suite/when';
 import type { AppCall } from '../../targets/target';
@@ -68,6 +68,10 @@ export class OracleChoices {
 
   peerSent(segment: TcpSegment, atMs: number, toShadowPort: boolean): void {
     for (const c of this.alive) c.oracle.peerSent(segment, atMs, toShadowPort);
+  }
+
+  icmpSent(error: IcmpError, atMs: number, toShadowPort: boolean): void {
+    for (const c of this.alive) c.oracle.icmpSent(error, atMs, toShadowPort);
   }
 
   async appCall(call: AppCall, atMs: number): Promise<void> {

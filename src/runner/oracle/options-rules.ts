@@ -27,20 +27,28 @@ export function offeredBy(syn: TcpSegment): Offered {
 
 /**
  * RFC 9293 §3.7.1: Eff.snd.MSS = min(SendMSS + 20, MMS_S) - TCPhdrsize - IPoptionsize, and no segment's
- * data exceeds it (MUST-16): the options a segment carries come out of the peer's MSS. The path's
- * MMS_S is not known here, so only the peer's side of the minimum is held.
+ * data exceeds it (MUST-16): the options a segment carries come out of the peer's MSS. MMS_S is known
+ * here only once an ICMP fragmentation needed gave the path MTU (RFC 1191): the MTU less the IPv4
+ * header; until then only the peer's side of the minimum is held.
  */
-export function sizeViolation(segment: TcpSegment, offered: Offered | undefined): OptionViolation | undefined {
+export function sizeViolation(segment: TcpSegment, offered: Offered | undefined, pathMtu?: number): (OptionViolation & { limit: number }) | undefined {
   if (offered === undefined || segment.payload.length === 0) return undefined;
   const headerBytes = (segment.dataOffset ?? 5) * 4;
-  const limit = offered.sendMss + 20 - headerBytes;
+  const byPath = pathMtu !== undefined && pathMtu - IPV4_HEADER < offered.sendMss + 20;
+  const limit = (byPath ? (pathMtu as number) - IPV4_HEADER : offered.sendMss + 20) - headerBytes;
   if (segment.payload.length <= limit) return undefined;
-  const mss = offered.sendMss === DEFAULT_SEND_MSS ? `${DEFAULT_SEND_MSS}, the default when the peer's SYN carries no MSS option (MUST-15)` : `${offered.sendMss}, the peer's MSS option`;
+  const mss = byPath
+    ? `the path MTU of ${pathMtu as number} an ICMP fragmentation needed gave (RFC 1191)`
+    : offered.sendMss === DEFAULT_SEND_MSS ? `${DEFAULT_SEND_MSS}, the default when the peer's SYN carries no MSS option (MUST-15)` : `${offered.sendMss}, the peer's MSS option`;
   return {
     rule: 'MUST-16',
-    message: `${segment.payload.length} octets of data in a segment with a ${headerBytes}-octet TCP header, more than the ${limit} the send MSS allows (${mss}; RFC 9293 §3.7.1, MUST-16)`,
+    limit,
+    message: `${segment.payload.length} octets of data in a segment with a ${headerBytes}-octet TCP header, more than the ${limit} the ${byPath ? 'path' : 'send MSS'} allows (${mss}; RFC 9293 §3.7.1, MUST-16)`,
   };
 }
+
+/** The IPv4 header without options: what MMS_S leaves out of the path MTU (RFC 9293 §3.7.1). */
+const IPV4_HEADER = 20;
 
 export interface OptionViolation {
   readonly rule: string;

@@ -21,7 +21,7 @@
  * Retransmission timing is left to cases that assert it: a target's RTO follows its own measurements.
  */
 import { ReferenceTarget } from '../../targets/reference';
-import type { Profile } from '../../reference';
+import type { IcmpError, Profile } from '../../reference';
 import type { AppCall } from '../../targets/target';
 import type { TcpSegment, TcpState } from '../../wire';
 import { formatFlags, TcpFlag } from '../../wire/flags';
@@ -152,8 +152,31 @@ export class Oracle {
       this.targetOffer.peerSyn(segment);
     }
     const inFlight = this.targetInFlight();
+    const listening = this.state === 'LISTEN';
     this.shadow.deliver(toShadowPort ? { ...segment, dstPort: this.shadow.localPort } : segment);
+    if (listening && this.shadow.state === 'SYN-RECEIVED') this.newConnection();
     if (inFlight && !this.targetInFlight()) this.restartSendDeadlines(atMs);
+    this.oblige(atMs);
+  }
+
+  /**
+   * A new connection begins (a SYN to a listener, an active open): its ISN is the target's new choice,
+   * adopted from its first SYN, and nothing of it has been sent yet. Reached again when a listener's
+   * connection was reset and another SYN comes (MUST-11), or the application connects once more.
+   */
+  private newConnection(): void {
+    this.isnAdopted = false;
+    this.sentEnd = undefined;
+    this.finSent = false;
+  }
+
+  /**
+   * An ICMP error the peer sent the target at `atMs`, about a segment the target sent. `toShadowPort`
+   * says the quote names the target's port, which the machine knows as its own.
+   */
+  icmpSent(error: IcmpError, atMs: number, toShadowPort: boolean): void {
+    this.advance(atMs);
+    this.shadow.deliverIcmp(toShadowPort ? { ...error, quoted: { ...error.quoted, srcPort: this.shadow.localPort } } : error);
     this.oblige(atMs);
   }
 
@@ -170,6 +193,7 @@ export class Oracle {
   /** A call the target's application made at `atMs`. */
   async appCall(call: AppCall, atMs: number): Promise<void> {
     this.advance(atMs);
+    if (call.call === 'connect') this.newConnection();
     await this.shadow.app(call);
     // A connection the call ended (an ABORT) owes no more ACKs or data; a RST it answers with is still due.
     if (this.state === 'CLOSED') this.obligations = this.obligations.filter((o) => o.kind === 'rst');
@@ -255,8 +279,8 @@ export class Oracle {
     }
     const option = optionViolation(segment, this.offered);
     if (option) return this.violation(option.rule, 'no such option', option.message);
-    const size = sizeViolation(segment, this.offered);
-    if (size) return this.violation(size.rule, `data within the send MSS (${this.offered?.sendMss ?? ''})`, size.message);
+    const size = sizeViolation(segment, this.offered, tcb().pathMtu);
+    if (size) return this.violation(size.rule, `data within the send MSS (${size.limit})`, size.message);
     const urgent = urgentViolation(segment, tcb().sndUp, (seq) => this.relative.target(seq));
     if (urgent) return this.violation(urgent.rule, urgent.expected, urgent.message);
     const probe = SYNCHRONIZED.includes(this.state) ? probeWhileOutstanding(segment, tcb()) : undefined;

@@ -20,6 +20,8 @@ export interface HelloMessage {
     readonly options?: readonly SocketOptionName[];
     readonly clock: 'virtual' | 'real';
     readonly families: readonly AddressFamily[];
+    /** Whether ICMP packets from the harness reach the stack; true when absent. */
+    readonly icmp?: boolean;
     readonly notes?: readonly string[];
   };
 }

@@ -83,8 +83,8 @@ export class ProcessTarget implements Target {
   }
 
   get capabilities(): Capabilities {
-    const { calls, options, clock, families, notes } = this.hello.capabilities;
-    return { appCalls: calls, clock, families, stack: this.hello.stack, ...(options && { options }), ...(notes && { notes }) };
+    const { calls, options, clock, families, icmp, notes } = this.hello.capabilities;
+    return { appCalls: calls, clock, families, stack: this.hello.stack, ...(options && { options }), ...(icmp !== undefined && { icmp }), ...(notes && { notes }) };
   }
 
   get address(): string {

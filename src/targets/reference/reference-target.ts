@@ -2,8 +2,9 @@
  * The `reference` target: the reference machine itself behind the Target interface, with a virtual clock,
  * so that a suite runs on it without a network and a 2×MSL wait costs nothing (design notes, "Targets").
  */
-import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
-import { IpProtocol, decodePacket, encodePacket, WireError, type TcpSegment } from '../../wire';
+import { createHash } from 'node:crypto';
+import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
+import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type DecodedPacket, type Icmpv4Message, type TcpSegment } from '../../wire';
 import { SOCKET_OPTION_NAMES, type AppCall, type AppCallName, type AppEvent, type AppResult, type Capabilities, type Target, type TimedEvent, type TimedPacket } from '../target';
 import { SocketOptions } from './socket-options';
 
@@ -11,8 +12,13 @@ export const REFERENCE_ADDRESS = '198.18.0.1';
 export const REFERENCE_PEER_ADDRESS = '198.18.0.2';
 /** The local port of a connect that names none: the first of the dynamic range (RFC 6335 §6). */
 const EPHEMERAL_PORT = 49152;
-/** The ISS of every connection: deterministic on purpose; the runner compares sequence numbers relative to it. */
-const ISS = 0x1000_0000;
+/**
+ * RFC 6528's secret key. A real stack draws it at random at boot; this one is fixed, so that runs are
+ * deterministic (the runner compares sequence numbers relative to each ISN anyway).
+ */
+const ISN_SECRET = 'tcpconform reference target';
+/** RFC 6528 §3: M, "a timer that's incremented every 4 microseconds": 250 ticks a millisecond. */
+const ISN_TICKS_PER_MS = 250;
 
 /** Nanoseconds on the target's clock, as `Target.now()` reports them, for `ms` milliseconds of virtual time. */
 function msToNs(ms: number): bigint {
@@ -61,6 +67,8 @@ export class ReferenceTarget implements Target {
   private eofReported = false;
   private ipId = 0;
   private readonly options = new SocketOptions();
+  /** The last ICMP error delivered: a hard one's code names the error a socket reports. */
+  private lastIcmp: IcmpError | undefined;
 
   constructor(
     private readonly profile: Profile,
@@ -121,6 +129,12 @@ export class ReferenceTarget implements Target {
     return this.packets.shift()?.tcp;
   }
 
+  /** An ICMP error about a segment this target sent, straight to the machine: an oracle has it decoded already. */
+  deliverIcmp(error: IcmpError): void {
+    this.lastIcmp = error;
+    this.take(this.endpoint.icmpErrorArrives(error, this.clockMs));
+  }
+
   /** A segment from the peer, straight to SEGMENT ARRIVES: an oracle has it decoded already. */
   deliver(segment: TcpSegment): void {
     this.take(this.endpoint.segmentArrives(segment, this.clockMs));
@@ -135,8 +149,15 @@ export class ReferenceTarget implements Target {
   }
 
   send(packet: Uint8Array): TimedPacket {
-    const segment = this.segmentFor(packet);
-    if (segment !== undefined) this.take(this.endpoint.segmentArrives(segment, this.clockMs));
+    const decoded = this.decodeOurs(packet);
+    if (decoded?.tcp !== undefined && decoded.tcpChecksumOk) {
+      // A SYN to a listener opens a connection on a new four-tuple: its ISS is chosen now (RFC 6528).
+      const opens = this.endpoint.state === 'LISTEN' && decoded.tcp.dstPort === this.endpoint.local.port && (decoded.tcp.flags & TcpFlag.SYN) !== 0;
+      if (opens) this.endpoint.adoptIss(this.isnFor(decoded.tcp.dstPort, decoded.tcp.srcPort));
+      this.take(this.endpoint.segmentArrives(decoded.tcp, this.clockMs));
+    }
+    const error = decoded?.icmp !== undefined && decoded.icmpChecksumOk ? icmpErrorOf(decoded.icmp) : undefined;
+    if (error !== undefined) this.deliverIcmp(error);
     return { bytes: packet, timeNs: this.now() };
   }
 
@@ -163,8 +184,20 @@ export class ReferenceTarget implements Target {
 
   async close(): Promise<void> {}
 
+  /**
+   * RFC 6528 §3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M the 4-µs clock (here
+   * the virtual one) and F a keyed hash (SHA-256 where RFC 6528 suggests MD5), so that ISNs advance with
+   * time on one four-tuple and an outsider cannot tell one four-tuple's from another's (MUST-8, MUST-9, SHLD-1).
+   */
+  private isnFor(localPort: number, remotePort: number): number {
+    const tuple = `${ISN_SECRET}|${this.address}:${localPort}|${this.peerAddress}:${remotePort}`;
+    const f = createHash('sha256').update(tuple).digest().readUInt32BE(0);
+    return (Math.floor(this.clockMs * ISN_TICKS_PER_MS) + f) >>> 0;
+  }
+
   private newEndpoint(port: number): ReferenceEndpoint {
-    const { profile, options } = this.options.forEndpoint(this.profile, ISS);
+    // The ISS given here is a placeholder: a connection's own is chosen when its SYN arrives (send()).
+    const { profile, options } = this.options.forEndpoint(this.profile, this.isnFor(port, 0));
     return new ReferenceEndpoint(profile, { address: this.address, port }, { ...options, ...(this.mutation && { mutation: this.mutation }) });
   }
 
@@ -189,7 +222,7 @@ export class ReferenceTarget implements Target {
         return { ok: true };
       case 'connect':
         this.openOn(call.localPort ?? EPHEMERAL_PORT);
-        this.take(this.endpoint.openActive({ address: this.peerAddress, port: call.port }, ISS, now));
+        this.take(this.endpoint.openActive({ address: this.peerAddress, port: call.port }, this.isnFor(this.endpoint.local.port, call.port), now));
         return { ok: true };
       case 'write':
       case 'write-urgent': {
@@ -258,13 +291,14 @@ export class ReferenceTarget implements Target {
     this.clockMs = limitMs;
   }
 
-  /** The TCP segment a packet carries to this target, if it is a good one; others are dropped, as IP and TCP would. */
-  private segmentFor(packet: Uint8Array): TcpSegment | undefined {
+  /**
+   * A packet to this target with a good IP header, decoded; others are dropped, as IP would. The caller
+   * drops a bad TCP or ICMP checksum silently too (RFC 9293 §3.1, MUST-3; RFC 792).
+   */
+  private decodeOurs(packet: Uint8Array): DecodedPacket | undefined {
     try {
       const decoded = decodePacket(packet);
-      // A bad checksum is dropped silently (RFC 9293 §3.1, MUST-3); so is what is not TCP or not ours.
-      if (decoded.tcp === undefined || decoded.ip.dst !== this.address || !decoded.ipChecksumOk || !decoded.tcpChecksumOk) return undefined;
-      return decoded.tcp;
+      return decoded.ip.dst === this.address && decoded.ipChecksumOk ? decoded : undefined;
     } catch (error) {
       if (error instanceof WireError) return undefined;
       throw error;
@@ -308,8 +342,9 @@ export class ReferenceTarget implements Target {
         return;
       case 'reset':
       case 'refused':
-      case 'timeout': {
-        const error = event === 'reset' ? 'ECONNRESET' : event === 'refused' ? 'ECONNREFUSED' : 'ETIMEDOUT';
+      case 'timeout':
+      case 'unreachable': {
+        const error = event === 'unreachable' ? unreachableErrno(this.lastIcmp) : event === 'reset' ? 'ECONNRESET' : event === 'refused' ? 'ECONNREFUSED' : 'ETIMEDOUT';
         this.pendingError = error;
         this.emit({ event: 'error', error });
         return;
@@ -318,8 +353,30 @@ export class ReferenceTarget implements Target {
       case 'urgent':
         this.emit({ event });
         return;
+      case 'soft-error':
+        // A socket's application learns of a soft ICMP error only by asking for it (SO_ERROR), which the
+        // calls of this target do not.
+        return;
     }
   }
+}
+
+/** What an ICMP message says to TCP, when it is an error quoting a TCP segment's ports and sequence number. */
+function icmpErrorOf(message: Icmpv4Message): IcmpError | undefined {
+  if (message.kind === 'other') return undefined;
+  const { invoking } = message;
+  if (invoking?.protocol !== IpProtocol.TCP || invoking.srcPort === undefined || invoking.dstPort === undefined || invoking.seq === undefined) return undefined;
+  return {
+    kind: message.kind,
+    code: message.kind === 'frag-needed' ? 4 : message.code,
+    ...(message.kind === 'frag-needed' && { nextHopMtu: message.nextHopMtu }),
+    quoted: { srcPort: invoking.srcPort, dstPort: invoking.dstPort, seq: invoking.seq },
+  };
+}
+
+/** The error a socket reports for a connection a hard ICMP error aborted, as Linux's icmp_err_convert names it. */
+function unreachableErrno(error: IcmpError | undefined): string {
+  return error?.code === 2 ? 'ENOPROTOOPT' : 'ECONNREFUSED';
 }
 
 export async function createReferenceTarget(profile: Profile = RFC9293_PROFILE): Promise<ReferenceTarget> {
