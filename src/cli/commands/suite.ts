@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../../suite/problem';
 import { caseNeeds, needsText, SLOW_ON_A_REAL_CLOCK_MS } from '../../suite/needs';
+import { wireCoverage } from '../../suite/requirements';
 import { timeValuesOf } from '../../profile/time-values';
 import { ALL_RULES, describeRule } from '../../reference';
 import { ExitCode } from '../exit-codes';
@@ -52,6 +53,9 @@ function listCommand(paths: string[], options: SelectionOptions & { json: boolea
     const count = (key: (c: (typeof cases)[number]) => string) =>
       [...new Set(cases.map(key))].map((k) => `${k} ${cases.filter((c) => key(c) === k).length}`).join(', ');
     say(`\n${cases.length} case(s). By area: ${count((c) => c.area)}. By level: ${count((c) => c.level)}.`);
+    const coverage = wireCoverage(cases);
+    say(`RFC 9293 requirements testable on the wire (Appendix B's W, W+T and W~): ${coverage.covered.length} of ${coverage.testable.length} named by these cases.`);
+    if (coverage.uncovered.length > 0) say(`Not named: ${coverage.uncovered.join(', ')}.`);
   }
   if (suite.problems.length > 0) process.exitCode = ExitCode.usage;
 }
@@ -117,7 +121,8 @@ Example:
 Each case says what it needs from a target: application calls, state queries (state: steps; a target
 that cannot tell its state passes them on the reference machine's word), and, when its timers keep it
 running ${SLOW_ON_A_REAL_CLOCK_MS / 1000} s or more on a real clock, about how long (a virtual clock skips them).
-With --json, needs is { appCalls, state, realClockMs }.
+With --json, needs is { appCalls, state, realClockMs }. The summary ends with the coverage of RFC
+9293's requirement ids testable on the wire: how many the listed cases name, and which they do not.
 
 Examples:
   tcpconform list --level MUST
