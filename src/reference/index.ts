@@ -14,7 +14,7 @@ export { ReferenceEndpoint, type Socket } from './endpoint';
 export type { EndpointOptions } from './machine';
 export type { Output, UserEvent } from './output';
 export { RFC9293_PROFILE, checkProfile, toleranceMs, type Profile, type TimingTolerance } from './profile';
-export { ALL_RULES, describeRule, type Rule } from './rules';
+export { ALL_RULES, describeRule, unreachableBecause, type Rule } from './rules';
 export type { HeldRange, RttState, Tcb, Timers } from './tcb';
 export { UserCallError, type UserCallErrorReason } from './user-call-error';
 export { acceptable, segLen } from './acceptable';

@@ -137,6 +137,20 @@ const RULES = {
 /** The name of one decision of the machine, e.g. `3.10.7.4/rst/in-window-not-exact`. */
 export type Rule = keyof typeof RULES;
 
+/**
+ * Rules no case can reach through a target, each with the reason: the machine has them because the RFC
+ * does, but neither the wire nor an application's calls on a socket lead there.
+ */
+const UNREACHABLE: Partial<Record<Rule, string>> = {
+  '3.10.1/listen/active':
+    'a socket that listens never connects (POSIX listen() and connect()): an application opens a new socket instead, which starts in CLOSED',
+};
+
+/** Why no case can reach `rule`, or undefined for a rule a case can reach. */
+export function unreachableBecause(rule: Rule): string | undefined {
+  return UNREACHABLE[rule];
+}
+
 /** Every rule the machine can fire, in the RFC's order. */
 export const ALL_RULES: readonly Rule[] = Object.keys(RULES) as Rule[];
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALL_RULES, describeRule } from '../../src/reference';
+import { ALL_RULES, describeRule, unreachableBecause } from '../../src/reference';
 
 const SOURCE_DIR = join(__dirname, '../../src/reference');
 
@@ -29,5 +29,10 @@ describe('rules', () => {
 
   test('every rule says what it decides', () => {
     for (const rule of ALL_RULES) expect(describeRule(rule).length).toBeGreaterThan(10);
+  });
+
+  test('a rule no case can reach says why, and the others say nothing', () => {
+    expect(unreachableBecause('3.10.1/listen/active')).toMatch(/listen/);
+    expect(unreachableBecause('3.10.7.2/syn')).toBeUndefined();
   });
 });

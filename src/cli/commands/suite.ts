@@ -4,7 +4,7 @@ import { formatProblem } from '../../suite/problem';
 import { caseNeeds, needsText, SLOW_ON_A_REAL_CLOCK_MS } from '../../suite/needs';
 import { wireCoverage } from '../../suite/requirements';
 import { timeValuesOf } from '../../profile/time-values';
-import { ALL_RULES, describeRule } from '../../reference';
+import { ALL_RULES, describeRule, unreachableBecause } from '../../reference';
 import { ExitCode } from '../exit-codes';
 import { selectCases } from '../select';
 import { checkAgainstReference } from '../check-against-reference';
@@ -24,9 +24,13 @@ async function validateCommand(paths: string[]): Promise<void> {
 async function rulesCommand(paths: string[]): Promise<void> {
   const suite = loadAndReport(paths);
   const { rules } = await checkAgainstReference(suite.cases);
-  const unreached = ALL_RULES.filter((rule) => !rules.has(rule));
-  say(`reached (${ALL_RULES.length - unreached.length} of ${ALL_RULES.length}):`);
+  const missed = ALL_RULES.filter((rule) => !rules.has(rule));
+  const unreachable = missed.filter((rule) => unreachableBecause(rule) !== undefined);
+  const unreached = missed.filter((rule) => unreachableBecause(rule) === undefined);
+  say(`reached (${ALL_RULES.length - missed.length} of ${ALL_RULES.length}):`);
   for (const rule of ALL_RULES.filter((r) => rules.has(r))) say(`  ${rule}`);
+  if (unreachable.length > 0) say(`unreachable by any case (${unreachable.length}):`);
+  for (const rule of unreachable) say(`  ${rule}  ${describeRule(rule)}; unreachable: ${unreachableBecause(rule) ?? ''}`);
   say(`never reached (${unreached.length}):`);
   for (const rule of unreached) say(`  ${rule}  ${describeRule(rule)}`);
 }
@@ -103,7 +107,8 @@ Example:
     .argument('[paths...]', SUITE_PATHS_HELP)
     .addHelpText('after', `
 Each rule is named by its section, e.g. 3.10.7.4/rst/in-window-not-exact. Rules no case reaches are
-behaviour the suite does not yet prove.
+behaviour the suite does not yet prove; a rule that neither the wire nor a socket's calls can lead to
+is listed apart, with the reason.
 
 Example:
   tcpconform rules`)

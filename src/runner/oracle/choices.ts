@@ -9,7 +9,7 @@ import type { Profile } from '../../reference';
 import type { Case } from '../../suite/case';
 import { meeting } from '../../suite/when';
 import type { AppCall } from '../../targets/target';
-import type { TcpSegment } from '../../wire';
+import type { TcpSegment, TcpState } from '../../wire';
 import { Oracle, type Relative, type Violation } from './oracle';
 import type { TargetOffer } from './target-offer';
 
@@ -60,6 +60,12 @@ export class OracleChoices {
   /** The `either` step took `branch`: its machine alone goes on. */
   choose(branch: number): void {
     this.alive = this.alive.filter((c) => c.branch === branch);
+  }
+
+  /** §3.10.6 STATUS, asked of every machine: the first one's answer. */
+  status(atMs: number): TcpState {
+    const states = this.alive.map((c) => c.oracle.status(atMs));
+    return states[0] as TcpState;
   }
 
   advance(atMs: number): void {

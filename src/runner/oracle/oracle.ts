@@ -96,6 +96,12 @@ export class Oracle {
     return this.shadow.state;
   }
 
+  /** §3.10.6 STATUS of the reference machine at `atMs`: its state, asked as the RFC's user asks it. */
+  status(atMs: number): TcpState {
+    this.advance(atMs);
+    return this.shadow.status();
+  }
+
   /** The reference machine's rules applied so far. */
   get rules(): readonly string[] {
     return this.shadow.firedRules;

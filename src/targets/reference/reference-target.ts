@@ -65,6 +65,16 @@ export class ReferenceTarget implements Target {
     return this.endpoint.state;
   }
 
+  /** §3.10.6 STATUS: the machine's state, CLOSED where the RFC answers "connection does not exist". */
+  status(): ReferenceEndpoint['state'] {
+    try {
+      return this.endpoint.status().state;
+    } catch (error) {
+      if (error instanceof UserCallError) return 'CLOSED';
+      throw error;
+    }
+  }
+
   /** The endpoint's TCB, for an oracle holding a target's segments against it. */
   get tcb(): ReferenceEndpoint['tcb'] {
     return this.endpoint.tcb;
@@ -195,15 +205,19 @@ export class ReferenceTarget implements Target {
         this.take(this.endpoint.abort(now));
         return { ok: true };
       case 'state':
-        return { ok: true, state: this.endpoint.state };
+        return { ok: true, state: this.status() };
       case 'set-option':
         return { ok: false, error: 'EOPNOTSUPP' };
     }
   }
 
-  /** What a socket answers where the RFC answers with an error: closing what is already closing is done. */
+  /**
+   * What a socket answers where the RFC answers with an error: closing what is already closing is done,
+   * and a listen on a port that has its connection already is refused as bind() refuses it.
+   */
   private refused(call: AppCall, reason: UserCallErrorReason): AppResult {
     if ((call.call === 'close' || call.call === 'shutdown') && reason === 'connection closing') return { ok: true };
+    if (call.call === 'listen' && reason === 'connection already exists') return { ok: false, error: 'EADDRINUSE' };
     return { ok: false, error: ERRNO[reason] };
   }
 
