@@ -31,6 +31,10 @@ const PARAMETERS = {
   rfc5961Ack: { field: 'rfc5961Ack', kind: 'boolean' },
   rfc1337: { field: 'rfc1337', kind: 'boolean' },
   reopenFromTimeWait: { field: 'reopenFromTimeWait', kind: 'boolean' },
+  synTextQueued: { field: 'synTextQueued', kind: 'boolean' },
+  ecnAccept: { field: 'ecnAccept', kind: 'boolean' },
+  ecnRequest: { field: 'ecnRequest', kind: 'boolean' },
+  sourceRoute: { field: 'sourceRoute', kind: 'boolean' },
   receiveBuffer: { field: 'receiveBuffer', kind: 'octets' },
   mss: { field: 'mss', kind: 'octets' },
 } as const satisfies Record<string, { field: keyof Profile; kind: string }>;

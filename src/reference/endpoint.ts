@@ -5,6 +5,7 @@
 import type { TcpSegment, TcpState } from '../wire';
 import { adoptIss } from './adopt-iss';
 import { adoptReceiveWindow, adoptSent } from './adopt-observed';
+import { PLAIN_ARRIVAL, type Arrival } from './ip';
 import type { EndpointOptions, Machine } from './machine';
 import type { Output } from './output';
 import { checkProfile, type Profile } from './profile';
@@ -45,6 +46,7 @@ export class ReferenceEndpoint {
       state: 'CLOSED',
       tcb: newTcb(profile, passiveIss),
       now: 0,
+      arrival: PLAIN_ARRIVAL,
       out: [],
       rules: new RuleLog(),
     };
@@ -93,9 +95,13 @@ export class ReferenceEndpoint {
     return this.userCall(now, () => user.openPassive(this.m));
   }
 
-  /** §3.10.1 OPEN, active: a SYN at `iss` to `remote`, whose address is the caller's to route. */
-  openActive(remote: Socket, iss: number, now: number): Output[] {
-    return this.userCall(now, () => user.openActive(this.m, remote.port, iss >>> 0));
+  /**
+   * §3.10.1 OPEN, active: a SYN at `iss` to `remote`, whose address is the caller's to route; `remoteTo`
+   * says whether that address is one host's or a broadcast or multicast address, which an OPEN refuses
+   * (§3.9.1.1, MUST-46).
+   */
+  openActive(remote: Socket, iss: number, now: number, remoteTo: Arrival['to'] = 'unicast'): Output[] {
+    return this.userCall(now, () => user.openActive(this.m, remote.port, iss >>> 0, remoteTo));
   }
 
   /** §3.10.2 SEND: `octets`, or that many octets of the pattern "abc…z" over the connection's output. */
@@ -137,9 +143,10 @@ export class ReferenceEndpoint {
     return user.status(this.m);
   }
 
-  /** §3.10.7 SEGMENT ARRIVES. */
-  segmentArrives(seg: TcpSegment, now: number): Output[] {
+  /** §3.10.7 SEGMENT ARRIVES, with what IP said of its datagram (§3.9.2): a plain unicast datagram by default. */
+  segmentArrives(seg: TcpSegment, now: number, arrival: Arrival = PLAIN_ARRIVAL): Output[] {
     const out = this.begin(now);
+    this.m.arrival = arrival;
     segmentArrives(this.m, seg);
     return out;
   }

@@ -24,6 +24,13 @@ const RULES = {
   '3.8.6.2.1/sws-avoidance': 'data waits: too little window for the sender SWS rules (MUST-38)',
   '3.8.6.2.1/override': 'the override timeout: what the small window allows goes (SWS rule 4)',
   '3.8.6.2.2/window-update': 'reading freed enough buffer to move the right edge: window update (MUST-39)',
+  // §3.9.1.1 OPEN (the interface), §3.9.2 the IP interface.
+  '3.9.1.1/open-invalid-remote': 'OPEN active to a broadcast or multicast address: refused, nothing sent (MUST-46)',
+  '3.9.2.1/source-routed-dropped': 'a source-routed datagram where the profile takes none: IP drops it',
+  '3.9.2.1/return-route-kept': "a source-routed datagram opens the connection: its route back carries every segment (MUST-53)",
+  '3.9.2.1/return-route-replaced': 'a later segment comes by another source route: that one carries the segments from now on (SHLD-24)',
+  '3.9.2.3/syn-to-broadcast-dropped': 'a SYN addressed to a broadcast or multicast address: silently discarded (MUST-57)',
+  '3.9.2.3/syn-from-invalid-source-dropped': 'a SYN from an address no datagram may come from (broadcast, multicast, ...): ignored (MUST-63)',
   // §3.10.1 OPEN.
   '3.10.1/closed/passive': 'OPEN passive in CLOSED: LISTEN',
   '3.10.1/closed/active': 'OPEN active in CLOSED: SYN, SYN-SENT',
@@ -68,6 +75,7 @@ const RULES = {
   '3.10.7.2/ack-reset': 'LISTEN: an ACK draws <SEQ=SEG.ACK><CTL=RST>',
   '3.10.7.2/syn': 'LISTEN: a SYN draws the SYN-ACK, SYN-RECEIVED',
   '3.10.7.2/text-queued': 'LISTEN: text or FIN on the SYN waits for ESTABLISHED',
+  '3.10.7.2/text-dropped': 'LISTEN: text or FIN on the SYN dropped, as the profile says (the peer sends it again)',
   '3.10.7.2/other-dropped': 'LISTEN: anything else is dropped',
   // §3.10.7.3 SYN-SENT.
   '3.10.7.3/unacceptable-ack-reset': 'SYN-SENT: an ACK of nothing sent draws <SEQ=SEG.ACK><CTL=RST>',
@@ -77,6 +85,7 @@ const RULES = {
   '3.10.7.3/syn-ack-established': 'SYN-SENT: a SYN acknowledging ours: ESTABLISHED, ACK',
   '3.10.7.3/simultaneous-open': 'SYN-SENT: a SYN without ACK: SYN-ACK, SYN-RECEIVED',
   '3.10.7.3/text-queued': 'SYN-SENT: text or FIN on the SYN waits for ESTABLISHED',
+  '3.10.7.3/text-dropped': 'SYN-SENT: text or FIN on the SYN dropped, as the profile says (the peer sends it again)',
   '3.10.7.3/other-dropped': 'SYN-SENT: neither SYN nor RST: dropped',
   // §3.10.7.4 other states: first, sequence number.
   '3.10.7.4/seq/unacceptable-ack': 'unacceptable segment (Table 6): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, dropped',
@@ -129,6 +138,15 @@ const RULES = {
   '3.10.8/time-wait': 'TIME-WAIT timeout: CLOSED',
   // RFC 1337.
   'rfc1337/3/time-wait-rst-ignored': 'TIME-WAIT: a RST is ignored (RFC 1337 fix 1, where RFC 9293 closes)',
+  // RFC 3168 §6.1, ECN in TCP (RFC 9293 §3.8.2, SHLD-8).
+  'rfc3168/6.1.1/setup-syn': 'OPEN active: an ECN-setup SYN (ECE and CWR), as the profile asks for ECN',
+  'rfc3168/6.1.1/setup-accepted': 'LISTEN: an ECN-setup SYN is answered with an ECN-setup SYN-ACK (ECE): ECN-capable',
+  'rfc3168/6.1.1/setup-declined': 'LISTEN: an ECN-setup SYN, ECN off in the profile: a SYN-ACK without ECE',
+  'rfc3168/6.1.1/negotiated': 'SYN-SENT: an ECN-setup SYN-ACK answers the ECN-setup SYN: ECN-capable',
+  'rfc3168/6.1.2/window-reduced': 'an ECN-Echo once per window of data: the window is reduced, CWR on the next new data',
+  'rfc3168/6.1.2/cwr-sent': 'new data after a window reduction carries CWR',
+  'rfc3168/6.1.3/ce-echoed': 'Congestion Experienced on an arriving datagram: ECE on every ACK until CWR',
+  'rfc3168/6.1.3/cwr-ends-echo': 'CWR from the peer: no more ECE',
   // RFC 6298.
   'rfc6298/2/rtt-sample': 'a round-trip measurement: SRTT, RTTVAR, RTO updated',
   'rfc6298/5.7/syn-timeout-rto': 'the SYN was retransmitted: RTO 3 s once ESTABLISHED',

@@ -5,6 +5,7 @@ import type { Seq, TcpSegment } from '../wire';
 import { TcpFlag } from '../wire/flags';
 import { seqAdd } from '../wire/seq';
 import { segLen } from './acceptable';
+import { segmentEcn, synEcn } from './ecn';
 import type { Machine } from './machine';
 
 const NO_PAYLOAD = new Uint8Array(0);
@@ -18,24 +19,32 @@ function emit(m: Machine, segment: TcpSegment): void {
   m.out.push({ kind: 'segment', segment });
 }
 
-/** A segment of this connection from this endpoint, carrying RCV.WND. */
-function connectionSegment(m: Machine, seq: Seq, flags: number, payload: Uint8Array = NO_PAYLOAD): TcpSegment {
-  return {
+/**
+ * Emits a segment of this connection from this endpoint, carrying RCV.WND, with the ECN flags and
+ * codepoint of RFC 3168 (new data: its first octet at SND.NXT) and the route back the connection keeps.
+ */
+function emitOnConnection(m: Machine, seq: Seq, flags: number, payload: Uint8Array = NO_PAYLOAD): void {
+  const syn = (flags & TcpFlag.SYN) !== 0;
+  const ack = (flags & TcpFlag.ACK) !== 0;
+  const ecn = syn ? synEcn(m, ack) : segmentEcn(m, ack, payload.length > 0 && seq === m.tcb.sndNxt);
+  const segment: TcpSegment = {
     srcPort: m.localPort,
     dstPort: m.remotePort ?? 0,
     seq,
     ack: flags & TcpFlag.ACK ? m.tcb.rcvNxt : 0,
-    flags,
-    window: offeredWindow(m),
+    flags: flags | ecn.flags,
+    window: flags & TcpFlag.RST ? 0 : offeredWindow(m),
     urgentPointer: 0,
-    options: flags & TcpFlag.SYN ? [{ kind: 'mss', mss: m.tcb.rcvMss }] : [],
+    options: syn ? [{ kind: 'mss', mss: m.tcb.rcvMss }] : [],
     payload,
   };
+  const route = m.tcb.returnRoute;
+  m.out.push({ kind: 'segment', segment, ...(ecn.codepoint !== 'not-ect' && { ecn: ecn.codepoint }), ...(route && { route }) });
 }
 
 /** `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`: the acknowledgment of §3.10.7.4, also the challenge ACK of RFC 5961. */
 export function sendAck(m: Machine): void {
-  emit(m, connectionSegment(m, m.tcb.sndNxt, TcpFlag.ACK));
+  emitOnConnection(m, m.tcb.sndNxt, TcpFlag.ACK);
 }
 
 /**
@@ -43,23 +52,23 @@ export function sendAck(m: Machine): void {
  * endpoint advertises is the profile's, not necessarily 536 (SHLD-5).
  */
 export function sendSyn(m: Machine): void {
-  emit(m, connectionSegment(m, m.tcb.iss, TcpFlag.SYN));
+  emitOnConnection(m, m.tcb.iss, TcpFlag.SYN);
 }
 
 /** `<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>` (RFC 9293 §3.10.7.2, §3.10.7.3), with the MSS option. */
 export function sendSynAck(m: Machine): void {
-  emit(m, connectionSegment(m, m.tcb.iss, TcpFlag.SYN | TcpFlag.ACK));
+  emitOnConnection(m, m.tcb.iss, TcpFlag.SYN | TcpFlag.ACK);
 }
 
 /** A segment at `seq` carrying `payload` and, when `fin`, the FIN after it; PSH when `push` (MUST-61). */
 export function sendData(m: Machine, seq: Seq, payload: Uint8Array, fin: boolean, push: boolean): void {
   const flags = TcpFlag.ACK | (fin ? TcpFlag.FIN : 0) | (push ? TcpFlag.PSH : 0);
-  emit(m, connectionSegment(m, seq, flags, payload));
+  emitOnConnection(m, seq, flags, payload);
 }
 
 /** `<SEQ=SND.NXT><CTL=RST>`: the reset of ABORT (RFC 9293 §3.10.5). */
 export function sendAbortReset(m: Machine): void {
-  emit(m, { ...connectionSegment(m, m.tcb.sndNxt, TcpFlag.RST), window: 0 });
+  emitOnConnection(m, m.tcb.sndNxt, TcpFlag.RST);
 }
 
 /**

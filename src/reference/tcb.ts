@@ -4,6 +4,7 @@
  */
 import type { Seq } from '../wire';
 import { seqAdd } from '../wire/seq';
+import { newEcnState, type EcnState } from './ecn';
 import type { Profile } from './profile';
 import { SendBuffer } from './send-buffer';
 
@@ -118,6 +119,10 @@ export interface Tcb {
   issFloor?: Seq;
   /** Whether a CLOSE in SYN-RECEIVED waits for ESTABLISHED to send its FIN (RFC 9293 §3.10.4). */
   closePending: boolean;
+  /** The source route back to the peer, from a source-routed datagram of the connection (RFC 9293 §3.9.2.1). */
+  returnRoute?: readonly string[];
+  /** Explicit Congestion Notification (RFC 3168 §6.1). */
+  ecn: EcnState;
   rtt: RttState;
   timers: Timers;
 }
@@ -154,6 +159,7 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
     heldFin: undefined,
     passiveOpen: false,
     closePending: false,
+    ecn: newEcnState(iss),
     rtt: { srtt: undefined, rttvar: undefined, rto: profile.initialRtoMs, timing: undefined, synRetransmitted: false },
     timers: { retransmission: undefined, probe: undefined, user: undefined, timeWait: undefined },
   };

@@ -3,8 +3,9 @@
  * case's relative numbering, and the oracle that judges every segment the moment it is taken. Steps
  * (steps/) drive an Exchange; run-case.ts runs the steps.
  */
-import { decodePacket, encodePacket, parseFlags, TcpFlag, WireError, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
-import type { Case, OptionTemplate, SegmentTemplate } from '../suite/case';
+import { decodePacket, encodePacket, parseFlags, seqAdd, TcpFlag, WireError, type IpHeader, type Ipv4Header, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
+import type { AddressTemplate, Case, IpTemplate, OptionTemplate, SegmentTemplate, WindowEdge } from '../suite/case';
+import { arrivalOf } from '../reference/ip';
 import { formatDuration } from '../suite/duration';
 import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
 import type { Target, TimedPacket } from '../targets/target';
@@ -14,7 +15,7 @@ import type { Violation } from './oracle/oracle';
 import { OracleChoices } from './oracle/choices';
 import { Numbering } from './numbering';
 import type { Direction, StepOutcome, TraceEvent } from './result';
-import { segmentText, summarizeFromTarget, summarizeToTarget } from './summary';
+import { ipText, segmentText, summarizeFromTarget, summarizeToTarget } from './summary';
 
 /** The result of one step; `undefined` fields are left out of the JSON. */
 export type StepResult = Omit<StepOutcome, 'index' | 'line' | 'text' | 'note'>;
@@ -23,6 +24,8 @@ export type StepResult = Omit<StepOutcome, 'index' | 'line' | 'text' | 'note'>;
 export interface Pulled {
   readonly atMs: number;
   readonly segment?: TcpSegment;
+  /** The IP header of the datagram that carried it. */
+  readonly ip?: IpHeader;
   readonly checksumOk?: boolean;
   readonly garbage?: string;
   readonly violation?: Violation;
@@ -138,13 +141,46 @@ export class Exchange {
     this.drainAppEvents();
   }
 
-  /** The peer sends one segment built from `template`; the oracle sees it unless its checksum is bad. */
+  /** An address a case writes, as it goes on the wire: `broadcast` is the target's subnet broadcast address. */
+  private address(template: AddressTemplate): string {
+    if (template !== 'broadcast') return template;
+    if (this.target.broadcast === undefined) throw new Error(`the ${this.target.name} target's interface has no subnet broadcast address to send to`);
+    return this.target.broadcast;
+  }
+
+  /** The peer's datagram header: from the peer to the target, unless the case writes other addresses, an ECN codepoint or options. */
+  private ipHeader(template: IpTemplate | undefined): Ipv4Header {
+    return {
+      version: 4,
+      src: this.address(template?.src ?? this.target.peerAddress),
+      dst: this.address(template?.dst ?? this.target.address),
+      protocol: 6,
+      ttl: 64,
+      id: 0,
+      dontFragment: true,
+      ...(template?.ecn !== undefined && { ecn: template.ecn }),
+      ...(template?.options !== undefined && { options: [...template.options] }),
+    };
+  }
+
+  /** A sequence number the peer sends: relative, the next new one, or at the right edge of the window the target advertised last. */
+  private peerSeq(seq: number | WindowEdge | undefined): number {
+    if (typeof seq !== 'object') return this.numbering.peerSeq(seq);
+    const edge = this.oracle.targetOffer.latestEdge;
+    if (edge === undefined) throw new Error('seq: window-edge needs a window the target has advertised, and it has advertised none yet');
+    return seqAdd(edge, seq.windowEdge);
+  }
+
+  /**
+   * The peer sends one segment built from `template`; the oracle sees it unless its checksum is bad or IP
+   * would not deliver it to the target (another host's address).
+   */
   sendSegment(template: SegmentTemplate): void {
     const flags = parseFlags(template.flags);
     const tcp: TcpSegment = {
       srcPort: this.numbering.peerPort,
       dstPort: this.numbering.targetPort,
-      seq: this.numbering.peerSeq(template.seq),
+      seq: this.peerSeq(template.seq),
       ack: flags & TcpFlag.ACK || template.ack !== undefined ? this.numbering.peerAck(template.ack) : 0,
       flags,
       window: template.window,
@@ -152,14 +188,17 @@ export class Exchange {
       options: template.options.map(wireOption),
       payload: template.payload,
     };
-    const ip = { version: 4 as const, src: this.target.peerAddress, dst: this.target.address, protocol: 6, ttl: 64, id: 0, dontFragment: true };
+    const ip = this.ipHeader(template.ip);
     const bytes = template.checksum === 'bad' ? encodeWithBadChecksum({ ip, tcp }) : encodePacket({ ip, tcp });
     const sent = this.target.send(bytes);
     this.moveAnchor(this.elapsedMs(sent.timeNs));
     this.numbering.notePeerSent(tcp);
-    // A segment with a bad checksum never reaches a conforming TCP (MUST-3): the reference machine does not see it.
-    if (template.checksum === 'good') this.oracle.peerSent(tcp, this.elapsedMs(sent.timeNs), tcp.dstPort === this.numbering.targetPort);
-    this.recordPacket('to-target', sent, { segment: summarizeToTarget(tcp, this.numbering, template.checksum === 'good') });
+    const arrival = arrivalOf(ip, this.target.broadcast);
+    // A segment with a bad checksum never reaches a conforming TCP (MUST-3), nor does one IP hands to
+    // another host: the reference machine does not see them.
+    const delivered = ip.dst === this.target.address || arrival.to !== 'unicast';
+    if (template.checksum === 'good' && delivered) this.oracle.peerSent(tcp, this.elapsedMs(sent.timeNs), tcp.dstPort === this.numbering.targetPort, arrival);
+    this.recordPacket('to-target', sent, { segment: summarizeToTarget(tcp, this.numbering, template.checksum === 'good', ipText(ip, this.target.peerAddress, this.target.address)) });
   }
 
   /**
@@ -180,12 +219,12 @@ export class Exchange {
         }
         this.numbering.noteTargetSent(decoded.tcp);
         const checksumOk = decoded.tcpChecksumOk && decoded.ipChecksumOk;
-        const violation = this.oracle.observe(decoded.tcp, atMs);
-        this.recordPacket('from-target', packet, { segment: summarizeFromTarget(decoded.tcp, this.numbering, checksumOk) });
+        const violation = this.oracle.observe(decoded.tcp, atMs, decoded.ip);
+        this.recordPacket('from-target', packet, { segment: summarizeFromTarget(decoded.tcp, this.numbering, checksumOk, ipText(decoded.ip, this.target.address, this.target.peerAddress)) });
         const key = `${decoded.tcp.flags}/${decoded.tcp.seq}/${decoded.tcp.payload.length}`;
         const repeats = this.sentByTarget.has(key);
         this.sentByTarget.add(key);
-        return { segment: decoded.tcp, checksumOk, atMs, repeats, order: ++this.events, ...(violation && { violation }) };
+        return { segment: decoded.tcp, ip: decoded.ip, checksumOk, atMs, repeats, order: ++this.events, ...(violation && { violation }) };
       } catch (error) {
         if (!(error instanceof WireError)) throw error;
         this.recordPacket('from-target', packet, { note: `does not parse: ${error.message}` });
@@ -213,7 +252,7 @@ export class Exchange {
   }
 
   segmentTextOf(got: Pulled): string {
-    return got.segment ? segmentText(summarizeFromTarget(got.segment, this.numbering, got.checksumOk ?? true)) : 'a malformed packet';
+    return got.segment ? segmentText(summarizeFromTarget(got.segment, this.numbering, got.checksumOk ?? true, ipText(got.ip, this.target.address, this.target.peerAddress))) : 'a malformed packet';
   }
 
   /** The oracle's verdict on a segment, as a failed step. */

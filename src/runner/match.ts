@@ -3,8 +3,8 @@
  * field that differs (gVisor's checkers and packetdrill's `check_field`, in spirit): a failure says
  * "ack: expected 101, observed 1", never just "mismatch".
  */
-import { formatFlags, parseFlags, type TcpOption, type TcpSegment } from '../wire';
-import type { OptionExpectation, Range, SegmentMatch } from '../suite/case';
+import { formatFlags, parseFlags, type IpHeader, type TcpOption, type TcpSegment } from '../wire';
+import type { IpMatch, OptionExpectation, Range, SegmentMatch } from '../suite/case';
 import type { Mismatch } from './result';
 import type { Numbering } from './numbering';
 import { rangeText } from './summary';
@@ -41,8 +41,31 @@ function checkOption(expectation: OptionExpectation, options: readonly TcpOption
   }
 }
 
-/** Every way `segment` departs from `match`; empty when it matches. */
-export function mismatches(match: SegmentMatch, segment: TcpSegment, numbering: Numbering): Mismatch[] {
+/** The source route a datagram follows: its destination, then the addresses its route option still lists. */
+function sourceRouteOf(ip: IpHeader): string[] | undefined {
+  if (ip.version !== 4) return undefined;
+  const option = (ip.options ?? []).find((o) => o.kind === 'lsrr' || o.kind === 'ssrr');
+  if (option === undefined || !('route' in option)) return undefined;
+  return [ip.dst, ...option.route.slice((option.pointer - 4) / 4)];
+}
+
+/** Every way the datagram's header departs from what the case asks of it. */
+function ipMismatches(match: IpMatch, ip: IpHeader | undefined): Mismatch[] {
+  const found: Mismatch[] = [];
+  const ecn = ip?.ecn ?? 'not-ect';
+  const ecnMatches = match.ecn === 'ect' ? ecn === 'ect0' || ecn === 'ect1' : ecn === match.ecn;
+  if (match.ecn !== undefined && !ecnMatches) found.push({ field: 'ip ecn', expected: match.ecn, observed: ecn });
+  if (match.sourceRoute !== undefined) {
+    const route = ip && sourceRouteOf(ip);
+    const expected = match.sourceRoute === 'absent' ? 'absent' : match.sourceRoute.join(' ');
+    const observed = route === undefined ? 'absent' : route.join(' ');
+    if (expected !== observed) found.push({ field: 'ip source route', expected, observed });
+  }
+  return found;
+}
+
+/** Every way `segment`, carried in a datagram with the header `ip`, departs from `match`; empty when it matches. */
+export function mismatches(match: SegmentMatch, segment: TcpSegment, numbering: Numbering, ip?: IpHeader): Mismatch[] {
   const found: Mismatch[] = [];
   const expectedFlags = parseFlags(match.flags);
   if (segment.flags !== expectedFlags) {
@@ -66,5 +89,6 @@ export function mismatches(match: SegmentMatch, segment: TcpSegment, numbering: 
     const mismatch = checkOption(expectation, segment.options);
     if (mismatch) found.push(mismatch);
   }
+  if (match.ip) found.push(...ipMismatches(match.ip, ip));
   return found;
 }

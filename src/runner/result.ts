@@ -33,6 +33,8 @@ export interface SegmentSummary {
   readonly srcPort: number;
   readonly dstPort: number;
   readonly checksumOk: boolean;
+  /** What the datagram's IPv4 header says beyond the plain one: other addresses, an ECN codepoint, options. */
+  readonly ip?: string;
 }
 
 export type Direction = 'to-target' | 'from-target';

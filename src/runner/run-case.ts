@@ -6,7 +6,7 @@
  * surroundings end the case as `error`, never as a conformance `fail`.
  */
 import type { Case, Step } from '../suite/case';
-import { appCallsNeeded } from '../suite/needs';
+import { appCallsNeeded, usesBroadcast } from '../suite/needs';
 import { unmetCondition } from '../suite/when';
 import type { Target } from '../targets/target';
 import { RFC9293_PROFILE, type Profile } from '../reference';
@@ -125,17 +125,36 @@ function notRun(testCase: Case): StepOutcome[] {
   return testCase.steps.map((step, index) => ({ index, line: step.source.line, text: stepText(step), outcome: 'not-run' as const }));
 }
 
+/** Why the target's interface cannot serve the case (its subnet's broadcast address, its MTU), if it cannot. */
+function interfaceLacks(testCase: Case, target: Target): string | undefined {
+  if (usesBroadcast(testCase) && target.broadcast === undefined) return `addresses the broadcast address of the target's subnet, and the ${target.name} target's interface has none`;
+  if (testCase.mtu !== undefined && target.setMtu === undefined) return `needs an interface MTU of ${testCase.mtu}, which the ${target.name} target cannot set`;
+  return undefined;
+}
+
 /**
  * Runs `testCase` on `target`, with the reference machine beside it running `profile` (the target's
- * declared parameters; the RFC's by default). The target is the caller's to close.
+ * declared parameters; the RFC's by default). The target is the caller's to close. A case's MTU is
+ * set on the target's interface first, and the reference machine advertises the MSS it gives, the MTU
+ * less 40 octets of IPv4 and TCP headers (RFC 9293 §3.7.1).
  */
-export async function runCase(testCase: Case, target: Target, profile: Profile = RFC9293_PROFILE): Promise<CaseResult> {
+export async function runCase(testCase: Case, target: Target, targetProfile: Profile = RFC9293_PROFILE): Promise<CaseResult> {
+  const profile = testCase.mtu === undefined ? targetProfile : { ...targetProfile, mss: testCase.mtu - 40 };
   const run = new CaseRun(testCase, target, profile);
   const unmet = unmetCondition(testCase.when, profile);
   if (unmet !== undefined) return run.result('skip', notRun(testCase), unmet);
   const missing = [...appCallsNeeded(testCase)].filter((call) => !target.capabilities.appCalls.includes(call));
   if (missing.length > 0) {
     return run.result('skip', notRun(testCase), `needs application call(s) ${missing.join(', ')}, which the ${target.name} target cannot make`);
+  }
+  const lacks = interfaceLacks(testCase, target);
+  if (lacks !== undefined) return run.result('skip', notRun(testCase), lacks);
+  if (testCase.mtu !== undefined) {
+    try {
+      await target.setMtu?.(testCase.mtu);
+    } catch (error) {
+      return run.result('error', notRun(testCase), `the interface MTU of ${testCase.mtu} could not be set: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   return run.run();
 }

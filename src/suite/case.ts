@@ -8,7 +8,7 @@
  * (a RST answering a segment without ACK carries seq 0, RFC 9293 §3.5.2).
  */
 
-import type { TcpState } from '../wire';
+import type { Ecn, Ipv4Option, TcpState } from '../wire';
 import type { TimeExpr } from './time';
 import type { When } from './when';
 
@@ -51,6 +51,8 @@ export interface Case {
   readonly from?: string;
   /** The profile values the case is written for; a target whose profile differs skips it. */
   readonly when?: When;
+  /** The MTU of the target's interface, set before the first step; a target that cannot set it skips the case. */
+  readonly mtu?: number;
   readonly source: SourcePosition;
 }
 
@@ -66,7 +68,8 @@ export interface Preamble {
 /** The application calls a case can ask of the target, with arguments filled in from the case. */
 export type AppStepCall =
   | { readonly call: 'listen' }
-  | { readonly call: 'connect' }
+  /** To the peer; `to: broadcast`, to the directed broadcast address of the target's subnet (MUST-46). */
+  | { readonly call: 'connect'; readonly to?: 'broadcast' }
   | { readonly call: 'write'; readonly bytes: number }
   | { readonly call: 'read'; readonly bytes?: number }
   | { readonly call: 'stop-reading' }
@@ -85,10 +88,29 @@ export type OptionTemplate =
   /** Bytes written verbatim into the option area: unknown kinds, illegal lengths. */
   | { readonly kind: 'raw'; readonly bytes: Uint8Array };
 
+/** A sequence number at the right edge of the window the target advertised last, moved by `offset`. */
+export interface WindowEdge {
+  readonly windowEdge: number;
+}
+
+/**
+ * An address a case writes: a dotted quad in 198.18.0.0/15, or `broadcast`, the directed broadcast
+ * address of the target's subnet.
+ */
+export type AddressTemplate = string;
+
+/** The IPv4 header of the peer's datagram, where it is not the plain one (peer to target, Not-ECT, no options). */
+export interface IpTemplate {
+  readonly src?: AddressTemplate;
+  readonly dst?: AddressTemplate;
+  readonly ecn?: Ecn;
+  readonly options?: readonly Ipv4Option[];
+}
+
 /** A segment the peer sends. Absent numbers are filled in from the connection so far. */
 export interface SegmentTemplate {
   readonly flags: string;
-  readonly seq?: number;
+  readonly seq?: number | WindowEdge;
   readonly ack?: number;
   readonly window: number;
   readonly urgentPointer: number;
@@ -96,13 +118,14 @@ export interface SegmentTemplate {
   readonly payload: Uint8Array;
   /** `bad` sends a deliberately wrong TCP checksum. */
   readonly checksum: 'good' | 'bad';
+  readonly ip?: IpTemplate;
 }
 
 /**
  * The segments of a `fill` step: each continues the connection (sequence number and acknowledgment filled
  * in) and carries as many octets as the target's MSS and the rest of its window allow.
  */
-export type FillTemplate = Omit<SegmentTemplate, 'seq' | 'ack' | 'payload' | 'checksum'>;
+export type FillTemplate = Omit<SegmentTemplate, 'seq' | 'ack' | 'payload' | 'checksum' | 'ip'>;
 
 /** An inclusive range; `min === max` for an exact value. */
 export interface Range {
@@ -127,6 +150,15 @@ export interface SegmentMatch {
   /** Payload length in octets. */
   readonly length?: Range;
   readonly options: readonly OptionExpectation[];
+  readonly ip?: IpMatch;
+}
+
+/** What the IPv4 header of an expected segment's datagram must carry. Fields not named are not checked. */
+export interface IpMatch {
+  /** The ECN field; `ect` is either ECT codepoint (RFC 3168 §5). */
+  readonly ecn?: Ecn | 'ect';
+  /** The source route it follows: its destination, then the addresses its route option lists; or none. */
+  readonly sourceRoute?: readonly string[] | 'absent';
 }
 
 interface StepBase {

@@ -5,6 +5,8 @@
  */
 import type {
   AppStepCall,
+  IpMatch,
+  IpTemplate,
   Branch,
   FillTemplate,
   Case,
@@ -21,14 +23,16 @@ import type { DocumentPath } from './schema-errors';
 import { formatPath } from './schema-errors';
 import { fixedTime, parseTime, type TimeExpr } from './time';
 import type { When } from './when';
-import type { TcpState } from '../wire';
+import type { Ecn, Ipv4Option, TcpState } from '../wire';
 
 /** The YAML shapes the schema admits (see case.schema.json). */
 type RawRange = { min?: number; max?: number };
 type RawSendOption = 'nop' | 'eol' | 'sackOK' | { mss: number } | { wscale: number } | { ts: [number, number] } | { raw: string };
+type RawIpOption = 'nop' | 'eol' | { rr: number } | { timestamp: number } | { lsrr: string[] } | { ssrr: string[] } | { unknown: { type: number; hex?: string } };
+interface RawSendIp { src?: string; dst?: string; ecn?: Ecn; options?: RawIpOption[] }
 interface RawSend {
-  flags: string; seq?: number; ack?: number; win?: number; urg?: number;
-  options?: RawSendOption[]; data?: number | string | { hex: string }; checksum?: 'good' | 'bad';
+  flags: string; seq?: number | string; ack?: number; win?: number; urg?: number;
+  options?: RawSendOption[]; data?: number | string | { hex: string }; checksum?: 'good' | 'bad'; ip?: RawSendIp;
 }
 /** `send: { flags: PA, fill: window }`: the peer fills the target's window (case.ts, the `fill` step). */
 interface RawFill { flags: string; fill: 'window'; win?: number; urg?: number; options?: RawSendOption[] }
@@ -38,6 +42,7 @@ interface RawExpect {
   options?: { mss?: RawPresenceOr<number>; wscale?: RawPresenceOr<number>; sackOK?: 'present' | 'absent'; ts?: 'present' | 'absent' };
   within?: string;
   after?: string;
+  ip?: IpMatch;
 }
 type RawApp = string | Record<string, number | string | null>;
 type RawWhen = Record<string, boolean | number | RawRange>;
@@ -47,7 +52,7 @@ export interface RawCase {
   id: string; title: string; description?: string;
   spec: { rfc9293: string[]; requirements?: string[] };
   level: Case['level']; tags?: string[]; port?: number; peerPort?: number; peerIsn?: number;
-  from?: string; when?: RawWhen;
+  from?: string; when?: RawWhen; mtu?: number;
   steps: RawStep[];
 }
 
@@ -105,6 +110,36 @@ function sendOption(option: RawSendOption): OptionTemplate {
   return { kind: 'raw', bytes: hexBytes(option.raw) };
 }
 
+/** A route option whose every hop the datagram visited: the pointer past the last address (RFC 791 §3.1). */
+function visitedRoute(kind: 'lsrr' | 'ssrr', route: string[]): Ipv4Option {
+  return { kind, pointer: 4 + 4 * route.length, route };
+}
+
+/** An IP option as a case writes it, as it goes on the wire: slots empty, routes wholly visited. */
+function ipOption(option: RawIpOption): Ipv4Option {
+  if (option === 'nop' || option === 'eol') return { kind: option };
+  if ('rr' in option) return { kind: 'rr', pointer: 4, route: Array.from({ length: option.rr }, () => '0.0.0.0') };
+  if ('timestamp' in option) return { kind: 'timestamp', pointer: 5, overflow: 0, flag: 0, entries: Array.from({ length: option.timestamp }, () => ({ timestamp: 0 })) };
+  if ('lsrr' in option) return visitedRoute('lsrr', option.lsrr);
+  if ('ssrr' in option) return visitedRoute('ssrr', option.ssrr);
+  return { kind: 'unknown', type: option.unknown.type, data: hexBytes(option.unknown.hex ?? '') };
+}
+
+function sendIp(raw: RawSendIp): IpTemplate {
+  return {
+    ...(raw.src !== undefined && { src: raw.src }),
+    ...(raw.dst !== undefined && { dst: raw.dst }),
+    ...(raw.ecn !== undefined && { ecn: raw.ecn }),
+    ...(raw.options !== undefined && { options: raw.options.map(ipOption) }),
+  };
+}
+
+/** `window-edge - 10` as an offset from the right edge of the target's window. */
+function windowEdge(text: string): { windowEdge: number } {
+  const [, sign, digits] = /^window-edge(?: ([-+]) ([0-9]+))?$/.exec(text) ?? [];
+  return { windowEdge: digits === undefined ? 0 : (sign === '-' ? -1 : 1) * Number(digits) };
+}
+
 class Normalizer {
   readonly problems: NormalizeProblem[] = [];
 
@@ -139,13 +174,14 @@ class Normalizer {
   send(raw: RawSend, path: DocumentPath): SegmentTemplate {
     return {
       flags: this.flags(raw.flags, [...path, 'flags']),
-      ...(raw.seq !== undefined && { seq: raw.seq }),
+      ...(raw.seq !== undefined && { seq: typeof raw.seq === 'number' ? raw.seq : windowEdge(raw.seq) }),
       ...(raw.ack !== undefined && { ack: raw.ack }),
       window: raw.win ?? CASE_DEFAULTS.window,
       urgentPointer: raw.urg ?? 0,
       options: (raw.options ?? []).map(sendOption),
       payload: payloadOf(raw.data),
       checksum: raw.checksum ?? 'good',
+      ...(raw.ip !== undefined && { ip: sendIp(raw.ip) }),
     };
   }
 
@@ -178,6 +214,7 @@ class Normalizer {
       ...(raw.win !== undefined && { window: this.range(raw.win, [...path, 'win']) }),
       ...(raw.len !== undefined && { length: this.range(raw.len, [...path, 'len']) }),
       options: this.expectOptions(raw.options, [...path, 'options']),
+      ...(raw.ip !== undefined && { ip: raw.ip }),
     };
     const within = raw.within === undefined ? fixedTime(CASE_DEFAULTS.expectWithinMs, '1s') : this.time(raw.within, [...path, 'within']);
     return { match, within, ...(raw.after !== undefined && { after: this.time(raw.after, [...path, 'after']) }) };
@@ -195,7 +232,7 @@ class Normalizer {
     const argument = calls[name];
     const call = (name === 'write' || name === 'read') && typeof argument === 'number'
       ? { call: name, bytes: argument }
-      : { call: name };
+      : name === 'connect' && argument === 'broadcast' ? { call: name, to: argument } : { call: name };
     if (call.call === 'write' && !('bytes' in call)) {
       this.problem([...path, 'write'], 'write needs the number of octets, e.g. write: 100');
       return undefined;
@@ -303,6 +340,7 @@ export function normalizeCase(
       steps,
       ...(raw.from !== undefined && { from: raw.from }),
       ...(when !== undefined && { when }),
+      ...(raw.mtu !== undefined && { mtu: raw.mtu }),
       source: locate([]),
     },
   };

@@ -24,8 +24,11 @@ export interface TimedPacket {
 export type AppCall =
   /** Listen on `port` on the target's address; connections are accepted as they arrive. */
   | { readonly call: 'listen'; readonly port: number }
-  /** Connect to the peer's address at `port`, optionally from a chosen local port. */
-  | { readonly call: 'connect'; readonly port: number; readonly localPort?: number }
+  /**
+   * Connect to the peer's address at `port` (or to `host`, another address of the target's network, such
+   * as its subnet's broadcast address), optionally from a chosen local port.
+   */
+  | { readonly call: 'connect'; readonly port: number; readonly localPort?: number; readonly host?: string }
   /** Queue `bytes` octets (a repeating pattern) for sending on the connection. */
   | { readonly call: 'write'; readonly bytes: number }
   /** Read what the connection has received, up to `bytes` octets (all that is there when absent). */
@@ -102,6 +105,11 @@ export interface Target {
   readonly address: string;
   /** The address the harness speaks from as the remote peer, e.g. `198.18.0.2`. */
   readonly peerAddress: string;
+  /**
+   * The directed broadcast address of the subnet the target's interface is on, within 198.18.0.0/15
+   * (e.g. `198.18.0.255`), where it has one: what address validation (RFC 9293 §3.9.2.3) is tried with.
+   */
+  readonly broadcast?: string;
 
   /** The time on the target's clock, in nanoseconds; the times of TimedPackets are on the same clock. */
   now(): bigint;
@@ -117,6 +125,11 @@ export interface Target {
   receive(timeoutMs: number): Promise<TimedPacket | undefined>;
   /** Makes one application call and waits for its result. */
   app(call: AppCall): Promise<AppResult>;
+  /**
+   * Sets the MTU of the target's interface, before a case's first step; absent where the target cannot
+   * (its cases that need an MTU are skipped). Rejects, saying why, when it fails.
+   */
+  setMtu?(mtu: number): Promise<void>;
   /**
    * Application events seen since the previous call, oldest first, each stamped when it reached the
    * harness: a ladder shows it where it happened, not where the runner next looked.

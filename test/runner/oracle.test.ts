@@ -274,3 +274,22 @@ describe("following the target's choices", () => {
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1001, flags: ACK, payload: pattern(1000, 10) }), 10)?.rule).toBe('MUST-1');
   });
 });
+
+describe('the IP header of the target', () => {
+  const ip = (src: string, ecn: 'not-ect' | 'ect0' = 'not-ect') => ({ version: 4 as const, src, dst: '198.18.0.2', protocol: 6, ttl: 64, id: 0, dontFragment: true, ecn });
+
+  test('every segment comes from the address the first came from (MUST-45)', async () => {
+    const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
+    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 1, true);
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK }), 1, ip('198.18.0.1'))).toBeUndefined();
+    oracle.peerSent(fromPeer({ flags: PSH | ACK, payload: new Uint8Array(10) }), 2, true);
+    expect(oracle.observe(fromTarget({ ack: PEER_ISN + 11 }), 2, ip('198.18.0.9'))?.rule).toBe('MUST-45');
+  });
+
+  test('ECT on data of a connection that did not negotiate ECN is refused (RFC 3168 §6.1.1)', async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'write', bytes: 10 }, 3);
+    expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 10) }), 3, ip('198.18.0.1', 'ect0'))?.rule).toBe('RFC 3168 §6.1.1');
+  });
+});

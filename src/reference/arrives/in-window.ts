@@ -41,12 +41,17 @@ export function inWindow(m: Machine, seg: TcpSegment): InWindow {
 /**
  * Text and FIN on a SYN, kept until ESTABLISHED is reached (§3.10.7.2 third: "any other control or text
  * should be queued for processing later"; §3.10.7.3 fourth, likewise). They wait with the out-of-order
- * data, which ESTABLISHED's seventh step takes from RCV.NXT on.
+ * data, which ESTABLISHED's seventh step takes from RCV.NXT on. A profile that does not queue them
+ * drops them (`dropped`): the peer, never acknowledged for them, sends them again.
  */
-export function queueForEstablished(m: Machine, seg: TcpSegment, rule: Rule): void {
+export function queueForEstablished(m: Machine, seg: TcpSegment, queued: Rule, dropped: Rule): void {
   const part = inWindow(m, seg);
   if (part.start === part.end && !part.fin) return;
-  fire(m, rule);
+  if (!m.profile.synTextQueued) {
+    fire(m, dropped);
+    return;
+  }
+  fire(m, queued);
   if (part.start !== part.end) holdRange(m.tcb, part.start, part.end);
   if (part.fin) m.tcb.heldFin = part.finSeq;
 }

@@ -4,6 +4,7 @@
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 import { seqAdd } from '../../wire/seq';
+import { ecnOnSyn } from '../ecn';
 import { fire, type Machine } from '../machine';
 import { startTiming } from '../rtt';
 import { sendResetFor, sendSynAck } from '../segments';
@@ -36,13 +37,14 @@ export function listenState(m: Machine, seg: TcpSegment): void {
     tcb.rcvNxt = seqAdd(seg.seq, 1);
     tcb.rcvUp = tcb.rcvNxt;
     learnSendMss(m, seg);
+    ecnOnSyn(m, seg);
     setState(m, 'SYN-RECEIVED', '3.10.7.2/syn');
     sendSynAck(m);
     tcb.sndUna = tcb.iss;
     tcb.sndNxt = seqAdd(tcb.iss, 1);
     startTiming(m, tcb.sndNxt);
     onSequenceSent(m);
-    queueForEstablished(m, seg, '3.10.7.2/text-queued');
+    queueForEstablished(m, seg, '3.10.7.2/text-queued', '3.10.7.2/text-dropped');
     return;
   }
   // Fourth, other data or control: "This should not be reached. Drop the segment and return."

@@ -4,6 +4,7 @@
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 import { seqAdd, seqGt, seqLe } from '../../wire/seq';
+import { ecnOnSynAck } from '../ecn';
 import { fire, signal, type Machine } from '../machine';
 import { sendResetFor, sendSynAck } from '../segments';
 import { deleteTcb, setState } from '../state';
@@ -47,7 +48,10 @@ export function synSentState(m: Machine, seg: TcpSegment): void {
     tcb.rcvNxt = seqAdd(seg.seq, 1);
     tcb.rcvUp = tcb.rcvNxt;
     learnSendMss(m, seg);
-    if (hasAck) acknowledge(m, seg.ack);
+    if (hasAck) {
+      ecnOnSynAck(m, seg);
+      acknowledge(m, seg.ack);
+    }
     if (seqGt(tcb.sndUna, tcb.iss)) {
       // Our SYN is acknowledged: ESTABLISHED, and on to the sixth step with the rest of the segment. The
       // ACK of the SYN is the one segment the remaining steps owe, so they send only one (MUST-58).
@@ -62,7 +66,7 @@ export function synSentState(m: Machine, seg: TcpSegment): void {
     tcb.sndWnd = seg.window;
     tcb.sndWl1 = seg.seq;
     tcb.sndWl2 = seg.ack;
-    queueForEstablished(m, seg, '3.10.7.3/text-queued');
+    queueForEstablished(m, seg, '3.10.7.3/text-queued', '3.10.7.3/text-dropped');
     return;
   }
   // Fifth, "if neither of the SYN or RST bits is set, then drop the segment and return."

@@ -9,7 +9,8 @@ import type { Profile } from '../../reference';
 import type { Case } from '../../suite/case';
 import { meeting } from '../../suite/when';
 import type { AppCall } from '../../targets/target';
-import type { TcpSegment, TcpState } from '../../wire';
+import type { IpHeader, TcpSegment, TcpState } from '../../wire';
+import type { Arrival } from '../../reference/ip';
 import { Oracle, type Relative, type Violation } from './oracle';
 import type { TargetOffer } from './target-offer';
 
@@ -72,16 +73,16 @@ export class OracleChoices {
     for (const c of this.alive) c.oracle.advance(atMs);
   }
 
-  peerSent(segment: TcpSegment, atMs: number, toShadowPort: boolean): void {
-    for (const c of this.alive) c.oracle.peerSent(segment, atMs, toShadowPort);
+  peerSent(segment: TcpSegment, atMs: number, toShadowPort: boolean, arrival?: Arrival): void {
+    for (const c of this.alive) c.oracle.peerSent(segment, atMs, toShadowPort, arrival);
   }
 
   async appCall(call: AppCall, atMs: number): Promise<void> {
     for (const c of this.alive) await c.oracle.appCall(call, atMs);
   }
 
-  observe(segment: TcpSegment, atMs: number): Violation | undefined {
-    return this.keepAgreeing((oracle) => oracle.observe(segment, atMs));
+  observe(segment: TcpSegment, atMs: number, ip?: IpHeader): Violation | undefined {
+    return this.keepAgreeing((oracle) => oracle.observe(segment, atMs, ip));
   }
 
   overdue(atMs: number): Violation | undefined {

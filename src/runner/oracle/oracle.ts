@@ -22,10 +22,12 @@
  */
 import { ReferenceTarget } from '../../targets/reference';
 import type { Profile } from '../../reference';
+import type { Arrival } from '../../reference/ip';
 import type { AppCall } from '../../targets/target';
-import { decodePacket, type TcpSegment, type TcpState } from '../../wire';
+import { decodePacket, type IpHeader, type TcpSegment, type TcpState } from '../../wire';
 import { formatFlags, TcpFlag } from '../../wire/flags';
 import { seqAdd, seqGt, seqLt, seqSub } from '../../wire/seq';
+import { EcnWatch } from './ecn-rules';
 import { meets, overdue, type Obligation } from './obligation';
 import { offeredBy, optionViolation, sizeViolation, type Offered } from './options-rules';
 import { TargetOffer } from './target-offer';
@@ -78,6 +80,10 @@ export class Oracle {
   private machineAck: number | undefined;
   /** The target's MSS, window scale and windows, as it offers them to the peer. */
   readonly targetOffer = new TargetOffer();
+  /** ECN as both SYNs negotiated it, and RFC 3168's rules on the target's ECN field. */
+  private readonly ecn = new EcnWatch();
+  /** The address the target's first segment came from: every later one must come from it too (MUST-45). */
+  private localAddress: string | undefined;
   private readonly ackSlackMs: number;
 
   constructor(
@@ -113,15 +119,19 @@ export class Oracle {
     this.predictions();
   }
 
-  /** A segment the peer sent the target at `atMs`. `toShadowPort` addresses it to the machine. */
-  peerSent(segment: TcpSegment, atMs: number, toShadowPort: boolean): void {
+  /**
+   * A segment the peer sent the target at `atMs`, with what IP says of its datagram. `toShadowPort`
+   * addresses it to the machine.
+   */
+  peerSent(segment: TcpSegment, atMs: number, toShadowPort: boolean, arrival?: Arrival): void {
     this.advance(atMs);
     if (segment.flags & TcpFlag.SYN) {
       this.offered = offeredBy(segment);
       this.targetOffer.peerSyn(segment);
     }
+    this.ecn.peerSent(segment);
     const inFlight = this.targetInFlight();
-    this.shadow.deliver(toShadowPort ? { ...segment, dstPort: this.shadow.localPort } : segment);
+    this.shadow.deliver(toShadowPort ? { ...segment, dstPort: this.shadow.localPort } : segment, arrival);
     if (inFlight && !this.targetInFlight()) this.restartSendDeadlines(atMs);
     this.oblige(atMs);
   }
@@ -202,10 +212,22 @@ export class Oracle {
     return this.obligations.length === 0 ? undefined : Math.max(...this.obligations.map((o) => o.deadline));
   }
 
-  /** Holds a segment the target sent at `atMs` against the machine; the first rule it breaks, if any. */
-  observe(segment: TcpSegment, atMs: number): Violation | undefined {
+  /**
+   * Holds a segment the target sent at `atMs`, in a datagram with the IP header `ip`, against the
+   * machine; the first rule it breaks, if any.
+   */
+  observe(segment: TcpSegment, atMs: number, ip?: IpHeader): Violation | undefined {
     this.advance(atMs);
     const f = flagsOf(segment);
+    if (ip !== undefined) {
+      this.localAddress ??= ip.src;
+      // RFC 9293 §3.9.1.1: the local address stays the same for the life of the connection (MUST-45).
+      if (ip.src !== this.localAddress) return this.violation('MUST-45', `a segment from ${this.localAddress}`, `a segment from ${ip.src}, where its earlier segments came from ${this.localAddress} (RFC 9293 §3.9.1.1, MUST-45)`);
+      const start = f.syn ? seqAdd(segment.seq, 1) : segment.seq;
+      const retransmits = segment.payload.length > 0 && this.sentEnd !== undefined && seqLt(start, this.sentEnd);
+      const ecn = this.ecn.targetSent(segment, ip.ecn ?? 'not-ect', retransmits);
+      if (ecn) return this.violation(ecn.rule, 'Not-ECT', ecn.message);
+    }
     const tcb = () => this.shadow.tcb;
     // A connection reopened from TIME-WAIT (MAY-2) takes a new ISN, above the old connection's sequence space.
     const floor = tcb().issFloor;

@@ -2,7 +2,7 @@
  * The `linux` target: the local kernel, reached the way packetdrill reaches it (design notes, "Targets").
  */
 import type { AppCall, AppCallName, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
-import { PEER_ADDRESS, TARGET_ADDRESS } from './namespace';
+import { BROADCAST_ADDRESS, PEER_ADDRESS, TARGET_ADDRESS } from './namespace';
 import { checkLinuxHost } from './preflight';
 import { reapStaleNamespaces } from './reap';
 import { Sandbox } from './sandbox';
@@ -24,6 +24,7 @@ export class LinuxTarget implements Target {
   readonly capabilities: Capabilities = { appCalls: APP_CALLS, clock: 'real' };
   readonly address = TARGET_ADDRESS;
   readonly peerAddress = PEER_ADDRESS;
+  readonly broadcast = BROADCAST_ADDRESS;
 
   constructor(private readonly sandbox: Sandbox) {}
 
@@ -58,7 +59,12 @@ export class LinuxTarget implements Target {
   }
 
   app(call: AppCall): Promise<AppResult> {
-    return this.sandbox.agent.call(call.call === 'connect' ? { ...call, host: PEER_ADDRESS } : call);
+    return this.sandbox.agent.call(call.call === 'connect' ? { ...call, host: call.host ?? PEER_ADDRESS } : call);
+  }
+
+  /** Sets the TUN's MTU inside the target's namespace: the kernel advertises its MSS from it. */
+  setMtu(mtu: number): Promise<void> {
+    return this.sandbox.setMtu(mtu);
   }
 
   takeEvents(): TimedEvent[] {

@@ -129,7 +129,7 @@ export class ProcessTarget implements Target {
   }
 
   async app(call: AppCall): Promise<AppResult> {
-    const request = call.call === 'connect' ? { type: 'call' as const, ...call, host: this.peerAddress } : { type: 'call' as const, ...call };
+    const request = call.call === 'connect' ? { type: 'call' as const, ...call, host: call.host ?? this.peerAddress } : { type: 'call' as const, ...call };
     const result = await this.request(request);
     if (!result.ok) return { ok: false, error: result.error };
     const needs = call.call === 'write' || call.call === 'read' ? 'bytes' : call.call === 'state' ? 'state' : undefined;

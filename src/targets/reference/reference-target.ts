@@ -3,11 +3,14 @@
  * so that a suite runs on it without a network and a 2×MSL wait costs nothing (design notes, "Targets").
  */
 import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
-import { IpProtocol, decodePacket, encodePacket, WireError, type TcpSegment } from '../../wire';
+import { addressedTo, arrivalOf, sendingFields, type Arrival } from '../../reference/ip';
+import { IpProtocol, decodePacket, encodePacket, WireError, type Ipv4Header, type TcpSegment } from '../../wire';
 import type { AppCall, AppCallName, AppEvent, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
 
 export const REFERENCE_ADDRESS = '198.18.0.1';
 export const REFERENCE_PEER_ADDRESS = '198.18.0.2';
+/** The directed broadcast address of the reference target's subnet, 198.18.0.0/24. */
+export const REFERENCE_BROADCAST = '198.18.0.255';
 /** The local port of a connect that names none: the first of the dynamic range (RFC 6335 §6). */
 const EPHEMERAL_PORT = 49152;
 /** The ISS of every connection: deterministic on purpose; the runner compares sequence numbers relative to it. */
@@ -26,6 +29,8 @@ const ERRNO: Record<UserCallErrorReason, string> = {
   'connection already exists': 'EISCONN',
   'connection closing': 'EPIPE',
   'remote socket unspecified': 'ENOTCONN',
+  // Linux's answer to a connect() to a broadcast or multicast address (net/ipv4/tcp_ipv4.c tcp_v4_connect()).
+  'invalid remote address': 'ENETUNREACH',
 };
 
 export class ReferenceTarget implements Target {
@@ -37,6 +42,7 @@ export class ReferenceTarget implements Target {
   };
   readonly address = REFERENCE_ADDRESS;
   readonly peerAddress = REFERENCE_PEER_ADDRESS;
+  readonly broadcast = REFERENCE_BROADCAST;
 
   /** Virtual time in milliseconds. */
   private clockMs = 0;
@@ -51,7 +57,7 @@ export class ReferenceTarget implements Target {
   private eofReported = false;
   private ipId = 0;
 
-  constructor(private readonly profile: Profile) {
+  constructor(private profile: Profile) {
     this.endpoint = this.newEndpoint(0);
   }
 
@@ -110,9 +116,9 @@ export class ReferenceTarget implements Target {
     return this.packets.shift();
   }
 
-  /** A segment from the peer, straight to SEGMENT ARRIVES: an oracle has it decoded already. */
-  deliver(segment: TcpSegment): void {
-    this.take(this.endpoint.segmentArrives(segment, this.clockMs));
+  /** A segment from the peer, straight to SEGMENT ARRIVES: an oracle has it, and what IP says of it, decoded already. */
+  deliver(segment: TcpSegment, arrival?: Arrival): void {
+    this.take(this.endpoint.segmentArrives(segment, this.clockMs, arrival));
   }
 
   now(): bigint {
@@ -124,8 +130,8 @@ export class ReferenceTarget implements Target {
   }
 
   send(packet: Uint8Array): TimedPacket {
-    const segment = this.segmentFor(packet);
-    if (segment !== undefined) this.take(this.endpoint.segmentArrives(segment, this.clockMs));
+    const arrived = this.segmentFor(packet);
+    if (arrived !== undefined) this.take(this.endpoint.segmentArrives(arrived.segment, this.clockMs, arrived.arrival));
     return { bytes: packet, timeNs: this.now() };
   }
 
@@ -142,6 +148,12 @@ export class ReferenceTarget implements Target {
       this.take(error.outputs);
       return this.refused(call, error.reason);
     }
+  }
+
+  /** The interface's MTU: the machine advertises the MSS it allows, 40 octets less (RFC 9293 §3.7.1). */
+  async setMtu(mtu: number): Promise<void> {
+    this.profile = { ...this.profile, mss: mtu - 40 };
+    if (this.endpoint.state === 'CLOSED') this.endpoint = this.newEndpoint(this.endpoint.local.port);
   }
 
   takeEvents(): TimedEvent[] {
@@ -175,10 +187,12 @@ export class ReferenceTarget implements Target {
         this.openOn(call.port);
         this.take(this.endpoint.openPassive(now));
         return { ok: true };
-      case 'connect':
+      case 'connect': {
+        const address = call.host ?? this.peerAddress;
         this.openOn(call.localPort ?? EPHEMERAL_PORT);
-        this.take(this.endpoint.openActive({ address: this.peerAddress, port: call.port }, ISS, now));
+        this.take(this.endpoint.openActive({ address, port: call.port }, ISS, now, addressedTo(address, this.broadcast)));
         return { ok: true };
+      }
       case 'write': {
         const error = this.takePendingError();
         if (error !== undefined) return error;
@@ -239,13 +253,19 @@ export class ReferenceTarget implements Target {
     this.clockMs = limitMs;
   }
 
-  /** The TCP segment a packet carries to this target, if it is a good one; others are dropped, as IP and TCP would. */
-  private segmentFor(packet: Uint8Array): TcpSegment | undefined {
+  /**
+   * The TCP segment a packet carries to this target, with what IP says of it, if it is a good one;
+   * others are dropped, as IP and TCP would.
+   */
+  private segmentFor(packet: Uint8Array): { segment: TcpSegment; arrival: Arrival } | undefined {
     try {
       const decoded = decodePacket(packet);
-      // A bad checksum is dropped silently (RFC 9293 §3.1, MUST-3); so is what is not TCP or not ours.
-      if (decoded.tcp === undefined || decoded.ip.dst !== this.address || !decoded.ipChecksumOk || !decoded.tcpChecksumOk) return undefined;
-      return decoded.tcp;
+      // A bad checksum is dropped silently (RFC 9293 §3.1, MUST-3); so is what is not TCP, and what is
+      // addressed to another host (a broadcast reaches this one too).
+      if (decoded.tcp === undefined || decoded.ip.version !== 4 || !decoded.ipChecksumOk || !decoded.tcpChecksumOk) return undefined;
+      const arrival = arrivalOf(decoded.ip, this.broadcast);
+      if (decoded.ip.dst !== this.address && arrival.to === 'unicast') return undefined;
+      return { segment: decoded.tcp, arrival };
     } catch (error) {
       if (error instanceof WireError) return undefined;
       throw error;
@@ -255,13 +275,13 @@ export class ReferenceTarget implements Target {
   /** Queues the endpoint's segments as packets at the current virtual time, and its signals as events. */
   private take(outputs: readonly Output[]): void {
     for (const output of outputs) {
-      if (output.kind === 'segment') this.queuePacket(output.segment);
+      if (output.kind === 'segment') this.queuePacket(output.segment, sendingFields(output.ecn, output.route));
       else if (output.kind === 'user') this.signal(output.event);
     }
   }
 
-  private queuePacket(tcp: TcpSegment): void {
-    const ip = { version: 4 as const, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id: this.ipId, dontFragment: true };
+  private queuePacket(tcp: TcpSegment, fields: Partial<Ipv4Header>): void {
+    const ip: Ipv4Header = { version: 4, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id: this.ipId, dontFragment: true, ...fields };
     this.ipId = (this.ipId + 1) & 0xffff;
     this.packets.push({ bytes: encodePacket({ ip, tcp }), timeNs: this.now() });
   }
