@@ -10,6 +10,7 @@ import type { EndpointOptions, Machine } from './machine';
 import type { Output } from './output';
 import { checkProfile, type Profile } from './profile';
 import { RuleLog, type Rule } from './rules';
+import { aggregateAcks } from './aggregate-acks';
 import { segmentArrives } from './segment-arrives';
 import { newTcb, type Tcb } from './tcb';
 import { fireDueTimers, nextDeadline } from './timeouts';
@@ -149,6 +150,21 @@ export class ReferenceEndpoint {
     this.m.arrival = arrival;
     segmentArrives(this.m, seg);
     return out;
+  }
+
+  /**
+   * §3.10.7.4: segments queued together, processed in order before any ACK is sent: "the processing of
+   * received segments MUST be implemented to aggregate ACK segments whenever possible" (MUST-58), and
+   * "if the TCP endpoint is processing a series of queued segments, it MUST process them all before
+   * sending any ACK segments" (MUST-59).
+   */
+  segmentsArrive(queued: readonly { readonly segment: TcpSegment; readonly arrival?: Arrival }[], now: number): Output[] {
+    const out = this.begin(now);
+    for (const { segment, arrival } of queued) {
+      this.m.arrival = arrival ?? PLAIN_ARRIVAL;
+      segmentArrives(this.m, segment);
+    }
+    return aggregateAcks(this.m, out);
   }
 
   /** §3.10.8: fires every timer due at or before `now`, each at its deadline, in order. */

@@ -112,6 +112,7 @@ const RULES = {
   '3.10.7.4/ack/new': 'ACK of new data: SND.UNA advances',
   '3.10.7.4/ack/duplicate': 'duplicate ACK: ignored',
   '3.10.7.4/ack/window-update': 'SND.WND, SND.WL1, SND.WL2 updated',
+  '3.10.7.4/ack/aggregated': 'segments queued together: processed all, then one ACK for what they owe (MUST-58, MUST-59)',
   '3.10.7.4/ack/fin-wait-1-fin-acked': 'FIN-WAIT-1: our FIN acknowledged: FIN-WAIT-2',
   '3.10.7.4/ack/closing-fin-acked': 'CLOSING: our FIN acknowledged: TIME-WAIT',
   '3.10.7.4/ack/closing-fin-not-acked': 'CLOSING: our FIN not acknowledged: segment ignored',

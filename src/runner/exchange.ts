@@ -11,7 +11,7 @@ import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
 import type { Target, TimedPacket } from '../targets/target';
 import { toleranceMs, type Profile, type TimingTolerance } from '../reference';
 import { timeValuesOf } from '../profile/time-values';
-import type { Violation } from './oracle/oracle';
+import type { PeerSegment, Violation } from './oracle/oracle';
 import { OracleChoices } from './oracle/choices';
 import { Numbering } from './numbering';
 import type { Direction, StepOutcome, TraceEvent } from './result';
@@ -171,11 +171,36 @@ export class Exchange {
     return seqAdd(edge, seq.windowEdge);
   }
 
-  /**
-   * The peer sends one segment built from `template`; the oracle sees it unless its checksum is bad or IP
-   * would not deliver it to the target (another host's address).
-   */
+  /** The peer sends one segment built from `template` (see sendSegments). */
   sendSegment(template: SegmentTemplate): void {
+    this.sendSegments([template]);
+  }
+
+  /**
+   * The peer sends segments built from `templates`, several as a burst: handed over at once where the
+   * target takes bursts, else one after the other with nothing awaited between them. The oracle sees
+   * each unless its checksum is bad or IP would not deliver it to the target (another host's address).
+   */
+  sendSegments(templates: readonly SegmentTemplate[]): void {
+    const built = templates.map((template) => this.build(template));
+    const packets = built.map((b) => b.bytes);
+    const sent = packets.length > 1 && this.target.sendBurst ? this.target.sendBurst(packets) : packets.map((bytes) => this.target.send(bytes));
+    const toOracle: PeerSegment[] = [];
+    built.forEach(({ tcp, ip, good }, i) => {
+      const timed = sent[i] as TimedPacket;
+      this.moveAnchor(this.elapsedMs(timed.timeNs));
+      const arrival = arrivalOf(ip, this.target.broadcast);
+      const delivered = ip.dst === this.target.address || arrival.to !== 'unicast';
+      // A segment with a bad checksum never reaches a conforming TCP (MUST-3), nor does one IP hands to
+      // another host: the reference machine does not see them.
+      if (good && delivered) toOracle.push({ segment: tcp, toShadowPort: tcp.dstPort === this.numbering.targetPort, arrival });
+      this.recordPacket('to-target', timed, { segment: summarizeToTarget(tcp, this.numbering, good, ipText(ip, this.target.peerAddress, this.target.address)) });
+    });
+    if (toOracle.length > 0) this.oracle.peerSentTogether(toOracle, this.anchorMs);
+  }
+
+  /** The segment, its datagram and the bytes for `template`; the connection moves on past it. */
+  private build(template: SegmentTemplate): { tcp: TcpSegment; ip: Ipv4Header; bytes: Uint8Array; good: boolean } {
     const flags = parseFlags(template.flags);
     const tcp: TcpSegment = {
       srcPort: this.numbering.peerPort,
@@ -190,15 +215,8 @@ export class Exchange {
     };
     const ip = this.ipHeader(template.ip);
     const bytes = template.checksum === 'bad' ? encodeWithBadChecksum({ ip, tcp }) : encodePacket({ ip, tcp });
-    const sent = this.target.send(bytes);
-    this.moveAnchor(this.elapsedMs(sent.timeNs));
     this.numbering.notePeerSent(tcp);
-    const arrival = arrivalOf(ip, this.target.broadcast);
-    // A segment with a bad checksum never reaches a conforming TCP (MUST-3), nor does one IP hands to
-    // another host: the reference machine does not see them.
-    const delivered = ip.dst === this.target.address || arrival.to !== 'unicast';
-    if (template.checksum === 'good' && delivered) this.oracle.peerSent(tcp, this.elapsedMs(sent.timeNs), tcp.dstPort === this.numbering.targetPort, arrival);
-    this.recordPacket('to-target', sent, { segment: summarizeToTarget(tcp, this.numbering, template.checksum === 'good', ipText(ip, this.target.peerAddress, this.target.address)) });
+    return { tcp, ip, bytes, good: template.checksum === 'good' };
   }
 
   /**
@@ -283,7 +301,11 @@ export class Exchange {
   async settle(): Promise<StepResult> {
     for (let deadline = this.oracle.latestDeadline(); deadline !== undefined; deadline = this.oracle.latestDeadline()) {
       const got = await this.pull(deadline + 0.001);
-      if (!got) return (await this.overdue()) ?? { outcome: 'pass' };
+      if (!got) {
+        // A real clock's timer may wake a little before the deadline: judge only once it has passed.
+        while (this.elapsedMs() <= deadline) await this.target.sleep(Math.max(1, deadline - this.elapsedMs()));
+        return (await this.overdue()) ?? { outcome: 'pass' };
+      }
       if (got.violation) return this.divergence(got.violation, this.segmentTextOf(got));
       if (got.garbage !== undefined) return { outcome: 'fail', expected: 'a well-formed packet', observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage}` };
     }

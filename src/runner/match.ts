@@ -67,9 +67,9 @@ function ipMismatches(match: IpMatch, ip: IpHeader | undefined): Mismatch[] {
 /** Every way `segment`, carried in a datagram with the header `ip`, departs from `match`; empty when it matches. */
 export function mismatches(match: SegmentMatch, segment: TcpSegment, numbering: Numbering, ip?: IpHeader): Mismatch[] {
   const found: Mismatch[] = [];
-  const expectedFlags = parseFlags(match.flags);
-  if (segment.flags !== expectedFlags) {
-    found.push({ field: 'flags', expected: formatFlags(expectedFlags), observed: formatFlags(segment.flags) });
+  const expectedFlags = match.flags.split('|').map(parseFlags);
+  if (!expectedFlags.includes(segment.flags)) {
+    found.push({ field: 'flags', expected: expectedFlags.map(formatFlags).join(' or '), observed: formatFlags(segment.flags) });
   }
   if (match.seq !== undefined) {
     const seq = numbering.targetRelative(segment.seq);

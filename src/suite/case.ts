@@ -142,7 +142,7 @@ export type OptionExpectation =
 
 /** What an expected segment must look like. Fields not named are not checked. */
 export interface SegmentMatch {
-  /** Exactly this set of flags. */
+  /** Exactly this set of flags, or one of several separated by `|` (`PA|A`). */
   readonly flags: string;
   readonly seq?: number;
   readonly ack?: number;
@@ -151,6 +151,8 @@ export interface SegmentMatch {
   readonly length?: Range;
   readonly options: readonly OptionExpectation[];
   readonly ip?: IpMatch;
+  /** How many other segments may come before this one in its step (a burst's partial ACKs); any when absent. */
+  readonly preceded?: Range;
 }
 
 /** What the IPv4 header of an expected segment's datagram must carry. Fields not named are not checked. */

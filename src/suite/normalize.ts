@@ -43,6 +43,7 @@ interface RawExpect {
   within?: string;
   after?: string;
   ip?: IpMatch;
+  preceded?: RawRange;
 }
 type RawApp = string | Record<string, number | string | null>;
 type RawWhen = Record<string, boolean | number | RawRange>;
@@ -149,9 +150,12 @@ class Normalizer {
     this.problems.push({ path, message: `${formatPath(path)}: ${message}` });
   }
 
+  /** Flags as letters; an expectation may give alternatives, `PA|A`. */
   flags(text: string, path: DocumentPath): string {
-    const repeated = [...text].find((letter, i) => text.indexOf(letter) !== i);
-    if (repeated !== undefined) this.problem(path, `flag '${repeated}' is written twice in '${text}'`);
+    for (const set of text.split('|')) {
+      const repeated = [...set].find((letter, i) => set.indexOf(letter) !== i);
+      if (repeated !== undefined) this.problem(path, `flag '${repeated}' is written twice in '${set}'`);
+    }
     return text;
   }
 
@@ -215,6 +219,7 @@ class Normalizer {
       ...(raw.len !== undefined && { length: this.range(raw.len, [...path, 'len']) }),
       options: this.expectOptions(raw.options, [...path, 'options']),
       ...(raw.ip !== undefined && { ip: raw.ip }),
+      ...(raw.preceded !== undefined && { preceded: this.range(raw.preceded, [...path, 'preceded']) }),
     };
     const within = raw.within === undefined ? fixedTime(CASE_DEFAULTS.expectWithinMs, '1s') : this.time(raw.within, [...path, 'within']);
     return { match, within, ...(raw.after !== undefined && { after: this.time(raw.after, [...path, 'after']) }) };

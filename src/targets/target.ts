@@ -118,6 +118,12 @@ export interface Target {
   /** Hands one IPv4 packet to the target and returns when it was handed over. */
   send(packet: Uint8Array): TimedPacket;
   /**
+   * Hands several packets to the target at once, queued together as a burst on a wire would leave them,
+   * where the target can (the reference machine then processes them together, RFC 9293 MUST-59);
+   * absent, the runner sends them one after the other.
+   */
+  sendBurst?(packets: readonly Uint8Array[]): TimedPacket[];
+  /**
    * The next IPv4 packet the target sent, in order, or `undefined` when none arrives within
    * `timeoutMs` of the target's clock. Packets are queued from the moment the target exists, so none is
    * lost between calls. A virtual-clock target advances its clock only as far as the packet.

@@ -10,8 +10,7 @@ import type { Case } from '../../suite/case';
 import { meeting } from '../../suite/when';
 import type { AppCall } from '../../targets/target';
 import type { IpHeader, TcpSegment, TcpState } from '../../wire';
-import type { Arrival } from '../../reference/ip';
-import { Oracle, type Relative, type Violation } from './oracle';
+import { Oracle, type PeerSegment, type Relative, type Violation } from './oracle';
 import type { TargetOffer } from './target-offer';
 
 interface Choice {
@@ -73,8 +72,8 @@ export class OracleChoices {
     for (const c of this.alive) c.oracle.advance(atMs);
   }
 
-  peerSent(segment: TcpSegment, atMs: number, toShadowPort: boolean, arrival?: Arrival): void {
-    for (const c of this.alive) c.oracle.peerSent(segment, atMs, toShadowPort, arrival);
+  peerSentTogether(sent: readonly PeerSegment[], atMs: number): void {
+    for (const c of this.alive) c.oracle.peerSentTogether(sent, atMs);
   }
 
   async appCall(call: AppCall, atMs: number): Promise<void> {

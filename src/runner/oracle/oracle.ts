@@ -40,6 +40,15 @@ const ANSWER_MS = 1000;
 /** How long queued data or a FIN may wait once the window allows it (MUST-60: never held indefinitely). */
 const SEND_MS = 1000;
 
+/** A segment the peer sent, as the oracle takes it. */
+export interface PeerSegment {
+  readonly segment: TcpSegment;
+  /** Addressed to the target's port: the machine's own port stands in for it. */
+  readonly toShadowPort: boolean;
+  /** What IP says of its datagram. */
+  readonly arrival?: Arrival;
+}
+
 export interface Violation {
   /** The requirement or rule broken, e.g. `MUST-65`, `RFC 9293 §3.10.7.4`. */
   readonly rule: string;
@@ -84,6 +93,8 @@ export class Oracle {
   private readonly ecn = new EcnWatch();
   /** The address the target's first segment came from: every later one must come from it too (MUST-45). */
   private localAddress: string | undefined;
+  /** The furthest right edge (SEG.ACK + SEG.WND) the peer has offered the target: a window that ends before it has shrunk. */
+  private peerEdge: number | undefined;
   private readonly ackSlackMs: number;
 
   constructor(
@@ -124,14 +135,31 @@ export class Oracle {
    * addresses it to the machine.
    */
   peerSent(segment: TcpSegment, atMs: number, toShadowPort: boolean, arrival?: Arrival): void {
+    this.peerSentTogether([{ segment, toShadowPort, ...(arrival && { arrival }) }], atMs);
+  }
+
+  /**
+   * Segments the peer sent the target back to back by `atMs` (a burst), each with what IP says of its
+   * datagram. The machine takes them as segments queued together, and answers them with aggregated
+   * ACKs (RFC 9293 §3.10.7.4, MUST-58, MUST-59).
+   */
+  peerSentTogether(sent: readonly PeerSegment[], atMs: number): void {
     this.advance(atMs);
-    if (segment.flags & TcpFlag.SYN) {
-      this.offered = offeredBy(segment);
-      this.targetOffer.peerSyn(segment);
+    for (const { segment } of sent) {
+      if (segment.flags & TcpFlag.SYN) {
+        this.offered = offeredBy(segment);
+        this.targetOffer.peerSyn(segment);
+      }
+      this.ecn.peerSent(segment);
+      if (segment.flags & TcpFlag.ACK && !(segment.flags & (TcpFlag.SYN | TcpFlag.RST))) {
+        const edge = seqAdd(segment.ack, segment.window);
+        if (this.peerEdge === undefined || seqGt(edge, this.peerEdge)) this.peerEdge = edge;
+      }
     }
-    this.ecn.peerSent(segment);
     const inFlight = this.targetInFlight();
-    this.shadow.deliver(toShadowPort ? { ...segment, dstPort: this.shadow.localPort } : segment, arrival);
+    const toShadow = sent.map(({ segment, toShadowPort, arrival }) => ({ segment: toShadowPort ? { ...segment, dstPort: this.shadow.localPort } : segment, ...(arrival && { arrival }) }));
+    if (toShadow.length === 1) this.shadow.deliver(toShadow[0]!.segment, toShadow[0]!.arrival);
+    else this.shadow.deliverTogether(toShadow);
     if (inFlight && !this.targetInFlight()) this.restartSendDeadlines(atMs);
     this.oblige(atMs);
   }
@@ -302,10 +330,16 @@ export class Oracle {
       if (seqGt(dataEnd, tcb.sndQueueEnd)) {
         return this.violation('RFC 9293 §3.10.2', `data up to ${this.relative.target(tcb.sndQueueEnd)}`, `data up to ${this.relative.target(dataEnd)}, beyond what the application wrote (${this.relative.target(tcb.sndQueueEnd)})`);
       }
-      // One octet beyond a zero window is a probe (RFC 9293 §3.8.6.1).
+      // One octet beyond a zero window is a probe (RFC 9293 §3.8.6.1). Data sent before may go again
+      // beyond a window the peer has since shrunk (MAY-7); new data may not (MUST-1; SHLD-15 when the
+      // peer's right edge moved left from where it was).
       const windowEnd = seqAdd(tcb.sndUna, Math.max(tcb.sndWnd, 1));
-      if (seqGt(dataEnd, windowEnd)) {
-        return this.violation('MUST-1', `data within the peer's window, up to ${this.relative.target(windowEnd)}`, `data up to ${this.relative.target(dataEnd)}, beyond the peer's window ending at ${this.relative.target(windowEnd)} (RFC 9293 §3.8.6)`);
+      const newData = this.sentEnd === undefined || seqGt(dataEnd, this.sentEnd);
+      if (seqGt(dataEnd, windowEnd) && newData) {
+        const shrunk = this.peerEdge !== undefined && seqGt(this.peerEdge, windowEnd);
+        const within = `data within the peer's window, up to ${this.relative.target(windowEnd)}`;
+        if (shrunk) return this.violation('SHLD-15', within, `new data up to ${this.relative.target(dataEnd)}, beyond the peer's window, which it shrank to end at ${this.relative.target(windowEnd)} (RFC 9293 §3.8.6, SHLD-15)`);
+        return this.violation('MUST-1', within, `data up to ${this.relative.target(dataEnd)}, beyond the peer's window ending at ${this.relative.target(windowEnd)} (RFC 9293 §3.8.6)`);
       }
       const firstOctet = seqSub(start, seqAdd(tcb.iss, 1));
       for (let i = 0; i < segment.payload.length; i++) {

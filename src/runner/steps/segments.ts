@@ -28,7 +28,7 @@ const FILL_ROUND = 2;
  */
 export async function send(x: Exchange, step: Step & { kind: 'send' }): Promise<StepResult> {
   await x.collectArrived();
-  for (const template of step.segments) x.sendSegment(template);
+  x.sendSegments(step.segments);
   return { outcome: 'pass' };
 }
 
@@ -69,6 +69,8 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }): Prom
   const deadline = startMs + within + x.slackMs(within);
   let passedOver: { observed: string; found: Mismatch[] } | undefined;
   let others = 0;
+  /** Segments passed over that the target sent since the step began (not answers to earlier steps). */
+  let before = 0;
   for (let got = await x.pull(deadline); got; got = await x.pull(deadline)) {
     if (got.garbage !== undefined || !got.segment) {
       return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage ?? 'no segment'}` };
@@ -83,6 +85,7 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }): Prom
     if (found.length > 0) {
       if (passedOver) others++;
       else passedOver = { observed, found };
+      if (!x.cameBeforeAnchor(got)) before++;
       continue;
     }
     const after = step.after && x.ms(step.after);
@@ -91,6 +94,10 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }): Prom
       const early = formatDuration(got.atMs - startMs);
       const notBefore = x.said(step.after as TimeExpr);
       return { outcome: 'fail', expected: `${expected} after ${notBefore}`, observed: `${observed} after ${early}`, mismatches: [{ field: 'time', expected: `>= ${notBefore}`, observed: early }], message: `time: expected no earlier than ${notBefore}, observed after ${early}`, timing };
+    }
+    if (step.match.preceded && before > step.match.preceded.max) {
+      const most = step.match.preceded.max;
+      return { outcome: 'fail', expected: `${expected} after at most ${most} other segment(s)`, observed: `${observed} after ${before}`, mismatches: [{ field: 'preceded', expected: `<= ${most}`, observed: String(before) }], message: `preceded: the target sent ${before} other segment(s) before ${observed}, at most ${most} may come first` };
     }
     x.moveAnchor(got.atMs);
     return { outcome: 'pass', expected, observed, timing };

@@ -121,6 +121,11 @@ export class ReferenceTarget implements Target {
     this.take(this.endpoint.segmentArrives(segment, this.clockMs, arrival));
   }
 
+  /** Segments from the peer queued together, as `sendBurst` takes them, decoded already. */
+  deliverTogether(queued: readonly { readonly segment: TcpSegment; readonly arrival?: Arrival }[]): void {
+    this.take(this.endpoint.segmentsArrive(queued, this.clockMs));
+  }
+
   now(): bigint {
     return msToNs(this.clockMs);
   }
@@ -133,6 +138,16 @@ export class ReferenceTarget implements Target {
     const arrived = this.segmentFor(packet);
     if (arrived !== undefined) this.take(this.endpoint.segmentArrives(arrived.segment, this.clockMs, arrived.arrival));
     return { bytes: packet, timeNs: this.now() };
+  }
+
+  /**
+   * A burst: the segments wait in IP's input queue together and are processed together, their ACKs
+   * aggregated (RFC 9293 §3.10.7.4, MUST-58, MUST-59).
+   */
+  sendBurst(packets: readonly Uint8Array[]): TimedPacket[] {
+    const queued = packets.map((packet) => this.segmentFor(packet)).filter((arrived) => arrived !== undefined);
+    this.take(this.endpoint.segmentsArrive(queued, this.clockMs));
+    return packets.map((bytes) => ({ bytes, timeNs: this.now() }));
   }
 
   async receive(timeoutMs: number): Promise<TimedPacket | undefined> {
