@@ -31,6 +31,8 @@ export interface Pulled {
   readonly violation?: Violation;
   /** The segment repeats one the target sent before in this case: the same flags, sequence number and length. */
   readonly repeats?: boolean;
+  /** A repeated segment whose datagram carries the same IPv4 Identification as the one it repeats (RFC 9293 MAY-4). */
+  readonly sameIpId?: boolean;
   /** When it was taken, among the exchange's events (see Exchange.cameBeforeAnchor). */
   readonly order: number;
 }
@@ -71,8 +73,8 @@ export class Exchange {
   private events = 0;
   private anchorEvent = 0;
   private readonly tolerance: TimingTolerance;
-  /** Every segment the target sent, as flags/seq/length: what a retransmission repeats. */
-  private readonly sentByTarget = new Set<string>();
+  /** Every segment the target sent, as flags/seq/length, with the IPv4 Identification it first went with: what a retransmission repeats. */
+  private readonly sentByTarget = new Map<string, number | undefined>();
 
   constructor(readonly testCase: Case, readonly target: Target, profile: Profile) {
     this.numbering = new Numbering(testCase.peerIsn, testCase.peerPort, testCase.port);
@@ -241,8 +243,10 @@ export class Exchange {
         this.recordPacket('from-target', packet, { segment: summarizeFromTarget(decoded.tcp, this.numbering, checksumOk, ipText(decoded.ip, this.target.address, this.target.peerAddress)) });
         const key = `${decoded.tcp.flags}/${decoded.tcp.seq}/${decoded.tcp.payload.length}`;
         const repeats = this.sentByTarget.has(key);
-        this.sentByTarget.add(key);
-        return { segment: decoded.tcp, ip: decoded.ip, checksumOk, atMs, repeats, order: ++this.events, ...(violation && { violation }) };
+        const ipId = decoded.ip.version === 4 ? decoded.ip.id : undefined;
+        const sameIpId = repeats && ipId !== undefined && this.sentByTarget.get(key) === ipId;
+        if (!repeats) this.sentByTarget.set(key, ipId);
+        return { segment: decoded.tcp, ip: decoded.ip, checksumOk, atMs, repeats, sameIpId, order: ++this.events, ...(violation && { violation }) };
       } catch (error) {
         if (!(error instanceof WireError)) throw error;
         this.recordPacket('from-target', packet, { note: `does not parse: ${error.message}` });

@@ -49,8 +49,8 @@ function sourceRouteOf(ip: IpHeader): string[] | undefined {
   return [ip.dst, ...option.route.slice((option.pointer - 4) / 4)];
 }
 
-/** Every way the datagram's header departs from what the case asks of it. */
-function ipMismatches(match: IpMatch, ip: IpHeader | undefined): Mismatch[] {
+/** Every way the datagram's header departs from what the case asks of it; `sameIpId` says whether it repeats the Identification of the datagram it retransmits. */
+function ipMismatches(match: IpMatch, ip: IpHeader | undefined, sameIpId: boolean): Mismatch[] {
   const found: Mismatch[] = [];
   const ecn = ip?.ecn ?? 'not-ect';
   const ecnMatches = match.ecn === 'ect' ? ecn === 'ect0' || ecn === 'ect1' : ecn === match.ecn;
@@ -61,11 +61,17 @@ function ipMismatches(match: IpMatch, ip: IpHeader | undefined): Mismatch[] {
     const observed = route === undefined ? 'absent' : route.join(' ');
     if (expected !== observed) found.push({ field: 'ip source route', expected, observed });
   }
+  if (match.idRepeated !== undefined && match.idRepeated !== sameIpId) {
+    found.push({ field: 'ip id', expected: match.idRepeated ? 'the retransmitted datagram\'s' : 'a new one', observed: sameIpId ? 'the retransmitted datagram\'s' : 'a new one' });
+  }
   return found;
 }
 
-/** Every way `segment`, carried in a datagram with the header `ip`, departs from `match`; empty when it matches. */
-export function mismatches(match: SegmentMatch, segment: TcpSegment, numbering: Numbering, ip?: IpHeader): Mismatch[] {
+/**
+ * Every way `segment`, carried in a datagram with the header `ip`, departs from `match`; empty when it
+ * matches. `sameIpId`: the segment repeats an earlier one, in a datagram with the same Identification.
+ */
+export function mismatches(match: SegmentMatch, segment: TcpSegment, numbering: Numbering, ip?: IpHeader, sameIpId = false): Mismatch[] {
   const found: Mismatch[] = [];
   const expectedFlags = match.flags.split('|').map(parseFlags);
   if (!expectedFlags.includes(segment.flags)) {
@@ -89,6 +95,6 @@ export function mismatches(match: SegmentMatch, segment: TcpSegment, numbering: 
     const mismatch = checkOption(expectation, segment.options);
     if (mismatch) found.push(mismatch);
   }
-  if (match.ip) found.push(...ipMismatches(match.ip, ip));
+  if (match.ip) found.push(...ipMismatches(match.ip, ip, sameIpId));
   return found;
 }

@@ -90,7 +90,11 @@ export function matchText(m: SegmentMatch): string {
   if (m.window) parts.push(`win ${rangeText(m.window)}`);
   if (m.length) parts.push(`len ${rangeText(m.length)}`);
   if (m.options.length > 0) parts.push(`<${m.options.map(optionExpectationText).join(',')}>`);
-  const ip = [...(m.ip?.ecn !== undefined ? [m.ip.ecn] : []), ...(m.ip?.sourceRoute !== undefined ? [`route ${m.ip.sourceRoute === 'absent' ? 'absent' : m.ip.sourceRoute.join(' ')}`] : [])];
+  const ip = [
+    ...(m.ip?.ecn !== undefined ? [m.ip.ecn] : []),
+    ...(m.ip?.sourceRoute !== undefined ? [`route ${m.ip.sourceRoute === 'absent' ? 'absent' : m.ip.sourceRoute.join(' ')}`] : []),
+    ...(m.ip?.idRepeated !== undefined ? [m.ip.idRepeated ? 'id repeated' : 'new id'] : []),
+  ];
   if (ip.length > 0) parts.push(`[ip ${ip.join(', ')}]`);
   if (m.preceded) parts.push(`after at most ${m.preceded.max} other(s)`);
   return parts.join(' ');

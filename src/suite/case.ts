@@ -161,6 +161,8 @@ export interface IpMatch {
   readonly ecn?: Ecn | 'ect';
   /** The source route it follows: its destination, then the addresses its route option lists; or none. */
   readonly sourceRoute?: readonly string[] | 'absent';
+  /** Whether a retransmission's datagram repeats the IPv4 Identification of the datagram it repeats (MAY-4). */
+  readonly idRepeated?: boolean;
 }
 
 interface StepBase {

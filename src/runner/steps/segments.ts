@@ -76,7 +76,7 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }): Prom
       return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage ?? 'no segment'}` };
     }
     const observed = x.segmentTextOf(got);
-    const found: Mismatch[] = mismatches(step.match, got.segment, x.numbering, got.ip);
+    const found: Mismatch[] = mismatches(step.match, got.segment, x.numbering, got.ip, got.sameIpId);
     // RFC 9293 §3.1 MUST-2: every segment carries a correct checksum, whatever the case asserts.
     if (!got.checksumOk) found.push({ field: 'checksum', expected: 'valid', observed: 'invalid' });
     // What a timer sends comes after what starts it; a segment sent before answered an earlier step.
@@ -147,7 +147,7 @@ export async function either(x: Exchange, step: Step & { kind: 'either' }, steps
     if (!got.segment) return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage ?? 'no segment'}` };
     if (got.violation) return x.divergence(got.violation, x.segmentTextOf(got));
     const segment = got.segment;
-    const branch = openings.findIndex((o, i) => x.oracle.allows(i) && mismatches(o.match, segment, x.numbering, got.ip).length === 0);
+    const branch = openings.findIndex((o, i) => x.oracle.allows(i) && mismatches(o.match, segment, x.numbering, got.ip, got.sameIpId).length === 0);
     if (branch < 0) continue;
     x.inbox.unshift(got);
     x.oracle.choose(branch);

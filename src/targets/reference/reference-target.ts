@@ -56,6 +56,8 @@ export class ReferenceTarget implements Target {
   private pendingError: string | undefined;
   private eofReported = false;
   private ipId = 0;
+  /** The IPv4 Identification each segment went with, by flags, sequence number and length: a retransmission reuses it (RFC 9293 MAY-4). */
+  private readonly ipIds = new Map<string, number>();
 
   constructor(private profile: Profile) {
     this.endpoint = this.newEndpoint(0);
@@ -296,8 +298,14 @@ export class ReferenceTarget implements Target {
   }
 
   private queuePacket(tcp: TcpSegment, fields: Partial<Ipv4Header>): void {
-    const ip: Ipv4Header = { version: 4, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id: this.ipId, dontFragment: true, ...fields };
-    this.ipId = (this.ipId + 1) & 0xffff;
+    const key = `${tcp.flags}/${tcp.seq}/${tcp.payload.length}`;
+    let id = this.ipIds.get(key);
+    if (id === undefined) {
+      id = this.ipId;
+      this.ipIds.set(key, id);
+      this.ipId = (this.ipId + 1) & 0xffff;
+    }
+    const ip: Ipv4Header = { version: 4, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id, dontFragment: true, ...fields };
     this.packets.push({ bytes: encodePacket({ ip, tcp }), timeNs: this.now() });
   }
 
