@@ -85,6 +85,11 @@ export class ProcessTarget implements Target {
     return this.hello.peer;
   }
 
+  /** The directed broadcast address of the stack's subnet, as its hello gives it. */
+  get broadcast(): string | undefined {
+    return this.hello.broadcast;
+  }
+
   /** The stack the adapter wraps, as its hello names it. */
   get stack(): { readonly name: string; readonly version: string } {
     return this.hello.stack;
