@@ -19,6 +19,9 @@
         "native/agent/listen.c",
         "native/agent/protocol.c",
         "native/agent/sockets.c",
+        "native/agent/stream.c",
+        "native/agent/kernel_state.c",
+        "native/agent/options.c",
         "native/agent/json.c",
         "native/agent/errno_name.c"
       ],

@@ -289,16 +289,9 @@ static napi_value wire_time(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   capture_ring_t *ring = argc < 2 ? NULL : capture_arg(env, argv[0]);
-  if (ring == NULL) return NULL;
-  bool is_typed_array = false;
-  napi_typedarray_type type;
+  const uint8_t *data = NULL;
   size_t length = 0;
-  void *data = NULL;
-  if (napi_is_typedarray(env, argv[1], &is_typed_array) != napi_ok || !is_typed_array ||
-      napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) {
-    napi_throw_type_error(env, NULL, "packet must be a Uint8Array");
-    return NULL;
-  }
+  if (ring == NULL || !addon_get_bytes(env, argv[1], &data, &length, "packet")) return NULL;
   capture_collect(ring);
   napi_value result;
   CHECK(env, napi_create_bigint_uint64(env, capture_wire_time(ring, data, length), &result));

@@ -486,16 +486,13 @@ static napi_value tun_write(napi_env env, napi_callback_info info) {
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   tun_t *t = handle_arg(env, argc, argv);
   if (t == NULL) return NULL;
-  bool is_typed_array = false;
-  napi_typedarray_type type;
+  const uint8_t *data = NULL;
   size_t length = 0;
-  void *data = NULL;
-  if (argc < 2 || napi_is_typedarray(env, argv[1], &is_typed_array) != napi_ok || !is_typed_array ||
-      napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok ||
-      type != napi_uint8_array) {
+  if (argc < 2) {
     napi_throw_type_error(env, NULL, "packet must be a Uint8Array");
     return NULL;
   }
+  if (!addon_get_bytes(env, argv[1], &data, &length, "packet")) return NULL;
   if (t->fd < 0) return addon_throw_errno(env, "write tun", EBADF);
   /* Taken before the write: the kernel may process the packet, and answer it, inside the call. */
   uint64_t time_ns = monotonic_ns();

@@ -7,7 +7,8 @@ package main
 //     it drains. shutdown and close made while octets are held take effect once they are written.
 //   - it reads only when asked, so stop-reading needs no action.
 //   - an error on a connection (reset, refused, timed out) is reported once, as an event, unless
-//     the application has closed that connection.
+//     the application has closed that connection, and fails the next read or write.
+//   - the peer's FIN is reported once, as closing, when the connection reaches a state past it.
 // Endpoints are polled at fixed points (pump, after the stack settles) rather than through waiter
 // callbacks, so events come out in the same order in every run.
 
@@ -41,6 +42,8 @@ type connection struct {
 	connecting   bool // an active open not yet reported connected
 	watching     bool // an error is still to be reported
 	eofReported  bool
+	closingTold  bool        // the peer's FIN was reported
+	pendingError tcpip.Error // the error reported, kept for the next read or write
 	shut         bool   // shutdown was called
 	shutWhenSent bool   // ... while octets were held
 	closing      bool   // close was called (maybe waiting for held octets)
@@ -56,11 +59,7 @@ type app struct {
 	listeners  []tcpip.Endpoint
 	conns      []*connection // oldest first; closed ones stay (the stack may still hold them)
 	lastClosed *connection   // the connection the application closed or aborted last, for `state`
-	options    socketOptions // set-option values, for every endpoint made from now on
-}
-
-type socketOptions struct {
-	nodelay, rcvbuf, sndbuf *int64
+	options    socketOptions // set-option values, for every endpoint made from now on (options.go)
 }
 
 func newApp(ns *Netstack, out *output) *app { return &app{ns: ns, out: out} }
@@ -124,10 +123,27 @@ func (a *app) connect(host tcpip.Address, port, localPort uint16) tcpip.Error {
 	return nil
 }
 
+// emit writes an application event with the virtual time it happens at.
+func (a *app) emit(e event) {
+	at := milliseconds(a.ns.clock.elapsed())
+	e.Time = &at
+	a.out.event(e)
+}
+
+// takePendingError fails a read or write with the error reported, once, as a socket does.
+func (c *connection) takePendingError() tcpip.Error {
+	err := c.pendingError
+	c.pendingError = nil
+	return err
+}
+
 func (a *app) write(bytes int64) (int64, tcpip.Error) {
 	c := a.current()
 	if c == nil {
 		return 0, &tcpip.ErrNotConnected{}
+	}
+	if err := c.takePendingError(); err != nil {
+		return 0, err
 	}
 	if c.shut {
 		return 0, &tcpip.ErrClosedForSend{}
@@ -182,43 +198,51 @@ func (r *sliceReader) Read(p []byte) (int, error) {
 
 func (r *sliceReader) Len() int { return len(r.b) }
 
-// read takes up to max octets (all there are when max < 0) from the receive buffer.
-func (a *app) read(max int64) (int64, tcpip.Error) {
+// read takes up to max octets (all there are when max < 0) from the receive buffer; eof says it
+// reached the end of the peer's data.
+func (a *app) read(max int64) (total int64, eof bool, err tcpip.Error) {
 	c := a.current()
 	if c == nil {
-		return 0, &tcpip.ErrNotConnected{}
+		return 0, false, &tcpip.ErrNotConnected{}
 	}
-	var total int64
+	if err := c.takePendingError(); err != nil {
+		return 0, false, err
+	}
 	for max < 0 || total < max {
 		limit := int64(1 << 30)
 		if max >= 0 {
 			limit = max - total
 		}
-		res, err := c.ep.Read(&tcpip.LimitedWriter{W: io.Discard, N: limit}, tcpip.ReadOptions{})
+		res, readErr := c.ep.Read(&tcpip.LimitedWriter{W: io.Discard, N: limit}, tcpip.ReadOptions{})
 		total += int64(res.Count)
-		switch err.(type) {
+		switch readErr.(type) {
 		case nil:
 			if res.Count == 0 {
-				return total, nil
+				return total, false, nil
 			}
 			continue
 		case *tcpip.ErrWouldBlock:
 		case *tcpip.ErrClosedForReceive:
+			eof = true
 			if !c.eofReported {
 				c.eofReported = true
-				a.out.event(event{Event: "eof"})
+				a.emit(event{Event: "eof"})
 			}
 		default:
-			// An error after some octets still answers with the octets; the error is an event.
-			if total == 0 {
-				return 0, err
+			// The stack's error, before the application was told of it: told now. After some octets
+			// the read answers with them, and the error waits for the next call.
+			if c.watching {
+				c.watching = false
+				a.emit(event{Event: "error", Error: errnoName(readErr)})
 			}
-			c.watching = false
-			a.out.event(event{Event: "error", Error: errnoName(err)})
+			if total == 0 {
+				return 0, false, readErr
+			}
+			c.pendingError = readErr
 		}
 		break
 	}
-	return total, nil
+	return total, eof, nil
 }
 
 func (a *app) shutdown() tcpip.Error {
@@ -288,57 +312,6 @@ func (a *app) finishIfWritten(c *connection) {
 	}
 }
 
-func (a *app) setOption(name string, value int64) tcpip.Error {
-	switch name {
-	case "nodelay":
-		a.options.nodelay = &value
-	case "rcvbuf":
-		a.options.rcvbuf = &value
-	case "sndbuf":
-		a.options.sndbuf = &value
-	default:
-		return &tcpip.ErrUnknownProtocolOption{}
-	}
-	if c := a.current(); c != nil {
-		a.applyOptions(c.ep, true)
-	} else {
-		for _, l := range a.listeners {
-			a.applyOptions(l, true)
-		}
-	}
-	return nil
-}
-
-// applyOptions sets the options set so far, as setsockopt does in gVisor's sentry
-// (pkg/sentry/socket/netstack/netstack.go, setSockOptSocket and clampBufSize): buffer sizes are
-// clamped to the stack's limits and doubled for overhead, as Linux does. An accepted connection
-// takes its receive buffer from the listener (accept.go, createConnectingEndpoint), so withRcvbuf
-// is false for it.
-func (a *app) applyOptions(ep tcpip.Endpoint, withRcvbuf bool) {
-	ops := ep.SocketOptions()
-	if v := a.options.nodelay; v != nil {
-		ops.SetDelayOption(*v == 0)
-	}
-	if v := a.options.sndbuf; v != nil {
-		min, max := ops.SendBufferLimits()
-		ops.SetSendBufferSize(bufferSize(*v, min, max), true)
-	}
-	if v := a.options.rcvbuf; v != nil && withRcvbuf {
-		min, max := ops.ReceiveBufferLimits()
-		ops.SetReceiveBufferSize(bufferSize(*v, min, max), true)
-	}
-}
-
-func bufferSize(v, min, max int64) int64 {
-	if v > max {
-		v = max
-	}
-	if v *= 2; v < min {
-		v = min
-	}
-	return v
-}
-
 // pump is the application's turn after the stack settles: it accepts what has arrived, notices
 // connections completing or failing, and writes held octets. It reports whether it acted on the
 // stack, in which case the caller settles again and pumps once more.
@@ -353,7 +326,7 @@ func (a *app) pump() bool {
 			}
 			a.applyOptions(ep, false)
 			a.conns = append(a.conns, &connection{ep: ep, watching: true})
-			a.out.event(event{Event: "accepted", RemotePort: int(remote.Port)})
+			a.emit(event{Event: "accepted", RemotePort: int(remote.Port)})
 			acted = true
 		}
 	}
@@ -366,9 +339,12 @@ func (a *app) pump() bool {
 			a.reportError(c)
 		case c.connecting && state != tcp.StateSynSent && state != tcp.StateConnecting:
 			c.connecting = false
-			a.out.event(event{Event: "connected"})
+			a.emit(event{Event: "connected"})
 		case failed && c.watching:
 			a.reportError(c)
+		case c.watching && !c.closingTold && peerFinished(state):
+			c.closingTold = true
+			a.emit(event{Event: "closing"})
 		}
 		if failed {
 			c.held = 0 // nothing more will be sent; a close waiting for it goes ahead
@@ -396,9 +372,16 @@ func (a *app) reportError(c *connection) {
 	}
 	c.watching = false
 	// nil when the connection simply ended (both FINs done), or when a read already took the error.
+	// Taking it clears it in the endpoint, so the next read or write gets it from here.
 	if err := c.ep.LastError(); err != nil {
-		a.out.event(event{Event: "error", Error: errnoName(err)})
+		c.pendingError = err
+		a.emit(event{Event: "error", Error: errnoName(err)})
 	}
+}
+
+// peerFinished says whether the peer's FIN has been processed (RFC 9293's states after it).
+func peerFinished(s tcp.EndpointState) bool {
+	return s == tcp.StateCloseWait || s == tcp.StateLastAck || s == tcp.StateClosing || s == tcp.StateTimeWait
 }
 
 // state is the RFC 9293 state of the connection calls act on; else of the one the application
@@ -417,71 +400,4 @@ func (a *app) state() string {
 		return "LISTEN"
 	}
 	return "CLOSED"
-}
-
-// rfcState spells gVisor's endpoint states (transport/tcp/endpoint.go, EndpointState) as RFC 9293
-// §3.3.2 does. The states gVisor keeps for itself map to what the RFC would call them.
-func rfcState(s tcp.EndpointState) string {
-	switch s {
-	case tcp.StateListen:
-		return "LISTEN"
-	case tcp.StateSynSent, tcp.StateConnecting: // Connecting: Connect called, SYN not yet out
-		return "SYN-SENT"
-	case tcp.StateSynRecv:
-		return "SYN-RECEIVED"
-	case tcp.StateEstablished:
-		return "ESTABLISHED"
-	case tcp.StateFinWait1:
-		return "FIN-WAIT-1"
-	case tcp.StateFinWait2:
-		return "FIN-WAIT-2"
-	case tcp.StateCloseWait:
-		return "CLOSE-WAIT"
-	case tcp.StateClosing:
-		return "CLOSING"
-	case tcp.StateLastAck:
-		return "LAST-ACK"
-	case tcp.StateTimeWait:
-		return "TIME-WAIT"
-	default: // StateClose, StateError, StateInitial, StateBound
-		return "CLOSED"
-	}
-}
-
-// errnoName names a tcpip.Error as the errno gVisor's sentry turns it into (pkg/syserr/netstack.go).
-func errnoName(err tcpip.Error) string {
-	switch err.(type) {
-	case *tcpip.ErrConnectionReset:
-		return "ECONNRESET"
-	case *tcpip.ErrConnectionRefused:
-		return "ECONNREFUSED"
-	case *tcpip.ErrTimeout:
-		return "ETIMEDOUT"
-	case *tcpip.ErrAborted, *tcpip.ErrClosedForSend:
-		return "EPIPE"
-	case *tcpip.ErrConnectionAborted:
-		return "ECONNABORTED"
-	case *tcpip.ErrNotConnected:
-		return "ENOTCONN"
-	case *tcpip.ErrPortInUse:
-		return "EADDRINUSE"
-	case *tcpip.ErrBadLocalAddress:
-		return "EADDRNOTAVAIL"
-	case *tcpip.ErrAlreadyConnecting:
-		return "EALREADY"
-	case *tcpip.ErrAlreadyConnected:
-		return "EISCONN"
-	case *tcpip.ErrNoPortAvailable:
-		return "EAGAIN"
-	case *tcpip.ErrNetworkUnreachable:
-		return "ENETUNREACH"
-	case *tcpip.ErrHostUnreachable:
-		return "EHOSTUNREACH"
-	case *tcpip.ErrUnknownProtocolOption:
-		return "ENOPROTOOPT"
-	case *tcpip.ErrInvalidEndpointState, *tcpip.ErrInvalidOptionValue, *tcpip.ErrAlreadyBound:
-		return "EINVAL"
-	default:
-		return "EIO"
-	}
 }

@@ -35,6 +35,7 @@ var notes = []string{
 	"gVisor netstack library defaults: SACK, Nagle and receive-buffer auto-tuning are off (runsc turns SACK and auto-tuning on)",
 	"abort is SO_LINGER 0 then close, as an application does: a RST in SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1/2 and CLOSE-WAIT only",
 	"rcvbuf and sndbuf are doubled and clamped as gVisor's setsockopt does; rcvbuf must be set before listen or connect to shape the SYN's window",
+	"netstack has no urgent data: URG is ignored on input and never sent, so no write-urgent, at-mark or urgent event",
 }
 
 type adapter struct {
@@ -58,7 +59,7 @@ func main() {
 		Type: "hello", Protocol: 1,
 		Stack:   stackInfo{Name: "gvisor", Version: stackVersion},
 		Address: localAddress, Peer: peerAddress, Broadcast: broadcastAddress,
-		Capabilities: capabilities{Calls: calls, Clock: "virtual", Families: []string{"ipv4"}, Notes: notes},
+		Capabilities: capabilities{Calls: calls, Options: optionNames, Clock: "virtual", Families: []string{"ipv4"}, Notes: notes},
 	})
 	a.flushPackets()
 	if err := out.flush(); err != nil {
@@ -161,6 +162,7 @@ func (a *adapter) call(r *request) {
 	var err tcpip.Error
 	var bytes *int64
 	var state string
+	var eof bool
 	switch r.Call {
 	case "listen":
 		if !inRange(r.Port, 1, 65535) {
@@ -197,7 +199,7 @@ func (a *adapter) call(r *request) {
 			max = *r.Bytes
 		}
 		var n int64
-		n, err = a.app.read(max)
+		n, eof, err = a.app.read(max)
 		bytes = &n
 	case "stop-reading":
 		// The application reads only when asked: unread data already stays in the stack.
@@ -226,7 +228,7 @@ func (a *adapter) call(r *request) {
 		a.out.fail(r.ID, errnoName(err))
 		return
 	}
-	a.out.send(result{Type: "result", ID: r.ID, OK: true, Bytes: bytes, State: state})
+	a.out.send(result{Type: "result", ID: r.ID, OK: true, Bytes: bytes, State: state, EOF: eof})
 }
 
 func inRange(v *int64, min, max int64) bool { return v != nil && *v >= min && *v <= max }

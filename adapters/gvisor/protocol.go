@@ -56,14 +56,16 @@ type result struct {
 	Error string   `json:"error,omitempty"`
 	Bytes *int64   `json:"bytes,omitempty"`
 	State string   `json:"state,omitempty"`
+	EOF   bool     `json:"eof,omitempty"`
 	Now   *float64 `json:"now,omitempty"`
 }
 
 type event struct {
-	Type       string `json:"type"`
-	Event      string `json:"event"`
-	RemotePort int    `json:"remotePort,omitempty"`
-	Error      string `json:"error,omitempty"`
+	Type       string   `json:"type"`
+	Event      string   `json:"event"`
+	RemotePort int      `json:"remotePort,omitempty"`
+	Error      string   `json:"error,omitempty"`
+	Time       *float64 `json:"time,omitempty"` // virtual ms
 }
 
 type packetMessage struct {
@@ -89,6 +91,7 @@ type stackInfo struct {
 
 type capabilities struct {
 	Calls    []string `json:"calls"`
+	Options  []string `json:"options,omitempty"`
 	Clock    string   `json:"clock"`
 	Families []string `json:"families"`
 	Notes    []string `json:"notes,omitempty"`

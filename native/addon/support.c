@@ -42,6 +42,21 @@ int addon_get_string(napi_env env, napi_value value, char *out, size_t size, con
   return 1;
 }
 
+int addon_get_bytes(napi_env env, napi_value value, const uint8_t **data, size_t *length, const char *name) {
+  bool is_typed_array = false;
+  napi_typedarray_type type;
+  void *bytes = NULL;
+  if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok || !is_typed_array ||
+      napi_get_typedarray_info(env, value, &type, length, &bytes, NULL, NULL) != napi_ok || type != napi_uint8_array) {
+    char message[128];
+    snprintf(message, sizeof message, "%s must be a Uint8Array", name);
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  *data = bytes;
+  return 1;
+}
+
 int netns_enter(const char *path, char *what, size_t what_size) {
   int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   if (home < 0) {

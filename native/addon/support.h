@@ -8,6 +8,7 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* /var/run/netns/NAME, where a name is a file name of at most 255 octets. */
 #define ADDON_MAX_PATH 512
@@ -20,6 +21,9 @@ napi_value addon_throw_errno(napi_env env, const char *what, int err);
 
 /* Reads a string argument of at most `size - 1` octets into `out`; throws and returns 0 when it is not one. */
 int addon_get_string(napi_env env, napi_value value, char *out, size_t size, const char *name);
+
+/* Reads a Uint8Array argument's bytes (not copied); throws and returns 0 when it is not one. */
+int addon_get_bytes(napi_env env, napi_value value, const uint8_t **data, size_t *length, const char *name);
 
 /*
  * Moves the calling thread into the network namespace bound at `path`. Returns an fd for the thread's own

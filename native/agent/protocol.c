@@ -7,6 +7,7 @@
 
 #include "errno_name.h"
 #include "json.h"
+#include "options.h"
 #include "range.h"
 #include "sockets.h"
 
@@ -60,13 +61,17 @@ static void on_connected(void) { output("{\"type\":\"event\",\"event\":\"connect
 
 static void on_eof(void) { output("{\"type\":\"event\",\"event\":\"eof\"}"); }
 
+static void on_closing(void) { output("{\"type\":\"event\",\"event\":\"closing\"}"); }
+
+static void on_urgent(void) { output("{\"type\":\"event\",\"event\":\"urgent\"}"); }
+
 static void on_error(int err) {
   char line[96];
   snprintf(line, sizeof line, "{\"type\":\"event\",\"event\":\"error\",\"error\":\"%s\"}", errno_name(err));
   output(line);
 }
 
-static const struct socket_events events = {on_accepted, on_connected, on_eof, on_error};
+static const struct socket_events events = {on_accepted, on_connected, on_eof, on_closing, on_urgent, on_error};
 
 void protocol_init(protocol_output sink) {
   output = sink;
@@ -119,14 +124,20 @@ static void call_connect(long long id, const struct json_object *request) {
   respond(id, sockets_connect(address, (int)port, (int)local_port));
 }
 
-static void call_write(long long id, const struct json_object *request) {
+static void write_call(long long id, const struct json_object *request, long long (*write)(long long bytes)) {
   char why[96];
   long long bytes = 0;
   if (!integer_arg(request, "bytes", 0, MAX_OCTETS, true, &bytes, why, sizeof why)) {
     bad_request(&id, why);
     return;
   }
-  respond_bytes(id, sockets_write(bytes));
+  respond_bytes(id, write(bytes));
+}
+
+static void call_write(long long id, const struct json_object *request) { write_call(id, request, sockets_write); }
+
+static void call_write_urgent(long long id, const struct json_object *request) {
+  write_call(id, request, sockets_write_urgent);
 }
 
 static void call_read(long long id, const struct json_object *request) {
@@ -136,7 +147,43 @@ static void call_read(long long id, const struct json_object *request) {
     bad_request(&id, why);
     return;
   }
-  respond_bytes(id, sockets_read(bytes));
+  bool eof = false;
+  long long result = sockets_read(bytes, &eof);
+  if (result < 0 || !eof) {
+    respond_bytes(id, result);
+    return;
+  }
+  char line[128];
+  snprintf(line, sizeof line, "{\"type\":\"result\",\"id\":%lld,\"ok\":true,\"bytes\":%lld,\"eof\":true}", id, result);
+  output(line);
+}
+
+static void call_at_mark(long long id, const struct json_object *request) {
+  (void)request;
+  bool at_mark = false;
+  int rc = sockets_at_mark(&at_mark);
+  if (rc < 0) {
+    respond(id, rc);
+    return;
+  }
+  char line[128];
+  snprintf(line, sizeof line, "{\"type\":\"result\",\"id\":%lld,\"ok\":true,\"atMark\":%s}", id, at_mark ? "true" : "false");
+  output(line);
+}
+
+static void call_set_option(long long id, const struct json_object *request) {
+  char why[96];
+  long long value = 0;
+  const struct json_field *name = json_find(request, "name");
+  if (name == NULL || name->type != JSON_STRING || !option_known(name->string)) {
+    bad_request(&id, "name must be a socket option of the adapter protocol");
+    return;
+  }
+  if (!integer_arg(request, "value", 0, 4294967295LL, true, &value, why, sizeof why)) {
+    bad_request(&id, why);
+    return;
+  }
+  respond(id, sockets_set_option(name->string, value));
 }
 
 /* The agent reads only on request, so unread data already stays in the kernel and the window closes. */
@@ -178,8 +225,9 @@ static const struct {
   call_handler handler;
 } calls[] = {
     {"listen", call_listen},     {"connect", call_connect},           {"write", call_write},
-    {"read", call_read},         {"stop-reading", call_stop_reading}, {"shutdown", call_shutdown},
-    {"close", call_close},       {"abort", call_abort},               {"state", call_state},
+    {"write-urgent", call_write_urgent}, {"read", call_read},     {"stop-reading", call_stop_reading},
+    {"shutdown", call_shutdown}, {"close", call_close},               {"abort", call_abort},
+    {"state", call_state},       {"at-mark", call_at_mark},           {"set-option", call_set_option},
 };
 
 void protocol_handle_line(const char *line, size_t length) {

@@ -7,14 +7,18 @@
  *   calls    {"type":"call","id":N,"call":"listen","port":P}
  *            {"type":"call","id":N,"call":"connect","host":"198.18.0.2","port":P,"localPort":Q}   localPort optional
  *            {"type":"call","id":N,"call":"write","bytes":N}   answers at once; see sockets.c for what is held
+ *            {"type":"call","id":N,"call":"write-urgent","bytes":N}   the same, as urgent data (MSG_OOB)
  *            {"type":"call","id":N,"call":"read","bytes":N}    non-blocking; bytes optional (all that is there)
- *            {"type":"call","id":N,"call":"stop-reading"} ... "shutdown" "close" "abort" "state"
+ *            {"type":"call","id":N,"call":"set-option","name":"keepalive-idle","value":1000}   options.h
+ *            {"type":"call","id":N,"call":"stop-reading"} ... "shutdown" "close" "abort" "state" "at-mark"
  *   results  {"type":"result","id":N,"ok":true} {"type":"result","id":N,"ok":true,"bytes":N}
- *            {"type":"result","id":N,"ok":true,"state":"TIME-WAIT"}
+ *            {"type":"result","id":N,"ok":true,"bytes":N,"eof":true}   the read reached the peer's FIN
+ *            {"type":"result","id":N,"ok":true,"state":"TIME-WAIT"} {"type":"result","id":N,"ok":true,"atMark":true}
  *            {"type":"result","id":N,"ok":false,"error":"ECONNREFUSED"}
  *            {"type":"result","id":N|null,"ok":false,"error":"bad request: ..."}
  *   events   {"type":"event","event":"accepted","remotePort":P} {"type":"event","event":"connected"}
- *            {"type":"event","event":"eof"} {"type":"event","event":"error","error":"ECONNRESET"}
+ *            {"type":"event","event":"eof"} {"type":"event","event":"closing"} {"type":"event","event":"urgent"}
+ *            {"type":"event","event":"error","error":"ECONNRESET"}
  */
 #ifndef TCPCONFORM_PROTOCOL_H
 #define TCPCONFORM_PROTOCOL_H

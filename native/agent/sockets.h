@@ -10,12 +10,15 @@
 
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 
 /* What the application learns without asking; errors are errno values. */
 struct socket_events {
   void (*accepted)(int remote_port);
   void (*connected)(void);
   void (*eof)(void);
+  void (*closing)(void); /* the peer's FIN arrived */
+  void (*urgent)(void);  /* urgent data arrived */
   void (*error)(int err);
 };
 
@@ -25,7 +28,14 @@ void sockets_init(const struct socket_events *events);
 int sockets_listen(int port);
 int sockets_connect(struct in_addr host, int port, int local_port /* 0: any */);
 long long sockets_write(long long bytes);
-long long sockets_read(long long max_bytes /* < 0: all that is there */);
+/* Writes `bytes` octets as urgent data: the urgent pointer goes after the last of them. */
+long long sockets_write_urgent(long long bytes);
+/* *eof: the read reached the end of the peer's data (its FIN). */
+long long sockets_read(long long max_bytes /* < 0: all that is there */, bool *eof);
+/* Whether the next read begins at the urgent mark (SIOCATMARK). */
+int sockets_at_mark(bool *at_mark);
+/* Sets a socket option (options.h names it) on the current connection, else on listeners and later sockets. */
+int sockets_set_option(const char *name, long long value);
 int sockets_shutdown(void);
 int sockets_close(void);
 int sockets_abort(void);

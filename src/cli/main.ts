@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { ExitCode } from './exit-codes';
 import { addAdapterCheckCommand } from './commands/adapter-check';
+import { addMutateCommand } from './commands/mutate';
 import { addResultsCommands } from './commands/results';
 import { addRunCommand } from './commands/run';
 import { addSetupCommand } from './commands/setup';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   addResultsCommands(program);
   addAdapterCheckCommand(program);
   addSetupCommand(program);
+  addMutateCommand(program);
   return program;
 }
 

@@ -57,7 +57,7 @@ export function withSelection(command: Command): Command {
   return command
     .option('--id <glob>', 'only cases whose id matches, e.g. "handshake/*" (repeatable)', collect, [])
     .option('--tag <tag>', 'only cases with this tag (repeatable)', collect, [])
-    .option('--area <area>', 'only cases of this area: handshake, window, close, time-wait, rst, options (repeatable)', collect, [])
+    .option('--area <area>', 'only cases of this area: handshake, window, close, time-wait, rst, options, calls (repeatable)', collect, [])
     .option('--req <glob>', 'only cases proving a requirement matching, e.g. MUST-13 or "SHLD-*" (repeatable)', collect, [])
     .option('--level <levels>', 'only cases of these requirement levels, e.g. MUST or MUST,SHOULD', level, [])
     .option('--shard <K/N>', 'only the K-th of N deterministic slices of the selected cases', shard);

@@ -4,13 +4,14 @@
  * prints it; the jest integration asks for it before it registers tests, to skip what cannot run.
  */
 import type { TargetDriver } from '../runner/run-suite';
-import type { AddressFamily, AppCallName, Capabilities } from '../targets/target';
+import type { AddressFamily, AppCallName, Capabilities, SocketOptionName } from '../targets/target';
 
 export type TargetProbe =
   | {
       readonly name: string;
       readonly ok: true;
       readonly appCalls: readonly AppCallName[];
+      readonly options: readonly SocketOptionName[];
       readonly clock: Capabilities['clock'];
       readonly families: readonly AddressFamily[];
       readonly notes: readonly string[];
@@ -25,8 +26,8 @@ export async function probeTarget(driver: TargetDriver): Promise<TargetProbe> {
     await driver.preflight();
     const target = await driver.create();
     try {
-      const { appCalls, clock, notes, families, stack } = target.capabilities;
-      return { name: driver.name, ok: true, appCalls, clock, families: families ?? ['ipv4'], notes: notes ?? [], ...(stack && { stack }) };
+      const { appCalls, options, clock, notes, families, stack } = target.capabilities;
+      return { name: driver.name, ok: true, appCalls, options: options ?? [], clock, families: families ?? ['ipv4'], notes: notes ?? [], ...(stack && { stack }) };
     } finally {
       await target.close();
     }
@@ -35,10 +36,11 @@ export async function probeTarget(driver: TargetDriver): Promise<TargetProbe> {
   }
 }
 
-/** `linux  ready  real clock     ipv4  app calls: listen, connect, …`, or why the target cannot run here. */
+/** `linux  ready  real clock     ipv4  app calls: listen, connect, …; socket options: nodelay, …`, or why the target cannot run here. */
 export function probeLine(probe: TargetProbe, width: number): string {
   const name = probe.name.padEnd(width);
   if (!probe.ok) return `${name}  cannot run here: ${probe.problem}`;
+  const options = probe.options.length > 0 ? `; socket options: ${probe.options.join(', ')}` : '';
   const stack = probe.stack ? `  stack: ${probe.stack.name} ${probe.stack.version}` : '';
-  return `${name}  ready  ${`${probe.clock} clock`.padEnd(13)}  ${probe.families.join(',')}  app calls: ${probe.appCalls.join(', ')}${stack}`;
+  return `${name}  ready  ${`${probe.clock} clock`.padEnd(13)}  ${probe.families.join(',')}  app calls: ${probe.appCalls.join(', ')}${options}${stack}`;
 }

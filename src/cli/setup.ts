@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { packagePath } from '../package-root';
+import { isRepository, packagePath } from '../package-root';
 import { findExecutable, isExecutable } from '../targets/find-executable';
 import { findNativePart, loads, type NativePart } from '../targets/native-parts';
 import { adapterPath, BUILT_IN_ADAPTERS } from './drivers';
@@ -33,24 +33,33 @@ const NATIVE_PARTS: Readonly<Record<string, readonly NativePart[]>> = {
 };
 
 /** Whether `part` is there and usable: an addon that loads, an agent that may be executed. */
+/** Whether a file under `dir` (but its `out/` folders) changed after `sinceMs`. */
+function changedSince(dir: string, sinceMs: number): boolean {
+  return readdirSync(dir, { withFileTypes: true }).some((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name !== 'out' && changedSince(path, sinceMs);
+    return statSync(path).mtimeMs > sinceMs;
+  });
+}
+
+/**
+ * Whether `part` is there and usable: it loads (or runs), and in a clone of the repository it was built
+ * after the last change to native/ and binding.gyp, so a pull that changed the agent rebuilds it.
+ */
 function ready(part: NativePart): boolean {
   const path = findNativePart(part);
   if (path === undefined) return false;
+  if (isRepository()) {
+    const built = statSync(path).mtimeMs;
+    if (changedSince(packagePath('native'), built) || statSync(packagePath('binding.gyp')).mtimeMs > built) return false;
+  }
   return part.endsWith('.node') ? loads(() => require(path)) : isExecutable(path);
 }
 
 /** Whether adapters/<name>/out/adapter is missing or older than anything of the adapter's own. */
 function adapterStale(name: string): boolean {
   const out = adapterPath(name);
-  if (!existsSync(out)) return true;
-  const built = statSync(out).mtimeMs;
-  const newer = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return entry.name !== 'out' && newer(path);
-      return statSync(path).mtimeMs > built;
-    });
-  return newer(packagePath('adapters', name));
+  return !existsSync(out) || changedSince(packagePath('adapters', name), statSync(out).mtimeMs);
 }
 
 function debianInstalled(name: string): boolean {

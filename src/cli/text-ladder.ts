@@ -17,17 +17,18 @@ function callText(call: AppCall): string {
   switch (call.call) {
     case 'listen': return `listen ${call.port}`;
     case 'connect': return `connect to port ${call.port}`;
-    case 'write': return `write ${call.bytes}`;
+    case 'write': case 'write-urgent': return `${call.call} ${call.bytes}`;
     case 'read': return call.bytes === undefined ? 'read' : `read ${call.bytes}`;
     case 'set-option': return `set-option ${call.name} ${call.value}`;
     default: return call.call;
   }
 }
 
-function resultText(call: AppCall, result: AppResult): string {
+function resultText(result: AppResult): string {
   if (!result.ok) return `fails with ${result.error}`;
   if (result.state !== undefined) return result.state;
-  if (result.bytes !== undefined) return call.call === 'read' || call.call === 'write' ? `${result.bytes} octets` : String(result.bytes);
+  if (result.atMark !== undefined) return result.atMark ? 'at the urgent mark' : 'not at the urgent mark';
+  if (result.bytes !== undefined) return `${result.bytes} octets${result.eof ? ', end of file' : ''}`;
   return 'ok';
 }
 
@@ -36,6 +37,8 @@ function eventText(event: AppEvent): string {
     case 'accepted': return `the application accepts a connection from port ${event.remotePort}`;
     case 'connected': return 'the application learns it is connected';
     case 'eof': return 'the application reads the end of the stream';
+    case 'closing': return "the application learns of the peer's FIN";
+    case 'urgent': return 'the application learns of urgent data';
     case 'error': return `the application learns of ${event.error}`;
   }
 }
@@ -61,12 +64,12 @@ function eventRow(event: TraceEvent): string {
       const who = event.direction === 'to-target' ? 'peer ──▶' : '     ◀──';
       const s = event.segment;
       if (!s) return row(timeText(event.timeMs), who, event.note ?? 'a packet that is not a TCP segment', event.reference ?? '', '');
-      const extras = [s.options === '' ? '' : `<${s.options}>`, s.checksumOk ? '' : '[bad checksum]'].filter((x) => x !== '').join(' ');
+      const extras = [s.urgent === undefined ? '' : `urg ${s.urgent}`, s.options === '' ? '' : `<${s.options}>`, s.checksumOk ? '' : '[bad checksum]'].filter((x) => x !== '').join(' ');
       const ack = s.flags.includes('A') ? String(s.ack) : '-';
       return row(timeText(event.timeMs), who, [s.flags, String(s.seq), ack, String(s.window), String(s.length)], event.reference ?? '', extras);
     }
     case 'app-call':
-      return row(timeText(event.timeMs), '     app', `${callText(event.call)} → ${resultText(event.call, event.result)}`, event.reference ?? '', '');
+      return row(timeText(event.timeMs), '     app', `${callText(event.call)} → ${resultText(event.result)}`, event.reference ?? '', '');
     case 'app-event':
       return row(timeText(event.timeMs), '     app', eventText(event.event), '', '');
   }

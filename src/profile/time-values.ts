@@ -10,5 +10,8 @@ export function timeValuesOf(profile: Profile): TimeValues {
     maxRto: profile.maxRtoMs,
     maxAckDelay: profile.maxAckDelayMs,
     userTimeout: profile.userTimeoutMs,
+    synUserTimeout: profile.synUserTimeoutMs,
+    keepAliveIdle: profile.keepAliveIdleMs,
+    keepAliveInterval: profile.keepAliveIntervalMs,
   };
 }

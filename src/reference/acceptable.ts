@@ -3,7 +3,12 @@
  */
 import type { Seq, TcpSegment } from '../wire';
 import { TcpFlag } from '../wire/flags';
-import { seqAdd, seqInWindow } from '../wire/seq';
+import { seqAdd } from '../wire/seq';
+import * as boundaries from './boundaries';
+import { UNMUTATED, type Mutable } from './mutation';
+
+/** Taken once, not through the module's getters on every comparison (index.ts). */
+const { eq, le, lt } = boundaries;
 
 /** SEG.LEN: the sequence space a segment takes, its octets plus one each for SYN and FIN (RFC 9293 §3.4). */
 export function segLen(seg: Pick<TcpSegment, 'flags' | 'payload'>): number {
@@ -20,10 +25,14 @@ export function segLen(seg: Pick<TcpSegment, 'flags' | 'payload'>): number {
  * | 0  | >0 | RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND |
  * | >0 | 0  | not acceptable |
  * | >0 | >0 | RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND or RCV.NXT =< SEG.SEQ+SEG.LEN-1 < RCV.NXT+RCV.WND |
+ *
+ * `m` is the machine whose boundaries a mutant may have moved (mutation.ts).
  */
-export function acceptable(seg: Pick<TcpSegment, 'seq' | 'flags' | 'payload'>, rcvNxt: Seq, rcvWnd: number): boolean {
+export function acceptable(seg: Pick<TcpSegment, 'seq' | 'flags' | 'payload'>, rcvNxt: Seq, rcvWnd: number, m: Mutable = UNMUTATED): boolean {
   const length = segLen(seg);
-  if (rcvWnd === 0) return length === 0 && seg.seq === rcvNxt;
-  if (seqInWindow(seg.seq, rcvNxt, rcvWnd)) return true;
-  return length > 0 && seqInWindow(seqAdd(seg.seq, length - 1), rcvNxt, rcvWnd);
+  if (rcvWnd === 0) return length === 0 && eq(m, '3.4 Table 6, zero window: SEG.SEQ = RCV.NXT', seg.seq, rcvNxt);
+  const right = seqAdd(rcvNxt, rcvWnd);
+  if (le(m, '3.4 Table 6: RCV.NXT =< SEG.SEQ', rcvNxt, seg.seq) && lt(m, '3.4 Table 6: SEG.SEQ < RCV.NXT+RCV.WND', seg.seq, right)) return true;
+  const last = seqAdd(seg.seq, length - 1);
+  return length > 0 && le(m, '3.4 Table 6: RCV.NXT =< SEG.SEQ+SEG.LEN-1', rcvNxt, last) && lt(m, '3.4 Table 6: SEG.SEQ+SEG.LEN-1 < RCV.NXT+RCV.WND', last, right);
 }

@@ -3,16 +3,19 @@
  * no clock: every call passes the virtual time in milliseconds and returns what the endpoint did.
  */
 import type { TcpSegment, TcpState } from '../wire';
+import { seqAdd } from '../wire/seq';
 import { adoptIss } from './adopt-iss';
 import { adoptReceiveWindow, adoptSent } from './adopt-observed';
 import { PLAIN_ARRIVAL, type Arrival } from './ip';
 import type { EndpointOptions, Machine } from './machine';
+import { skippable } from './mutation';
 import type { Output } from './output';
 import { checkProfile, type Profile } from './profile';
 import { RuleLog, type Rule } from './rules';
 import { aggregateAcks } from './aggregate-acks';
 import { segmentArrives } from './segment-arrives';
 import { newTcb, type Tcb } from './tcb';
+import { configure, type SettingChanges } from './settings';
 import { fireDueTimers, nextDeadline } from './timeouts';
 import { UserCallError } from './user-call-error';
 import * as user from './user-calls';
@@ -42,7 +45,11 @@ export class ReferenceEndpoint {
       profile,
       localPort: local.port,
       passiveIss,
-      nagle: options.nagle ?? true,
+      settings: {
+        nagle: options.nagle ?? true,
+        userTimeoutMs: options.userTimeoutMs,
+        keepAlive: { enabled: false, idleMs: profile.keepAliveIdleMs, intervalMs: profile.keepAliveIntervalMs, count: profile.keepAliveCount, ...options.keepAlive },
+      },
       remotePort: undefined,
       state: 'CLOSED',
       tcb: newTcb(profile, passiveIss),
@@ -50,6 +57,7 @@ export class ReferenceEndpoint {
       arrival: PLAIN_ARRIVAL,
       out: [],
       rules: new RuleLog(),
+      mutation: options.mutation,
     };
   }
 
@@ -83,7 +91,7 @@ export class ReferenceEndpoint {
   private userCall(now: number, call: () => void): Output[] {
     const out = this.begin(now);
     try {
-      call();
+      skippable(call);
     } catch (error) {
       if (error instanceof UserCallError) error.outputs = out;
       throw error;
@@ -105,9 +113,12 @@ export class ReferenceEndpoint {
     return this.userCall(now, () => user.openActive(this.m, remote.port, iss >>> 0, remoteTo));
   }
 
-  /** §3.10.2 SEND: `octets`, or that many octets of the pattern "abc…z" over the connection's output. */
-  send(octets: number | Uint8Array, now: number): Output[] {
-    return this.userCall(now, () => user.send(this.m, octets));
+  /**
+   * §3.10.2 SEND: `octets`, or that many octets of the pattern "abc…z" over the connection's output; with
+   * `urgent`, the URGENT flag: they are urgent data (§3.8.5).
+   */
+  send(octets: number | Uint8Array, now: number, urgent = false): Output[] {
+    return this.userCall(now, () => user.send(this.m, octets, urgent));
   }
 
   /** §3.10.3 RECEIVE: up to `max` octets (all on hand when undefined). Reading may open the window. */
@@ -139,6 +150,26 @@ export class ReferenceEndpoint {
     return this.userCall(now, () => user.abort(this.m));
   }
 
+  /** Changes what the application set on the connection (see ConnectionSettings); returns what that sent. */
+  configure(changes: SettingChanges, now: number): Output[] {
+    const out = this.begin(now);
+    configure(this.m, changes);
+    return out;
+  }
+
+  /** Whether the next octet RECEIVE returns is the last urgent octet, the one before RCV.UP (the urgent mark). */
+  atUrgentMark(): boolean {
+    const { tcb } = this.m;
+    return seqAdd(tcb.rcvRead, 1) === tcb.rcvUp;
+  }
+
+  /** Whether the peer's FIN has been processed and the application has read every octet before it. */
+  allRead(): boolean {
+    const { tcb } = this.m;
+    const finProcessed = ['CLOSE-WAIT', 'CLOSING', 'LAST-ACK', 'TIME-WAIT'].includes(this.m.state);
+    return finProcessed && tcb.rcvUser === 0 && tcb.appHeld === 0;
+  }
+
   /** §3.10.6 STATUS. */
   status(): { state: TcpState; tcb: Readonly<Tcb> } {
     return user.status(this.m);
@@ -148,7 +179,7 @@ export class ReferenceEndpoint {
   segmentArrives(seg: TcpSegment, now: number, arrival: Arrival = PLAIN_ARRIVAL): Output[] {
     const out = this.begin(now);
     this.m.arrival = arrival;
-    segmentArrives(this.m, seg);
+    skippable(() => segmentArrives(this.m, seg));
     return out;
   }
 
@@ -162,7 +193,7 @@ export class ReferenceEndpoint {
     const out = this.begin(now);
     for (const { segment, arrival } of queued) {
       this.m.arrival = arrival ?? PLAIN_ARRIVAL;
-      segmentArrives(this.m, segment);
+      skippable(() => segmentArrives(this.m, segment));
     }
     return aggregateAcks(this.m, out);
   }

@@ -4,19 +4,38 @@
  */
 import type { TcpState } from '../wire';
 import type { Arrival } from './ip';
+import type { Mutation } from './mutation';
 import type { Output, UserEvent } from './output';
 import type { Profile } from './profile';
 import type { Rule, RuleLog } from './rules';
 import type { Tcb } from './tcb';
 
-export interface EndpointOptions {
+/** The endpoint's keep-alives (RFC 9293 §3.8.4): off by default (MUST-25), their timing the profile's unless set. */
+export interface KeepAlive {
+  readonly enabled: boolean;
+  readonly idleMs: number;
+  readonly intervalMs: number;
+  readonly count: number;
+}
+
+/**
+ * What the application sets on a connection besides §3.10's calls (sockets' options): the Nagle
+ * algorithm (§3.7.4, SHLD-7), which it may turn off (MUST-17); the user timeout, R2 (§3.8.3, MUST-21:
+ * §3.10.1 OPEN's timeout); keep-alives (§3.8.4, MUST-24, MUST-27).
+ */
+export interface ConnectionSettings {
+  readonly nagle: boolean;
+  /** R2 for this connection; undefined: the profile's (a SYN's or data's). */
+  readonly userTimeoutMs: number | undefined;
+  readonly keepAlive: KeepAlive;
+}
+
+export interface EndpointOptions extends Partial<Omit<ConnectionSettings, 'keepAlive'>> {
   /** The ISS of a passive open's SYN-ACK (default 0): time and randomness are the caller's (RFC 9293 §3.4.1). */
   readonly iss?: number;
-  /**
-   * The Nagle algorithm (RFC 9293 §3.7.4, SHLD-7), on by default; false is the application's way to turn
-   * it off (MUST-17).
-   */
-  readonly nagle?: boolean;
+  readonly keepAlive?: Partial<KeepAlive>;
+  /** A seeded defect (src/mutate): this endpoint is then a mutant, not the reference. */
+  readonly mutation?: Mutation;
 }
 
 export interface Machine {
@@ -24,7 +43,7 @@ export interface Machine {
   /** This endpoint's port. The endpoint never sees IP headers: addresses are its caller's business. */
   readonly localPort: number;
   readonly passiveIss: number;
-  readonly nagle: boolean;
+  settings: ConnectionSettings;
   /** The peer's port, once a connection exists (given by an active OPEN, learned from a SYN in LISTEN). */
   remotePort: number | undefined;
   state: TcpState;
@@ -37,11 +56,14 @@ export interface Machine {
   out: Output[];
   /** Every rule applied, in order. */
   readonly rules: RuleLog;
+  /** The seeded defect of a mutant (mutation.ts); undefined in the reference machine. */
+  readonly mutation: Mutation | undefined;
 }
 
 /** Records that `rule` decided what happens next. */
 export function fire(m: Machine, rule: Rule): void {
   m.rules.record(rule);
+  m.mutation?.fired?.(rule);
 }
 
 export function signal(m: Machine, event: UserEvent): void {

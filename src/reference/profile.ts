@@ -37,11 +37,6 @@ export interface Profile {
    */
   readonly reopenFromTimeWait: boolean;
   /**
-   * Text on a SYN is queued until ESTABLISHED (RFC 9293 §3.10.7.2, §3.10.7.3: "should be queued for
-   * processing later"); off, it is dropped and the peer sends it again once it is not acknowledged.
-   */
-  readonly synTextQueued: boolean;
-  /**
    * RFC 3168 §6.1.1 (SHLD-8): an ECN-setup SYN (ECE and CWR) is answered with an ECN-setup SYN-ACK (ECE
    * alone), and the connection is then ECN-capable.
    */
@@ -60,6 +55,14 @@ export interface Profile {
   readonly mss: number;
   /** R2: how long the same segment may go unacknowledged before the connection is aborted (RFC 9293 §3.8.3). */
   readonly userTimeoutMs: number;
+  /** R2 for a SYN: how long an active open retransmits its SYN before it gives up (RFC 9293 §3.8.3, MUST-23). */
+  readonly synUserTimeoutMs: number;
+  /** How long a connection with keep-alives on is idle before the first probe (RFC 9293 §3.8.4, MUST-28). */
+  readonly keepAliveIdleMs: number;
+  /** The time between keep-alive probes that go unanswered. */
+  readonly keepAliveIntervalMs: number;
+  /** How many keep-alive probes go unanswered before the connection is given up (MUST-29: never one alone by default). */
+  readonly keepAliveCount: number;
   /**
    * Not an RFC parameter and never read by the machine: how far the target's timers may stray, as seen
    * on the wire, from the times a case or this profile gives (packetdrill's tolerance). An oracle grants
@@ -100,8 +103,6 @@ export const RFC9293_PROFILE: Profile = {
   rfc1337: false,
   // RFC 9293 §3.6.1: reopening from TIME-WAIT is a MAY (MAY-2); the machine follows TIME-WAIT's rules.
   reopenFromTimeWait: false,
-  // RFC 9293 §3.10.7.2 and §3.10.7.3: text on a SYN "should be queued for processing later".
-  synTextQueued: true,
   // RFC 9293 §3.8.2: "TCP implementations SHOULD implement ECN" (SHLD-8), and RFC 3168 §6.1.1 has an
   // ECN-capable host answer an ECN-setup SYN with an ECN-setup SYN-ACK. Whether to ask for ECN in its own
   // SYN is the host's choice; the machine does not, as most hosts do not by default.
@@ -117,6 +118,15 @@ export const RFC9293_PROFILE: Profile = {
   // RFC 9293 §3.9.1.1: "The present global default is five minutes." It satisfies both R2 at least
   // 100 seconds (SHLD-11) and, for a SYN, at least 3 minutes (MUST-23).
   userTimeoutMs: 300_000,
+  // RFC 9293 §3.8.3: "R2 for a SYN segment MUST be set large enough to provide retransmission of the
+  // segment for at least 3 minutes" (MUST-23); the global default of §3.9.1.1 is above it.
+  synUserTimeoutMs: 300_000,
+  // RFC 9293 §3.8.4: the keep-alive interval "MUST default to no less than two hours" (MUST-28).
+  keepAliveIdleMs: 7_200_000,
+  // RFC 9293 §3.8.4 leaves the interval between probes and their number open: 75 s and 9, the values
+  // BSD's and Linux's stacks take.
+  keepAliveIntervalMs: 75_000,
+  keepAliveCount: 9,
   // The machine's own timers are exact.
   timingTolerance: { floorMs: 0, percent: 0 },
 };
@@ -126,7 +136,7 @@ const MAX_WINDOW = 0xffff;
 
 /** Throws a RangeError naming the first value of `profile` that the machine cannot run with. */
 export function checkProfile(profile: Profile): void {
-  const positive: (keyof Profile)[] = ['mslMs', 'initialRtoMs', 'minRtoMs', 'maxRtoMs', 'mss', 'userTimeoutMs'];
+  const positive: (keyof Profile)[] = ['mslMs', 'initialRtoMs', 'minRtoMs', 'maxRtoMs', 'mss', 'userTimeoutMs', 'synUserTimeoutMs', 'keepAliveIdleMs', 'keepAliveIntervalMs', 'keepAliveCount'];
   for (const key of positive) {
     const value = profile[key];
     if (typeof value !== 'number' || !(value > 0)) throw new RangeError(`profile ${profile.name}: ${key} must be positive, got ${String(value)}`);

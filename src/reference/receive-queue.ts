@@ -7,8 +7,12 @@
  */
 import type { Seq } from '../wire';
 import { seqAdd, seqGt, seqLe, seqLt, seqSub } from '../wire/seq';
+import * as boundaries from './boundaries';
 import type { Machine } from './machine';
 import { effSndMss, type Tcb } from './tcb';
+
+/** Taken once, not through the module's getters on every comparison (index.ts). */
+const { ge, le } = boundaries;
 
 /** Fr, the fraction of RCV.BUFF by which the right edge may advance (RFC 9293 §3.8.6.2.2). */
 const FR = 1 / 2;
@@ -41,7 +45,7 @@ export function takeOctets(m: Machine, count: number): void {
 export function updateReceiveWindow(m: Machine): boolean {
   const { tcb } = m;
   const reduction = tcb.rcvBuff - tcb.rcvUser - tcb.rcvWnd;
-  if (reduction <= 0 || reduction < Math.min(FR * tcb.rcvBuff, effSndMss(tcb))) return false;
+  if (reduction <= 0 || !ge(m, '3.8.6.2.2: RCV.BUFF-RCV.USER-RCV.WND >= min(Fr*RCV.BUFF,Eff.snd.MSS)', reduction, Math.min(FR * tcb.rcvBuff, effSndMss(tcb)))) return false;
   tcb.rcvWnd = tcb.rcvBuff - tcb.rcvUser;
   return true;
 }
@@ -66,7 +70,7 @@ export function holdRange(tcb: Tcb, start: Seq, end: Seq): void {
 export function takeHeld(m: Machine): boolean {
   const { tcb } = m;
   let taken = false;
-  while (tcb.held.length > 0 && seqLe(tcb.held[0]!.start, tcb.rcvNxt)) {
+  while (tcb.held.length > 0 && le(m, '3.10.7.4 seventh, held: start =< RCV.NXT', tcb.held[0]!.start, tcb.rcvNxt)) {
     const range = tcb.held.shift()!;
     if (seqGt(range.end, tcb.rcvNxt)) takeOctets(m, seqSub(range.end, tcb.rcvNxt));
     taken = true;
@@ -83,5 +87,6 @@ export function consume(tcb: Tcb, max: number | undefined): number {
   const fromBuffer = Math.min(tcb.rcvUser, (max ?? Infinity) - fromApp);
   tcb.appHeld -= fromApp;
   tcb.rcvUser -= fromBuffer;
+  tcb.rcvRead = seqAdd(tcb.rcvRead, fromApp + fromBuffer);
   return fromApp + fromBuffer;
 }

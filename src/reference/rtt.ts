@@ -3,8 +3,11 @@
  * algorithm for taking samples.
  */
 import type { Seq } from '../wire';
-import { seqGe } from '../wire/seq';
+import * as boundaries from './boundaries';
 import { fire, type Machine } from './machine';
+
+/** Taken once, not through the module's getters on every comparison (index.ts). */
+const { ge } = boundaries;
 
 /** G, the clock granularity: the virtual clock counts milliseconds (RFC 6298 §2). */
 const CLOCK_GRANULARITY_MS = 1;
@@ -27,7 +30,7 @@ export function abandonTiming(m: Machine): void {
 /** An ACK up to `ack` arrived: it ends the measurement when it covers the timed segment. */
 export function onAcknowledged(m: Machine, ack: Seq): void {
   const rtt = m.tcb.rtt;
-  if (rtt.timing === undefined || !seqGe(ack, rtt.timing.end)) return;
+  if (rtt.timing === undefined || !ge(m, 'RFC 6298 3: SEG.ACK >= timed end', ack, rtt.timing.end)) return;
   fire(m, 'rfc6298/2/rtt-sample');
   const sample = m.now - rtt.timing.sentAt;
   rtt.timing = undefined;

@@ -13,6 +13,11 @@ const RULES = {
   '3.7.1/mss-option': "SendMSS from the peer's MSS option",
   '3.7.1/mss-default': 'no MSS option on the SYN: SendMSS 536 (MUST-15)',
   '3.7.4/nagle': 'small data waits while data is in flight (Nagle, SHLD-7)',
+  // §3.8.4 Keep-alives.
+  '3.8.4/keep-alive-probe': 'keep-alives on, idle for their interval, nothing outstanding: a probe, <SEQ=SND.NXT-1> without data (SHLD-12)',
+  '3.8.4/keep-alive-deferred': 'keep-alive due while data is outstanding: no probe (MUST-26)',
+  '3.8.4/keep-alive-answered': 'the peer heard from after unanswered probes: the connection goes on (MUST-29)',
+  '3.8.4/keep-alive-give-up': "the profile's count of probes unanswered: CLOSED, the user told (timeout)",
   // §3.8.6 Managing the window.
   '3.8.6.1/window-closed': 'data or FIN waits: the send window is closed',
   '3.8.6.1/probe': 'zero window for one RTO: one new octet (or the FIN) probes it (SHLD-29)',
@@ -41,6 +46,7 @@ const RULES = {
   '3.10.2/listen/remote-unspecified': 'SEND in LISTEN: "remote socket unspecified"',
   '3.10.2/queue-until-established': 'SEND in SYN-SENT or SYN-RECEIVED: queued until ESTABLISHED',
   '3.10.2/segmentize': 'SEND in ESTABLISHED or CLOSE-WAIT: queued and sent as the window allows',
+  '3.10.2/urgent': 'SEND with the URGENT flag: SND.UP after the data; segments before it carry the urgent pointer (MUST-62)',
   '3.10.2/closing': 'SEND after CLOSE: "connection closing"',
   // §3.10.3 RECEIVE.
   '3.10.3/closed/does-not-exist': 'RECEIVE in CLOSED: "connection does not exist"',
@@ -75,7 +81,6 @@ const RULES = {
   '3.10.7.2/ack-reset': 'LISTEN: an ACK draws <SEQ=SEG.ACK><CTL=RST>',
   '3.10.7.2/syn': 'LISTEN: a SYN draws the SYN-ACK, SYN-RECEIVED',
   '3.10.7.2/text-queued': 'LISTEN: text or FIN on the SYN waits for ESTABLISHED',
-  '3.10.7.2/text-dropped': 'LISTEN: text or FIN on the SYN dropped, as the profile says (the peer sends it again)',
   '3.10.7.2/other-dropped': 'LISTEN: anything else is dropped',
   // §3.10.7.3 SYN-SENT.
   '3.10.7.3/unacceptable-ack-reset': 'SYN-SENT: an ACK of nothing sent draws <SEQ=SEG.ACK><CTL=RST>',
@@ -85,7 +90,6 @@ const RULES = {
   '3.10.7.3/syn-ack-established': 'SYN-SENT: a SYN acknowledging ours: ESTABLISHED, ACK',
   '3.10.7.3/simultaneous-open': 'SYN-SENT: a SYN without ACK: SYN-ACK, SYN-RECEIVED',
   '3.10.7.3/text-queued': 'SYN-SENT: text or FIN on the SYN waits for ESTABLISHED',
-  '3.10.7.3/text-dropped': 'SYN-SENT: text or FIN on the SYN dropped, as the profile says (the peer sends it again)',
   '3.10.7.3/other-dropped': 'SYN-SENT: neither SYN nor RST: dropped',
   // §3.10.7.4 other states: first, sequence number.
   '3.10.7.4/seq/unacceptable-ack': 'unacceptable segment (Table 6): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, dropped',

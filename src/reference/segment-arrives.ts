@@ -8,6 +8,7 @@ import { ipAccepts, keepReturnRoute } from './arrives/ip';
 import { listenState } from './arrives/listen';
 import { otherStates } from './arrives/other-states';
 import { synSentState } from './arrives/syn-sent';
+import { peerHeard } from './keep-alive';
 import type { Machine } from './machine';
 
 /**
@@ -29,8 +30,11 @@ export function segmentArrives(m: Machine, seg: TcpSegment): void {
     case 'LISTEN':
       return listenState(m, seg);
     case 'SYN-SENT':
-      return synSentState(m, seg);
+      synSentState(m, seg);
+      break;
     default:
-      return otherStates(m, seg);
+      otherStates(m, seg);
   }
+  // Whatever the segment did, the peer is alive: the keep-alive idle time starts over (§3.8.4).
+  peerHeard(m);
 }

@@ -1,50 +1,84 @@
 /**
- * The segment forms RFC 9293 writes as `<SEQ=..><ACK=..><CTL=..>`, and the one place segments are emitted.
+ * The segment forms RFC 9293 writes as `<SEQ=..><ACK=..><CTL=..>`, and the one place segments are emitted
+ * (where a mutant alters a form, mutation.ts).
  */
 import type { Seq, TcpSegment } from '../wire';
 import { TcpFlag } from '../wire/flags';
-import { seqAdd } from '../wire/seq';
+import { seqAdd, seqLt, seqSub } from '../wire/seq';
 import { segLen } from './acceptable';
 import { segmentEcn, synEcn } from './ecn';
 import type { Machine } from './machine';
 
 const NO_PAYLOAD = new Uint8Array(0);
 
+/** Every form of segment the machine sends, as the RFC writes it. */
+export const SEGMENT_FORMS = {
+  ack: '<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>',
+  syn: '<SEQ=ISS><CTL=SYN>',
+  'syn-ack': '<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>',
+  data: 'data <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, PSH on the last queued',
+  fin: 'the FIN <SEQ=SND.NXT><ACK=RCV.NXT><CTL=FIN,ACK>, after any data',
+  'keep-alive': 'the keep-alive probe <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, no data',
+  'abort-reset': "ABORT's <SEQ=SND.NXT><CTL=RST>",
+  reset: 'the reset of a segment with ACK, <SEQ=SEG.ACK><CTL=RST>',
+  'reset-ack': 'the reset of a segment without ACK, <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>',
+} as const;
+
+export type SegmentForm = keyof typeof SEGMENT_FORMS;
+
 /** The window field this endpoint offers: RCV.WND (never more than the field holds: no window scaling). */
 function offeredWindow(m: Machine): number {
   return Math.min(m.tcb.rcvWnd, 0xffff);
 }
 
-function emit(m: Machine, segment: TcpSegment): void {
-  m.out.push({ kind: 'segment', segment });
+/** Sends `segment`, of `form`, with no connection behind it; `other` is the form's alternative, which a mutant may send instead. */
+function emit(m: Machine, form: SegmentForm, segment: TcpSegment, other?: TcpSegment): void {
+  const emitting = m.mutation?.emitting;
+  m.out.push({ kind: 'segment', segment: emitting ? emitting(form, segment, other) : segment });
 }
 
 /**
- * Emits a segment of this connection from this endpoint, carrying RCV.WND, with the ECN flags and
- * codepoint of RFC 3168 (new data: its first octet at SND.NXT) and the route back the connection keeps.
+ * The urgent pointer a segment at `seq` carries: while urgent data lies at or beyond it (SND.UP > SEG.SEQ),
+ * the offset to the octet after the urgent data (§3.8.5, MUST-62), as far as the 16-bit field reaches.
  */
-function emitOnConnection(m: Machine, seq: Seq, flags: number, payload: Uint8Array = NO_PAYLOAD): void {
-  const syn = (flags & TcpFlag.SYN) !== 0;
+export function urgentPointerAt(sndUp: Seq, seq: Seq): number | undefined {
+  return seqLt(seq, sndUp) ? Math.min(seqSub(sndUp, seq), 0xffff) : undefined;
+}
+
+/**
+ * Sends a segment of this connection, of `form`, with the ECN flags and codepoint of RFC 3168 (new data:
+ * its first octet at SND.NXT) and by the route back the connection keeps (RFC 9293 §3.9.2.1).
+ */
+function emitOnConnection(m: Machine, form: SegmentForm, seq: Seq, flags: number, payload: Uint8Array = NO_PAYLOAD): void {
   const ack = (flags & TcpFlag.ACK) !== 0;
-  const ecn = syn ? synEcn(m, ack) : segmentEcn(m, ack, payload.length > 0 && seq === m.tcb.sndNxt);
-  const segment: TcpSegment = {
+  const ecn = flags & TcpFlag.SYN ? synEcn(m, ack) : segmentEcn(m, ack, payload.length > 0 && seq === m.tcb.sndNxt);
+  const formed = connectionSegment(m, seq, flags | ecn.flags, payload);
+  // A reset offers no window.
+  const segment = flags & TcpFlag.RST ? { ...formed, window: 0 } : formed;
+  const emitting = m.mutation?.emitting;
+  const route = m.tcb.returnRoute;
+  m.out.push({ kind: 'segment', segment: emitting ? emitting(form, segment, undefined) : segment, ...(ecn.codepoint !== 'not-ect' && { ecn: ecn.codepoint }), ...(route && { route }) });
+}
+
+/** A segment of this connection from this endpoint, carrying RCV.WND. */
+function connectionSegment(m: Machine, seq: Seq, flags: number, payload: Uint8Array = NO_PAYLOAD): TcpSegment {
+  const urgent = flags & (TcpFlag.SYN | TcpFlag.RST) ? undefined : urgentPointerAt(m.tcb.sndUp, seq);
+  return {
     srcPort: m.localPort,
     dstPort: m.remotePort ?? 0,
     seq,
     ack: flags & TcpFlag.ACK ? m.tcb.rcvNxt : 0,
-    flags: flags | ecn.flags,
-    window: flags & TcpFlag.RST ? 0 : offeredWindow(m),
-    urgentPointer: 0,
-    options: syn ? [{ kind: 'mss', mss: m.tcb.rcvMss }] : [],
+    flags: urgent === undefined ? flags : flags | TcpFlag.URG,
+    window: offeredWindow(m),
+    urgentPointer: urgent ?? 0,
+    options: flags & TcpFlag.SYN ? [{ kind: 'mss', mss: m.tcb.rcvMss }] : [],
     payload,
   };
-  const route = m.tcb.returnRoute;
-  m.out.push({ kind: 'segment', segment, ...(ecn.codepoint !== 'not-ect' && { ecn: ecn.codepoint }), ...(route && { route }) });
 }
 
 /** `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`: the acknowledgment of §3.10.7.4, also the challenge ACK of RFC 5961. */
 export function sendAck(m: Machine): void {
-  emitOnConnection(m, m.tcb.sndNxt, TcpFlag.ACK);
+  emitOnConnection(m, 'ack', m.tcb.sndNxt, TcpFlag.ACK);
 }
 
 /**
@@ -52,23 +86,28 @@ export function sendAck(m: Machine): void {
  * endpoint advertises is the profile's, not necessarily 536 (SHLD-5).
  */
 export function sendSyn(m: Machine): void {
-  emitOnConnection(m, m.tcb.iss, TcpFlag.SYN);
+  emitOnConnection(m, 'syn', m.tcb.iss, TcpFlag.SYN);
 }
 
 /** `<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>` (RFC 9293 §3.10.7.2, §3.10.7.3), with the MSS option. */
 export function sendSynAck(m: Machine): void {
-  emitOnConnection(m, m.tcb.iss, TcpFlag.SYN | TcpFlag.ACK);
+  emitOnConnection(m, 'syn-ack', m.tcb.iss, TcpFlag.SYN | TcpFlag.ACK);
 }
 
 /** A segment at `seq` carrying `payload` and, when `fin`, the FIN after it; PSH when `push` (MUST-61). */
 export function sendData(m: Machine, seq: Seq, payload: Uint8Array, fin: boolean, push: boolean): void {
   const flags = TcpFlag.ACK | (fin ? TcpFlag.FIN : 0) | (push ? TcpFlag.PSH : 0);
-  emitOnConnection(m, seq, flags, payload);
+  emitOnConnection(m, fin ? 'fin' : 'data', seq, flags, payload);
+}
+
+/** `<SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>`, no data: a keep-alive probe (RFC 9293 §3.8.4, SHLD-12). */
+export function sendKeepAlive(m: Machine): void {
+  emitOnConnection(m, 'keep-alive', seqAdd(m.tcb.sndNxt, -1), TcpFlag.ACK);
 }
 
 /** `<SEQ=SND.NXT><CTL=RST>`: the reset of ABORT (RFC 9293 §3.10.5). */
 export function sendAbortReset(m: Machine): void {
-  emitOnConnection(m, m.tcb.sndNxt, TcpFlag.RST);
+  emitOnConnection(m, 'abort-reset', m.tcb.sndNxt, TcpFlag.RST);
 }
 
 /**
@@ -80,8 +119,15 @@ export function sendAbortReset(m: Machine): void {
  * It offers no window: no connection stands behind it.
  */
 export function sendResetFor(m: Machine, seg: TcpSegment): void {
-  const hasAck = (seg.flags & TcpFlag.ACK) !== 0;
-  emit(m, {
+  const withAck = resetForm(seg, true);
+  const withoutAck = resetForm(seg, false);
+  if (seg.flags & TcpFlag.ACK) emit(m, 'reset', withAck, withoutAck);
+  else emit(m, 'reset-ack', withoutAck, withAck);
+}
+
+/** §3.5.2's reset in the form for a segment whose ACK bit is on (`hasAck`) or off. */
+function resetForm(seg: TcpSegment, hasAck: boolean): TcpSegment {
+  return {
     srcPort: seg.dstPort,
     dstPort: seg.srcPort,
     seq: hasAck ? seg.ack : 0,
@@ -91,5 +137,5 @@ export function sendResetFor(m: Machine, seg: TcpSegment): void {
     urgentPointer: 0,
     options: [],
     payload: NO_PAYLOAD,
-  });
+  };
 }

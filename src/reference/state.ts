@@ -6,6 +6,7 @@ import type { TcpState } from '../wire';
 import { fire, type Machine } from './machine';
 import type { Rule } from './rules';
 import { newTcb } from './tcb';
+import { arm } from './timers';
 
 /** Applies `rule`, whose outcome is the state `to`. */
 export function setState(m: Machine, to: TcpState, rule: Rule): void {
@@ -47,11 +48,11 @@ export function reopenFromTimeWait(m: Machine, rule: Rule): void {
 export function enterTimeWait(m: Machine, rule: Rule): void {
   setState(m, 'TIME-WAIT', rule);
   const timers = m.tcb.timers;
-  timers.retransmission = timers.probe = timers.user = undefined;
+  timers.retransmission = timers.probe = timers.user = timers.keepAlive = undefined;
   restartTimeWait(m);
 }
 
 /** (Re)starts the 2×MSL timer (RFC 9293 §3.6.1, MUST-13). */
 export function restartTimeWait(m: Machine): void {
-  m.tcb.timers.timeWait = m.now + 2 * m.profile.mslMs;
+  arm(m, 'timeWait', 2 * m.profile.mslMs);
 }

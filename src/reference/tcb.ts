@@ -43,6 +43,8 @@ export interface Timers {
   user: number | undefined;
   /** The TIME-WAIT timer, 2×MSL (RFC 9293 §3.6.1). */
   timeWait: number | undefined;
+  /** The keep-alive timer (RFC 9293 §3.8.4): the next probe, or the idle time before the first. */
+  keepAlive: number | undefined;
 }
 
 export interface Tcb {
@@ -54,8 +56,8 @@ export interface Tcb {
   /** SND.WND: send window, the peer's window, an offset from SND.UNA. */
   sndWnd: number;
   /**
-   * SND.UP: send urgent pointer. This endpoint's SEND has no URGENT flag (new applications SHOULD NOT use
-   * it, SHLD-13), so it stays at the ISS.
+   * SND.UP: send urgent pointer, the sequence number after the last urgent octet SEND queued (MUST-62);
+   * at the ISS until a SEND has the URGENT flag (which new applications SHOULD NOT use, SHLD-13).
    */
   sndUp: Seq;
   /** SND.WL1: the segment sequence number used for the last window update. */
@@ -70,8 +72,10 @@ export interface Tcb {
   rcvNxt: Seq;
   /** RCV.WND: receive window, the octets offered beyond RCV.NXT. */
   rcvWnd: number;
-  /** RCV.UP: receive urgent pointer. */
+  /** RCV.UP: receive urgent pointer, the sequence number after the last urgent octet (MUST-62). */
   rcvUp: Seq;
+  /** The sequence number of the next octet RECEIVE returns, to tell where the application reads against RCV.UP. */
+  rcvRead: Seq;
   /** IRS: the initial receive sequence number. */
   irs: Seq;
 
@@ -123,6 +127,8 @@ export interface Tcb {
   returnRoute?: readonly string[];
   /** Explicit Congestion Notification (RFC 3168 §6.1). */
   ecn: EcnState;
+  /** Keep-alive probes sent since the peer was last heard from (RFC 9293 §3.8.4). */
+  keepAliveProbes: number;
   rtt: RttState;
   timers: Timers;
 }
@@ -141,6 +147,7 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
     rcvNxt: 0,
     rcvWnd: profile.receiveBuffer,
     rcvUp: 0,
+    rcvRead: 0,
     irs: 0,
     sndQueueEnd: dataStart,
     finQueued: false,
@@ -160,8 +167,9 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
     passiveOpen: false,
     closePending: false,
     ecn: newEcnState(iss),
+    keepAliveProbes: 0,
     rtt: { srtt: undefined, rttvar: undefined, rto: profile.initialRtoMs, timing: undefined, synRetransmitted: false },
-    timers: { retransmission: undefined, probe: undefined, user: undefined, timeWait: undefined },
+    timers: { retransmission: undefined, probe: undefined, user: undefined, timeWait: undefined, keepAlive: undefined },
   };
 }
 
@@ -171,11 +179,6 @@ export const DEFAULT_SEND_MSS = 536;
 /** Eff.snd.MSS: the largest segment this endpoint sends, the smaller of the peer's MSS and its own (RFC 9293 §3.7.1, MUST-16). */
 export function effSndMss(tcb: Tcb): number {
   return Math.min(tcb.sndMss, tcb.rcvMss);
-}
-
-/** Whether the FIN this endpoint queued has been acknowledged. */
-export function finAcked(tcb: Tcb): boolean {
-  return tcb.finQueued && tcb.sndUna === seqAdd(tcb.sndQueueEnd, 1);
 }
 
 /** Whether this endpoint's FIN has been sent (SND.NXT is past it). */

@@ -1,20 +1,27 @@
 /**
- * RFC 9293 §3.10.8 Timeouts, and the zero-window probe of §3.8.6.1.
+ * RFC 9293 §3.10.8 Timeouts, the zero-window probe of §3.8.6.1, and the keep-alives of §3.8.4.
  */
+import { keepAliveTimeout } from './keep-alive';
+import * as boundaries from './boundaries';
 import { fire, signal, type Machine } from './machine';
+import { skippable } from './mutation';
 import { abandonTiming, backOff } from './rtt';
 import { sendSyn, sendSynAck } from './segments';
 import { deleteTcb } from './state';
 import { effSndMss, type Timers } from './tcb';
+import { arm } from './timers';
 import { resend, sendNew, unsentOctets, usableWindow } from './transmit';
 
-/** The order timers due at the same moment fire in: an expired connection is not retransmitted. */
-const TIMER_ORDER: readonly (keyof Timers)[] = ['timeWait', 'user', 'retransmission', 'probe'];
+/** Taken once, not through the module's getters on every comparison (index.ts). */
+const { eq, gt } = boundaries;
+
+/** Every timer, in the order timers due at the same moment fire in: an expired connection is not retransmitted. */
+export const TIMER_ORDER: readonly (keyof Timers)[] = ['timeWait', 'user', 'retransmission', 'probe', 'keepAlive'];
 
 /** The earliest running timer's deadline, if any timer runs. */
 export function nextDeadline(m: Machine): number | undefined {
   const timers = m.tcb.timers;
-  return earlier(earlier(timers.timeWait, timers.user), earlier(timers.retransmission, timers.probe));
+  return earlier(earlier(earlier(timers.timeWait, timers.user), earlier(timers.retransmission, timers.probe)), timers.keepAlive);
 }
 
 function earlier(a: number | undefined, b: number | undefined): number | undefined {
@@ -31,7 +38,7 @@ export function fireDueTimers(m: Machine, now: number): void {
     const timers = m.tcb.timers;
     const name = TIMER_ORDER.find((t) => timers[t] === deadline) as keyof Timers;
     timers[name] = undefined;
-    EXPIRE[name](m);
+    skippable(() => EXPIRE[name](m));
   }
   m.now = now;
 }
@@ -47,6 +54,7 @@ const EXPIRE: Record<keyof Timers, (m: Machine) => void> = {
   },
   retransmission: retransmissionTimeout,
   probe: probeTimeout,
+  keepAlive: keepAliveTimeout,
 };
 
 /**
@@ -59,7 +67,7 @@ function retransmissionTimeout(m: Machine): void {
   const { tcb } = m;
   backOff(m);
   abandonTiming(m);
-  if (tcb.sndUna === tcb.iss) {
+  if (eq(m, '3.10.8 retransmission: SND.UNA = ISS', tcb.sndUna, tcb.iss)) {
     tcb.rtt.synRetransmitted = true;
     if (m.state === 'SYN-SENT') {
       fire(m, '3.10.8/retransmission/syn');
@@ -68,14 +76,14 @@ function retransmissionTimeout(m: Machine): void {
       fire(m, '3.10.8/retransmission/syn-ack');
       sendSynAck(m);
     }
-  } else if (tcb.sndWnd === 0) {
+  } else if (eq(m, '3.8.6.1 retransmission: SND.WND = 0', tcb.sndWnd, 0)) {
     fire(m, '3.8.6.1/probe-again');
     resend(m, 1);
   } else {
     fire(m, '3.10.8/retransmission/data');
     resend(m, effSndMss(tcb));
   }
-  tcb.timers.retransmission = m.now + tcb.rtt.rto;
+  arm(m, 'retransmission', tcb.rtt.rto);
 }
 
 /**
@@ -88,7 +96,7 @@ function retransmissionTimeout(m: Machine): void {
 function probeTimeout(m: Machine): void {
   backOff(m);
   const usable = usableWindow(m);
-  if (usable > 0) {
+  if (gt(m, '3.8.6.1 probe: U > 0', usable, 0)) {
     fire(m, '3.8.6.2.1/override');
     const count = Math.min(unsentOctets(m), usable, effSndMss(m.tcb));
     sendNew(m, count, usable > count);

@@ -3,6 +3,22 @@
  * The retransmission timer follows RFC 6298 §5; the user timeout runs while something is unacknowledged.
  */
 import type { Machine } from './machine';
+import type { TimerName } from './mutation';
+
+/** Starts (or restarts) `timer` to expire `delayMs` from now: every timer starts here (a mutant's seam, mutation.ts). */
+export function arm(m: Machine, timer: TimerName, delayMs: number): void {
+  const arming = m.mutation?.arming;
+  const delay = arming ? arming(timer, delayMs) : delayMs;
+  m.tcb.timers[timer] = delay === undefined ? undefined : m.now + delay;
+}
+
+/**
+ * R2 for what is in flight (§3.8.3): the application's (MUST-21), else the profile's for a SYN (MUST-23)
+ * in SYN-SENT and for data (SHLD-11) elsewhere.
+ */
+export function userTimeoutMs(m: Machine): number {
+  return m.settings.userTimeoutMs ?? (m.state === 'SYN-SENT' ? m.profile.synUserTimeoutMs : m.profile.userTimeoutMs);
+}
 
 /**
  * Sequence space (data, SYN or FIN) was just sent. RFC 6298 §5.1: start the retransmission timer if it is
@@ -10,8 +26,8 @@ import type { Machine } from './machine';
  */
 export function onSequenceSent(m: Machine): void {
   const timers = m.tcb.timers;
-  timers.retransmission ??= m.now + m.tcb.rtt.rto;
-  timers.user ??= m.now + m.profile.userTimeoutMs;
+  if (timers.retransmission === undefined) arm(m, 'retransmission', m.tcb.rtt.rto);
+  if (timers.user === undefined) arm(m, 'user', userTimeoutMs(m));
 }
 
 /**
@@ -20,14 +36,17 @@ export function onSequenceSent(m: Machine): void {
  */
 export function onNewAck(m: Machine): void {
   const { tcb } = m;
-  const outstanding = tcb.sndNxt !== tcb.sndUna;
-  tcb.timers.retransmission = outstanding ? m.now + tcb.rtt.rto : undefined;
-  tcb.timers.user = outstanding ? m.now + m.profile.userTimeoutMs : undefined;
+  if (tcb.sndNxt !== tcb.sndUna) {
+    arm(m, 'retransmission', tcb.rtt.rto);
+    arm(m, 'user', userTimeoutMs(m));
+  } else {
+    tcb.timers.retransmission = tcb.timers.user = undefined;
+  }
 }
 
 /** Data waits for the window with nothing in flight: the probe timer runs, first after one RTO (SHLD-29). */
 export function startProbeTimer(m: Machine): void {
-  m.tcb.timers.probe ??= m.now + m.tcb.rtt.rto;
+  if (m.tcb.timers.probe === undefined) arm(m, 'probe', m.tcb.rtt.rto);
 }
 
 export function stopProbeTimer(m: Machine): void {

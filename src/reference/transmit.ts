@@ -11,12 +11,16 @@
  */
 import type { TcpState } from '../wire';
 import { seqAdd, seqSub } from '../wire/seq';
+import * as boundaries from './boundaries';
 import { fire, type Machine } from './machine';
 import type { Rule } from './rules';
 import { startTiming } from './rtt';
 import { sendAck, sendData } from './segments';
 import { effSndMss, finSent } from './tcb';
 import { onSequenceSent, startProbeTimer, stopProbeTimer } from './timers';
+
+/** Taken once, not through the module's getters on every comparison (index.ts). */
+const { eq, ge, gt, le, lt } = boundaries;
 
 /** States in which queued data and a queued FIN go out: SEND's ESTABLISHED and CLOSE-WAIT (§3.10.2), and what CLOSE left to send. */
 function sendsData(state: TcpState): boolean {
@@ -48,7 +52,7 @@ export function transmit(m: Machine, ackOwed: boolean): void {
   if (sendsData(m.state)) {
     while (sendNext(m)) owed = false;
     const waiting = unsentOctets(m) > 0 || finWaiting(m);
-    if (waiting && m.tcb.sndNxt === m.tcb.sndUna) startProbeTimer(m);
+    if (waiting && eq(m, '3.8.6.1 probe timer: SND.NXT = SND.UNA', m.tcb.sndNxt, m.tcb.sndUna)) startProbeTimer(m);
     else stopProbeTimer(m);
   }
   if (owed) sendAck(m);
@@ -61,7 +65,7 @@ function sendNext(m: Machine): boolean {
   if (unsent === 0) {
     if (!finWaiting(m)) return false;
     // The FIN takes a sequence number, which a receiver accepts only inside its window (§3.4 Table 6).
-    if (usable < 1) {
+    if (lt(m, '3.8.6.1 FIN: U < 1', usable, 1)) {
       hold(m, '3.8.6.1/window-closed');
       return false;
     }
@@ -72,7 +76,7 @@ function sendNext(m: Machine): boolean {
   if (rule === undefined) return false;
   fire(m, rule);
   const count = Math.min(unsent, usable, effSndMss(m.tcb));
-  sendNew(m, count, usable > count);
+  sendNew(m, count, gt(m, '3.6 FIN fits: U > count', usable, count));
   return true;
 }
 
@@ -83,12 +87,12 @@ function sendNext(m: Machine): boolean {
  * the probe timer's. Undefined, after recording why, when data must wait.
  */
 function sendRule(m: Machine, unsent: number, usable: number): Rule | undefined {
-  if (usable <= 0) return hold(m, '3.8.6.1/window-closed');
+  if (le(m, '3.8.6.1: U =< 0', usable, 0)) return hold(m, '3.8.6.1/window-closed');
   const sendable = Math.min(unsent, usable);
-  if (sendable >= effSndMss(m.tcb)) return '3.8.6.2.1/full-segment';
-  if (m.nagle && m.tcb.sndNxt !== m.tcb.sndUna) return hold(m, '3.7.4/nagle');
-  if (unsent <= usable) return '3.8.6.2.1/pushed';
-  if (sendable >= m.tcb.maxSndWnd / 2) return '3.8.6.2.1/half-max-window';
+  if (ge(m, '3.8.6.2.1 (1): min(D,U) >= Eff.snd.MSS', sendable, effSndMss(m.tcb))) return '3.8.6.2.1/full-segment';
+  if (m.settings.nagle && !eq(m, '3.7.4 Nagle: SND.NXT = SND.UNA', m.tcb.sndNxt, m.tcb.sndUna)) return hold(m, '3.7.4/nagle');
+  if (le(m, '3.8.6.2.1 (2): D =< U', unsent, usable)) return '3.8.6.2.1/pushed';
+  if (ge(m, '3.8.6.2.1 (3): min(D,U) >= Fr*Max(SND.WND)', sendable, m.tcb.maxSndWnd / 2)) return '3.8.6.2.1/half-max-window';
   return hold(m, '3.8.6.2.1/sws-avoidance');
 }
 

@@ -4,6 +4,7 @@
 import type { TcpState } from '../wire';
 import { seqAdd } from '../wire/seq';
 import type { Arrival } from './ip';
+import * as boundaries from './boundaries';
 import { fire, signal, type Machine } from './machine';
 import { consume, updateReceiveWindow } from './receive-queue';
 import type { Rule } from './rules';
@@ -15,6 +16,9 @@ import { newTcb, type Tcb } from './tcb';
 import { onSequenceSent } from './timers';
 import { sendNew, transmit, unsentOctets } from './transmit';
 import { UserCallError, type UserCallErrorReason } from './user-call-error';
+
+/** Taken once, not through the module's getters on every comparison (index.ts). */
+const { gt } = boundaries;
 
 function fail(m: Machine, rule: Rule, reason: UserCallErrorReason): never {
   fire(m, rule);
@@ -51,9 +55,10 @@ export function openActive(m: Machine, remotePort: number, iss: number, remoteTo
 
 /**
  * §3.10.2 SEND. `octets` as a count queues that many octets of the connection's pattern; as octets, the
- * endpoint keeps that very buffer until it is acknowledged, so the caller must leave it unchanged.
+ * endpoint keeps that very buffer until it is acknowledged, so the caller must leave it unchanged. With
+ * `urgent` (the URGENT flag), SND.UP moves to the octet after them (§3.8.5, MUST-62).
  */
-export function send(m: Machine, octets: number | Uint8Array): void {
+export function send(m: Machine, octets: number | Uint8Array, urgent = false): void {
   if (typeof octets === 'number' && !(Number.isSafeInteger(octets) && octets >= 0)) throw new RangeError(`SEND: ${octets} is not a count of octets`);
   switch (m.state) {
     case 'CLOSED':
@@ -66,23 +71,29 @@ export function send(m: Machine, octets: number | Uint8Array): void {
       // A CLOSE waiting for ESTABLISHED already said there is no more to send.
       if (m.tcb.closePending) return fail(m, '3.10.2/closing', 'connection closing');
       fire(m, '3.10.2/queue-until-established');
-      return queue(m.tcb, octets);
+      return queue(m, octets, urgent);
     case 'ESTABLISHED':
     case 'CLOSE-WAIT':
       // "Segmentize the buffer and send it with a piggybacked acknowledgment", as far as the window allows.
       fire(m, '3.10.2/segmentize');
-      queue(m.tcb, octets);
+      queue(m, octets, urgent);
       return transmit(m, false);
     default:
       return fail(m, '3.10.2/closing', 'connection closing');
   }
 }
 
-function queue(tcb: Tcb, octets: number | Uint8Array): void {
+function queue(m: Machine, octets: number | Uint8Array, urgent: boolean): void {
+  const { tcb } = m;
   const bytes = typeof octets === 'number' ? patternOctets(tcb.sndQueuedTotal, octets) : octets;
   tcb.sndBuffer.push(bytes);
   tcb.sndQueueEnd = seqAdd(tcb.sndQueueEnd, bytes.length);
   tcb.sndQueuedTotal += bytes.length;
+  // "If the urgent flag is set, then SND.UP <- SND.NXT": the pointer to the octet after the urgent data.
+  if (urgent) {
+    fire(m, '3.10.2/urgent');
+    tcb.sndUp = tcb.sndQueueEnd;
+  }
 }
 
 /** Whether the peer's FIN has been processed, so no more data will come. */
@@ -140,7 +151,7 @@ export function close(m: Machine): void {
     case 'SYN-RECEIVED':
       // "If no SENDs have been issued and there is no pending data to send, then form a FIN segment and
       // send it, and enter FIN-WAIT-1 state; otherwise, queue for processing after entering ESTABLISHED."
-      if (unsentOctets(m) > 0) {
+      if (gt(m, '3.10.4 SYN-RECEIVED: D > 0', unsentOctets(m), 0)) {
         fire(m, '3.10.4/syn-received/queued');
         tcb.closePending = true;
         return;
@@ -181,7 +192,7 @@ export function closeEstablished(m: Machine): void {
  * that arrives draws a RST too (see the seventh step).
  */
 export function closeBothWays(m: Machine): void {
-  const holdsUnread = m.tcb.rcvUser > 0 && (m.state === 'ESTABLISHED' || m.state === 'FIN-WAIT-1' || m.state === 'FIN-WAIT-2' || m.state === 'CLOSE-WAIT');
+  const holdsUnread = gt(m, '3.6.1 close: RCV.USER > 0', m.tcb.rcvUser, 0) && (m.state === 'ESTABLISHED' || m.state === 'FIN-WAIT-1' || m.state === 'FIN-WAIT-2' || m.state === 'CLOSE-WAIT');
   if (holdsUnread) {
     sendAbortReset(m);
     return deleteTcb(m, '3.6.1/unread-data-reset');

@@ -51,7 +51,10 @@ function eventRow(event: TraceEvent) {
         reference: event.reference ?? '',
       };
     case 'app-call': {
-      const outcome = event.result.ok ? `ok${event.result.bytes !== undefined ? `, ${event.result.bytes} octets` : ''}` : `failed: ${event.result.error}`;
+      const r = event.result;
+      const outcome = r.ok
+        ? `ok${r.bytes !== undefined ? `, ${r.bytes} octets` : ''}${r.eof ? ', end of file' : ''}${r.atMark !== undefined ? `, ${r.atMark ? 'at' : 'not at'} the urgent mark` : ''}`
+        : `failed: ${r.error}`;
       return { time, arrow: 'target app', text: `${JSON.stringify(event.call)} → ${outcome}`, reference: event.reference ?? '' };
     }
     case 'app-event':
@@ -107,6 +110,7 @@ function renderCase(result: CaseResult): RenderedFile {
     sections: result.spec.rfc9293.join(', §'),
     requirements: result.spec.requirements.join(', '),
     tags: result.tags.join(', '),
+    sysctl: result.sysctl && Object.entries(result.sysctl).map(([name, value]) => `${name} = ${value}`).join(', '),
     steps: result.steps.map((step) => ({ ...step, diverged: result.divergence?.step === step.index })),
     events: result.trace.map(eventRow),
     finding: finding(result),

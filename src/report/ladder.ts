@@ -102,13 +102,14 @@ function idleText(ms: number): string {
 /** `SA seq 0 ack 1 len 0 win 29184`: the ack only where the ACK bit gives it a meaning. */
 export function arrowLabel(s: SegmentSummary): string {
   const ack = s.flags.includes('A') ? ` ack ${s.ack}` : '';
-  return `${s.flags} seq ${s.seq}${ack} len ${s.length} win ${s.window}`;
+  const urgent = s.urgent === undefined ? '' : ` urg ${s.urgent}`;
+  return `${s.flags} seq ${s.seq}${ack} len ${s.length}${urgent} win ${s.window}`;
 }
 
 function callText(call: AppCall): string {
   switch (call.call) {
     case 'listen': case 'connect': return `${call.call} :${call.port}`;
-    case 'write': return `write ${call.bytes}`;
+    case 'write': case 'write-urgent': return `${call.call} ${call.bytes}`;
     case 'read': return call.bytes === undefined ? 'read' : `read ${call.bytes}`;
     case 'set-option': return `set-option ${call.name}=${call.value}`;
     default: return call.call;
@@ -118,7 +119,8 @@ function callText(call: AppCall): string {
 function resultText(call: AppCall, result: AppResult): string {
   if (!result.ok) return `fails: ${result.error}`;
   if (call.call === 'state') return result.state ?? 'ok';
-  return result.bytes !== undefined ? `ok, ${result.bytes} octets` : 'ok';
+  if (call.call === 'at-mark') return result.atMark ? 'at the mark' : 'not at the mark';
+  return result.bytes !== undefined ? `ok, ${result.bytes} octets${result.eof ? ', end of file' : ''}` : 'ok';
 }
 
 function eventText(event: AppEvent): string {

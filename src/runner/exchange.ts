@@ -4,11 +4,11 @@
  * (steps/) drive an Exchange; run-case.ts runs the steps.
  */
 import { decodePacket, encodePacket, parseFlags, seqAdd, TcpFlag, WireError, type IpHeader, type Ipv4Header, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
-import type { AddressTemplate, Case, IpTemplate, OptionTemplate, SegmentTemplate, WindowEdge } from '../suite/case';
+import type { AddressTemplate, Case, IpTemplate, OptionTemplate, SegmentTemplate } from '../suite/case';
 import { arrivalOf } from '../reference/ip';
 import { formatDuration } from '../suite/duration';
 import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
-import type { Target, TimedPacket } from '../targets/target';
+import type { AppEvent, Target, TimedPacket } from '../targets/target';
 import { toleranceMs, type Profile, type TimingTolerance } from '../reference';
 import { timeValuesOf } from '../profile/time-values';
 import type { PeerSegment, Violation } from './oracle/oracle';
@@ -37,6 +37,16 @@ export interface Pulled {
   readonly order: number;
 }
 
+/** An application event the target reported, and whether an `event` step has taken it. */
+export interface SeenEvent {
+  readonly event: AppEvent;
+  readonly timeMs: number;
+  taken: boolean;
+}
+
+/** How often a real clock is looked at while a step waits for an application event, which wakes nothing. */
+const EVENT_WATCH_MS = 20;
+
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 function wireOption(option: OptionTemplate): TcpOption {
@@ -59,6 +69,8 @@ export class Exchange {
   private readonly timeValues: TimeValues;
   /** Segments taken from the target (and judged by the oracle) that no step has consumed yet. */
   readonly inbox: Pulled[] = [];
+  /** Every application event the target reported, oldest first. */
+  readonly appEvents: SeenEvent[] = [];
   /**
    * When the last thing the case did or saw happened, in ms on the target's clock: the peer's segment
    * written, the application's call made, the expected segment on the wire, a wait or quiet over.
@@ -135,6 +147,24 @@ export class Exchange {
       let at = this.trace.length;
       while (at > 0 && (this.trace[at - 1] as TraceEvent).timeMs > timeMs) at--;
       this.trace.splice(at, 0, { kind: 'app-event', timeMs, event });
+      this.appEvents.push({ event, timeMs, taken: false });
+    }
+  }
+
+  /**
+   * Lets the target's time run until `ready()` holds or `deadlineMs` passes, taking what the target sends
+   * into the inbox, judged as it comes; the first divergence ends the wait. Application events wake
+   * nothing, so a real clock is looked at every EVENT_WATCH_MS; a virtual one runs to the next packet.
+   */
+  async watch(ready: () => boolean, deadlineMs: number): Promise<StepResult | undefined> {
+    const slice = this.target.capabilities.clock === 'real' ? EVENT_WATCH_MS : Infinity;
+    for (;;) {
+      this.drainAppEvents();
+      if (ready() || this.elapsedMs() >= deadlineMs) return undefined;
+      const got = await this.fromTarget(Math.min(deadlineMs, this.elapsedMs() + slice));
+      if (!got) continue;
+      this.inbox.push(got);
+      if (got.violation) return this.divergence(got.violation, this.segmentTextOf(got));
     }
   }
 
@@ -165,12 +195,12 @@ export class Exchange {
     };
   }
 
-  /** A sequence number the peer sends: relative, the next new one, or at the right edge of the window the target advertised last. */
-  private peerSeq(seq: number | WindowEdge | undefined): number {
-    if (typeof seq !== 'object') return this.numbering.peerSeq(seq);
+  /** The wire sequence number a `send` names: relative to the peer's ISN, or to the right edge of the target's window. */
+  private peerSeq(seq: SegmentTemplate['seq']): number {
+    if (seq === undefined || typeof seq === 'number') return this.numbering.peerSeq(seq);
     const edge = this.oracle.targetOffer.latestEdge;
-    if (edge === undefined) throw new Error('seq: window-edge needs a window the target has advertised, and it has advertised none yet');
-    return seqAdd(edge, seq.windowEdge);
+    if (edge === undefined) throw new Error('seq: { edge } needs a window the target has advertised; the target has sent no ACK yet');
+    return seqAdd(edge, seq.edge);
   }
 
   /** The peer sends one segment built from `template` (see sendSegments). */

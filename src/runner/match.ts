@@ -91,6 +91,9 @@ export function mismatches(match: SegmentMatch, segment: TcpSegment, numbering: 
   if (match.length && !inRange(segment.payload.length, match.length)) {
     found.push({ field: 'len', expected: rangeText(match.length), observed: String(segment.payload.length) });
   }
+  if (match.urgentPointer !== undefined && segment.urgentPointer !== match.urgentPointer) {
+    found.push({ field: 'urg', expected: String(match.urgentPointer), observed: String(segment.urgentPointer) });
+  }
   for (const expectation of match.options) {
     const mismatch = checkOption(expectation, segment.options);
     if (mismatch) found.push(mismatch);

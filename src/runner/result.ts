@@ -28,6 +28,8 @@ export interface SegmentSummary {
   readonly ack: number;
   readonly window: number;
   readonly length: number;
+  /** The urgent pointer, on a segment with URG. */
+  readonly urgent?: number;
   /** tcpdump-like: `mss 1460,sackOK,nop,wscale 7`. */
   readonly options: string;
   readonly srcPort: number;
@@ -102,6 +104,8 @@ export interface CaseResult {
   readonly level: RequirementLevel;
   readonly spec: { readonly rfc9293: readonly string[]; readonly requirements: readonly string[] };
   readonly tags: readonly string[];
+  /** The kernel settings the case applied to its target (sysctl name → value). */
+  readonly sysctl?: Readonly<Record<string, string>>;
   readonly file: string;
   readonly target: string;
   readonly verdict: Verdict;

@@ -6,7 +6,9 @@
  * surroundings end the case as `error`, never as a conformance `fail`.
  */
 import type { Case, Step } from '../suite/case';
-import { appCallsNeeded, usesBroadcast } from '../suite/needs';
+import { appCallsNeeded, leastDurationMs, optionsNeeded, usesBroadcast } from '../suite/needs';
+import { formatDuration } from '../suite/duration';
+import { timeValuesOf } from '../profile/time-values';
 import { unmetCondition } from '../suite/when';
 import type { Target } from '../targets/target';
 import { RFC9293_PROFILE, type Profile } from '../reference';
@@ -14,6 +16,7 @@ import { Exchange, type StepResult } from './exchange';
 import type { CaseResult, StepOutcome } from './result';
 import { stepText } from './step-text';
 import { app, state } from './steps/application';
+import { event } from './steps/events';
 import { either, expect, fill, quiet, send, wait } from './steps/segments';
 
 /** Steps after which the runner waits for what the reference machine obliges the target to send. */
@@ -39,6 +42,7 @@ class CaseRun {
       case 'wait': return wait(x, step);
       case 'app': return app(x, step);
       case 'state': return state(x, step);
+      case 'event': return event(x, step);
       case 'either': return either(x, step, this.steps);
     }
   }
@@ -106,6 +110,7 @@ class CaseRun {
       level: c.level,
       spec: c.spec,
       tags: c.tags,
+      ...(c.sysctl && { sysctl: c.sysctl }),
       file: c.source.file,
       target: this.target.name,
       verdict,
@@ -125,10 +130,23 @@ function notRun(testCase: Case): StepOutcome[] {
   return testCase.steps.map((step, index) => ({ index, line: step.source.line, text: stepText(step), outcome: 'not-run' as const }));
 }
 
-/** Why the target's interface cannot serve the case (its subnet's broadcast address, its MTU), if it cannot. */
-function interfaceLacks(testCase: Case, target: Target): string | undefined {
-  if (usesBroadcast(testCase) && target.broadcast === undefined) return `addresses the broadcast address of the target's subnet, and the ${target.name} target's interface has none`;
-  if (testCase.mtu !== undefined && target.setMtu === undefined) return `needs an interface MTU of ${testCase.mtu}, which the ${target.name} target cannot set`;
+/** Why `target` cannot run `testCase` as written, or undefined when it can. */
+function cannotRun(testCase: Case, target: Target, profile: Profile): string | undefined {
+  const unmet = unmetCondition(testCase.when, profile);
+  if (unmet !== undefined) return unmet;
+  const { capabilities, name } = target;
+  if (testCase.clock === 'virtual' && capabilities.clock !== 'virtual') {
+    return `written for a virtual clock: it waits ${formatDuration(leastDurationMs(testCase.steps, timeValuesOf(profile)))}, which the ${name} target's real clock would spend`;
+  }
+  const missing = [...appCallsNeeded(testCase)].filter((call) => !capabilities.appCalls.includes(call));
+  if (missing.length > 0) return `needs application call(s) ${missing.join(', ')}, which the ${name} target cannot make`;
+  const options = [...optionsNeeded(testCase)].filter((option) => !(capabilities.options ?? []).includes(option));
+  if (options.length > 0) return `needs socket option(s) ${options.join(', ')}, which the ${name} target cannot set`;
+  if (testCase.sysctl && !target.applyKernelSettings) {
+    return `needs kernel settings (${Object.entries(testCase.sysctl).map(([k, v]) => `${k}=${v}`).join(', ')}), which the ${name} target cannot apply`;
+  }
+  if (usesBroadcast(testCase) && target.broadcast === undefined) return `addresses the broadcast address of the target's subnet, and the ${name} target's interface has none`;
+  if (testCase.mtu !== undefined && target.setMtu === undefined) return `needs an interface MTU of ${testCase.mtu}, which the ${name} target cannot set`;
   return undefined;
 }
 
@@ -141,14 +159,15 @@ function interfaceLacks(testCase: Case, target: Target): string | undefined {
 export async function runCase(testCase: Case, target: Target, targetProfile: Profile = RFC9293_PROFILE): Promise<CaseResult> {
   const profile = testCase.mtu === undefined ? targetProfile : { ...targetProfile, mss: testCase.mtu - 40 };
   const run = new CaseRun(testCase, target, profile);
-  const unmet = unmetCondition(testCase.when, profile);
-  if (unmet !== undefined) return run.result('skip', notRun(testCase), unmet);
-  const missing = [...appCallsNeeded(testCase)].filter((call) => !target.capabilities.appCalls.includes(call));
-  if (missing.length > 0) {
-    return run.result('skip', notRun(testCase), `needs application call(s) ${missing.join(', ')}, which the ${target.name} target cannot make`);
+  const reason = cannotRun(testCase, target, profile);
+  if (reason !== undefined) return run.result('skip', notRun(testCase), reason);
+  if (testCase.sysctl) {
+    try {
+      await target.applyKernelSettings?.(testCase.sysctl);
+    } catch (error) {
+      return run.result('error', notRun(testCase), `the kernel settings could not be applied: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
-  const lacks = interfaceLacks(testCase, target);
-  if (lacks !== undefined) return run.result('skip', notRun(testCase), lacks);
   if (testCase.mtu !== undefined) {
     try {
       await target.setMtu?.(testCase.mtu);

@@ -4,6 +4,8 @@
  * reporter hooks, in spirit), so a run killed half-way has already handed over what it finished.
  */
 import type { Case } from '../suite/case';
+import { leastDurationMs } from '../suite/needs';
+import { timeValuesOf } from '../profile/time-values';
 import type { TargetProfile } from '../profile/parse';
 import type { Target } from '../targets/target';
 import type { CaseResult, TargetInfo } from './result';
@@ -77,8 +79,18 @@ async function runOne(testCase: Case, driver: TargetDriver): Promise<CaseResult>
 }
 
 /**
+ * The order to start the work in: the longest cases first (by their timers, under each target's
+ * profile), so that a few minutes-long cases run beside the many short ones instead of after them,
+ * and the wall time stays near the longest case's. Ties keep the suite's order.
+ */
+function longestFirst(work: readonly { testCase: Case; driver: TargetDriver }[]): number[] {
+  const expectedMs = work.map(({ testCase, driver }) => leastDurationMs(testCase.steps, timeValuesOf(driver.profile.profile)));
+  return work.map((_, index) => index).sort((a, b) => (expectedMs[b] as number) - (expectedMs[a] as number));
+}
+
+/**
  * Every case on every target. Results come in the order of targets, then cases, whatever order they
- * finished in; `jobs` of them run at the same time, each on a target of its own.
+ * finished in; `jobs` of them run at the same time, each on a target of its own, the longest first.
  */
 export async function runSuite(
   cases: readonly Case[],
@@ -89,10 +101,11 @@ export async function runSuite(
   const work = drivers.flatMap((driver) => cases.map((testCase) => ({ testCase, driver })));
   for (const r of reporters) r.onRunStart?.({ target: drivers.map((d) => d.name).join(','), cases: work.length });
   const results: CaseResult[] = new Array(work.length);
+  const order = longestFirst(work);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < work.length) {
-      const index = next++;
+    while (next < order.length) {
+      const index = order[next++] as number;
       const { testCase, driver } = work[index] as (typeof work)[number];
       const result = await runOne(testCase, driver);
       results[index] = result;

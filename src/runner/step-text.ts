@@ -1,7 +1,7 @@
 /** Each step as one line, as a person would say it: `send S <mss 1460>`, `expect SA ack 1`. */
-import type { AppStepCall, IpTemplate, OptionTemplate, SegmentTemplate, Step, WindowEdge } from '../suite/case';
+import type { AppStepCall, IpTemplate, OptionTemplate, ResultExpectation, SegmentTemplate, Step } from '../suite/case';
 import { whenText } from '../suite/when';
-import { matchText } from './summary';
+import { matchText, rangeText } from './summary';
 
 function optionTemplateText(o: OptionTemplate): string {
   switch (o.kind) {
@@ -16,14 +16,18 @@ function optionTemplateText(o: OptionTemplate): string {
 }
 
 export function appCallText(call: AppStepCall): string {
-  if ('to' in call && call.to !== undefined) return `${call.call} to ${call.to}`;
+  if (call.call === 'connect' && call.to !== undefined) return `connect to ${call.to}`;
+  if (call.call === 'set-option') return `set-option ${call.options.map((o) => `${o.name} ${o.text}`).join(', ')}`;
   return 'bytes' in call && call.bytes !== undefined ? `${call.call} ${call.bytes}` : call.call;
 }
 
-/** `window-edge - 10` */
-function seqText(seq: number | WindowEdge): string {
-  if (typeof seq === 'number') return String(seq);
-  return seq.windowEdge === 0 ? 'window-edge' : `window-edge ${seq.windowEdge < 0 ? '-' : '+'} ${Math.abs(seq.windowEdge)}`;
+/** `100 octets, eof`: what a call's result must be. */
+export function resultText(result: ResultExpectation): string {
+  return [
+    ...(result.bytes ? [`${rangeText(result.bytes)} octets`] : []),
+    ...(result.eof !== undefined ? [result.eof ? 'end of file' : 'not at end of file'] : []),
+    ...(result.atMark !== undefined ? [result.atMark ? 'at the urgent mark' : 'not at the urgent mark'] : []),
+  ].join(', ');
 }
 
 /** `ce`, `src broadcast`, `lsrr 198.18.0.3`: the IP header a send step writes, beyond the plain one. */
@@ -42,7 +46,7 @@ function ipTemplateText(ip: IpTemplate): string {
 /** `S win 65535 <mss 1460>`: a segment as a send step writes it. */
 function templateText(s: SegmentTemplate): string {
   const parts = [s.flags];
-  if (s.seq !== undefined) parts.push(`seq ${seqText(s.seq)}`);
+  if (s.seq !== undefined) parts.push(typeof s.seq === 'number' ? `seq ${s.seq}` : `seq edge${s.seq.edge < 0 ? '' : '+'}${s.seq.edge}`);
   if (s.ack !== undefined) parts.push(`ack ${s.ack}`);
   parts.push(`win ${s.window}`);
   if (s.payload.length > 0) parts.push(`len ${s.payload.length}`);
@@ -60,7 +64,8 @@ export function stepText(step: Step): string {
     case 'expect': return `expect ${matchText(step.match)}${step.after ? ` after ${step.after.text}` : ''} within ${step.within.text}`;
     case 'quiet': return `quiet ${step.duration.text}${step.allowRetransmissions ? ' (retransmissions allowed)' : ''}`;
     case 'wait': return `wait ${step.duration.text}`;
-    case 'app': return `app ${appCallText(step.call)}${step.error ? ` (fails with ${step.error})` : ''}`;
+    case 'app': return `app ${appCallText(step.call)}${step.error ? ` (fails with ${step.error})` : ''}${step.result ? ` (answers ${resultText(step.result)})` : ''}`;
+    case 'event': return `event ${step.event}${step.after ? ` after ${step.after.text}` : ''} within ${step.within.text}`;
     case 'state': return `state ${step.state}`;
     case 'either': return `either ${step.branches.map((b) => `${b.when ? `[${whenText(b.when)}] ` : ''}${b.steps[0] ? stepText(b.steps[0]) : ''}`).join(' | ')}`;
   }

@@ -42,6 +42,7 @@ function summarize(segment: TcpSegment, senderRelative: (seq: number) => number,
     ack: segment.flags & TcpFlag.ACK ? receiverRelative(segment.ack) : segment.ack,
     window: segment.window,
     length: segment.payload.length,
+    ...(segment.flags & TcpFlag.URG && { urgent: segment.urgentPointer }),
     options: formatOptions(segment.options),
     srcPort: segment.srcPort,
     dstPort: segment.dstPort,
@@ -63,8 +64,9 @@ export function summarizeToTarget(segment: TcpSegment, numbering: Numbering, che
 export function segmentText(s: SegmentSummary): string {
   const options = s.options === '' ? '' : ` <${s.options}>`;
   const checksum = s.checksumOk ? '' : ' [bad checksum]';
+  const urgent = s.urgent === undefined ? '' : ` urg ${s.urgent}`;
   const ip = s.ip === undefined ? '' : ` [ip ${s.ip}]`;
-  return `${s.flags} seq ${s.seq} ack ${s.ack} win ${s.window} len ${s.length}${options}${checksum}${ip}`;
+  return `${s.flags} seq ${s.seq} ack ${s.ack} win ${s.window} len ${s.length}${urgent}${options}${checksum}${ip}`;
 }
 
 export function rangeText(range: Range): string {
@@ -89,6 +91,7 @@ export function matchText(m: SegmentMatch): string {
   if (m.ack !== undefined) parts.push(`ack ${m.ack}`);
   if (m.window) parts.push(`win ${rangeText(m.window)}`);
   if (m.length) parts.push(`len ${rangeText(m.length)}`);
+  if (m.urgentPointer !== undefined) parts.push(`urg ${m.urgentPointer}`);
   if (m.options.length > 0) parts.push(`<${m.options.map(optionExpectationText).join(',')}>`);
   const ip = [
     ...(m.ip?.ecn !== undefined ? [m.ip.ecn] : []),

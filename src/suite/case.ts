@@ -51,6 +51,13 @@ export interface Case {
   readonly from?: string;
   /** The profile values the case is written for; a target whose profile differs skips it. */
   readonly when?: When;
+  /**
+   * Kernel settings the case needs (sysctl names and values, `net.ipv4.tcp_syn_retries: "1"`), applied
+   * to the target alone; a target that cannot apply them skips the case.
+   */
+  readonly sysctl?: Readonly<Record<string, string>>;
+  /** `virtual`: the case waits too long for a real clock (hours); a real-clock target skips it. */
+  readonly clock?: 'virtual';
   /** The MTU of the target's interface, set before the first step; a target that cannot set it skips the case. */
   readonly mtu?: number;
   readonly source: SourcePosition;
@@ -71,11 +78,48 @@ export type AppStepCall =
   /** To the peer; `to: broadcast`, to the directed broadcast address of the target's subnet (MUST-46). */
   | { readonly call: 'connect'; readonly to?: 'broadcast' }
   | { readonly call: 'write'; readonly bytes: number }
+  /** Octets of the pattern sent as urgent data: the urgent pointer goes to the octet after them. */
+  | { readonly call: 'write-urgent'; readonly bytes: number }
   | { readonly call: 'read'; readonly bytes?: number }
   | { readonly call: 'stop-reading' }
   | { readonly call: 'shutdown' }
   | { readonly call: 'close' }
-  | { readonly call: 'abort' };
+  | { readonly call: 'abort' }
+  /** Whether the next read begins at the urgent mark (SIOCATMARK). */
+  | { readonly call: 'at-mark' }
+  /** Socket options, set one after the other in the order the case writes them. */
+  | { readonly call: 'set-option'; readonly options: readonly OptionSetting[] };
+
+/**
+ * The socket options a case may set, as the adapter protocol names them (docs/adapter-protocol.md,
+ * `set-option`): nodelay, keepalive (flags), rcvbuf, sndbuf (octets), keepalive-idle,
+ * keepalive-interval, user-timeout, linger (durations), keepalive-count (a count).
+ */
+export type SocketOptionName =
+  | 'nodelay' | 'rcvbuf' | 'sndbuf' | 'keepalive' | 'keepalive-idle' | 'keepalive-interval' | 'keepalive-count' | 'user-timeout' | 'linger';
+
+/** One option and its value as the protocol carries it: a flag as 0 or 1, a duration in milliseconds. */
+export interface OptionSetting {
+  readonly name: SocketOptionName;
+  readonly value: number;
+  /** As the case wrote it: `1s`, `true`. */
+  readonly text: string;
+}
+
+/** What a call's result must be: the octets it moved, whether a read reached the peer's FIN, whether the next read is at the urgent mark. */
+export interface ResultExpectation {
+  readonly bytes?: Range;
+  readonly eof?: boolean;
+  readonly atMark?: boolean;
+}
+
+/**
+ * The application events a case can wait for: RFC 9293's signals to the user (src/reference/output.ts),
+ * `reset`, `refused` and `timeout` being the errors a socket reports as ECONNRESET, ECONNREFUSED and
+ * ETIMEDOUT.
+ */
+export const CASE_EVENTS = ['connected', 'accepted', 'eof', 'closing', 'reset', 'refused', 'timeout', 'urgent'] as const;
+export type CaseEventName = (typeof CASE_EVENTS)[number];
 
 /** One TCP option as a case writes it; order is kept because order is on the wire. */
 export type OptionTemplate =
@@ -88,10 +132,12 @@ export type OptionTemplate =
   /** Bytes written verbatim into the option area: unknown kinds, illegal lengths. */
   | { readonly kind: 'raw'; readonly bytes: Uint8Array };
 
-/** A sequence number at the right edge of the window the target advertised last, moved by `offset`. */
-export interface WindowEdge {
-  readonly windowEdge: number;
-}
+/**
+ * Where a segment the peer sends starts: relative to the peer's ISN, or relative to the right edge of
+ * the window the target advertised last (`{ edge: -1 }`: the last sequence number inside it), which a
+ * case cannot know in advance since the window is the target's own.
+ */
+export type SeqTemplate = number | { readonly edge: number };
 
 /**
  * An address a case writes: a dotted quad in 198.18.0.0/15, or `broadcast`, the directed broadcast
@@ -110,7 +156,7 @@ export interface IpTemplate {
 /** A segment the peer sends. Absent numbers are filled in from the connection so far. */
 export interface SegmentTemplate {
   readonly flags: string;
-  readonly seq?: number | WindowEdge;
+  readonly seq?: SeqTemplate;
   readonly ack?: number;
   readonly window: number;
   readonly urgentPointer: number;
@@ -149,6 +195,8 @@ export interface SegmentMatch {
   readonly window?: Range;
   /** Payload length in octets. */
   readonly length?: Range;
+  /** The urgent pointer field (meaningful with the URG flag): the octet after the urgent data, from SEG.SEQ. */
+  readonly urgentPointer?: number;
   readonly options: readonly OptionExpectation[];
   readonly ip?: IpMatch;
   /** How many other segments may come before this one in its step (a burst's partial ACKs); any when absent. */
@@ -193,7 +241,12 @@ export type Step =
    */
   | (StepBase & { readonly kind: 'quiet'; readonly duration: TimeExpr; readonly allowRetransmissions: boolean })
   | (StepBase & { readonly kind: 'wait'; readonly duration: TimeExpr })
-  | (StepBase & { readonly kind: 'app'; readonly call: AppStepCall; readonly error?: string })
+  | (StepBase & { readonly kind: 'app'; readonly call: AppStepCall; readonly error?: string; readonly result?: ResultExpectation })
+  /**
+   * The target's application learned of `event`, within `within` of the step's start and (for timers)
+   * not before `after`; each event step takes the oldest such event no earlier step took.
+   */
+  | (StepBase & { readonly kind: 'event'; readonly event: CaseEventName; readonly within: TimeExpr; readonly after?: TimeExpr })
   /** The connection is in this state: always checked on the reference machine, on the target where it can tell. */
   | (StepBase & { readonly kind: 'state'; readonly state: TcpState })
   /**

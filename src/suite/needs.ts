@@ -3,7 +3,7 @@
  * the application calls it makes, whether it asks the target's state, and how long its timers keep it
  * running, which a virtual clock skips and a real clock waits out.
  */
-import type { AppStepCall, Case, Step } from './case';
+import type { AppStepCall, Case, SocketOptionName, Step } from './case';
 import { timeMs, type TimeValues } from './time';
 
 /** Every step, with the steps of each `either` branch after it. */
@@ -16,6 +16,15 @@ export function appCallsNeeded(testCase: Case): Set<AppStepCall['call']> {
   const calls = new Set<AppStepCall['call']>();
   for (const step of allSteps(testCase.steps)) if (step.kind === 'app') calls.add(step.call.call);
   return calls;
+}
+
+/** The socket options a case sets, so a target that cannot set them skips it. */
+export function optionsNeeded(testCase: Case): Set<SocketOptionName> {
+  const options = new Set<SocketOptionName>();
+  for (const step of allSteps(testCase.steps)) {
+    if (step.kind === 'app' && step.call.call === 'set-option') for (const o of step.call.options) options.add(o.name);
+  }
+  return options;
 }
 
 /**
@@ -36,6 +45,11 @@ export function asksState(testCase: Case): boolean {
 /** What `tcpconform list` says a case needs. */
 export interface CaseNeeds {
   readonly appCalls: readonly AppStepCall['call'][];
+  readonly options: readonly SocketOptionName[];
+  /** Kernel settings, `name=value`. */
+  readonly sysctl: readonly string[];
+  /** Whether the case runs only on a virtual clock. */
+  readonly virtualClock: boolean;
   readonly state: boolean;
   /** The least time the case takes on a real clock, with the timers of the profile it was reckoned with. */
   readonly realClockMs: number;
@@ -45,15 +59,24 @@ export interface CaseNeeds {
 export const SLOW_ON_A_REAL_CLOCK_MS = 10_000;
 
 export function caseNeeds(testCase: Case, values: TimeValues): CaseNeeds {
-  return { appCalls: [...appCallsNeeded(testCase)], state: asksState(testCase), realClockMs: leastDurationMs(testCase.steps, values) };
+  return {
+    appCalls: [...appCallsNeeded(testCase)],
+    options: [...optionsNeeded(testCase)],
+    sysctl: Object.entries(testCase.sysctl ?? {}).map(([key, value]) => `${key}=${value}`),
+    virtualClock: testCase.clock === 'virtual',
+    state: asksState(testCase),
+    realClockMs: leastDurationMs(testCase.steps, values),
+  };
 }
 
 /** `app calls listen, close; state queries; timers: ~64 s on a real clock (linux)`, or `nothing but the wire`. */
 export function needsText(needs: CaseNeeds, profileName: string): string {
   const parts = [
     ...(needs.appCalls.length > 0 ? [`app calls ${needs.appCalls.join(', ')}`] : []),
+    ...(needs.options.length > 0 ? [`socket options ${needs.options.join(', ')}`] : []),
+    ...(needs.sysctl.length > 0 ? [`kernel settings ${needs.sysctl.join(', ')}`] : []),
     ...(needs.state ? ['state queries'] : []),
-    ...(needs.realClockMs >= SLOW_ON_A_REAL_CLOCK_MS ? [`timers: ~${Math.round(needs.realClockMs / 1000)} s on a real clock (${profileName})`] : []),
+    ...(needs.virtualClock ? ['a virtual clock'] : needs.realClockMs >= SLOW_ON_A_REAL_CLOCK_MS ? [`timers: ~${Math.round(needs.realClockMs / 1000)} s on a real clock (${profileName})`] : []),
   ];
   return parts.length > 0 ? parts.join('; ') : 'nothing but the wire';
 }
@@ -66,7 +89,7 @@ export function leastDurationMs(steps: readonly Step[], values: TimeValues): num
   let total = 0;
   for (const step of steps) {
     if (step.kind === 'wait' || step.kind === 'quiet') total += timeMs(step.duration, values);
-    if (step.kind === 'expect' && step.after) total += timeMs(step.after, values);
+    if ((step.kind === 'expect' || step.kind === 'event') && step.after) total += timeMs(step.after, values);
     if (step.kind === 'either') total += Math.max(...step.branches.map((b) => leastDurationMs(b.steps, values)));
   }
   return total;

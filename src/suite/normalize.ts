@@ -8,12 +8,15 @@ import type {
   IpMatch,
   IpTemplate,
   Branch,
+  CaseEventName,
   FillTemplate,
   Case,
   Preamble,
   OptionExpectation,
   OptionTemplate,
+  OptionSetting,
   Range,
+  ResultExpectation,
   SegmentMatch,
   SegmentTemplate,
   SourcePosition,
@@ -21,6 +24,7 @@ import type {
 } from './case';
 import type { DocumentPath } from './schema-errors';
 import { formatPath } from './schema-errors';
+import { parseDuration } from './duration';
 import { fixedTime, parseTime, type TimeExpr } from './time';
 import type { When } from './when';
 import type { Ecn, Ipv4Option, TcpState } from '../wire';
@@ -31,29 +35,32 @@ type RawSendOption = 'nop' | 'eol' | 'sackOK' | { mss: number } | { wscale: numb
 type RawIpOption = 'nop' | 'eol' | { rr: number } | { timestamp: number } | { lsrr: string[] } | { ssrr: string[] } | { unknown: { type: number; hex?: string } };
 interface RawSendIp { src?: string; dst?: string; ecn?: Ecn; options?: RawIpOption[] }
 interface RawSend {
-  flags: string; seq?: number | string; ack?: number; win?: number; urg?: number;
+  flags: string; seq?: number | { edge: number }; ack?: number; win?: number; urg?: number;
   options?: RawSendOption[]; data?: number | string | { hex: string }; checksum?: 'good' | 'bad'; ip?: RawSendIp;
 }
 /** `send: { flags: PA, fill: window }`: the peer fills the target's window (case.ts, the `fill` step). */
 interface RawFill { flags: string; fill: 'window'; win?: number; urg?: number; options?: RawSendOption[] }
 type RawPresenceOr<T> = T | RawRange | 'present' | 'absent';
 interface RawExpect {
-  flags: string; seq?: number; ack?: number; win?: number | RawRange; len?: number | RawRange;
+  flags: string; seq?: number; ack?: number; win?: number | RawRange; len?: number | RawRange; urg?: number;
   options?: { mss?: RawPresenceOr<number>; wscale?: RawPresenceOr<number>; sackOK?: 'present' | 'absent'; ts?: 'present' | 'absent' };
   within?: string;
   after?: string;
   ip?: IpMatch;
   preceded?: RawRange;
 }
-type RawApp = string | Record<string, number | string | null>;
+type RawOptions = Record<OptionSetting['name'], boolean | number | string>;
+type RawResult = 'eof' | { bytes?: number | RawRange; eof?: boolean; atMark?: boolean };
+type RawApp = string | ({ error?: string; result?: RawResult; 'set-option'?: RawOptions } & Record<string, number | string | null | RawOptions | RawResult>);
+type RawEvent = CaseEventName | { name: CaseEventName; within?: string; after?: string };
 type RawWhen = Record<string, boolean | number | RawRange>;
 interface RawBranch { when?: RawWhen; note?: string; steps: RawStep[] }
-interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string | { for: string; allow: 'retransmissions' }; wait?: string; app?: RawApp; state?: TcpState; either?: RawBranch[]; note?: string }
+interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string | { for: string; allow: 'retransmissions' }; wait?: string; app?: RawApp; event?: RawEvent; state?: TcpState; either?: RawBranch[]; note?: string }
 export interface RawCase {
   id: string; title: string; description?: string;
   spec: { rfc9293: string[]; requirements?: string[] };
   level: Case['level']; tags?: string[]; port?: number; peerPort?: number; peerIsn?: number;
-  from?: string; when?: RawWhen; mtu?: number;
+  from?: string; when?: RawWhen; sysctl?: Record<string, number | string>; clock?: 'virtual'; mtu?: number;
   steps: RawStep[];
 }
 
@@ -76,7 +83,14 @@ export const CASE_DEFAULTS = {
   expectWithinMs: 1000,
 } as const;
 
-const ACTIONS = ['send', 'expect', 'quiet', 'wait', 'app', 'state', 'either'] as const;
+const ACTIONS = ['send', 'expect', 'quiet', 'wait', 'app', 'event', 'state', 'either'] as const;
+
+/** What each call's result may be asked: the octets it moved (read, write), the end of the data (read), the urgent mark (at-mark). */
+const RESULT_FIELDS: Readonly<Record<keyof ResultExpectation, readonly AppStepCall['call'][]>> = {
+  bytes: ['read', 'write', 'write-urgent'],
+  eof: ['read'],
+  atMark: ['at-mark'],
+};
 const PATTERN_BYTE = 0x61; // payload filler 'a'..'z', so a pcap shows readable data
 
 /** Deterministic per id, so reruns are identical but cases do not all share one ISN. */
@@ -135,12 +149,6 @@ function sendIp(raw: RawSendIp): IpTemplate {
   };
 }
 
-/** `window-edge - 10` as an offset from the right edge of the target's window. */
-function windowEdge(text: string): { windowEdge: number } {
-  const [, sign, digits] = /^window-edge(?: ([-+]) ([0-9]+))?$/.exec(text) ?? [];
-  return { windowEdge: digits === undefined ? 0 : (sign === '-' ? -1 : 1) * Number(digits) };
-}
-
 class Normalizer {
   readonly problems: NormalizeProblem[] = [];
 
@@ -178,7 +186,7 @@ class Normalizer {
   send(raw: RawSend, path: DocumentPath): SegmentTemplate {
     return {
       flags: this.flags(raw.flags, [...path, 'flags']),
-      ...(raw.seq !== undefined && { seq: typeof raw.seq === 'number' ? raw.seq : windowEdge(raw.seq) }),
+      ...(raw.seq !== undefined && { seq: raw.seq }),
       ...(raw.ack !== undefined && { ack: raw.ack }),
       window: raw.win ?? CASE_DEFAULTS.window,
       urgentPointer: raw.urg ?? 0,
@@ -217,6 +225,7 @@ class Normalizer {
       ...(raw.ack !== undefined && { ack: raw.ack }),
       ...(raw.win !== undefined && { window: this.range(raw.win, [...path, 'win']) }),
       ...(raw.len !== undefined && { length: this.range(raw.len, [...path, 'len']) }),
+      ...(raw.urg !== undefined && { urgentPointer: raw.urg }),
       options: this.expectOptions(raw.options, [...path, 'options']),
       ...(raw.ip !== undefined && { ip: raw.ip }),
       ...(raw.preceded !== undefined && { preceded: this.range(raw.preceded, [...path, 'preceded']) }),
@@ -225,9 +234,9 @@ class Normalizer {
     return { match, within, ...(raw.after !== undefined && { after: this.time(raw.after, [...path, 'after']) }) };
   }
 
-  app(raw: RawApp, path: DocumentPath): { call: AppStepCall; error?: string } | undefined {
+  app(raw: RawApp, path: DocumentPath): { call: AppStepCall; error?: string; result?: ResultExpectation } | undefined {
     if (typeof raw === 'string') return { call: { call: raw } as AppStepCall };
-    const { error, ...calls } = raw;
+    const { error, result, ...calls } = raw;
     const names = Object.keys(calls);
     if (names.length !== 1) {
       this.problem(path, names.length === 0 ? 'names no call' : `names ${names.length} calls (${names.join(', ')}); one step makes one call`);
@@ -235,14 +244,56 @@ class Normalizer {
     }
     const name = names[0] as AppStepCall['call'];
     const argument = calls[name];
-    const call = (name === 'write' || name === 'read') && typeof argument === 'number'
-      ? { call: name, bytes: argument }
-      : name === 'connect' && argument === 'broadcast' ? { call: name, to: argument } : { call: name };
-    if (call.call === 'write' && !('bytes' in call)) {
-      this.problem([...path, 'write'], 'write needs the number of octets, e.g. write: 100');
+    if ((name === 'write' || name === 'write-urgent') && typeof argument !== 'number') {
+      this.problem([...path, name], `${name} needs the number of octets, e.g. ${name}: 100`);
       return undefined;
     }
-    return { call: call as AppStepCall, ...(typeof error === 'string' && { error }) };
+    let call: AppStepCall;
+    if (name === 'set-option') call = { call: name, options: this.options(argument as RawOptions, [...path, name]) };
+    else if ((name === 'write' || name === 'write-urgent' || name === 'read') && typeof argument === 'number') call = { call: name, bytes: argument };
+    else if (name === 'connect' && argument === 'broadcast') call = { call: name, to: argument };
+    else call = { call: name } as AppStepCall;
+    const expected = result === undefined ? undefined : this.result(result, call.call, error, [...path, 'result']);
+    return { call, ...(typeof error === 'string' && { error }), ...(expected && { result: expected }) };
+  }
+
+  /** Socket options as the protocol carries them: flags as 0 or 1, durations in milliseconds. */
+  options(raw: RawOptions, path: DocumentPath): OptionSetting[] {
+    return Object.entries(raw).map(([name, value]) => {
+      const protocolValue = typeof value === 'boolean' ? Number(value) : typeof value === 'number' ? value : parseDuration(value);
+      // The schema admits only durations as strings, so a string always parses.
+      if (protocolValue === undefined) this.problem([...path, name], `'${String(value)}' is not a duration (500ms, 1.5s, 2min)`);
+      return { name: name as OptionSetting['name'], value: protocolValue ?? 0, text: String(value) };
+    });
+  }
+
+  /** What a call's result must be; a field the call does not answer, or a result beside `error`, is a problem. */
+  result(raw: RawResult, call: AppStepCall['call'], error: string | undefined, path: DocumentPath): ResultExpectation | undefined {
+    if (error !== undefined) {
+      this.problem(path, 'a call that must fail (error) has no result to check; write one of them');
+      return undefined;
+    }
+    const expected: ResultExpectation = raw === 'eof'
+      ? { bytes: { min: 0, max: 0 }, eof: true }
+      : {
+          ...(raw.bytes !== undefined && { bytes: this.range(raw.bytes, [...path, 'bytes']) }),
+          ...(raw.eof !== undefined && { eof: raw.eof }),
+          ...(raw.atMark !== undefined && { atMark: raw.atMark }),
+        };
+    for (const field of Object.keys(expected) as (keyof ResultExpectation)[]) {
+      const calls = RESULT_FIELDS[field];
+      if (!calls.includes(call)) this.problem(typeof raw === 'string' ? path : [...path, field], `${call} answers no ${raw === 'eof' ? 'end of file' : field}; ${raw === 'eof' ? 'eof' : field} is the result of ${calls.join(', ')}`);
+    }
+    return expected;
+  }
+
+  event(raw: RawEvent, path: DocumentPath): { event: CaseEventName; within: TimeExpr; after?: TimeExpr } {
+    const { name, within, after } = typeof raw === 'string' ? { name: raw, within: undefined, after: undefined } : raw;
+    return {
+      event: name,
+      within: within === undefined ? fixedTime(CASE_DEFAULTS.expectWithinMs, '1s') : this.time(within, [...path, 'within']),
+      ...(after !== undefined && { after: this.time(after, [...path, 'after']) }),
+    };
   }
 
   /** Flags as they are, numbers as ranges. */
@@ -291,6 +342,7 @@ class Normalizer {
     }
     if (raw.wait !== undefined) return { kind: 'wait', source, duration: this.time(raw.wait, [...path, 'wait']) };
     if (raw.state !== undefined) return { kind: 'state', source, state: raw.state };
+    if (raw.event !== undefined) return { kind: 'event', source, ...this.event(raw.event, [...path, 'event']) };
     if (raw.either) return { kind: 'either', source, branches: this.either(raw.either, [...path, 'either']) };
     const app = this.app(raw.app as RawApp, [...path, 'app']);
     return app && { kind: 'app', source, ...app };
@@ -345,6 +397,8 @@ export function normalizeCase(
       steps,
       ...(raw.from !== undefined && { from: raw.from }),
       ...(when !== undefined && { when }),
+      ...(raw.sysctl !== undefined && { sysctl: Object.fromEntries(Object.entries(raw.sysctl).map(([key, value]) => [key, String(value)])) }),
+      ...(raw.clock !== undefined && { clock: raw.clock }),
       ...(raw.mtu !== undefined && { mtu: raw.mtu }),
       source: locate([]),
     },

@@ -94,7 +94,7 @@ function describe(error: ErrorObject, path: DocumentPath): SchemaProblem {
       return { path, atKey: name, message: `${where}: unknown field '${name}'; allowed here: ${allowed.join(', ')}` };
     }
     case 'type':
-      return { path, message: `${where}: must be ${patternMeaning(error, path) ?? expectedType(error)}, found ${typeName(error.data)} ${show(error.data)}` };
+      return { path, message: `${where}: must be ${patternMeaning(error, path) ?? expectedType(error)}, found ${error.data === null ? 'null' : `${typeName(error.data)} ${show(error.data)}`}` };
     case 'enum':
       return { path, message: `${where}: ${show(error.data)} is not allowed; use one of ${(p['allowedValues'] as unknown[]).join(', ')}` };
     case 'pattern':

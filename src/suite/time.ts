@@ -7,7 +7,7 @@
 import { parseDuration } from './duration';
 
 /** The profile parameters a duration may name (profiles/*.yaml, without their units). */
-export const TIME_PARAMETERS = ['msl', 'initialRto', 'minRto', 'maxRto', 'maxAckDelay', 'userTimeout'] as const;
+export const TIME_PARAMETERS = ['msl', 'initialRto', 'minRto', 'maxRto', 'maxAckDelay', 'userTimeout', 'synUserTimeout', 'keepAliveIdle', 'keepAliveInterval'] as const;
 export type TimeParameter = (typeof TIME_PARAMETERS)[number];
 export type TimeValues = Readonly<Record<TimeParameter, number>>;
 

@@ -7,7 +7,13 @@
  */
 import type { ResultMessage } from './process/messages';
 import { checkAdapterLine } from './process/validate';
-import type { AppCall, AppResult, TimedEvent } from './target';
+import { SOCKET_OPTION_NAMES, type AppCall, type AppCallName, type AppResult, type Capabilities, type TimedEvent } from './target';
+
+/** What tcpconform-agent can do on any Linux host: every call of the protocol, every socket option. */
+export const AGENT_CAPABILITIES: Pick<Capabilities, 'appCalls' | 'options'> = {
+  appCalls: ['listen', 'connect', 'write', 'write-urgent', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state', 'at-mark', 'set-option'] satisfies AppCallName[],
+  options: SOCKET_OPTION_NAMES,
+};
 
 /** An app call as the agent takes it: connect also names the host to connect to. */
 export type AgentRequest = AppCall | (Extract<AppCall, { call: 'connect' }> & { readonly host: string });
@@ -69,7 +75,7 @@ export class AgentSession {
     }
     const message = checked.message;
     if (message.type === 'event') {
-      const { type: _type, ...event } = message;
+      const { type: _type, time: _time, ...event } = message;
       this.events.push({ event, timeNs: process.hrtime.bigint() });
       return;
     }
@@ -108,5 +114,7 @@ function toResult(message: ResultMessage): AppResult {
     ok: true,
     ...(message.bytes !== undefined && { bytes: message.bytes }),
     ...(message.state !== undefined && { state: message.state }),
+    ...(message.eof !== undefined && { eof: message.eof }),
+    ...(message.atMark !== undefined && { atMark: message.atMark }),
   };
 }

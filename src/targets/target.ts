@@ -31,6 +31,11 @@ export type AppCall =
   | { readonly call: 'connect'; readonly port: number; readonly localPort?: number; readonly host?: string }
   /** Queue `bytes` octets (a repeating pattern) for sending on the connection. */
   | { readonly call: 'write'; readonly bytes: number }
+  /**
+   * Queue `bytes` octets of the pattern as urgent data (RFC 9293 §3.8.5; MSG_OOB on sockets): the urgent
+   * pointer goes to the octet after the last of them (MUST-62).
+   */
+  | { readonly call: 'write-urgent'; readonly bytes: number }
   /** Read what the connection has received, up to `bytes` octets (all that is there when absent). */
   | { readonly call: 'read'; readonly bytes?: number }
   /** Stop reading: received data stays in the target's buffer, so its window closes. */
@@ -43,12 +48,36 @@ export type AppCall =
   | { readonly call: 'abort' }
   /** The connection's RFC 9293 state (RFC 9293 §3.10.6 STATUS), where the target can tell. */
   | { readonly call: 'state' }
-  /** Set a socket option before or during the connection. */
+  /**
+   * Whether the application's next read begins at the urgent mark, the last urgent octet, the one before
+   * the urgent pointer (SIOCATMARK; MUST-33).
+   */
+  | { readonly call: 'at-mark' }
+  /**
+   * Set a socket option on the connection; before there is one, on the listeners already open and on
+   * every socket a later listen or connect makes. Values are in SOCKET_OPTION_UNITS.
+   */
   | { readonly call: 'set-option'; readonly name: SocketOptionName; readonly value: number };
 
-/** Socket options a case may set: Nagle off, and the receive and send buffer sizes in octets. */
-export type SocketOptionName = 'nodelay' | 'rcvbuf' | 'sndbuf';
+/**
+ * The socket options a case may set, and the unit of each one's value: a flag (0 or 1), octets,
+ * milliseconds or a count. Linux's names: TCP_NODELAY, SO_RCVBUF, SO_SNDBUF, SO_KEEPALIVE, TCP_KEEPIDLE,
+ * TCP_KEEPINTVL, TCP_KEEPCNT, TCP_USER_TIMEOUT, SO_LINGER.
+ */
+export const SOCKET_OPTION_UNITS = {
+  nodelay: 'flag',
+  rcvbuf: 'octets',
+  sndbuf: 'octets',
+  keepalive: 'flag',
+  'keepalive-idle': 'ms',
+  'keepalive-interval': 'ms',
+  'keepalive-count': 'count',
+  'user-timeout': 'ms',
+  linger: 'ms',
+} as const;
 
+export type SocketOptionName = keyof typeof SOCKET_OPTION_UNITS;
+export const SOCKET_OPTION_NAMES = Object.keys(SOCKET_OPTION_UNITS) as SocketOptionName[];
 
 export type AppCallName = AppCall['call'];
 
@@ -60,6 +89,10 @@ export type AppResult =
       readonly bytes?: number;
       /** for `state` */
       readonly state?: TcpState;
+      /** for `read`: the read reached the end of the peer's data (its FIN), nothing is left to read */
+      readonly eof?: boolean;
+      /** for `at-mark` */
+      readonly atMark?: boolean;
     }
   | { readonly ok: false; /** the error as the target names it, e.g. `ECONNRESET` */ readonly error: string };
 
@@ -68,6 +101,10 @@ export type AppEvent =
   | { readonly event: 'accepted'; readonly remotePort: number }
   | { readonly event: 'connected' }
   | { readonly event: 'eof' }
+  /** The peer's FIN arrived: it will send no more (RFC 9293 §3.10.7.4 eighth, "connection closing"). */
+  | { readonly event: 'closing' }
+  /** The peer's urgent pointer advanced (RFC 9293 §3.10.7.4 sixth, MUST-32; POLLPRI on sockets). */
+  | { readonly event: 'urgent' }
   | { readonly event: 'error'; readonly error: string };
 
 /** An application event with when the harness learned of it, on the clock packets are stamped with. */
@@ -89,6 +126,8 @@ export interface Capabilities {
    * lets it (sleep, receive), so long timers cost nothing.
    */
   readonly clock: 'real' | 'virtual';
+  /** The socket options its application side can set (`set-option`); none when absent. */
+  readonly options?: readonly SocketOptionName[];
   /** Anything a report reader should know about how this target is driven. */
   readonly notes?: readonly string[];
   /** The address families it speaks; IPv4 alone when absent. */
@@ -96,6 +135,9 @@ export interface Capabilities {
   /** The TCP implementation behind the target, as it names itself (an adapter's hello). */
   readonly stack?: { readonly name: string; readonly version: string };
 }
+
+/** Kernel settings (sysctl names, `net.ipv4.tcp_syn_retries`, and their values) for one case. */
+export type KernelSettings = Readonly<Record<string, string>>;
 
 export interface Target {
   /** A short name for reports, e.g. `linux`. */
@@ -136,6 +178,12 @@ export interface Target {
    * (its cases that need an MTU are skipped). Rejects, saying why, when it fails.
    */
   setMtu?(mtu: number): Promise<void>;
+  /**
+   * Applies a case's kernel settings to this target alone (the linux target: inside its own network
+   * namespace), before the case's first step. Absent where a target cannot: a case that needs it is
+   * skipped. Rejects, naming the setting, when one cannot be applied.
+   */
+  applyKernelSettings?(settings: KernelSettings): Promise<void>;
   /**
    * Application events seen since the previous call, oldest first, each stamped when it reached the
    * harness: a ladder shows it where it happened, not where the runner next looked.

@@ -164,8 +164,8 @@ describe('lwIP through the target directly', () => {
     // tcp_update_rcv_ann_wnd); the FIN's sequence number is not given back before this ACK.
     expect((await nextSegment(target)).tcp.window).toBe(65535 - 1);
     expect(await state(target)).toBe('CLOSE-WAIT');
-    expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 0 });
-    expect(eventsOf(target)).toEqual([{ event: 'eof' }]);
+    expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 0, eof: true });
+    expect(eventsOf(target).map((e) => e.event)).toEqual(['closing', 'eof']);
   });
 
   test('write sends the pattern; abort sends a RST', async () => {

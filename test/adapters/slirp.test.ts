@@ -72,8 +72,9 @@ describe('slirp adapter', () => {
       expect([target.address, target.peerAddress]).toEqual(['198.18.0.1', '198.18.0.2']);
       expect(target.capabilities.clock).toBe('real');
       expect([...target.capabilities.appCalls].sort()).toEqual(
-        ['abort', 'close', 'connect', 'listen', 'read', 'shutdown', 'state', 'stop-reading', 'write'],
+        ['abort', 'at-mark', 'close', 'connect', 'listen', 'read', 'shutdown', 'state', 'stop-reading', 'write', 'write-urgent'],
       );
+      expect(target.capabilities.options).toBeUndefined();
       expect(target.capabilities.notes?.join(' ')).toMatch(/real TCP sockets on 127\.0\.0\.1/);
       expect(target.capabilities.notes?.join(' ')).toMatch(/private network namespace: 127\.0\.0\.1 is its own/);
     } finally {

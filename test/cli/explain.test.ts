@@ -68,7 +68,8 @@ describe('tcpconform targets', () => {
     expect(JSON.parse(run.stdout)).toEqual({
       name: 'reference',
       ok: true,
-      appCalls: ['listen', 'connect', 'write', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state'],
+      appCalls: ['listen', 'connect', 'write', 'write-urgent', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state', 'at-mark', 'set-option'],
+      options: ['nodelay', 'rcvbuf', 'sndbuf', 'keepalive', 'keepalive-idle', 'keepalive-interval', 'keepalive-count', 'user-timeout', 'linger'],
       clock: 'virtual',
       families: ['ipv4'],
       notes: [expect.any(String)],

@@ -62,6 +62,21 @@ describe('handshake', () => {
     oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 0, true);
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK, options: [{ kind: 'wscale', shift: 7 }] }), 1)?.rule).toBe('RFC 7323 §2.2');
   });
+
+  test('SACK-permitted in a SYN-ACK to a SYN that offered none is allowed: RFC 2018 forbids it only without SYN', async () => {
+    const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
+    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 0, true);
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK, options: [{ kind: 'sack-permitted' }] }), 1)).toBeUndefined();
+  });
+
+  test('each option rule cites the sentence that makes it one', async () => {
+    const oracle = await established();
+    const cited = (options: Parameters<typeof fromTarget>[0]['options']) => oracle.observe(fromTarget({ options }), 5);
+    expect(cited([{ kind: 'sack-permitted' }])).toMatchObject({ rule: 'RFC 2018 §2', message: expect.stringContaining('MUST NOT be sent on non-SYN segments') });
+    expect(cited([{ kind: 'wscale', shift: 2 }])).toMatchObject({ rule: 'RFC 7323 §2.2' });
+    expect(cited([{ kind: 'sack', blocks: [{ left: 1, right: 2 }] }])).toMatchObject({ rule: 'RFC 2018 §4', message: expect.stringContaining('MUST NOT send SACK options') });
+  });
 });
 
 describe('acknowledgments', () => {
@@ -309,5 +324,48 @@ describe('the IP header of the target', () => {
     const oracle = await established();
     await oracle.appCall({ call: 'write', bytes: 10 }, 3);
     expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 10) }), 3, ip('198.18.0.1', 'ect0'))?.rule).toBe('RFC 3168 §6.1.1');
+  });
+});
+
+describe('urgent data the target sends (MUST-62)', () => {
+  const { URG } = TcpFlag;
+
+  test('URG with the pointer to the octet after the urgent data passes; one octet short, or no URG on the data, is MUST-62', async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'write-urgent', bytes: 5 }, 3);
+    expect(oracle.observe(fromTarget({ flags: URG | PSH | ACK, urgentPointer: 5, payload: pattern(0, 5) }), 4)).toBeUndefined();
+    const short = await established();
+    await short.appCall({ call: 'write-urgent', bytes: 5 }, 3);
+    expect(short.observe(fromTarget({ flags: URG | PSH | ACK, urgentPointer: 4, payload: pattern(0, 4) }), 4)).toMatchObject({ rule: 'MUST-62', expected: 'urgent pointer 5' });
+    const missing = await established();
+    await missing.appCall({ call: 'write-urgent', bytes: 5 }, 3);
+    expect(missing.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 5) }), 4)?.rule).toBe('MUST-62');
+  });
+
+  test('URG on data the application did not send as urgent is refused', async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'write', bytes: 5 }, 3);
+    expect(oracle.observe(fromTarget({ flags: URG | PSH | ACK, urgentPointer: 5, payload: pattern(0, 5) }), 4)?.rule).toBe('RFC 9293 §3.8.5');
+  });
+});
+
+describe('keep-alive probes (§3.8.4)', () => {
+  test('a segment at SND.UNA-1 is a probe: allowed on an idle connection, MUST-26 while data is outstanding', async () => {
+    const oracle = await established();
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN }), 5)).toBeUndefined();
+    await oracle.appCall({ call: 'write', bytes: 10 }, 6);
+    expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 10) }), 7)).toBeUndefined();
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN }), 8)?.rule).toBe('MUST-26');
+  });
+
+  test('one garbage octet in a probe is allowed (MAY-6); a zero-window probe of the same form is not a keep-alive', async () => {
+    const oracle = await established();
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN, payload: Uint8Array.of(0) }), 5)).toBeUndefined();
+    await oracle.appCall({ call: 'write', bytes: 10 }, 6);
+    expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 10) }), 7)).toBeUndefined();
+    oracle.peerSent(fromPeer({ ack: TARGET_ISN + 11, window: 0 }), 8, true);
+    await oracle.appCall({ call: 'write', bytes: 10 }, 9);
+    // The machine probes the zero window with an octet after its RTO; the target with an ACK at SND.UNA-1.
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 10 }), 1_500)).toBeUndefined();
   });
 });

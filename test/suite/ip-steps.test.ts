@@ -14,7 +14,7 @@ describe('the IP side of a case', () => {
   test('a send writes addresses, an ECN codepoint and IP options; an expect asks the ECN field and the source route', () => {
     const parsed = parseCase('case.yaml', `${header}mtu: 1280
 steps:
-  - send: { flags: S, seq: window-edge - 10, ip: { src: broadcast, ecn: ce, options: [nop, { rr: 2 }, { timestamp: 1 }, { lsrr: [198.18.0.3] }, { unknown: { type: 30, hex: "0000" } }] } }
+  - send: { flags: S, seq: { edge: -10 }, ip: { src: broadcast, ecn: ce, options: [nop, { rr: 2 }, { timestamp: 1 }, { lsrr: [198.18.0.3] }, { unknown: { type: 30, hex: "0000" } }] } }
   - expect: { flags: SA, ip: { ecn: ect, sourceRoute: [198.18.0.3, 198.18.0.2] } }
   - app: { connect: broadcast, error: any }
 `);
@@ -24,7 +24,7 @@ steps:
     expect(c.steps[0]).toMatchObject({
       kind: 'send',
       segments: [{
-        seq: { windowEdge: -10 },
+        seq: { edge: -10 },
         ip: {
           src: 'broadcast',
           ecn: 'ce',
@@ -42,7 +42,7 @@ steps:
     expect(c.steps[2]).toMatchObject({ kind: 'app', call: { call: 'connect', to: 'broadcast' }, error: 'any' });
     expect(usesBroadcast(c)).toBe(true);
     expect(c.steps.map(stepText)).toEqual([
-      'send S seq window-edge - 10 win 65535 [ip src broadcast, ce, nop, rr, timestamp, lsrr 198.18.0.3, option 30]',
+      'send S seq edge-10 win 65535 [ip src broadcast, ce, nop, rr, timestamp, lsrr 198.18.0.3, option 30]',
       'expect SA [ip ect, route 198.18.0.3 198.18.0.2] within 1s',
       'app connect to broadcast (fails with any)',
     ]);

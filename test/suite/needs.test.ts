@@ -1,7 +1,7 @@
 import { parseCase } from '../../src/suite/parse';
 import { caseNeeds, needsText } from '../../src/suite/needs';
 
-const values = { msl: 30_000, initialRto: 1000, minRto: 200, maxRto: 120_000, maxAckDelay: 200, userTimeout: 924_000 };
+const values = { msl: 30_000, initialRto: 1000, minRto: 200, maxRto: 120_000, maxAckDelay: 200, userTimeout: 924_000, synUserTimeout: 127_000, keepAliveIdle: 7_200_000, keepAliveInterval: 75_000 };
 const header = 'id: time-wait/example\ntitle: t\nspec: { rfc9293: ["3.6.1"] }\nlevel: MUST\n';
 
 function needsOf(steps: string) {
@@ -13,7 +13,7 @@ function needsOf(steps: string) {
 describe('what a case needs', () => {
   test('nothing but the wire', () => {
     const needs = needsOf('  - send: { flags: S }\n  - expect: { flags: RA, within: 2*initialRto }\n');
-    expect(needs).toEqual({ appCalls: [], state: false, realClockMs: 0 });
+    expect(needs).toEqual({ appCalls: [], options: [], sysctl: [], virtualClock: false, state: false, realClockMs: 0 });
     expect(needsText(needs, 'linux')).toBe('nothing but the wire');
   });
 
@@ -26,7 +26,7 @@ describe('what a case needs', () => {
       - steps: [{ expect: { flags: A } }, { state: TIME-WAIT }]
       - steps: [{ expect: { flags: R } }, { app: close }, { quiet: 5s }]
 `);
-    expect(needs).toEqual({ appCalls: ['listen', 'close'], state: true, realClockMs: 64_000 + 1000 + 1000 + 5000 });
+    expect(needs).toEqual({ appCalls: ['listen', 'close'], options: [], sysctl: [], virtualClock: false, state: true, realClockMs: 64_000 + 1000 + 1000 + 5000 });
     expect(needsText(needs, 'linux')).toBe('app calls listen, close; state queries; timers: ~71 s on a real clock (linux)');
   });
 

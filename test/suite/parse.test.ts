@@ -71,7 +71,7 @@ describe('parseCase', () => {
 
   test('an unknown step is named, with the steps that exist, at its own line', () => {
     expect(problemsOf('  - app: listen\n  - sned: { flags: S }\n')).toEqual([
-      "case.yaml:7:5: steps[1]: unknown step 'sned'; a step is one of: send, expect, quiet, wait, app, state, either, note",
+      "case.yaml:7:5: steps[1]: unknown step 'sned'; a step is one of: send, expect, quiet, wait, app, event, state, either, note",
     ]);
   });
 
@@ -87,14 +87,14 @@ describe('parseCase', () => {
       'case.yaml:6:33: steps[0].expect.within: must be a duration such as 500ms, 1.5s or 2min, or a profile timer such as 2*msl or initialRto, found a whole number 5',
     ]);
     expect(problemsOf('  - app: lisen\n')).toEqual([
-      'case.yaml:6:10: steps[0].app: "lisen" must be one of listen, connect, read, stop-reading, shutdown, close, abort or a mapping',
+      'case.yaml:6:10: steps[0].app: "lisen" must be one of listen, connect, read, stop-reading, shutdown, close, abort, at-mark or a mapping',
     ]);
   });
 
   test('an unknown field points at the key and lists the allowed ones', () => {
     const problems = parseCase('case.yaml', `${header}stepz: []\nsteps:\n  - wait: 1s\n`).problems.map(formatProblem);
     expect(problems).toEqual([
-      "case.yaml:5:1: the case: unknown field 'stepz'; allowed here: id, title, description, spec, level, tags, port, peerPort, peerIsn, from, when, mtu, matrix, steps",
+      "case.yaml:5:1: the case: unknown field 'stepz'; allowed here: id, title, description, spec, level, tags, port, peerPort, peerIsn, from, when, mtu, sysctl, clock, matrix, steps",
     ]);
   });
 
@@ -104,7 +104,7 @@ describe('parseCase', () => {
   });
 
   test('rules beyond the schema: one action per step, no repeated flag, min <= max, one call per app step', () => {
-    expect(problemsOf('  - note: only a note\n')).toEqual(['case.yaml:6:5: steps[0]: has no action; a step is one of: send, expect, quiet, wait, app, state, either']);
+    expect(problemsOf('  - note: only a note\n')).toEqual(['case.yaml:6:5: steps[0]: has no action; a step is one of: send, expect, quiet, wait, app, event, state, either']);
     expect(problemsOf('  - wait: 1s\n    quiet: 1s\n')).toEqual(['case.yaml:6:5: steps[0]: has 2 actions (quiet, wait); write one per step']);
     expect(problemsOf('  - expect: { flags: SAS }\n')).toEqual(["case.yaml:6:22: steps[0].expect.flags: flag 'S' is written twice in 'SAS'"]);
     expect(problemsOf('  - expect: { flags: A, win: { min: 5, max: 2 } }\n')).toEqual(['case.yaml:6:30: steps[0].expect.win: min 5 is greater than max 2']);
@@ -116,7 +116,7 @@ describe('parseCase', () => {
     expect(c.steps[0]).toMatchObject({ kind: 'wait', duration: { ms: -1000, per: { msl: 2 }, text: '2*msl - 1s' } });
     expect(c.steps[1]).toMatchObject({ kind: 'expect', after: { ms: 0, per: { initialRto: 1 } }, within: { ms: 100, per: { initialRto: 1.5 } } });
     expect(problemsOf('  - wait: 2*msll\n')).toEqual([
-      "case.yaml:6:11: steps[0].wait: '2*msll' is neither a duration (500ms, 1.5s, 2min) nor a profile parameter (msl, initialRto, minRto, maxRto, maxAckDelay, userTimeout, optionally with a factor: 2*msl)",
+      "case.yaml:6:11: steps[0].wait: '2*msll' is neither a duration (500ms, 1.5s, 2min) nor a profile parameter (msl, initialRto, minRto, maxRto, maxAckDelay, userTimeout, synUserTimeout, keepAliveIdle, keepAliveInterval, optionally with a factor: 2*msl)",
     ]);
   });
 

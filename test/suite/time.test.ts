@@ -1,6 +1,6 @@
 import { parseTime, timeMs, type TimeExpr } from '../../src/suite/time';
 
-const values = { msl: 30_000, initialRto: 1000, minRto: 200, maxRto: 120_000, maxAckDelay: 200, userTimeout: 924_000 };
+const values = { msl: 30_000, initialRto: 1000, minRto: 200, maxRto: 120_000, maxAckDelay: 200, userTimeout: 924_000, synUserTimeout: 127_000, keepAliveIdle: 7_200_000, keepAliveInterval: 75_000 };
 const ms = (text: string): number => timeMs(parseTime(text) as TimeExpr, values);
 
 test.each([

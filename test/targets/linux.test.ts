@@ -153,8 +153,8 @@ describe('linux target: application calls', () => {
     expect(await target.app({ call: 'read', bytes: 3 })).toEqual({ ok: true, bytes: 3 });
     target.send(peerSegment(target, { flags: 'FA', srcPort: PEER_PORT, dstPort: LISTEN_PORT, seq: PEER_ISN + 1 + data.length, ack: isn + 1 }));
     await nextSegment(target);
-    expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 2 });
-    expect(eventsOf(target)).toContainEqual({ event: 'eof' });
+    expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 2, eof: true });
+    expect(eventsOf(target)).toEqual(expect.arrayContaining([{ event: 'closing' }, { event: 'eof' }]));
   });
 
   test('abort sends a RST', async () => {

@@ -29,18 +29,24 @@ describe('messages an adapter sends', () => {
   test.each([
     ['hello', hello],
     ['hello without notes, real clock', { ...hello, capabilities: { calls: [], clock: 'real', families: ['ipv4'] } }],
+    ['hello with socket options', { ...hello, capabilities: { calls: ['set-option'], options: ['nodelay', 'keepalive-idle'], clock: 'real', families: ['ipv4'] } }],
     ['packet', { type: 'packet', hex: synHex }],
     ['packet with a virtual time', { type: 'packet', hex: synHex, time: 1250.5 }],
     ['result', { type: 'result', id: 3, ok: true }],
     ['result of a write', { type: 'result', id: 3, ok: true, bytes: 500 }],
     ['result of a state call', { type: 'result', id: 3, ok: true, state: 'TIME-WAIT' }],
+    ['result of a read at the end of the data', { type: 'result', id: 3, ok: true, bytes: 0, eof: true }],
+    ['result of an at-mark call', { type: 'result', id: 3, ok: true, atMark: false }],
     ['result of an advance', { type: 'result', id: 9, ok: true, now: 1203.5 }],
     ['a failed result', { type: 'result', id: 4, ok: false, error: 'ECONNRESET' }],
     ['a bad request without a readable id', { type: 'result', id: null, ok: false, error: 'bad request: not JSON' }],
     ['accepted', { type: 'event', event: 'accepted', remotePort: 40000 }],
     ['connected', { type: 'event', event: 'connected' }],
     ['eof', { type: 'event', event: 'eof' }],
+    ['closing', { type: 'event', event: 'closing' }],
+    ['urgent at a virtual time', { type: 'event', event: 'urgent', time: 12.5 }],
     ['error', { type: 'event', event: 'error', error: 'ECONNREFUSED' }],
+    ['error at a virtual time', { type: 'event', event: 'error', error: 'ETIMEDOUT', time: 300000 }],
   ])('%s passes', (_, message) => {
     expect(adapterProblem(message)).toBeUndefined();
   });
@@ -62,6 +68,9 @@ describe('messages an adapter sends', () => {
     ['a successful result with an error', { type: 'result', id: 1, ok: true, error: 'EINVAL' }, 'field "error" is not allowed here'],
     ['a result with a string id', { type: 'result', id: '1', ok: true }, 'field "id"'],
     ['a state the RFC does not name', { type: 'result', id: 1, ok: true, state: 'SYN_RCVD' }, 'field "state" must be equal to one of the allowed values'],
+    ['a failed result with eof', { type: 'result', id: 1, ok: false, error: 'ECONNRESET', eof: true }, 'field "eof" is not allowed here'],
+    ['a hello with an unknown option', { ...hello, capabilities: { calls: [], options: ['tos'], clock: 'real', families: ['ipv4'] } }, 'field "capabilities.options.0" must be equal to one of the allowed values'],
+    ['an event at a negative time', { type: 'event', event: 'urgent', time: -1 }, 'field "time" must be >= 0'],
     ['an unknown event', { type: 'event', event: 'closed' }, 'has event "closed", which is not one the protocol knows'],
     ['accepted without its port', { type: 'event', event: 'accepted' }, 'lacks the field "remotePort"'],
   ])('%s fails: %s', (_, message, phrase) => {
@@ -88,6 +97,9 @@ describe('messages the harness sends', () => {
     ['abort', { type: 'call', id: 8, call: 'abort' }],
     ['state', { type: 'call', id: 9, call: 'state' }],
     ['set-option', { type: 'call', id: 10, call: 'set-option', name: 'rcvbuf', value: 4096 }],
+    ['set-option keepalive-idle', { type: 'call', id: 10, call: 'set-option', name: 'keepalive-idle', value: 1000 }],
+    ['write-urgent', { type: 'call', id: 12, call: 'write-urgent', bytes: 1 }],
+    ['at-mark', { type: 'call', id: 13, call: 'at-mark' }],
     ['advance', { type: 'advance', id: 11, to: 1500, untilOutput: true }],
   ])('%s passes', (_, message) => {
     expect(harnessProblem(message)).toBeUndefined();
@@ -99,7 +111,8 @@ describe('messages the harness sends', () => {
     ['port 0', { type: 'call', id: 1, call: 'listen', port: 0 }, 'field "port" must be >= 1'],
     ['an argument a call does not take', { type: 'call', id: 5, call: 'close', bytes: 1 }, 'has an unknown field "bytes"'],
     ['an unknown call', { type: 'call', id: 1, call: 'fly' }, 'has call "fly", which is not one the protocol knows'],
-    ['an unknown option', { type: 'call', id: 1, call: 'set-option', name: 'linger', value: 0 }, 'field "name" must be equal to one of the allowed values'],
+    ['an unknown option', { type: 'call', id: 1, call: 'set-option', name: 'tos', value: 0 }, 'field "name" must be equal to one of the allowed values'],
+    ['write-urgent without bytes', { type: 'call', id: 1, call: 'write-urgent' }, 'lacks the field "bytes"'],
     ['id 0', { type: 'call', id: 0, call: 'close' }, 'field "id" must be >= 1'],
     ['an advance without untilOutput', { type: 'advance', id: 1, to: 5 }, 'lacks the field "untilOutput"'],
     ['a negative time', { type: 'advance', id: 1, to: -5, untilOutput: false }, 'field "to" must be >= 0'],

@@ -163,6 +163,29 @@ const MISBEHAVING: ReadonlyArray<{ name: string; command: string[]; sentence: st
   },
 ];
 
+describe('events from a virtual clock', () => {
+  /** An adapter whose advance signals an event halfway, stamped with that virtual time when `stamped`. */
+  const eventful = (stamped: boolean): string[] => [
+    process.execPath,
+    '-e',
+    `console.log(${JSON.stringify(JSON.stringify({ ...HELLO, capabilities: { calls: ['listen'], clock: 'virtual', families: ['ipv4'] } }))});
+     require('readline').createInterface({ input: process.stdin }).on('line', (line) => {
+       const m = JSON.parse(line);
+       if (m.type === 'advance') console.log(JSON.stringify({ type: 'event', event: 'urgent', ...(${stamped} && { time: m.to / 2 }) }));
+       console.log(JSON.stringify({ type: 'result', id: m.id, ok: true, ...(m.type === 'advance' && { now: m.to }) }));
+     }).on('close', () => process.exit(0));`,
+  ];
+
+  test('an event carrying its virtual time is placed there, not at the start of the advance it came in', async () => {
+    const stamped = await start({ command: eventful(true) });
+    await stamped.sleep(1000);
+    expect(stamped.takeEvents()).toEqual([{ event: { event: 'urgent' }, timeNs: 500_000_000n }]);
+    const unstamped = await start({ command: eventful(false) });
+    await unstamped.sleep(1000);
+    expect(unstamped.takeEvents()).toEqual([{ event: { event: 'urgent' }, timeNs: 0n }]);
+  });
+});
+
 describe.each(MISBEHAVING)('an adapter that $name', ({ command, sentence, stderr }) => {
   test('fails the pending call and every later one with a sentence and its stderr', async () => {
     const target = await start({ command });

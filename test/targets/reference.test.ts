@@ -20,7 +20,7 @@ async function established(target: ReferenceTarget): Promise<number> {
 }
 
 /** The peer's next segment on the established connection, acknowledging the SYN unless `ack` says otherwise. */
-function fromPeer(target: ReferenceTarget, iss: number, fields: { flags: string; ack?: number; payload?: Uint8Array }): Uint8Array {
+function fromPeer(target: ReferenceTarget, iss: number, fields: { flags: string; ack?: number; payload?: Uint8Array; urgentPointer?: number }): Uint8Array {
   return peerSegment(target, { srcPort: PEER_PORT, dstPort: PORT, seq: PEER_ISN + 1, ack: iss + 1, ...fields });
 }
 
@@ -28,7 +28,7 @@ describe('reference target', () => {
   test('a SYN packet to a listening port gets a SYN-ACK packet, from the target address with good checksums', async () => {
     const target = await createReferenceTarget();
     expect(target.capabilities).toMatchObject({ clock: 'virtual' });
-    expect(target.capabilities.appCalls).toEqual(['listen', 'connect', 'write', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state']);
+    expect(target.capabilities.appCalls).toEqual(['listen', 'connect', 'write', 'write-urgent', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state', 'at-mark', 'set-option']);
     expect(await target.app({ call: 'listen', port: PORT })).toEqual({ ok: true });
     target.send(peerSegment(target, { flags: 'S', srcPort: PEER_PORT, dstPort: PORT, seq: PEER_ISN, options: [{ kind: 'mss', mss: 1460 }] }));
     const synAck = await nextSegment(target);
@@ -98,10 +98,11 @@ describe('reference target', () => {
     expect(Buffer.from((await nextSegment(target)).tcp.payload).toString()).toBe('abcde');
     target.send(peerSegment(target, { flags: 'FPA', srcPort: PORT, dstPort: 49152, seq: PEER_ISN + 1, ack: syn.tcp.seq + 6, payload: new Uint8Array(7) }));
     expect(await target.app({ call: 'read', bytes: 3 })).toEqual({ ok: true, bytes: 3 });
-    expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 4 });
-    expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 0 });
-    expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 0 });
-    expect(eventsOf(target)).toEqual([{ event: 'eof' }]);
+    // The read that reaches the peer's FIN says so, and so does every read after it.
+    expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 4, eof: true });
+    expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 0, eof: true });
+    expect(await target.app({ call: 'read' })).toEqual({ ok: true, bytes: 0, eof: true });
+    expect(eventsOf(target)).toEqual([{ event: 'closing' }, { event: 'eof' }]);
   });
 
   test('a RST is an ECONNRESET event, and the next read fails with it', async () => {
@@ -126,7 +127,6 @@ describe('reference target', () => {
     const target = await createReferenceTarget();
     expect(await target.app({ call: 'write', bytes: 1 })).toEqual({ ok: false, error: 'ENOTCONN' });
     expect(await target.app({ call: 'abort' })).toEqual({ ok: false, error: 'ENOTCONN' });
-    expect(await target.app({ call: 'set-option', name: 'nodelay', value: 1 })).toEqual({ ok: false, error: 'EOPNOTSUPP' });
     await established(target);
     expect(await target.app({ call: 'listen', port: PORT })).toEqual({ ok: false, error: 'EADDRINUSE' });
     expect(await target.app({ call: 'connect', port: PORT })).toEqual({ ok: false, error: 'EISCONN' });
@@ -163,5 +163,39 @@ describe('reference target', () => {
     await target.app({ call: 'close' });
     await target.app({ call: 'listen', port: PORT });
     expect(target.firedRules).toEqual(['3.10.1/closed/passive', '3.10.4/listen/delete', '3.10.1/closed/passive']);
+  });
+});
+
+describe('reference target: socket options and urgent data', () => {
+  test('options set before listen reach the connection: keep-alives with an idle time of 1 s probe after it', async () => {
+    const target = await createReferenceTarget();
+    expect(target.capabilities.options).toContain('keepalive-idle');
+    expect(await target.app({ call: 'set-option', name: 'keepalive-idle', value: 1000 })).toEqual({ ok: true });
+    expect(await target.app({ call: 'set-option', name: 'keepalive', value: 1 })).toEqual({ ok: true });
+    const iss = await established(target);
+    const probe = await nextSegment(target, 5000);
+    expect({ seq: probe.tcp.seq, flags: formatFlags(probe.tcp.flags), atNs: probe.timeNs }).toEqual({ seq: iss, flags: 'A', atNs: 1_000_000_000n });
+  });
+
+  test('a zero linger time makes close an abort; sndbuf is taken and changes nothing on the wire', async () => {
+    const target = await createReferenceTarget();
+    const iss = await established(target);
+    expect(await target.app({ call: 'set-option', name: 'sndbuf', value: 4096 })).toEqual({ ok: true });
+    expect(await target.app({ call: 'set-option', name: 'linger', value: 0 })).toEqual({ ok: true });
+    expect(await target.app({ call: 'close' })).toEqual({ ok: true });
+    const reset = await nextSegment(target);
+    expect({ flags: formatFlags(reset.tcp.flags), seq: reset.tcp.seq }).toEqual({ flags: 'R', seq: iss + 1 });
+  });
+
+  test('write-urgent sends URG and the pointer after the urgent octets; urgent data from the peer is an event and has a mark', async () => {
+    const target = await createReferenceTarget();
+    const iss = await established(target);
+    expect(await target.app({ call: 'write-urgent', bytes: 3 })).toEqual({ ok: true, bytes: 3 });
+    const urgent = await nextSegment(target);
+    expect({ flags: formatFlags(urgent.tcp.flags), pointer: urgent.tcp.urgentPointer }).toEqual({ flags: 'PAU', pointer: 3 });
+    target.send(fromPeer(target, iss, { flags: 'UPA', ack: iss + 4, payload: new Uint8Array(4), urgentPointer: 4 }));
+    expect(eventsOf(target)).toContainEqual({ event: 'urgent' });
+    expect(await target.app({ call: 'read', bytes: 3 })).toEqual({ ok: true, bytes: 3 });
+    expect(await target.app({ call: 'at-mark' })).toEqual({ ok: true, atMark: true });
   });
 });

@@ -7,6 +7,7 @@
 #include "lwip/ip_addr.h"
 #include "lwip/priv/tcp_priv.h" /* tcp_active_pcbs, tcp_tw_pcbs: what lwIP holds after the application let go */
 #include "lwip/tcp.h"
+#include "options.h"
 #include "out.h"
 
 #define MAX_CONNECTIONS 64
@@ -23,6 +24,7 @@ struct conn {
   bool shutdown_when_sent; /* ... while octets were held */
   bool fin_received;
   bool eof_reported;
+  const char *pending_error; /* what lwIP's error left for the next read or write, as a socket keeps it */
   long long held;          /* octets accepted by write that lwIP has not taken yet */
   unsigned long long sent; /* octets lwIP has taken, for the pattern's offset */
   struct pbuf *unread;     /* received and not yet read */
@@ -35,7 +37,6 @@ static int listener_count;
 /* Local ports of every pcb the application made or accepted, for finding what lwIP still holds. */
 static u16_t used_ports[MAX_CONNECTIONS + MAX_LISTENERS];
 static int used_port_count;
-static bool nodelay;
 static char pattern_chunk[CHUNK + PATTERN_LENGTH];
 
 /* lwIP's errors by the errno names its own err_to_errno() gives them (src/api/err.c). */
@@ -158,6 +159,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err) 
   struct conn *c = arg;
   if (p == NULL) {
     c->fin_received = true;
+    out_event_closing();
   } else if (c->unread == NULL) {
     c->unread = p;
   } else {
@@ -180,14 +182,16 @@ static void on_err(void *arg, err_t err) {
   if (err == ERR_CLSD) {
     /* LAST-ACK done after a shutdown: a normal end, not an error (tcp_in.c, TF_CLOSED). */
   } else if (err == ERR_RST) {
-    out_event_error(c->connecting ? "ECONNREFUSED" : "ECONNRESET");
+    c->pending_error = c->connecting ? "ECONNREFUSED" : "ECONNRESET";
   } else if (err == ERR_ABRT) {
     /* The application's own aborts detach first, so this is lwIP giving up on its own: tcp_slowtmr()
-       (tcp.c) aborts on too many retransmissions and on the SYN-RECEIVED and FIN-WAIT-2 timeouts. */
-    out_event_error("ETIMEDOUT");
+       (tcp.c) aborts on too many retransmissions, unanswered keep-alives and the SYN-RECEIVED and
+       FIN-WAIT-2 timeouts. */
+    c->pending_error = "ETIMEDOUT";
   } else {
-    out_event_error(err_name(err));
+    c->pending_error = err_name(err);
   }
+  if (c->pending_error != NULL) out_event_error(c->pending_error);
   c->connecting = false;
 }
 
@@ -201,7 +205,7 @@ static struct conn *adopt(struct tcp_pcb *pcb) {
   tcp_recv(pcb, on_recv);
   tcp_sent(pcb, on_sent);
   tcp_err(pcb, on_err);
-  if (nodelay) tcp_nagle_disable(pcb);
+  options_apply_remembered(pcb);
   return c;
 }
 
@@ -287,9 +291,18 @@ int app_connect(const char *host, int port, int local_port, const char **error) 
   return 0;
 }
 
+/* Fails a read or write with the error lwIP left, once. */
+static bool take_pending_error(struct conn *c, const char **error) {
+  if (c->pending_error == NULL) return false;
+  *error = c->pending_error;
+  c->pending_error = NULL;
+  return true;
+}
+
 long long app_write(long long bytes, const char **error) {
   struct conn *c = current();
   if (c == NULL) return fail(error, "ENOTCONN");
+  if (take_pending_error(c, error)) return -1;
   if (c->pcb == NULL || c->shut) return fail(error, "EPIPE");
   c->held += bytes;
   if (!c->connecting) {
@@ -299,9 +312,10 @@ long long app_write(long long bytes, const char **error) {
   return bytes;
 }
 
-long long app_read(long long max_bytes, const char **error) {
+long long app_read(long long max_bytes, bool *eof, const char **error) {
   struct conn *c = current();
   if (c == NULL) return fail(error, "ENOTCONN");
+  if (take_pending_error(c, error)) return -1;
   long long available = c->unread != NULL ? c->unread->tot_len : 0;
   long long taken = max_bytes < 0 || max_bytes > available ? available : max_bytes;
   if (taken > 0) c->unread = pbuf_free_header(c->unread, (u16_t)taken);
@@ -311,7 +325,8 @@ long long app_read(long long max_bytes, const char **error) {
     tcp_recved(c->pcb, step);
     left -= step;
   }
-  if (c->unread == NULL && c->fin_received && !c->eof_reported) {
+  *eof = c->unread == NULL && c->fin_received;
+  if (*eof && !c->eof_reported) {
     c->eof_reported = true;
     out_event_eof();
   }
@@ -392,16 +407,14 @@ const char *app_state(void) {
   return listener_count > 0 ? "LISTEN" : "CLOSED";
 }
 
+/* On the connection; before there is one, on the pcbs made and accepted from then on (options.c). */
 int app_set_option(const char *name, long long value, const char **error) {
-  if (strcmp(name, "nodelay") != 0) return fail(error, "ENOPROTOOPT");
-  nodelay = value != 0;
+  if (!option_known(name)) return fail(error, "ENOPROTOOPT");
   struct conn *c = current();
-  if (c != NULL && c->pcb != NULL) {
-    if (nodelay) {
-      tcp_nagle_disable(c->pcb);
-    } else {
-      tcp_nagle_enable(c->pcb);
-    }
+  if (c == NULL) {
+    option_remember(name, value);
+    return 0;
   }
-  return 0;
+  if (c->pcb == NULL) return fail(error, "ENOTCONN");
+  return option_apply(c->pcb, name, value) ? 0 : fail(error, "EINVAL");
 }

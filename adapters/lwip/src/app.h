@@ -8,10 +8,12 @@
  * - received data stays unread until a read: tcp_recved() is called only then, so lwIP's window closes
  *   as data arrives and stop-reading needs no action.
  * - shutdown and close made while octets are held take effect once those octets are handed over.
+ * - an error lwIP reports (a reset, its giving up) is an event, and fails the next read or write.
  */
 #ifndef LWIP_ADAPTER_APP_H
 #define LWIP_ADAPTER_APP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 void app_init(void);
@@ -20,7 +22,8 @@ void app_init(void);
 int app_listen(int port, const char **error);
 int app_connect(const char *host, int port, int local_port /* 0: any */, const char **error);
 long long app_write(long long bytes, const char **error);
-long long app_read(long long max_bytes /* < 0: all that is there */, const char **error);
+/* *eof: the read reached the end of the peer's data (its FIN). */
+long long app_read(long long max_bytes /* < 0: all that is there */, bool *eof, const char **error);
 int app_shutdown(const char **error);
 int app_close(const char **error);
 int app_abort(const char **error);

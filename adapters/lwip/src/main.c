@@ -58,9 +58,10 @@ static bool integer_arg(const struct json_object *message, const char *key, long
 /*
  * Checks a call's arguments and makes it. Returns its result — 0 or an octet count, or < 0 with *error
  * set — or ANSWERED when the request was bad and has been answered. `bytes` says the result carries a
- * count. (The call runs before *error is read: C leaves the order of arguments unspecified.)
+ * count, `eof` that a read reached the peer's FIN. (The call runs before *error is read: C leaves the
+ * order of arguments unspecified.)
  */
-static long long run_call(const char *name, const struct json_object *message, long long id, const char **error, bool *bytes) {
+static long long run_call(const char *name, const struct json_object *message, long long id, const char **error, bool *bytes, bool *eof) {
   static const char *const bare[] = {"type", "id", "call", NULL};
   long long a = -1, b = 0;
   if (strcmp(name, "listen") == 0) {
@@ -84,7 +85,7 @@ static long long run_call(const char *name, const struct json_object *message, l
     bool writing = name[0] == 'w';
     if (!only_fields(message, fields, id) || !integer_arg(message, "bytes", 0, MAX_OCTETS, writing, &a, id)) return ANSWERED;
     *bytes = true;
-    return writing ? app_write(a, error) : app_read(a, error);
+    return writing ? app_write(a, error) : app_read(a, eof, error);
   }
   if (strcmp(name, "set-option") == 0) {
     static const char *const fields[] = {"type", "id", "call", "name", "value", NULL};
@@ -123,13 +124,13 @@ static void handle_call(const struct json_object *message, long long id) {
     if (only_fields(message, bare, id)) out_ok_state(id, app_state());
   } else {
     const char *error = "EIO";
-    bool bytes = false;
-    long long rc = run_call(call->string, message, id, &error, &bytes);
+    bool bytes = false, eof = false;
+    long long rc = run_call(call->string, message, id, &error, &bytes, &eof);
     if (rc == ANSWERED) return;
     if (rc < 0) {
       out_error(id, error);
     } else if (bytes) {
-      out_ok_bytes(id, rc);
+      out_ok_read(id, rc, eof);
     } else {
       out_ok(id);
     }

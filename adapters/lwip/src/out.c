@@ -5,6 +5,8 @@
 
 #include "json.h"
 #include "lwip/init.h"
+#include "options.h"
+#include "stack.h"
 
 /* Big enough for the largest packet as hex, so a packet line is one write. */
 static char stdout_buffer[1 << 18];
@@ -21,12 +23,14 @@ void out_hello(void) {
       "{\"type\":\"hello\",\"protocol\":1,\"stack\":{\"name\":\"lwip\",\"version\":\"%s\"},"
       "\"address\":\"198.18.0.1\",\"peer\":\"198.18.0.2\",\"broadcast\":\"198.19.255.255\","
       "\"capabilities\":{\"calls\":[\"listen\",\"connect\",\"write\",\"read\",\"stop-reading\",\"shutdown\","
-      "\"close\",\"abort\",\"state\",\"set-option\"],\"clock\":\"virtual\",\"families\":[\"ipv4\"],\"notes\":["
+      "\"close\",\"abort\",\"state\",\"set-option\"],\"options\":[" OPTIONS_JSON "],\"clock\":\"virtual\",\"families\":[\"ipv4\"],\"notes\":["
       "\"lwIP's raw TCP API, single-threaded (lwip_init, no tcpip thread), built with Debian's lwipopts.h\","
       "\"lwIP's TCP timers tick every 250 ms (fast: delayed ACKs) and 500 ms (slow: retransmission, "
       "TIME-WAIT), so its timers fire on those ticks\","
-      "\"set-option: nodelay only; lwIP's buffers are compile-time (TCP_WND and TCP_SND_BUF 65535), so rcvbuf and "
-      "sndbuf answer ENOPROTOOPT\"]}}\n",
+      "\"set-option: nodelay and keep-alives; lwIP's buffers (TCP_WND, TCP_SND_BUF) and give-up (TCP_MAXRTX) are "
+      "compile-time and its raw API has no linger\","
+      "\"lwIP has no urgent data for the application: it neither sends it nor tells of it (no write-urgent, at-mark, "
+      "urgent event)\"]}}\n",
       LWIP_VERSION_STRING);
 }
 
@@ -58,6 +62,11 @@ void out_ok_bytes(long long id, long long bytes) {
   printf(",\"ok\":true,\"bytes\":%lld}\n", bytes);
 }
 
+void out_ok_read(long long id, long long bytes, bool eof) {
+  result_head(id);
+  printf(",\"ok\":true,\"bytes\":%lld%s}\n", bytes, eof ? ",\"eof\":true" : "");
+}
+
 void out_ok_state(long long id, const char *state) {
   result_head(id);
   printf(",\"ok\":true,\"state\":\"%s\"}\n", state);
@@ -81,10 +90,19 @@ void out_bad_request(long long id, const char *why) {
   out_error(id, message);
 }
 
-void out_event_accepted(int remote_port) { printf("{\"type\":\"event\",\"event\":\"accepted\",\"remotePort\":%d}\n", remote_port); }
+/* Events carry the virtual time they happen at: one during an advance is not the advance's start. */
+void out_event_accepted(int remote_port) {
+  printf("{\"type\":\"event\",\"event\":\"accepted\",\"remotePort\":%d,\"time\":%.17g}\n", remote_port, stack_now());
+}
 
-void out_event_connected(void) { fputs("{\"type\":\"event\",\"event\":\"connected\"}\n", stdout); }
+static void bare_event(const char *name) { printf("{\"type\":\"event\",\"event\":\"%s\",\"time\":%.17g}\n", name, stack_now()); }
 
-void out_event_eof(void) { fputs("{\"type\":\"event\",\"event\":\"eof\"}\n", stdout); }
+void out_event_connected(void) { bare_event("connected"); }
 
-void out_event_error(const char *error) { printf("{\"type\":\"event\",\"event\":\"error\",\"error\":\"%s\"}\n", error); }
+void out_event_closing(void) { bare_event("closing"); }
+
+void out_event_eof(void) { bare_event("eof"); }
+
+void out_event_error(const char *error) {
+  printf("{\"type\":\"event\",\"event\":\"error\",\"error\":\"%s\",\"time\":%.17g}\n", error, stack_now());
+}

@@ -1,5 +1,7 @@
 #include "app.h"
 
+#include "names.h"
+
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-address.h"
@@ -34,58 +36,6 @@ PatternAt(uint64_t offset)
         return s;
     }();
     return reinterpret_cast<const uint8_t*>(chunk.data()) + offset % kPattern.size();
-}
-
-// TcpSocketBase keeps its state in a protected member and has no getter. A pointer to that member,
-// named through a derived class, is the language's sanctioned way to read it from outside.
-struct StateReader : TcpSocketBase
-{
-    static TcpSocket::TcpStates_t Of(const TcpSocketBase& socket)
-    {
-        return (socket.*(&StateReader::m_state)).Get();
-    }
-};
-
-std::string
-RfcStateName(TcpSocket::TcpStates_t state)
-{
-    switch (state)
-    {
-    case TcpSocket::CLOSED: return "CLOSED";
-    case TcpSocket::LISTEN: return "LISTEN";
-    case TcpSocket::SYN_SENT: return "SYN-SENT";
-    case TcpSocket::SYN_RCVD: return "SYN-RECEIVED";
-    case TcpSocket::ESTABLISHED: return "ESTABLISHED";
-    case TcpSocket::CLOSE_WAIT: return "CLOSE-WAIT";
-    case TcpSocket::LAST_ACK: return "LAST-ACK";
-    case TcpSocket::FIN_WAIT_1: return "FIN-WAIT-1";
-    case TcpSocket::FIN_WAIT_2: return "FIN-WAIT-2";
-    case TcpSocket::CLOSING: return "CLOSING";
-    case TcpSocket::TIME_WAIT: return "TIME-WAIT";
-    default: return "CLOSED";
-    }
-}
-
-std::string
-ErrnoName(Socket::SocketErrno e)
-{
-    switch (e)
-    {
-    case Socket::ERROR_ISCONN: return "EISCONN";
-    case Socket::ERROR_NOTCONN: return "ENOTCONN";
-    case Socket::ERROR_MSGSIZE: return "EMSGSIZE";
-    case Socket::ERROR_AGAIN: return "EAGAIN";
-    case Socket::ERROR_SHUTDOWN: return "EPIPE";
-    case Socket::ERROR_OPNOTSUPP: return "EOPNOTSUPP";
-    case Socket::ERROR_AFNOSUPPORT: return "EAFNOSUPPORT";
-    case Socket::ERROR_INVAL: return "EINVAL";
-    case Socket::ERROR_BADF: return "EBADF";
-    case Socket::ERROR_NOROUTETOHOST: return "EHOSTUNREACH";
-    case Socket::ERROR_NODEV: return "ENODEV";
-    case Socket::ERROR_ADDRNOTAVAIL: return "EADDRNOTAVAIL";
-    case Socket::ERROR_ADDRINUSE: return "EADDRINUSE";
-    default: return "EIO";
-    }
 }
 
 CallResult
@@ -182,50 +132,6 @@ App::Watch(Ptr<TcpSocketBase> socket)
     socket->TraceConnectWithoutContext("Tx", MakeCallback(&App::OnSent, this));
 }
 
-void
-App::OnReceived(Ptr<const Packet>, const TcpHeader& header, Ptr<const TcpSocketBase> socket)
-{
-    m_lastRxFlags[PeekPointer(socket)] = header.GetFlags();
-    if (header.GetFlags() & TcpHeader::RST)
-    {
-        // This trace fires before the segment is processed; look again once it has been.
-        Simulator::ScheduleNow(&App::AfterReset, this, PeekPointer(socket));
-    }
-}
-
-void
-App::AfterReset(const TcpSocketBase* socket)
-{
-    // A RST that ended a connection is an error for its application. ns-3 has no callback that says
-    // so: it calls the normal-close callback (TcpSocketBase::CloseAndNotify), and not even that when
-    // it already did for the peer's FIN (CLOSE-WAIT), so the state is what tells.
-    for (auto& c : m_connections)
-    {
-        if (PeekPointer(c.socket) == socket && StateReader::Of(*c.socket) == TcpSocket::CLOSED)
-        {
-            ReportError(c, c.connected ? "ECONNRESET" : "ECONNREFUSED");
-        }
-    }
-}
-
-void
-App::OnSent(Ptr<const Packet>, const TcpHeader& header, Ptr<const TcpSocketBase> socket)
-{
-    m_lastTxFlags[PeekPointer(socket)] = header.GetFlags();
-}
-
-void
-App::ReportError(Connection& c, const std::string& error)
-{
-    if (c.closedByApp || !c.error.empty())
-    {
-        return; // a connection the application closed reports nothing more; each error once
-    }
-    c.error = error;
-    c.held = 0;
-    m_sink("\"event\":\"error\",\"error\":\"" + error + "\"");
-}
-
 CallResult
 App::Listen(uint16_t port)
 {
@@ -298,42 +204,6 @@ App::OnConnected(Ptr<Socket> socket)
 }
 
 void
-App::OnConnectFailed(Ptr<Socket> socket)
-{
-    // TcpSocketBase::SendEmptyPacket calls this only when the SYN retries (ConnCount) are used up;
-    // a RST in SYN-SENT goes through CloseAndNotify instead, and AfterReset reports it.
-    Connection* c = Find(socket);
-    if (c != nullptr)
-    {
-        ReportError(*c, "ETIMEDOUT");
-    }
-}
-
-void
-App::OnErrorClose(Ptr<Socket> socket)
-{
-    // ns-3 calls this when it sends a RST itself (SendRST) or gives up retransmitting.
-    Connection* c = Find(socket);
-    if (c == nullptr)
-    {
-        return;
-    }
-    const TcpSocketBase* key = PeekPointer(c->socket);
-    if (m_lastRxFlags[key] & TcpHeader::RST)
-    {
-        ReportError(*c, "ECONNRESET");
-    }
-    else if (m_lastTxFlags[key] & TcpHeader::RST)
-    {
-        ReportError(*c, "ECONNABORTED");
-    }
-    else
-    {
-        ReportError(*c, "ETIMEDOUT");
-    }
-}
-
-void
 App::OnSendSpace(Ptr<Socket> socket, uint32_t)
 {
     Connection* c = Find(socket);
@@ -388,15 +258,27 @@ App::Write(uint64_t bytes)
     {
         return Fail("EPIPE");
     }
-    if (!c->error.empty())
+    if (std::optional<CallResult> failed = TakeError(*c))
     {
-        return Fail(c->error);
+        return *failed;
     }
     c->held += bytes;
     Pump(*c);
     CallResult r;
     r.bytes = bytes;
     return r;
+}
+
+// The error that ended the connection fails the next read or write, once, as a socket's does.
+std::optional<CallResult>
+App::TakeError(Connection& c)
+{
+    if (c.error.empty() || c.errorTaken)
+    {
+        return std::nullopt;
+    }
+    c.errorTaken = true;
+    return Fail(c.error);
 }
 
 CallResult
@@ -406,6 +288,10 @@ App::Read(std::optional<uint64_t> max)
     if (c == nullptr)
     {
         return Fail("ENOTCONN");
+    }
+    if (std::optional<CallResult> failed = TakeError(*c))
+    {
+        return *failed;
     }
     uint64_t total = 0;
     while (!max || total < *max)
@@ -420,13 +306,14 @@ App::Read(std::optional<uint64_t> max)
     }
     // The peer's FIN has been read once it is in sequence (Finished) and nothing is left before it.
     Ptr<TcpRxBuffer> rx = c->socket->GetRxBuffer();
-    if (!c->eofReported && c->error.empty() && rx->Finished() && rx->Size() == 0)
+    CallResult r;
+    r.bytes = total;
+    r.eof = c->error.empty() && rx->Finished() && rx->Size() == 0;
+    if (r.eof && !c->eofReported)
     {
         c->eofReported = true;
         m_sink("\"event\":\"eof\"");
     }
-    CallResult r;
-    r.bytes = total;
     return r;
 }
 
@@ -496,13 +383,13 @@ App::State()
     // The connection calls act on...
     if (Connection* c = Current())
     {
-        r.state = RfcStateName(StateReader::Of(*c->socket));
+        r.state = RfcStateName(StateOf(*c->socket));
         return r;
     }
     // ...else the one the application closed last, while the stack holds it (FIN-WAIT-1 ... TIME-WAIT)...
-    if (m_closedLast != nullptr && StateReader::Of(*m_closedLast->socket) != TcpSocket::CLOSED)
+    if (m_closedLast != nullptr && StateOf(*m_closedLast->socket) != TcpSocket::CLOSED)
     {
-        r.state = RfcStateName(StateReader::Of(*m_closedLast->socket));
+        r.state = RfcStateName(StateOf(*m_closedLast->socket));
         return r;
     }
     // ...else one the stack is still accepting, before the application can see it (SYN-RECEIVED).
@@ -511,7 +398,7 @@ App::State()
     for (auto it = sockets.Begin(); it != sockets.End(); ++it)
     {
         Ptr<TcpSocketBase> s = DynamicCast<TcpSocketBase>(it->second);
-        if (StateReader::Of(*s) == TcpSocket::SYN_RCVD && Find(s) == nullptr)
+        if (StateOf(*s) == TcpSocket::SYN_RCVD && Find(s) == nullptr)
         {
             r.state = "SYN-RECEIVED";
             return r;

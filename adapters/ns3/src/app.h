@@ -23,6 +23,7 @@ struct CallResult
     std::string error;            // errno-style name when !ok
     std::optional<uint64_t> bytes; // for write and read
     std::optional<std::string> state; // for state
+    bool eof = false;             // for read: it reached the end of the peer's data
 };
 
 class App
@@ -54,7 +55,9 @@ class App
         bool shutdownWhenWritten = false;
         bool closeWhenWritten = false;
         bool eofReported = false;
+        bool closingReported = false; // the peer's FIN was reported
         std::string error;           // set once, when the stack ended the connection abnormally
+        bool errorTaken = false;     // a read or write has failed with it, as a socket's next call does
         uint64_t held = 0;           // octets accepted by write that the socket has not taken yet
         uint64_t written = 0;        // octets the socket has taken: the pattern's offset
     };
@@ -76,6 +79,8 @@ class App
                     const ns3::TcpHeader& header,
                     ns3::Ptr<const ns3::TcpSocketBase> socket);
     void AfterReset(const ns3::TcpSocketBase* socket);
+    void AfterFin(const ns3::TcpSocketBase* socket);
+    std::optional<CallResult> TakeError(Connection& c);
     void OnSent(ns3::Ptr<const ns3::Packet> packet,
                 const ns3::TcpHeader& header,
                 ns3::Ptr<const ns3::TcpSocketBase> socket);

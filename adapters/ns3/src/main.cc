@@ -59,6 +59,10 @@ Answer(int64_t id, const CallResult& r)
     {
         line += ",\"state\":" + json::Quote(*r.state);
     }
+    if (r.eof)
+    {
+        line += ",\"eof\":true";
+    }
     Emit(line + "}");
 }
 
@@ -105,7 +109,10 @@ class Protocol
               Emit("{\"type\":\"packet\",\"hex\":\"" + Hex(packet) + "\",\"time\":" + json::Millis(ns) +
                    "}");
           }),
-          m_app(m_stack.GetNode(), [](const std::string& fields) { Emit("{\"type\":\"event\"," + fields + "}"); })
+          // Events carry the simulated time they happen at, as packets do.
+          m_app(m_stack.GetNode(), [this](const std::string& fields) {
+              Emit("{\"type\":\"event\"," + fields + ",\"time\":" + json::Millis(m_stack.NowNs()) + "}");
+          })
     {
     }
 
@@ -115,13 +122,17 @@ class Protocol
         Emit(std::string("{\"type\":\"hello\",\"protocol\":1,\"stack\":{\"name\":\"ns3\",\"version\":\"") + version +
              "\"},\"address\":\"" + Stack::kAddress + "\",\"peer\":\"" + Stack::kPeer +
              "\",\"capabilities\":{\"calls\":[\"listen\",\"connect\",\"write\",\"read\",\"stop-reading\","
-             "\"shutdown\",\"close\",\"state\",\"set-option\"],\"clock\":\"virtual\",\"families\":[\"ipv4\"],\"notes\":[" +
+             "\"shutdown\",\"close\",\"state\",\"set-option\"],\"options\":[\"nodelay\",\"rcvbuf\",\"sndbuf\"],"
+             "\"clock\":\"virtual\",\"families\":[\"ipv4\"],\"notes\":[" +
              json::Quote("no abort: ns-3's socket API has no ABORT call (TcpSocketBase::SendRST is protected), "
                          "so cases that abort are skipped") + "," +
              json::Quote("simulated time: data written by the application leaves 1 ns after the call, because "
                          "TcpSocketBase::Send schedules SendPendingData one time step later") + "," +
              json::Quote("set-option acts on the current connection; with none, on the listeners and on "
-                         "sockets made later") +
+                         "sockets made later; TcpSocket has attributes for no other option (no keep-alive, user "
+                         "timeout or linger)") + "," +
+             json::Quote("no urgent data: TcpSocketBase neither sends nor reports it (no write-urgent, at-mark or "
+                         "urgent event)") +
              "]}}");
     }
 

@@ -12,10 +12,10 @@
  *   127.0.0.1:localPort; slirp accepts it and sends its SYN from 198.18.0.1:localPort (tcp_subr.c
  *   tcp_connect). The host connect succeeds before the guest answers, so `connected` waits for slirp's
  *   tcpcb to be ESTABLISHED; if slirp drops the connection first, the error is ECONNREFUSED.
- * - everything else acts on the real host socket, with the native agent's semantics: write answers
- *   at once and holds what the socket does not take yet; shutdown and close wait for held octets;
- *   abort is SO_LINGER 0; read reads only when asked, so stop-reading needs no action; eof is
- *   reported by the read that meets it, errors raised on the socket once as events.
+ * - everything else acts on the real host socket, with the native agent's semantics (a connection's
+ *   data both ways is stream.c's): close waits for held octets; abort is SO_LINGER 0; errors raised
+ *   on the socket are reported once as events and fail the next read or write; the peer's FIN
+ *   (POLLRDHUP) is `closing`, urgent data slirp passes on (POLLPRI) `urgent`.
  * A connection is recognised in slirp's table by the local port of slirp's own host socket, which is
  * the peer port of ours.
  */
@@ -30,11 +30,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "connection.h"
 #include "link.h"
 
-#define PATTERN "abcdefghijklmnopqrstuvwxyz"
-#define PATTERN_LENGTH (sizeof PATTERN - 1)
-#define CHUNK 65536
 #define LISTENERS_MAX 8
 #define CONNECTIONS_MAX 64
 
@@ -43,35 +41,15 @@ struct listener {
     int port;
 };
 
-struct connection {
-    int fd;               /* our host socket; -1 once the application closed or aborted it */
-    bool active;          /* made by connect */
-    bool visible;         /* the application knows it: accepted, or made by connect */
-    bool established;     /* slirp's tcpcb reached ESTABLISHED (or beyond) */
-    bool seen;            /* slirp's tcpcb has shown up in its table */
-    bool gone;            /* ... and has since disappeared */
-    bool connecting;      /* our non-blocking host connect() is not complete */
-    bool watching;        /* an error on our socket is still to be reported */
-    bool eof_reported;
-    bool shut;            /* shutdown was called */
-    bool shutdown_when_sent;
-    bool closing;         /* close was called while octets were held */
-    long long held;       /* octets accepted by write that the socket has not taken yet */
-    unsigned long long sent;
-    int slirp_port;       /* local port of slirp's host socket for this connection */
-};
-
-static const struct app_hooks *hooks;
+const struct app_hooks *hooks;
 static struct listener listeners[LISTENERS_MAX];
 static int listener_count;
 static struct connection connections[CONNECTIONS_MAX];
 static int connection_count;
-static char pattern_chunk[CHUNK + PATTERN_LENGTH];
-static char read_buffer[CHUNK];
 
 void app_init(const struct app_hooks *h) {
     hooks = h;
-    for (size_t i = 0; i < sizeof pattern_chunk; i++) pattern_chunk[i] = PATTERN[i % PATTERN_LENGTH];
+    stream_init();
 }
 
 /* --- sockets ----------------------------------------------------------------------------------- */
@@ -95,8 +73,10 @@ static int loopback_socket(int port) {
     if (fd < 0) return -errno;
     int on = 1;
     struct sockaddr_in local = loopback(port);
-    /* SO_REUSEADDR: a port may still be in TIME-WAIT from an earlier connection of the same case. */
+    /* SO_REUSEADDR: a port may still be in TIME-WAIT from an earlier connection of the same case.
+     * SO_OOBINLINE: urgent data stays in the stream, as RFC 9293 has it (accepted sockets inherit it). */
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &on, sizeof on) < 0 ||
         bind(fd, (struct sockaddr *)&local, sizeof local) < 0) {
         int err = errno;
         close(fd);
@@ -111,7 +91,7 @@ static void no_delay(int fd) {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 }
 
-static int pending_error(int fd) {
+static int kernel_error(int fd) {
     int err = 0;
     socklen_t length = sizeof err;
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &length) < 0) return errno;
@@ -135,12 +115,13 @@ static struct connection *add_connection(int fd, bool active, int slirp_port) {
     c->active = active;
     c->visible = active;
     c->watching = active;
+    c->urgent_armed = true;
     c->slirp_port = slirp_port;
     return c;
 }
 
 /* Closes our socket; the record stays, so `state` can still follow slirp's side of the connection. */
-static void close_socket(struct connection *c, bool reset) {
+void close_socket(struct connection *c, bool reset) {
     if (c->fd < 0) return;
     if (reset) {
         struct linger linger = {.l_onoff = 1, .l_linger = 0};
@@ -152,8 +133,16 @@ static void close_socket(struct connection *c, bool reset) {
     c->watching = false;
 }
 
+void connection_failed(struct connection *c, int err, bool keep) {
+    if (c->watching) hooks->error(err);
+    c->watching = false;
+    c->done = true;
+    c->held = 0;
+    if (keep) c->pending_error = err;
+}
+
 /* The connection application calls act on: the oldest one the application knows and has not closed. */
-static struct connection *current(void) {
+struct connection *current(void) {
     for (int i = 0; i < connection_count; i++) {
         struct connection *c = &connections[i];
         if (c->visible && c->fd >= 0 && !c->closing) return c;
@@ -227,95 +216,8 @@ int app_connect(const char *host, int port, int local_port) {
         return -EMFILE;
     }
     c->connecting = rc < 0;
+    c->local_port = port_of(fd, false);
     return 0;
-}
-
-/* Hands held octets to the socket until it takes no more; 0 or -errno. */
-static int write_held(struct connection *c) {
-    while (c->held > 0) {
-        size_t length = c->held < CHUNK ? (size_t)c->held : CHUNK;
-        ssize_t n = send(c->fd, pattern_chunk + c->sent % PATTERN_LENGTH, length, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
-            int err = errno;
-            c->held = 0;
-            return -err;
-        }
-        c->held -= n;
-        c->sent += (unsigned long long)n;
-    }
-    return 0;
-}
-
-/* Carries out a shutdown or close that waited for held octets. */
-static void finish_if_written(struct connection *c) {
-    if (c->fd < 0 || c->held > 0) return;
-    if (c->shutdown_when_sent) {
-        c->shutdown_when_sent = false;
-        shutdown(c->fd, SHUT_WR);
-    }
-    if (c->closing) close_socket(c, false);
-}
-
-long long app_write(long long bytes) {
-    struct connection *c = current();
-    if (c == NULL) return -ENOTCONN;
-    if (c->shut) return -EPIPE;
-    c->held += bytes;
-    if (!c->connecting) {
-        int rc = write_held(c);
-        if (rc < 0) return rc;
-    }
-    return bytes;
-}
-
-long long app_read(long long max_bytes) {
-    struct connection *c = current();
-    if (c == NULL) return -ENOTCONN;
-    long long total = 0;
-    int idle_pumps = 0;
-    while (max_bytes < 0 || total < max_bytes) {
-        long long want = max_bytes < 0 || max_bytes - total > CHUNK ? CHUNK : max_bytes - total;
-        ssize_t n = recv(c->fd, read_buffer, (size_t)want, MSG_DONTWAIT);
-        if (n > 0) {
-            total += n;
-            idle_pumps = 0;
-            continue;
-        }
-        if (n == 0) {
-            if (!c->eof_reported) hooks->eof();
-            c->eof_reported = true;
-            break;
-        }
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            /*
-             * What slirp has acknowledged to the guest may still sit in slirp's buffer or on the way
-             * over loopback: it has arrived as far as the guest can tell, so let slirp pass it on.
-             */
-            if (++idle_pumps > 3) break;
-            hooks->pump();
-            c = current(); /* the pump may have accepted connections, which can move the list */
-            if (c == NULL) break;
-            continue;
-        }
-        if (total == 0) return -errno;
-        hooks->error(errno);
-        break;
-    }
-    return total;
-}
-
-int app_shutdown(void) {
-    struct connection *c = current();
-    if (c == NULL) return -ENOTCONN;
-    c->shut = true;
-    if (c->held > 0) {
-        c->shutdown_when_sent = true;
-        return 0;
-    }
-    return shutdown(c->fd, SHUT_WR) < 0 ? -errno : 0;
 }
 
 /*
@@ -386,8 +288,12 @@ void app_fill(struct pollset *set) {
         struct connection *c = &connections[i];
         if (c->fd < 0 || !c->visible) continue;
         short wanted = c->connecting || c->held > 0 ? POLLOUT : 0;
-        /* Errors and hang-ups are always reported, so a watched socket waits with no events asked. */
-        if (wanted == 0 && !c->watching) continue;
+        if (!c->connecting && !c->done) {
+            if (c->urgent_armed) wanted |= POLLPRI;
+            if (!c->closing_reported && !c->closing) wanted |= POLLRDHUP;
+        }
+        /* Errors and hang-ups come whatever is asked: a socket with nothing more to tell is left out. */
+        if (wanted == 0 && (c->done || !c->watching)) continue;
         pollset_add(set, c->fd, wanted);
     }
     index_count = set->count - first_index;
@@ -405,27 +311,34 @@ static void accept_all(int listener) {
     }
 }
 
-static void report_error(struct connection *c, int err) {
-    if (c->watching) hooks->error(err);
-    c->watching = false;
-    c->held = 0;
-}
-
 static void on_connection_ready(struct connection *c, short revents) {
     if (c->connecting) {
         c->connecting = false;
-        int err = pending_error(c->fd);
-        if (err != 0) report_error(c, err);
+        int err = kernel_error(c->fd);
+        if (err != 0) connection_failed(c, err, true);
     } else if (revents & POLLERR) {
-        int err = pending_error(c->fd);
-        if (err != 0) report_error(c, err);
+        int err = kernel_error(c->fd);
+        if (err != 0) connection_failed(c, err, true);
+    }
+    /* Urgent data slirp passed on with MSG_OOB (socket.c sosendoob), once until a read passes it. */
+    if (!c->done && (revents & POLLPRI) && c->urgent_armed) {
+        c->urgent_armed = false;
+        hooks->urgent();
+    }
+    /* slirp shuts its host socket's sending side when the peer's FIN arrives (socket.c sofcantsendmore). */
+    if (!c->done && (revents & POLLRDHUP) && !c->closing_reported) {
+        c->closing_reported = true;
+        if (c->watching) hooks->closing();
     }
     if (c->held > 0) {
         int rc = write_held(c);
-        if (rc < 0) report_error(c, -rc);
+        if (rc < 0) connection_failed(c, -rc, true);
     }
-    /* Both directions are done (or the error was taken by a read): nothing more will come. */
-    if ((revents & POLLHUP) && c->held == 0) c->watching = false;
+    /* Both directions are done: nothing more will come. */
+    if ((revents & POLLHUP) && c->held == 0) {
+        c->watching = false;
+        c->done = true;
+    }
     finish_if_written(c);
 }
 
@@ -466,10 +379,11 @@ void app_track(void) {
             continue;
         }
         /* Not in slirp's table: gone if it was there before, or never coming if our socket ended. */
-        bool ended = c->fd >= 0 && !c->connecting && recv(c->fd, read_buffer, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+        bool ended = c->fd >= 0 && !c->connecting && peer_ended(c);
         if (!c->seen && !ended) continue;
         c->gone = true;
-        if (c->active && c->watching) report_error(c, ECONNREFUSED);
+        /* Refused if the peer reset it; else slirp gave up on its own (tcp_timer.c, TCPTV_KEEP_INIT). */
+        if (c->active && c->watching) connection_failed(c, link_reset_seen(c->local_port) ? ECONNREFUSED : ETIMEDOUT, true);
         if (!c->visible) close_socket(c, false);
     }
 }

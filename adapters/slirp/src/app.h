@@ -12,6 +12,8 @@ struct app_hooks {
     void (*accepted)(int remote_port);
     void (*connected)(void);
     void (*eof)(void);
+    void (*closing)(void); /* the peer's FIN reached the application's socket */
+    void (*urgent)(void);  /* urgent data reached it */
     void (*error)(int err);
     /* Runs one loop turn without waiting, so slirp can pass on what it holds (used by read). */
     void (*pump)(void);
@@ -22,7 +24,12 @@ void app_init(const struct app_hooks *hooks);
 int app_listen(int port);
 int app_connect(const char *host, int port, int local_port);
 long long app_write(long long bytes);
-long long app_read(long long max_bytes); /* max_bytes < 0: all there is */
+/* As write, the octets urgent data: slirp points the urgent pointer after them. */
+long long app_write_urgent(long long bytes);
+/* max_bytes < 0: all there is; *eof: the read met the end of the peer's data. */
+long long app_read(long long max_bytes, bool *eof);
+/* Whether the next read begins at the urgent mark (SIOCATMARK). */
+int app_at_mark(bool *at_mark);
 int app_shutdown(void);
 int app_close(void);
 int app_abort(void);

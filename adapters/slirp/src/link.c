@@ -39,6 +39,24 @@ static void ethernet_header(uint8_t *frame, const uint8_t *dst, unsigned etherty
     put16(frame + 12, ethertype);
 }
 
+/* Destination ports of the RSTs the harness has sent, so that a connection slirp drops can be told
+ * refused (the peer reset it) from given up (slirp's own timer). */
+#define RESETS_KEPT 64
+static uint16_t reset_ports[RESETS_KEPT];
+static unsigned reset_count;
+
+static void note_reset(const uint8_t *tcp) {
+    if (tcp[13] & 0x04) reset_ports[reset_count++ % RESETS_KEPT] = (uint16_t)get16(tcp + 2);
+}
+
+bool link_reset_seen(int port) {
+    unsigned kept = reset_count < RESETS_KEPT ? reset_count : RESETS_KEPT;
+    for (unsigned i = 0; i < kept; i++) {
+        if (reset_ports[i] == port) return true;
+    }
+    return false;
+}
+
 size_t link_frame_for_slirp(const uint8_t *packet, size_t length, uint8_t *frame, const char **why) {
     if (length < 20 || packet[0] >> 4 != 4) return *why = "not an IPv4 packet", 0;
     size_t header = (size_t)(packet[0] & 0x0f) * 4;
@@ -56,6 +74,7 @@ size_t link_frame_for_slirp(const uint8_t *packet, size_t length, uint8_t *frame
         return *why = "not from " LINK_PEER_ADDRESS " to " LINK_STACK_ADDRESS, 0;
     }
     if (packet[9] != 6 && packet[9] != 1) return *why = "neither TCP nor ICMP", 0;
+    if (packet[9] == 6 && total >= header + 14) note_reset(packet + header);
     ethernet_header(frame, slirp_mac, ETHERTYPE_IPV4);
     memcpy(frame + ETH_HEADER, packet, total); /* trailing octets beyond the IPv4 length are not sent */
     return ETH_HEADER + total;

@@ -7,6 +7,7 @@
 #ifndef SLIRP_ADAPTER_LINK_H
 #define SLIRP_ADAPTER_LINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,9 @@
  * length, or 0 when the packet must not reach slirp (*why says why).
  */
 size_t link_frame_for_slirp(const uint8_t *packet, size_t length, uint8_t *frame, const char **why);
+
+/* Whether the harness has sent a RST to this port of the stack's (a connection refused, not timed out). */
+bool link_reset_seen(int port);
 
 /* What a frame from slirp turned out to be. */
 enum link_frame_kind {

@@ -78,10 +78,29 @@ static void result_ok(long long id, const char *extra) {
     printf("{\"type\":\"result\",\"id\":%lld,\"ok\":true%s}\n", id, extra ? extra : "");
 }
 
-static void event_accepted(int remote_port) { printf("{\"type\":\"event\",\"event\":\"accepted\",\"remotePort\":%d}\n", remote_port); }
-static void event_connected(void) { puts("{\"type\":\"event\",\"event\":\"connected\"}"); }
-static void event_eof(void) { puts("{\"type\":\"event\",\"event\":\"eof\"}"); }
-static void event_error(int err) { printf("{\"type\":\"event\",\"event\":\"error\",\"error\":\"%s\"}\n", errno_name(err)); }
+/* Events carry the virtual time they happen at, as packets do. */
+static void event(const char *name) {
+    printf("{\"type\":\"event\",\"event\":\"%s\"", name);
+    print_time_field();
+    puts("}");
+}
+
+static void event_accepted(int remote_port) {
+    printf("{\"type\":\"event\",\"event\":\"accepted\",\"remotePort\":%d", remote_port);
+    print_time_field();
+    puts("}");
+}
+
+static void event_connected(void) { event("connected"); }
+static void event_eof(void) { event("eof"); }
+static void event_closing(void) { event("closing"); }
+static void event_urgent(void) { event("urgent"); }
+
+static void event_error(int err) {
+    printf("{\"type\":\"event\",\"event\":\"error\",\"error\":\"%s\"", errno_name(err));
+    print_time_field();
+    puts("}");
+}
 
 /* --- the loop ----------------------------------------------------------------------------------- */
 
@@ -235,10 +254,10 @@ static void handle_call(long long id, const struct json_object *message) {
         answer(id, app_connect(host->string, (int)port, (int)local_port), NULL);
         return;
     }
-    if (strcmp(name, "write") == 0) {
+    if (strcmp(name, "write") == 0 || strcmp(name, "write-urgent") == 0) {
         if (FIELDS("bytes")) { bad_request(id, "unknown field in write"); return; }
         if (!integer_field(message, "bytes", 0, 1LL << 40, &bytes)) { bad_request(id, "write needs bytes"); return; }
-        answer(id, app_write(bytes), "bytes");
+        answer(id, name[5] == '-' ? app_write_urgent(bytes) : app_write(bytes), "bytes");
         return;
     }
     if (strcmp(name, "read") == 0) {
@@ -247,7 +266,26 @@ static void handle_call(long long id, const struct json_object *message) {
             bad_request(id, "bytes must be a count of octets");
             return;
         }
-        answer(id, app_read(bytes), "bytes");
+        bool eof = false;
+        long long rc = app_read(bytes, &eof);
+        if (rc < 0 || !eof) {
+            answer(id, rc, "bytes");
+            return;
+        }
+        char extra[64];
+        snprintf(extra, sizeof extra, ",\"bytes\":%lld,\"eof\":true", rc);
+        result_ok(id, extra);
+        return;
+    }
+    if (strcmp(name, "at-mark") == 0) {
+        if (FIELDS("")) { bad_request(id, "at-mark takes no arguments"); return; }
+        bool at_mark = false;
+        int rc = app_at_mark(&at_mark);
+        if (rc < 0) {
+            answer(id, rc, NULL);
+            return;
+        }
+        result_ok(id, at_mark ? ",\"atMark\":true" : ",\"atMark\":false");
         return;
     }
     if (strcmp(name, "state") == 0) {
@@ -313,7 +351,8 @@ static void hello(enum sandbox sandbox) {
     printf("{\"type\":\"hello\",\"protocol\":1,\"stack\":{\"name\":\"slirp\",\"version\":");
     json_write_string(slirp_version_string());
     printf("},\"address\":\"%s\",\"peer\":\"%s\",\"broadcast\":\"%s\",\"capabilities\":{", LINK_STACK_ADDRESS, LINK_PEER_ADDRESS, LINK_BROADCAST);
-    printf("\"calls\":[\"listen\",\"connect\",\"write\",\"read\",\"stop-reading\",\"shutdown\",\"close\",\"abort\",\"state\"],");
+    printf("\"calls\":[\"listen\",\"connect\",\"write\",\"write-urgent\",\"read\",\"stop-reading\",\"shutdown\",\"close\","
+           "\"abort\",\"state\",\"at-mark\"],");
     printf("\"clock\":\"%s\",\"families\":[\"ipv4\"],\"notes\":[", virtual_clock ? "virtual" : "real");
     const char *notes[] = {
         "The application side is real TCP sockets on 127.0.0.1, which slirp proxies to the guest-facing "
@@ -333,6 +372,11 @@ static void hello(enum sandbox sandbox) {
         "abort closes the host socket with SO_LINGER 0; slirp's recv() then fails with ECONNRESET and "
         "tcp_drop sends the peer a RST (socket.c soread).",
         "state is the tcpcb's t_state as slirp_connection_info prints it.",
+        "Urgent data crosses the loopback hop as socket urgent data: slirp sends the peer's to the host "
+        "socket with MSG_OOB (socket.c sosendoob) and sets its urgent pointer from what the application "
+        "sends with MSG_OOB (sorecvoob), so write-urgent, at-mark and the urgent event act on the host socket.",
+        "No set-option: options on the host socket would shape the loopback hop, never slirp's "
+        "guest-facing TCP (no Nagle switch, fixed buffers, no keep-alive or user-timeout setting).",
         sandbox == SANDBOX_PRIVATE
             ? "The adapter runs in a private network namespace: 127.0.0.1 is its own."
             : "The adapter could not make a private network namespace: its sockets share the host's "
@@ -363,7 +407,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     if (sandbox == SANDBOX_REFUSED) fprintf(stderr, "no private network namespace; using the host's 127.0.0.1\n");
-    static const struct app_hooks hooks = {event_accepted, event_connected, event_eof, event_error, pump};
+    static const struct app_hooks hooks = {event_accepted, event_connected, event_eof, event_closing, event_urgent, event_error, pump};
     app_init(&hooks);
     stack_init(virtual_clock, emit_packet);
     hello(sandbox);

@@ -126,8 +126,10 @@ Example:
 Each case says what it needs from a target: application calls, state queries (state: steps; a target
 that cannot tell its state passes them on the reference machine's word), and, when its timers keep it
 running ${SLOW_ON_A_REAL_CLOCK_MS / 1000} s or more on a real clock, about how long (a virtual clock skips them).
-With --json, needs is { appCalls, state, realClockMs }. The summary ends with the coverage of RFC
-9293's requirement ids testable on the wire: how many the listed cases name, and which they do not.
+Socket options and kernel settings (sysctl) are needs too, and so is a virtual clock (clock: virtual).
+With --json, needs is { appCalls, options, sysctl, virtualClock, state, realClockMs }.
+The summary ends with the coverage of RFC 9293's requirement ids testable on the wire: how many the
+listed cases name, and which they do not.
 
 Examples:
   tcpconform list --level MUST

@@ -3,14 +3,18 @@
  */
 import type { Seq, TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { seqAdd, seqGt, seqLe, seqLt, seqSub } from '../../wire/seq';
+import { seqAdd, seqLt, seqSub } from '../../wire/seq';
+import * as boundaries from '../boundaries';
+import type { Boundary } from '../boundaries';
 import { fire, type Machine } from '../machine';
 import { onAcknowledged } from '../rtt';
 import { sendAck, sendResetFor } from '../segments';
 import { deleteTcb, enterTimeWait, setState } from '../state';
-import { finAcked, type Tcb } from '../tcb';
-import { onNewAck } from '../timers';
+import { arm, onNewAck, userTimeoutMs } from '../timers';
 import { establish } from './establish';
+
+/** Taken once, not through the module's getters on every comparison (index.ts). */
+const { eq, gt, le, lt } = boundaries;
 
 /** Processes the ACK field; false when the segment is dropped or the connection ends here. */
 export function ackStep(m: Machine, seg: TcpSegment): boolean {
@@ -22,7 +26,7 @@ export function ackStep(m: Machine, seg: TcpSegment): boolean {
   if (m.state === 'SYN-RECEIVED') {
     // SND.UNA < SEG.ACK =< SND.NXT: ESTABLISHED. Otherwise <SEQ=SEG.ACK><CTL=RST>, as §3.5.2 asks of a
     // non-synchronized state; RFC 5961 §5's range check is for the synchronized states that follow.
-    if (!(seqLt(tcb.sndUna, seg.ack) && seqLe(seg.ack, tcb.sndNxt))) {
+    if (!(lt(m, '3.10.7.4 SYN-RECEIVED: SND.UNA < SEG.ACK', tcb.sndUna, seg.ack) && le(m, '3.10.7.4 SYN-RECEIVED: SEG.ACK =< SND.NXT', seg.ack, tcb.sndNxt))) {
       fire(m, '3.10.7.4/ack/syn-received-unacceptable-reset');
       sendResetFor(m, seg);
       return false;
@@ -31,31 +35,32 @@ export function ackStep(m: Machine, seg: TcpSegment): boolean {
   }
   // RFC 5961 §5.2 (MAY-12): the ACK is acceptable only in (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT;
   // any other segment is "discarded and an ACK sent back".
-  if (m.profile.rfc5961Ack && !inAckRange(tcb, seg.ack)) {
+  if (m.profile.rfc5961Ack && !inAckRange(m, seg.ack)) {
     fire(m, '3.10.7.4/ack/outside-range-challenge');
     sendAck(m);
     return false;
   }
   // "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an ACK, drop the segment, and return."
-  if (seqGt(seg.ack, tcb.sndNxt)) {
+  if (gt(m, '3.10.7.4 fifth: SEG.ACK > SND.NXT', seg.ack, tcb.sndNxt)) {
     fire(m, '3.10.7.4/ack/not-yet-sent');
     sendAck(m);
     return false;
   }
-  if (seqLt(tcb.sndUna, seg.ack)) {
+  if (lt(m, '3.10.7.4 fifth: SND.UNA < SEG.ACK', tcb.sndUna, seg.ack)) {
     fire(m, '3.10.7.4/ack/new');
     acknowledge(m, seg.ack);
   } else {
     // "If the ACK is a duplicate (SEG.ACK =< SND.UNA), it can be ignored." The rest of the segment is not.
     fire(m, '3.10.7.4/ack/duplicate');
   }
-  if (seqLe(tcb.sndUna, seg.ack)) updateSendWindow(m, seg);
+  if (le(m, '3.10.7.4 fifth, window: SND.UNA =< SEG.ACK', tcb.sndUna, seg.ack)) updateSendWindow(m, seg);
   return perState(m);
 }
 
 /** RFC 5961 §5.2's acceptable range, (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT. */
-function inAckRange(tcb: Tcb, ack: Seq): boolean {
-  return seqLe(seqAdd(tcb.sndUna, -tcb.maxSndWnd), ack) && seqLe(ack, tcb.sndNxt);
+function inAckRange(m: Machine, ack: Seq): boolean {
+  const { tcb } = m;
+  return le(m, 'RFC 5961 5.2: SND.UNA-MAX.SND.WND =< SEG.ACK', seqAdd(tcb.sndUna, -tcb.maxSndWnd), ack) && le(m, 'RFC 5961 5.2: SEG.ACK =< SND.NXT', ack, tcb.sndNxt);
 }
 
 /**
@@ -81,7 +86,9 @@ export function acknowledge(m: Machine, ack: Seq): void {
  */
 function updateSendWindow(m: Machine, seg: TcpSegment): void {
   const { tcb } = m;
-  if (!(seqLt(tcb.sndWl1, seg.seq) || (tcb.sndWl1 === seg.seq && seqLe(tcb.sndWl2, seg.ack)))) return;
+  const newer = lt(m, '3.10.7.4 fifth, window: SND.WL1 < SEG.SEQ', tcb.sndWl1, seg.seq);
+  const asNew = eq(m, '3.10.7.4 fifth, window: SND.WL1 = SEG.SEQ', tcb.sndWl1, seg.seq) && le(m, '3.10.7.4 fifth, window: SND.WL2 =< SEG.ACK', tcb.sndWl2, seg.ack);
+  if (!(newer || asNew)) return;
   fire(m, '3.10.7.4/ack/window-update');
   tcb.sndWnd = seg.window;
   tcb.sndWl1 = seg.seq;
@@ -91,21 +98,25 @@ function updateSendWindow(m: Machine, seg: TcpSegment): void {
   // so the user timeout starts over.
   if (seg.window === 0 && tcb.timers.user !== undefined) {
     fire(m, '3.8.6.1/zero-window-acknowledged');
-    tcb.timers.user = m.now + m.profile.userTimeoutMs;
+    arm(m, 'user', userTimeoutMs(m));
   }
+}
+
+/** Whether the FIN this endpoint queued is acknowledged, SND.UNA one past it, as `boundary` tests it. */
+function finAcked(m: Machine, boundary: Boundary): boolean {
+  return m.tcb.finQueued && eq(m, boundary, m.tcb.sndUna, seqAdd(m.tcb.sndQueueEnd, 1));
 }
 
 /** The per-state part of the fifth step. */
 function perState(m: Machine): boolean {
-  const { tcb } = m;
   switch (m.state) {
     case 'FIN-WAIT-1':
       // "if the FIN segment is now acknowledged, then enter FIN-WAIT-2 and continue processing in that state."
-      if (finAcked(tcb)) setState(m, 'FIN-WAIT-2', '3.10.7.4/ack/fin-wait-1-fin-acked');
+      if (finAcked(m, '3.10.7.4 FIN-WAIT-1: SND.UNA = FIN+1')) setState(m, 'FIN-WAIT-2', '3.10.7.4/ack/fin-wait-1-fin-acked');
       return true;
     case 'CLOSING':
       // "if the ACK acknowledges our FIN, then enter the TIME-WAIT state; otherwise, ignore the segment."
-      if (finAcked(tcb)) {
+      if (finAcked(m, '3.10.7.4 CLOSING: SND.UNA = FIN+1')) {
         enterTimeWait(m, '3.10.7.4/ack/closing-fin-acked');
         return true;
       }
@@ -113,7 +124,7 @@ function perState(m: Machine): boolean {
       return false;
     case 'LAST-ACK':
       // "If our FIN is now acknowledged, delete the TCB, enter the CLOSED state, and return."
-      if (finAcked(tcb)) {
+      if (finAcked(m, '3.10.7.4 LAST-ACK: SND.UNA = FIN+1')) {
         deleteTcb(m, '3.10.7.4/ack/last-ack-fin-acked');
         return false;
       }

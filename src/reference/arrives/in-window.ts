@@ -5,10 +5,14 @@
  */
 import type { Seq, TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { seqAdd, seqGe, seqGt, seqLt } from '../../wire/seq';
+import { seqAdd, seqGt, seqLt } from '../../wire/seq';
+import * as boundaries from '../boundaries';
 import { fire, type Machine } from '../machine';
 import { holdRange } from '../receive-queue';
 import type { Rule } from '../rules';
+
+/** Taken once, not through the module's getters on every comparison (index.ts). */
+const { le, lt } = boundaries;
 
 export interface InWindow {
   /** The segment's octets inside the window that are new: `start` up to, not including, `end`. */
@@ -33,7 +37,7 @@ export function inWindow(m: Machine, seg: TcpSegment): InWindow {
   const start = later(dataSeq, rcvNxt);
   const end = later(earlier(dataEnd, right), start);
   const finBit = (seg.flags & TcpFlag.FIN) !== 0;
-  const fin = finBit && seqGe(dataEnd, rcvNxt) && seqLt(dataEnd, right);
+  const fin = finBit && le(m, '3.10.7.4 first, FIN: RCV.NXT =< FIN', rcvNxt, dataEnd) && lt(m, '3.10.7.4 first, FIN: FIN < RCV.NXT+RCV.WND', dataEnd, right);
   if (start !== dataSeq || end !== dataEnd || fin !== finBit) fire(m, '3.10.7.4/seq/trimmed');
   return { start, end, fin, finSeq: dataEnd, textDropped: false };
 }
@@ -41,17 +45,12 @@ export function inWindow(m: Machine, seg: TcpSegment): InWindow {
 /**
  * Text and FIN on a SYN, kept until ESTABLISHED is reached (§3.10.7.2 third: "any other control or text
  * should be queued for processing later"; §3.10.7.3 fourth, likewise). They wait with the out-of-order
- * data, which ESTABLISHED's seventh step takes from RCV.NXT on. A profile that does not queue them
- * drops them (`dropped`): the peer, never acknowledged for them, sends them again.
+ * data, which ESTABLISHED's seventh step takes from RCV.NXT on.
  */
-export function queueForEstablished(m: Machine, seg: TcpSegment, queued: Rule, dropped: Rule): void {
+export function queueForEstablished(m: Machine, seg: TcpSegment, rule: Rule): void {
   const part = inWindow(m, seg);
   if (part.start === part.end && !part.fin) return;
-  if (!m.profile.synTextQueued) {
-    fire(m, dropped);
-    return;
-  }
-  fire(m, queued);
+  fire(m, rule);
   if (part.start !== part.end) holdRange(m.tcb, part.start, part.end);
   if (part.fin) m.tcb.heldFin = part.finSeq;
 }

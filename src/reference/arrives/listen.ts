@@ -36,6 +36,7 @@ export function listenState(m: Machine, seg: TcpSegment): void {
     tcb.irs = seg.seq;
     tcb.rcvNxt = seqAdd(seg.seq, 1);
     tcb.rcvUp = tcb.rcvNxt;
+    tcb.rcvRead = tcb.rcvNxt;
     learnSendMss(m, seg);
     ecnOnSyn(m, seg);
     setState(m, 'SYN-RECEIVED', '3.10.7.2/syn');
@@ -44,7 +45,7 @@ export function listenState(m: Machine, seg: TcpSegment): void {
     tcb.sndNxt = seqAdd(tcb.iss, 1);
     startTiming(m, tcb.sndNxt);
     onSequenceSent(m);
-    queueForEstablished(m, seg, '3.10.7.2/text-queued', '3.10.7.2/text-dropped');
+    queueForEstablished(m, seg, '3.10.7.2/text-queued');
     return;
   }
   // Fourth, other data or control: "This should not be reached. Drop the segment and return."

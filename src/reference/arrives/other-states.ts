@@ -4,8 +4,9 @@
  */
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { seqAdd, seqGt } from '../../wire/seq';
+import { seqAdd } from '../../wire/seq';
 import { acceptable, segLen } from '../acceptable';
+import * as boundaries from '../boundaries';
 import { ecnOnSegment } from '../ecn';
 import { fire, signal, type Machine } from '../machine';
 import { sendAck, sendResetFor } from '../segments';
@@ -15,6 +16,9 @@ import { ackStep } from './ack';
 import { inWindow, type InWindow } from './in-window';
 import { listenState } from './listen';
 import { afterAckStep } from './text';
+
+/** Taken once, not through the module's getters on every comparison (index.ts). */
+const { eq, gt } = boundaries;
 
 export function otherStates(m: Machine, arrived: TcpSegment): void {
   if (retransmittedFinInTimeWait(m, arrived)) return;
@@ -42,7 +46,7 @@ export function otherStates(m: Machine, arrived: TcpSegment): void {
  */
 function retransmittedFinInTimeWait(m: Machine, seg: TcpSegment): boolean {
   if (m.state !== 'TIME-WAIT' || (seg.flags & (TcpFlag.FIN | TcpFlag.SYN | TcpFlag.RST)) !== TcpFlag.FIN) return false;
-  if (seqAdd(seg.seq, segLen(seg)) !== m.tcb.rcvNxt) return false;
+  if (!eq(m, '3.10.7.4 TIME-WAIT, retransmitted FIN: SEG.SEQ+SEG.LEN = RCV.NXT', seqAdd(seg.seq, segLen(seg)), m.tcb.rcvNxt)) return false;
   fire(m, '3.10.7.4/fin/time-wait-restart');
   restartTimeWait(m);
   sendAck(m);
@@ -58,7 +62,7 @@ function retransmittedFinInTimeWait(m: Machine, seg: TcpSegment): boolean {
  */
 function newSynInTimeWait(m: Machine, seg: TcpSegment): boolean {
   if (!m.profile.reopenFromTimeWait || m.state !== 'TIME-WAIT') return false;
-  if ((seg.flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) !== TcpFlag.SYN || !seqGt(seg.seq, m.tcb.rcvNxt)) return false;
+  if ((seg.flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) !== TcpFlag.SYN || !gt(m, '3.6.1 TIME-WAIT, new SYN: SEG.SEQ > RCV.NXT', seg.seq, m.tcb.rcvNxt)) return false;
   reopenFromTimeWait(m, '3.6.1/time-wait-reopen');
   return true;
 }
@@ -71,7 +75,8 @@ function newSynInTimeWait(m: Machine, seg: TcpSegment): boolean {
  */
 function withoutCrossingSyn(m: Machine, seg: TcpSegment): TcpSegment {
   const synAck = TcpFlag.SYN | TcpFlag.ACK;
-  if (m.state !== 'SYN-RECEIVED' || (seg.flags & (synAck | TcpFlag.RST)) !== synAck || seqAdd(seg.seq, 1) !== m.tcb.rcvNxt) return seg;
+  if (m.state !== 'SYN-RECEIVED' || (seg.flags & (synAck | TcpFlag.RST)) !== synAck) return seg;
+  if (!eq(m, '3.10.7.4 SYN-RECEIVED, crossing SYN: SEG.SEQ+1 = RCV.NXT', seqAdd(seg.seq, 1), m.tcb.rcvNxt)) return seg;
   fire(m, '3.10.7.4/seq/crossing-syn-trimmed');
   return { ...seg, seq: m.tcb.rcvNxt, flags: seg.flags & ~TcpFlag.SYN };
 }
@@ -84,8 +89,8 @@ function withoutCrossingSyn(m: Machine, seg: TcpSegment): TcpSegment {
  */
 function sequenceCheck(m: Machine, seg: TcpSegment): InWindow | undefined {
   const { tcb } = m;
-  if (acceptable(seg, tcb.rcvNxt, tcb.rcvWnd)) return inWindow(m, seg);
-  if (tcb.rcvWnd === 0 && seg.seq === tcb.rcvNxt) {
+  if (acceptable(seg, tcb.rcvNxt, tcb.rcvWnd, m)) return inWindow(m, seg);
+  if (tcb.rcvWnd === 0 && eq(m, '3.10.7.4 first, zero window: SEG.SEQ = RCV.NXT', seg.seq, tcb.rcvNxt)) {
     fire(m, '3.10.7.4/seq/zero-window-allowance');
     return { start: tcb.rcvNxt, end: tcb.rcvNxt, fin: false, finSeq: tcb.rcvNxt, textDropped: true };
   }
@@ -110,7 +115,7 @@ function rstCheck(m: Machine, seg: TcpSegment): void {
     fire(m, 'rfc1337/3/time-wait-rst-ignored');
     return;
   }
-  if (m.profile.rfc5961Rst && seg.seq !== m.tcb.rcvNxt) {
+  if (m.profile.rfc5961Rst && !eq(m, '3.10.7.4 second, RFC 5961: SEG.SEQ = RCV.NXT', seg.seq, m.tcb.rcvNxt)) {
     fire(m, '3.10.7.4/rst/in-window-not-exact');
     sendAck(m);
     return;

@@ -3,7 +3,8 @@
  */
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { seqAdd, seqGt, seqLe } from '../../wire/seq';
+import { seqAdd } from '../../wire/seq';
+import * as boundaries from '../boundaries';
 import { ecnOnSynAck } from '../ecn';
 import { fire, signal, type Machine } from '../machine';
 import { sendResetFor, sendSynAck } from '../segments';
@@ -15,12 +16,15 @@ import { inWindow, queueForEstablished } from './in-window';
 import { learnSendMss } from './mss';
 import { afterAckStep } from './text';
 
+/** Taken once, not through the module's getters on every comparison (index.ts). */
+const { gt, le } = boundaries;
+
 export function synSentState(m: Machine, seg: TcpSegment): void {
   const { tcb } = m;
   const hasAck = (seg.flags & TcpFlag.ACK) !== 0;
   // First, check the ACK bit: SEG.ACK =< ISS or SEG.ACK > SND.NXT acknowledges nothing this endpoint
   // sent. SND.UNA < SEG.ACK =< SND.NXT is acceptable (with SND.UNA = ISS here, the same range).
-  if (hasAck && (seqLe(seg.ack, tcb.iss) || seqGt(seg.ack, tcb.sndNxt))) {
+  if (hasAck && (le(m, '3.10.7.3 first: SEG.ACK =< ISS', seg.ack, tcb.iss) || gt(m, '3.10.7.3 first: SEG.ACK > SND.NXT', seg.ack, tcb.sndNxt))) {
     if (seg.flags & TcpFlag.RST) {
       fire(m, '3.10.7.3/unacceptable-ack-rst-dropped');
       return;
@@ -47,12 +51,13 @@ export function synSentState(m: Machine, seg: TcpSegment): void {
     tcb.irs = seg.seq;
     tcb.rcvNxt = seqAdd(seg.seq, 1);
     tcb.rcvUp = tcb.rcvNxt;
+    tcb.rcvRead = tcb.rcvNxt;
     learnSendMss(m, seg);
     if (hasAck) {
       ecnOnSynAck(m, seg);
       acknowledge(m, seg.ack);
     }
-    if (seqGt(tcb.sndUna, tcb.iss)) {
+    if (gt(m, '3.10.7.3 fourth: SND.UNA > ISS', tcb.sndUna, tcb.iss)) {
       // Our SYN is acknowledged: ESTABLISHED, and on to the sixth step with the rest of the segment. The
       // ACK of the SYN is the one segment the remaining steps owe, so they send only one (MUST-58).
       establish(m, seg, '3.10.7.3/syn-ack-established');
@@ -66,7 +71,7 @@ export function synSentState(m: Machine, seg: TcpSegment): void {
     tcb.sndWnd = seg.window;
     tcb.sndWl1 = seg.seq;
     tcb.sndWl2 = seg.ack;
-    queueForEstablished(m, seg, '3.10.7.3/text-queued', '3.10.7.3/text-dropped');
+    queueForEstablished(m, seg, '3.10.7.3/text-queued');
     return;
   }
   // Fifth, "if neither of the SYN or RST bits is set, then drop the segment and return."

@@ -9,6 +9,11 @@ import { advanceRcvNxt, holdRange, takeHeld, takeOctets } from '../receive-queue
 import { sendAbortReset } from '../segments';
 import { deleteTcb, enterTimeWait, restartTimeWait, setState } from '../state';
 import type { InWindow } from './in-window';
+import * as boundaries from '../boundaries';
+
+/** Taken once, not through the module's getters on every comparison (index.ts). */
+const { eq } = boundaries;
+
 
 /** The sixth to eighth steps. Returns whether they owe the peer an ACK. */
 export function afterAckStep(m: Machine, seg: TcpSegment, part: InWindow): boolean {
@@ -62,7 +67,7 @@ function textStep(m: Machine, part: InWindow): boolean {
       deleteTcb(m, '3.6.1/data-after-close-reset');
       return false;
     }
-    if (part.start === tcb.rcvNxt) {
+    if (eq(m, '3.10.7.4 seventh: SEG.SEQ = RCV.NXT', part.start, tcb.rcvNxt)) {
       fire(m, '3.10.7.4/text/taken');
       takeOctets(m, octets);
     } else {

@@ -1,8 +1,10 @@
 /**
  * The rules on TCP options that hold for every segment a target sends, whatever the case: an option
- * area that frames (MUST-68) with zeros after its End of Option List (MUST-69), MSS only on SYNs, and no
- * option the peer's SYN did not offer (RFC 9293 §3.1–3.2, §3.7.1; RFC 7323 §2.2, §3.2; RFC 2018 §2).
- * A case need not assert them: options the peer never offered must never be accepted.
+ * area that frames (MUST-68) with zeros after its End of Option List (MUST-69), MSS only on SYNs, and
+ * the other options only where their own RFC lets them go. Each rule cites the sentence that makes it
+ * one; what no text forbids is no failure (a SYN-ACK may offer SACK-permitted to a SYN that did not:
+ * RFC 2018 forbids that option only on segments without SYN, and a connection uses SACK only when
+ * both sides offered it).
  */
 import { DEFAULT_SEND_MSS } from '../../reference/tcb';
 import type { TcpOption, TcpSegment } from '../../wire';
@@ -54,23 +56,28 @@ export function optionViolation(segment: TcpSegment, offered: Offered | undefine
   if (!isSyn && has('mss')) {
     return { rule: 'MUST-65', message: 'an MSS option on a segment without SYN (RFC 9293 §3.2, MUST-65: MSS only on SYNs)' };
   }
-  if (!isSyn && (has('wscale') || has('sack-permitted'))) {
-    return { rule: 'RFC 7323 §2.2', message: 'a window scale or SACK-permitted option on a segment without SYN (they are only for SYNs)' };
+  // RFC 7323 §2.2: the Window Scale option "MAY be sent in an initial <SYN> segment" and in a
+  // <SYN,ACK> "only if a Window Scale option was received in the initial <SYN>": nowhere else.
+  if (!isSyn && has('wscale')) {
+    return { rule: 'RFC 7323 §2.2', message: 'a window scale option on a segment without SYN (RFC 7323 §2.2: it goes only on a <SYN> or <SYN,ACK>)' };
+  }
+  // RFC 2018 §2: SACK-permitted "MUST NOT be sent on non-SYN segments".
+  if (!isSyn && has('sack-permitted')) {
+    return { rule: 'RFC 2018 §2', message: 'a SACK-permitted option on a segment without SYN (RFC 2018 §2: it MUST NOT be sent on non-SYN segments)' };
   }
   const answering = isSyn && (segment.flags & TcpFlag.ACK) !== 0;
-  // A SYN-ACK may offer only what the SYN offered; later segments use only what was agreed.
   if (offered && (answering || !isSyn)) {
     if (answering && has('wscale') && !offered.wscale) {
-      return { rule: 'RFC 7323 §2.2', message: "a window scale option in a SYN-ACK answering a SYN that offered none (RFC 7323 §2.2)" };
+      return { rule: 'RFC 7323 §2.2', message: 'a window scale option in a SYN-ACK answering a SYN that offered none (RFC 7323 §2.2: only if the initial <SYN> carried one)' };
     }
-    if (answering && has('sack-permitted') && !offered.sackPermitted) {
-      return { rule: 'RFC 2018 §2', message: 'SACK-permitted in a SYN-ACK answering a SYN that did not offer it (RFC 2018 §2)' };
-    }
+    // RFC 2018 §4: without the peer's SACK-permitted, a receiver "MUST NOT send SACK options".
     if (has('sack') && !offered.sackPermitted) {
-      return { rule: 'RFC 2018 §2', message: 'SACK blocks although the peer never sent SACK-permitted (RFC 2018 §2)' };
+      return { rule: 'RFC 2018 §4', message: 'SACK blocks although the peer never sent SACK-permitted (RFC 2018 §4: it MUST NOT send SACK options on that connection)' };
     }
+    // RFC 7323 §3.2: the TSopt goes in segments after the SYN "only if it received a TSopt in the
+    // initial <SYN> or <SYN,ACK> segment for the connection".
     if (has('timestamps') && !offered.timestamps) {
-      return { rule: 'RFC 7323 §3.2', message: 'a timestamps option although the peer\'s SYN carried none (RFC 7323 §3.2)' };
+      return { rule: 'RFC 7323 §3.2', message: "a timestamps option although the peer's SYN carried none (RFC 7323 §3.2: only if the peer's <SYN> or <SYN,ACK> did)" };
     }
   }
   return undefined;

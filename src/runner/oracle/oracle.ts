@@ -31,6 +31,8 @@ import { EcnWatch } from './ecn-rules';
 import { meets, overdue, type Obligation } from './obligation';
 import { offeredBy, optionViolation, sizeViolation, type Offered } from './options-rules';
 import { TargetOffer } from './target-offer';
+import { isKeepAliveProbe, probeWhileOutstanding } from './keep-alive-rules';
+import { urgentViolation } from './urgent-rules';
 
 /** Octet k of what an application writes: the pattern every target's application side uses. */
 const PATTERN = 'abcdefghijklmnopqrstuvwxyz';
@@ -69,6 +71,12 @@ const flagsOf = (segment: TcpSegment) => ({
   fin: (segment.flags & TcpFlag.FIN) !== 0,
 });
 
+/** States with a connection both ways, where a segment can be a keep-alive probe. */
+const SYNCHRONIZED: readonly TcpState[] = ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK'];
+
+/** The rules by which the machine gives a connection up on its own: R2 passed, or keep-alives unanswered. */
+const GIVE_UP_RULES: readonly string[] = ['3.10.8/user-timeout', '3.8.4/keep-alive-give-up'];
+
 /** States in which a target sends nothing unless something obliges it to. */
 const QUIET_STATES: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN-SENT', 'TIME-WAIT'];
 
@@ -96,6 +104,8 @@ export class Oracle {
   /** The furthest right edge (SEG.ACK + SEG.WND) the peer has offered the target: a window that ends before it has shrunk. */
   private peerEdge: number | undefined;
   private readonly ackSlackMs: number;
+  /** SND.NXT of a connection the machine gave up on: a reset there is allowed once (see advance). */
+  private giveUpReset: number | undefined;
 
   constructor(
     private readonly profile: Profile,
@@ -126,8 +136,15 @@ export class Oracle {
 
   /** Lets the reference machine's time run to `atMs`; what its timers send is allowed, not required. */
   advance(atMs: number): void {
+    const rulesBefore = this.shadow.firedRules.length;
+    const sndNxt = SYNCHRONIZED.includes(this.state) ? this.shadow.tcb.sndNxt : undefined;
     this.shadow.advanceUntil(atMs);
     this.predictions();
+    // RFC 9293 §3.10.8's USER TIMEOUT, and §3.8.4's keep-alives given up, delete the TCB without a word
+    // to the peer; no text forbids telling it, as ABORT does, and stacks do (Linux's
+    // tcp_keepalive_timer and tcp_write_err, lwIP, gVisor): one reset at SND.NXT is allowed, not required.
+    const gaveUp = this.shadow.firedRules.slice(rulesBefore).some((rule) => GIVE_UP_RULES.includes(rule));
+    if (gaveUp && sndNxt !== undefined) this.giveUpReset = sndNxt;
   }
 
   /**
@@ -276,11 +293,19 @@ export class Oracle {
     if (option) return this.violation(option.rule, 'no such option', option.message);
     const size = sizeViolation(segment, this.offered);
     if (size) return this.violation(size.rule, `data within the send MSS (${this.offered?.sendMss ?? ''})`, size.message);
+    const urgent = urgentViolation(segment, tcb().sndUp, (seq) => this.relative.target(seq));
+    if (urgent) return this.violation(urgent.rule, urgent.expected, urgent.message);
+    const probe = SYNCHRONIZED.includes(this.state) ? probeWhileOutstanding(segment, tcb()) : undefined;
+    if (probe) return this.violation(probe.rule, probe.expected, probe.message);
     if (f.syn) this.targetOffer.targetSyn(segment);
 
     const progressBefore = { sentEnd: this.sentEnd, finSent: this.finSent };
     if (f.rst) {
       const index = this.obligations.findIndex((o) => o.kind === 'rst' && meets(o, { flags: f, seq: segment.seq, ack: segment.ack }, progressBefore, atMs));
+      if (index < 0 && this.giveUpReset !== undefined && segment.seq === this.giveUpReset) {
+        this.giveUpReset = undefined;
+        return undefined;
+      }
       if (index < 0) return this.violation('RFC 9293 §3.5.2', 'no RST', `a RST, which the reference machine does not send here (state ${this.state})`);
       this.obligations.splice(index, 1);
       return undefined;
@@ -324,6 +349,8 @@ export class Oracle {
   /** Data and FIN: only what the application wrote, within the peer's window, FIN after the last octet. */
   private checkSending(segment: TcpSegment, f: ReturnType<typeof flagsOf>): Violation | undefined {
     const tcb = this.shadow.tcb;
+    // One garbage octet in a keep-alive probe (MAY-6) is no octet of the stream.
+    if (segment.payload.length > 0 && isKeepAliveProbe(segment, tcb.sndUna)) return undefined;
     const start = f.syn ? seqAdd(segment.seq, 1) : segment.seq;
     const dataEnd = seqAdd(start, segment.payload.length);
     if (segment.payload.length > 0) {

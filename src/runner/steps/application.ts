@@ -1,19 +1,23 @@
 /** The steps on the target's application side: a call (`app`) and a state query (`state`). */
-import type { AppStepCall, Step } from '../../suite/case';
-import type { AppCall } from '../../targets/target';
+import type { AppStepCall, ResultExpectation, Step } from '../../suite/case';
+import type { AppCall, AppResult } from '../../targets/target';
 import type { Exchange, StepResult } from '../exchange';
-import { appCallText } from '../step-text';
+import type { Mismatch } from '../result';
+import { appCallText, resultText } from '../step-text';
+import { rangeText } from '../summary';
 
-function appCall(x: Exchange, call: AppStepCall): AppCall {
+/** The protocol's calls for a case's call: a set-option step sets its options one call each. */
+function appCalls(x: Exchange, call: AppStepCall): AppCall[] {
   switch (call.call) {
-    case 'listen': return { call: 'listen', port: x.testCase.port };
-    case 'connect': return { call: 'connect', port: x.testCase.port, ...(call.to === 'broadcast' && x.target.broadcast !== undefined && { host: x.target.broadcast }) };
-    default: return call;
+    case 'listen': return [{ call: 'listen', port: x.testCase.port }];
+    case 'connect': return [{ call: 'connect', port: x.testCase.port, ...(call.to === 'broadcast' && x.target.broadcast !== undefined && { host: x.target.broadcast }) }];
+    case 'set-option': return call.options.map((o) => ({ call: 'set-option', name: o.name, value: o.value }));
+    default: return [call];
   }
 }
 
-export async function app(x: Exchange, step: Step & { kind: 'app' }): Promise<StepResult> {
-  const call = appCall(x, step.call);
+/** Makes `call` on the target and on the oracle's machine, and records it; the target's result. */
+async function makeCall(x: Exchange, call: AppCall): Promise<AppResult> {
   // What the target sent before the call is judged first, in the order of the wire.
   await x.collectArrived();
   // The target may answer before the call returns: what it sends from the moment of the call counts.
@@ -23,6 +27,36 @@ export async function app(x: Exchange, step: Step & { kind: 'app' }): Promise<St
   await x.oracle.appCall(call, calledMs);
   x.trace.push({ kind: 'app-call', timeMs: x.elapsedMs(), call, result, reference: x.oracle.state });
   x.drainAppEvents();
+  return result;
+}
+
+/** Every way `result` departs from what the case expects of it. */
+function resultMismatches(expected: ResultExpectation, result: AppResult & { ok: true }): Mismatch[] {
+  const found: Mismatch[] = [];
+  const { bytes, eof, atMark } = expected;
+  if (bytes && (result.bytes === undefined || result.bytes < bytes.min || result.bytes > bytes.max)) {
+    found.push({ field: 'octets', expected: rangeText(bytes), observed: String(result.bytes ?? 'none') });
+  }
+  if (eof !== undefined && (result.eof ?? false) !== eof) found.push({ field: 'end of file', expected: String(eof), observed: String(result.eof ?? false) });
+  if (atMark !== undefined && result.atMark !== atMark) found.push({ field: 'at mark', expected: String(atMark), observed: String(result.atMark ?? 'no answer') });
+  return found;
+}
+
+/** What a successful result says, in the words a case's `result` uses. */
+function observedText(result: AppResult & { ok: true }): string {
+  return resultText({
+    ...(result.bytes !== undefined && { bytes: { min: result.bytes, max: result.bytes } }),
+    ...(result.eof !== undefined && { eof: result.eof }),
+    ...(result.atMark !== undefined && { atMark: result.atMark }),
+  }) || 'ok';
+}
+
+export async function app(x: Exchange, step: Step & { kind: 'app' }): Promise<StepResult> {
+  let result: AppResult = { ok: true };
+  for (const call of appCalls(x, step.call)) {
+    result = await makeCall(x, call);
+    if (!result.ok) break;
+  }
   const name = appCallText(step.call);
   if (step.error !== undefined) {
     if (result.ok) return { outcome: 'fail', expected: `fails with ${step.error}`, observed: 'succeeded', message: `expected ${name} to fail with ${step.error}, but it succeeded` };
@@ -30,7 +64,12 @@ export async function app(x: Exchange, step: Step & { kind: 'app' }): Promise<St
     return { outcome: 'pass' };
   }
   if (!result.ok) return { outcome: 'fail', expected: 'succeeds', observed: `fails with ${result.error}`, message: `${name} failed on the target: ${result.error}` };
-  return { outcome: 'pass', ...(result.bytes !== undefined && { observed: `${result.bytes} octets` }) };
+  const observed = observedText(result);
+  if (!step.result) return { outcome: 'pass', ...(observed !== 'ok' && { observed }) };
+  const expected = resultText(step.result);
+  const found = resultMismatches(step.result, result);
+  if (found.length === 0) return { outcome: 'pass', expected, observed };
+  return { outcome: 'fail', expected, observed, mismatches: found, message: `${name} answered ${observed}; expected ${expected}` };
 }
 
 /** RFC 9293 §3.10.6 STATUS: always of the reference machine, and of the target where it can tell. */

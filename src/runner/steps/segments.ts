@@ -116,7 +116,7 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }): Prom
 }
 
 /** ` (+4.4ms tolerance)`, or nothing on an exact clock. */
-function slackText(x: Exchange, intervalMs: number): string {
+export function slackText(x: Exchange, intervalMs: number): string {
   const slack = x.slackMs(intervalMs);
   return slack > 0 ? ` (+${formatDuration(slack)} tolerance)` : '';
 }
@@ -125,7 +125,7 @@ function slackText(x: Exchange, intervalMs: number): string {
  * How a timed expectation was judged, for the report: the bounds with the profile's tolerance, and the
  * wire time the segment came at, measured from the last thing the case did or saw.
  */
-function timingText(x: Exchange, tookMs: number, within: TimeExpr, after: TimeExpr | undefined): string {
+export function timingText(x: Exchange, tookMs: number, within: TimeExpr, after: TimeExpr | undefined): string {
   const withinMs = x.ms(within);
   const bounds = [`within ${x.said(within)}${slackText(x, withinMs)}`];
   if (after) bounds.unshift(`no earlier than ${x.said(after)}${x.slackMs(x.ms(after)) > 0 ? ` (-${formatDuration(x.slackMs(x.ms(after)))} tolerance)` : ''}`);

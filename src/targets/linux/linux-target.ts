@@ -1,27 +1,16 @@
 /**
  * The `linux` target: the local kernel, reached the way packetdrill reaches it (design notes, "Targets").
  */
-import type { AppCall, AppCallName, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
+import { AGENT_CAPABILITIES } from '../agent-session';
+import type { AppCall, AppResult, Capabilities, KernelSettings, Target, TimedEvent, TimedPacket } from '../target';
 import { BROADCAST_ADDRESS, PEER_ADDRESS, TARGET_ADDRESS } from './namespace';
 import { checkLinuxHost } from './preflight';
 import { reapStaleNamespaces } from './reap';
 import { Sandbox } from './sandbox';
 
-const APP_CALLS: readonly AppCallName[] = [
-  'listen',
-  'connect',
-  'write',
-  'read',
-  'stop-reading',
-  'shutdown',
-  'close',
-  'abort',
-  'state',
-];
-
 export class LinuxTarget implements Target {
   readonly name = 'linux';
-  readonly capabilities: Capabilities = { appCalls: APP_CALLS, clock: 'real' };
+  readonly capabilities: Capabilities = { ...AGENT_CAPABILITIES, clock: 'real' };
   readonly address = TARGET_ADDRESS;
   readonly peerAddress = PEER_ADDRESS;
   readonly broadcast = BROADCAST_ADDRESS;
@@ -69,6 +58,11 @@ export class LinuxTarget implements Target {
 
   takeEvents(): TimedEvent[] {
     return this.sandbox.agent.takeEvents();
+  }
+
+  /** Inside this target's namespace only: its defaults are a fresh namespace's, the host's untouched. */
+  applyKernelSettings(settings: KernelSettings): Promise<void> {
+    return this.sandbox.applyKernelSettings(settings);
   }
 
   close(): Promise<void> {

@@ -3,7 +3,8 @@
  * in order and released on every exit path: close(), a failed set-up, or the process ending (cleanup.ts).
  */
 import { registerCleanup } from '../cleanup';
-import type { TimedPacket } from '../target';
+import type { KernelSettings, TimedPacket } from '../target';
+import { applyKernelSettings } from './kernel-settings';
 import { Agent } from './agent';
 import type { HostTools } from './preflight';
 import { configureHolder, holderCommand, holderNamespaces, waitForHolder } from './userns';
@@ -71,6 +72,21 @@ export class Sandbox {
   async setMtu(mtu: number): Promise<void> {
     if (this.tools.privilege === 'root') await configureNamespace(this.tools.ip, this.namespace, mtuSetup(mtu));
     else await configureHolder(this.tools.nsenter, this.tools.ip, this.agent.pid as number, mtuSetup(mtu));
+  }
+
+  /** Sets kernel settings inside the namespace (kernel-settings.ts), never the host's. */
+  applyKernelSettings(settings: KernelSettings): Promise<void> {
+    return applyKernelSettings(this.enterCommand(), settings);
+  }
+
+  /** The command that runs a program inside the namespace: by its name as root, else through the agent that holds it. */
+  private enterCommand(): string[] {
+    const tools = this.tools;
+    if (tools.privilege === 'root') return [tools.ip, 'netns', 'exec', this.namespace];
+    const pid = this.agent.pid;
+    if (pid === undefined) throw new Error('the agent holding the namespace is not running');
+    // As configureHolder does: into the holder's user namespace, where the user is root, and its network namespace.
+    return [tools.nsenter, '--target', String(pid), '--user', '--net', '--preserve-credentials', '--'];
   }
 
   /** How many packets carried their wire time, and how many only the time they were read. */

@@ -3,7 +3,7 @@
  * protocol.schema.json, which is what actually checks them: a message only gets one of these types
  * after the schema has passed it.
  */
-import type { AddressFamily, AppCall, AppCallName } from '../target';
+import type { AddressFamily, AppCall, AppCallName, AppEvent, SocketOptionName } from '../target';
 import type { TcpState } from '../../wire';
 
 /** The protocol version this harness speaks. */
@@ -19,6 +19,7 @@ export interface HelloMessage {
   readonly broadcast?: string;
   readonly capabilities: {
     readonly calls: readonly AppCallName[];
+    readonly options?: readonly SocketOptionName[];
     readonly clock: 'virtual' | 'real';
     readonly families: readonly AddressFamily[];
     readonly notes?: readonly string[];
@@ -52,15 +53,14 @@ export type ResultMessage =
       readonly ok: true;
       readonly bytes?: number;
       readonly state?: TcpState;
+      readonly eof?: boolean;
+      readonly atMark?: boolean;
       readonly now?: number;
     }
   | { readonly type: 'result'; readonly id: number | null; readonly ok: false; readonly error: string };
 
-export type EventMessage =
-  | { readonly type: 'event'; readonly event: 'accepted'; readonly remotePort: number }
-  | { readonly type: 'event'; readonly event: 'connected' }
-  | { readonly type: 'event'; readonly event: 'eof' }
-  | { readonly type: 'event'; readonly event: 'error'; readonly error: string };
+/** An application event; a virtual-clock adapter stamps it with its virtual `time` in milliseconds. */
+export type EventMessage = { readonly type: 'event'; readonly time?: number } & AppEvent;
 
 /** What an adapter writes on its stdout. */
 export type AdapterMessage = HelloMessage | PacketMessage | ResultMessage | EventMessage;

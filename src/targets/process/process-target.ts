@@ -28,6 +28,15 @@ const NS_PER_MS = 1e6;
 const CLOCK_SLACK_MS = 0.001;
 const msToNs = (ms: number): bigint => BigInt(Math.round(ms * NS_PER_MS));
 
+/** The field a successful result of each call must carry. */
+const RESULT_FIELD: Partial<Record<AppCall['call'], 'bytes' | 'state' | 'atMark'>> = {
+  write: 'bytes',
+  'write-urgent': 'bytes',
+  read: 'bytes',
+  state: 'state',
+  'at-mark': 'atMark',
+};
+
 export class ProcessTarget implements Target {
   readonly name: string;
   private readonly session: AdapterSession;
@@ -55,8 +64,9 @@ export class ProcessTarget implements Target {
       { ...DEFAULT_TIMEOUTS, ...options.timeouts },
       {
         onPacket: (bytes, timeMs) => this.onPacket(bytes, timeMs),
-        // Stamped on the target's clock as the line arrives: virtual time stands still between advances.
-        onEvent: (event) => this.events.push({ event, timeNs: this.now() }),
+        // On the target's clock: the adapter's stamp, else when the line arrives (a virtual clock stands
+        // still between advances, so a stamp-less event of a long advance lands at its start).
+        onEvent: (event, timeMs) => this.events.push({ event, timeNs: timeMs !== undefined && this.virtual ? msToNs(timeMs) : this.now() }),
         onEnd: () => this.packets.close(),
       },
     );
@@ -73,8 +83,8 @@ export class ProcessTarget implements Target {
   }
 
   get capabilities(): Capabilities {
-    const { calls, clock, families, notes } = this.hello.capabilities;
-    return { appCalls: calls, clock, families, stack: this.hello.stack, ...(notes && { notes }) };
+    const { calls, options, clock, families, notes } = this.hello.capabilities;
+    return { appCalls: calls, clock, families, stack: this.hello.stack, ...(options && { options }), ...(notes && { notes }) };
   }
 
   get address(): string {
@@ -137,7 +147,7 @@ export class ProcessTarget implements Target {
     const request = call.call === 'connect' ? { type: 'call' as const, ...call, host: call.host ?? this.peerAddress } : { type: 'call' as const, ...call };
     const result = await this.request(request);
     if (!result.ok) return { ok: false, error: result.error };
-    const needs = call.call === 'write' || call.call === 'read' ? 'bytes' : call.call === 'state' ? 'state' : undefined;
+    const needs = RESULT_FIELD[call.call];
     if (needs !== undefined && result[needs] === undefined) {
       return this.session.violated(`its result for "${call.call}" lacks the field "${needs}"`);
     }
@@ -145,6 +155,8 @@ export class ProcessTarget implements Target {
       ok: true,
       ...(result.bytes !== undefined && { bytes: result.bytes }),
       ...(result.state !== undefined && { state: result.state }),
+      ...(result.eof !== undefined && { eof: result.eof }),
+      ...(result.atMark !== undefined && { atMark: result.atMark }),
     };
   }
 

@@ -25,7 +25,8 @@ export interface SessionTimeouts {
 export interface SessionHandlers {
   /** A packet the adapter sent, already checked to be IPv4; `timeMs` as the adapter stamped it. */
   onPacket(bytes: Uint8Array, timeMs: number | undefined): void;
-  onEvent(event: AppEvent): void;
+  /** An application event, with the virtual time the adapter stamped on it, if any. */
+  onEvent(event: AppEvent, timeMs: number | undefined): void;
   /** The session failed or closed; every later request rejects. */
   onEnd(): void;
 }
@@ -180,8 +181,8 @@ export class AdapterSession {
       case 'packet':
         return this.handlers.onPacket(Buffer.from(message.hex, 'hex'), message.time);
       case 'event': {
-        const { type: _type, ...event } = message;
-        return this.handlers.onEvent(event);
+        const { type: _type, time, ...event } = message;
+        return this.handlers.onEvent(event, time);
       }
       case 'result':
         return this.onResult(message);

@@ -4,14 +4,12 @@
  * its host (agent mode), or nothing but a service it runs (service mode: no application calls, so cases
  * that need them are skipped with the reason).
  */
-import type { AppCall, AppCallName, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
+import { AGENT_CAPABILITIES } from '../agent-session';
+import type { AppCall, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
 import type { RawConfig } from './config';
 import { checkConfig } from './config';
 import { checkRawHost, reapStale } from './preflight';
 import { RawSandbox } from './sandbox';
-
-/** The calls tcpconform-agent makes (native/agent/protocol.c). */
-const AGENT_CALLS: readonly AppCallName[] = ['listen', 'connect', 'write', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state'];
 
 function capabilitiesOf(config: RawConfig): Capabilities {
   const { application, peerPorts } = config;
@@ -21,7 +19,7 @@ function capabilitiesOf(config: RawConfig): Capabilities {
     'times of received segments are the kernel\'s stamps of their arrival at the harness namespace (a packet socket on its veth)',
   ];
   if (application.mode === 'agent') {
-    return { appCalls: AGENT_CALLS, clock: 'real', notes: [...notes, `application calls by tcpconform-agent at ${application.agent.host}:${application.agent.port}`] };
+    return { ...AGENT_CAPABILITIES, clock: 'real', notes: [...notes, `application calls by tcpconform-agent at ${application.agent.host}:${application.agent.port}`] };
   }
   return { appCalls: [], clock: 'real', notes: [...notes, `service mode: the target runs only a service on port ${application.port}; no application calls`] };
 }

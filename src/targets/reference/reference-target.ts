@@ -2,10 +2,11 @@
  * The `reference` target: the reference machine itself behind the Target interface, with a virtual clock,
  * so that a suite runs on it without a network and a 2×MSL wait costs nothing (design notes, "Targets").
  */
-import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
+import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
 import { addressedTo, arrivalOf, sendingFields, type Arrival } from '../../reference/ip';
 import { IpProtocol, decodePacket, encodePacket, WireError, type Ipv4Header, type TcpSegment } from '../../wire';
-import type { AppCall, AppCallName, AppEvent, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
+import { SOCKET_OPTION_NAMES, type AppCall, type AppCallName, type AppEvent, type AppResult, type Capabilities, type Target, type TimedEvent, type TimedPacket } from '../target';
+import { SocketOptions } from './socket-options';
 
 export const REFERENCE_ADDRESS = '198.18.0.1';
 export const REFERENCE_PEER_ADDRESS = '198.18.0.2';
@@ -21,7 +22,7 @@ function msToNs(ms: number): bigint {
   return BigInt(Math.round(ms * 1e6));
 }
 
-const APP_CALLS: readonly AppCallName[] = ['listen', 'connect', 'write', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state'];
+const APP_CALLS: readonly AppCallName[] = ['listen', 'connect', 'write', 'write-urgent', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state', 'at-mark', 'set-option'];
 
 /** The errno a socket reports for each of the RFC's error responses (RFC 9293 §3.10). */
 const ERRNO: Record<UserCallErrorReason, string> = {
@@ -37,6 +38,7 @@ export class ReferenceTarget implements Target {
   readonly name = 'reference';
   readonly capabilities: Capabilities = {
     appCalls: APP_CALLS,
+    options: SOCKET_OPTION_NAMES,
     clock: 'virtual',
     notes: ['the reference machine (RFC 9293 §3.10) on a virtual clock'],
   };
@@ -58,8 +60,13 @@ export class ReferenceTarget implements Target {
   private ipId = 0;
   /** The IPv4 Identification each segment went with, by flags, sequence number and length: a retransmission reuses it (RFC 9293 MAY-4). */
   private readonly ipIds = new Map<string, number>();
+  private readonly options = new SocketOptions();
 
-  constructor(private profile: Profile) {
+  constructor(
+    private profile: Profile,
+    /** A seeded defect (src/mutate): the target is then a mutant of the reference machine. */
+    private readonly mutation?: Mutation,
+  ) {
     this.endpoint = this.newEndpoint(0);
   }
 
@@ -182,7 +189,8 @@ export class ReferenceTarget implements Target {
   async close(): Promise<void> {}
 
   private newEndpoint(port: number): ReferenceEndpoint {
-    return new ReferenceEndpoint(this.profile, { address: this.address, port }, { iss: ISS });
+    const { profile, options } = this.options.forEndpoint(this.profile, ISS);
+    return new ReferenceEndpoint(profile, { address: this.address, port }, { ...options, ...(this.mutation && { mutation: this.mutation }) });
   }
 
   /**
@@ -210,19 +218,15 @@ export class ReferenceTarget implements Target {
         this.take(this.endpoint.openActive({ address, port: call.port }, ISS, now, addressedTo(address, this.broadcast)));
         return { ok: true };
       }
-      case 'write': {
+      case 'write':
+      case 'write-urgent': {
         const error = this.takePendingError();
         if (error !== undefined) return error;
-        this.take(this.endpoint.send(call.bytes, now));
+        this.take(this.endpoint.send(call.bytes, now, call.call === 'write-urgent'));
         return { ok: true, bytes: call.bytes };
       }
-      case 'read': {
-        const error = this.takePendingError();
-        if (error !== undefined) return error;
-        const { octets, outputs } = this.endpoint.receive(call.bytes, now);
-        this.take(outputs);
-        return { ok: true, bytes: octets };
-      }
+      case 'read':
+        return this.read(call.bytes, now);
       case 'stop-reading':
         this.endpoint.stopReading();
         return { ok: true };
@@ -230,16 +234,31 @@ export class ReferenceTarget implements Target {
         this.take(this.endpoint.shutdown(now));
         return { ok: true };
       case 'close':
-        this.take(this.endpoint.close(now));
+        this.take(this.options.closeAborts ? this.endpoint.abort(now) : this.endpoint.close(now));
         return { ok: true };
       case 'abort':
         this.take(this.endpoint.abort(now));
         return { ok: true };
       case 'state':
         return { ok: true, state: this.status() };
-      case 'set-option':
-        return { ok: false, error: 'EOPNOTSUPP' };
+      case 'at-mark':
+        return { ok: true, atMark: this.endpoint.atUrgentMark() };
+      case 'set-option': {
+        const changes = this.options.set(call.name, call.value);
+        if (changes) this.take(this.endpoint.configure(changes, now));
+        return { ok: true };
+      }
     }
+  }
+
+  /** RECEIVE, answering as a socket's read does: the end of the data once the peer's FIN is read. */
+  private read(max: number | undefined, now: number): AppResult {
+    const error = this.takePendingError();
+    if (error !== undefined) return error;
+    const { octets, outputs } = this.endpoint.receive(max, now);
+    this.take(outputs);
+    const eof = outputs.some((o) => o.kind === 'user' && o.event === 'eof') || (octets > 0 && this.endpoint.allRead());
+    return { ok: true, bytes: octets, ...(eof && { eof }) };
   }
 
   /**
@@ -334,8 +353,9 @@ export class ReferenceTarget implements Target {
         this.emit({ event: 'error', error });
         return;
       }
-      default:
-        // closing and urgent: a socket's application learns of these by reading.
+      case 'closing':
+      case 'urgent':
+        this.emit({ event });
         return;
     }
   }
