@@ -219,16 +219,18 @@ export class Exchange {
     const sent = packets.length > 1 && this.target.sendBurst ? this.target.sendBurst(packets) : packets.map((bytes) => this.target.send(bytes));
     const toOracle: PeerSegment[] = [];
     built.forEach(({ tcp, ip, good }, i) => {
-      const timed = sent[i] as TimedPacket;
-      this.moveAnchor(this.elapsedMs(timed.timeNs));
+      this.moveAnchor(this.elapsedMs((sent[i] as TimedPacket).timeNs));
       const arrival = arrivalOf(ip, this.target.broadcast);
       const delivered = ip.dst === this.target.address || arrival.to !== 'unicast';
       // A segment with a bad checksum never reaches a conforming TCP (MUST-3), nor does one IP hands to
       // another host: the reference machine does not see them.
       if (good && delivered) toOracle.push({ segment: tcp, toShadowPort: tcp.dstPort === this.numbering.targetPort, arrival });
-      this.recordPacket('to-target', timed, { segment: summarizeToTarget(tcp, this.numbering, good, ipText(ip, this.target.peerAddress, this.target.address)) });
     });
-    if (toOracle.length > 0) this.oracle.peerSentTogether(toOracle, this.anchorMs);
+    // At the time the last of them was handed over: what the target sends in answer comes no earlier.
+    if (toOracle.length > 0) this.oracle.peerSentTogether(toOracle, this.elapsedMs((sent[sent.length - 1] as TimedPacket).timeNs));
+    built.forEach(({ tcp, ip, good }, i) => {
+      this.recordPacket('to-target', sent[i] as TimedPacket, { segment: summarizeToTarget(tcp, this.numbering, good, ipText(ip, this.target.peerAddress, this.target.address)) });
+    });
   }
 
   /** The segment, its datagram and the bytes for `template`; the connection moves on past it. */
