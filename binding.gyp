@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "tcpconform_tun",
-      "sources": ["native/tun.c", "native/capture.c", "native/addon/support.c"],
+      "sources": ["native/tun.c", "native/tun-device.c", "native/capture.c", "native/addon/support.c"],
       "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-std=gnu11"]
     },
     {

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { Case } from '../suite/case';
+import type { Case, Preamble } from '../suite/case';
 import { buildCase, readSuiteDocuments, resolvePreambles, type SuiteDocument } from '../suite/parse';
 import type { SuiteProblem } from '../suite/problem';
 import { packagePath } from '../package-root';
@@ -36,6 +36,14 @@ const PREAMBLES = packagePath('suites', 'preambles');
 function read(absolute: string): { documents: SuiteDocument[]; problems: readonly SuiteProblem[] } {
   const file = relative(process.cwd(), absolute) || absolute;
   return readSuiteDocuments(file, readFileSync(absolute, 'utf8'));
+}
+
+/** tcpconform's preambles by name, resolved (each with the steps of those it builds on), and any problems with them. */
+export function loadPreambles(): { preambles: Map<string, Preamble>; problems: SuiteProblem[] } {
+  const read = caseFiles(PREAMBLES).map((path) => readSuiteDocuments(relative(process.cwd(), path) || path, readFileSync(path, 'utf8')));
+  const documents = read.flatMap((r) => r.documents).filter((d): d is SuiteDocument & { kind: 'preamble' } => d.kind === 'preamble');
+  const resolved = resolvePreambles(documents);
+  return { preambles: resolved.preambles, problems: [...read.flatMap((r) => r.problems), ...resolved.problems] };
 }
 
 export function loadSuites(paths: readonly string[]): LoadedSuite {

@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { ExitCode } from './exit-codes';
 import { addAdapterCheckCommand } from './commands/adapter-check';
 import { addMutateCommand } from './commands/mutate';
+import { addCheckCommand } from './commands/check';
+import { addExploreCommand } from './commands/explore';
 import { addResultsCommands } from './commands/results';
 import { addRunCommand } from './commands/run';
 import { addSetupCommand } from './commands/setup';
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   addSuiteCommands(program);
   addTargetsCommand(program);
   addResultsCommands(program);
+  addCheckCommand(program);
+  addExploreCommand(program);
   addAdapterCheckCommand(program);
   addSetupCommand(program);
   addMutateCommand(program);

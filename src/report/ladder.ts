@@ -11,9 +11,9 @@
  * height than a row or two. Pure: text in, text out; every string that came from a case or a target
  * goes through `esc`.
  */
-import type { CaseResult, SegmentSummary, StepOutcome, TraceEvent } from '../runner/result';
-import type { AppCall, AppEvent, AppResult } from '../targets/target';
+import type { CaseResult, StepOutcome, TraceEvent } from '../runner/result';
 import { segmentText } from '../runner/summary';
+import { arrowLabel, callText, CHAR_WIDTH, esc, eventText, fit, idleText, resultText, timeText, wrap } from './ladder-text';
 
 /** Geometry, in SVG user units (CSS pixels at 100 %). */
 export const LADDER_GEOMETRY = {
@@ -34,7 +34,7 @@ export const LADDER_GEOMETRY = {
   packetRow: 28,
   appRow: 22,
   slant: 8,
-  charWidth: 6.7,
+  charWidth: CHAR_WIDTH,
 } as const;
 
 const G = LADDER_GEOMETRY;
@@ -57,77 +57,6 @@ function stateFill(state: string): string {
     case 'LISTEN': case 'SYN-SENT': case 'SYN-RECEIVED': return '#b6e3ff';
     case 'CLOSED': return '#d0d7de';
     default: return '#f8e3a1';
-  }
-}
-
-/** Escapes text for SVG/HTML content and attribute values. */
-export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** Cuts text to fit `px` pixels of monospace, with an ellipsis. */
-function fit(text: string, px: number): string {
-  const max = Math.max(4, Math.floor(px / G.charWidth));
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** Word-wraps text into lines of at most `px` pixels of monospace, at most `maxLines` lines. */
-function wrap(text: string, px: number, maxLines: number): string[] {
-  const max = Math.max(8, Math.floor(px / G.charWidth));
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    if (line === '') line = word;
-    else if (line.length + 1 + word.length <= max) line += ` ${word}`;
-    else {
-      lines.push(line);
-      line = word;
-    }
-  }
-  if (line !== '') lines.push(line);
-  const kept = lines.slice(0, maxLines).map((l) => fit(l, px));
-  if (lines.length > maxLines) kept[maxLines - 1] = fit(`${kept[maxLines - 1]!} …`, px);
-  return kept;
-}
-
-export function timeText(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 100_000 ? 0 : 2)} s`;
-  return `${ms.toFixed(ms >= 100 ? 0 : 1)} ms`;
-}
-
-function idleText(ms: number): string {
-  return ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${((ms % 60_000) / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-/** `SA seq 0 ack 1 len 0 win 29184`: the ack only where the ACK bit gives it a meaning. */
-export function arrowLabel(s: SegmentSummary): string {
-  const ack = s.flags.includes('A') ? ` ack ${s.ack}` : '';
-  const urgent = s.urgent === undefined ? '' : ` urg ${s.urgent}`;
-  return `${s.flags} seq ${s.seq}${ack} len ${s.length}${urgent} win ${s.window}`;
-}
-
-function callText(call: AppCall): string {
-  switch (call.call) {
-    case 'listen': case 'connect': return `${call.call} :${call.port}`;
-    case 'write': case 'write-urgent': return `${call.call} ${call.bytes}`;
-    case 'read': return call.bytes === undefined ? 'read' : `read ${call.bytes}`;
-    case 'set-option': return `set-option ${call.name}=${call.value}`;
-    default: return call.call;
-  }
-}
-
-function resultText(call: AppCall, result: AppResult): string {
-  if (!result.ok) return `fails: ${result.error}`;
-  if (call.call === 'state') return result.state ?? 'ok';
-  if (call.call === 'at-mark') return result.atMark ? 'at the mark' : 'not at the mark';
-  return result.bytes !== undefined ? `ok, ${result.bytes} octets${result.eof ? ', end of file' : ''}` : 'ok';
-}
-
-function eventText(event: AppEvent): string {
-  switch (event.event) {
-    case 'accepted': return `accepted from :${event.remotePort}`;
-    case 'error': return `error ${event.error}`;
-    default: return event.event;
   }
 }
 

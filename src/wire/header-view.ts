@@ -57,7 +57,8 @@ export class HeaderView<Name extends string> {
   get(name: Name): number {
     const field = this.layout.fields[name];
     const word = this.readWord(field);
-    return field.bits === undefined ? word : Math.floor(word / 2 ** (field.shift ?? 0)) % 2 ** field.bits;
+    // A narrowed field is never the whole 32-bit word, so unsigned shifts and a mask stay exact.
+    return field.bits === undefined ? word : ((word >>> (field.shift ?? 0)) & (2 ** field.bits - 1)) >>> 0;
   }
 
   /** Writes `value` into the field, leaving the other bits of its word alone; rejects values that do not fit. */

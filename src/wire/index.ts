@@ -24,4 +24,6 @@ export * from './icmpv6';
 export * from './packet';
 export * from './describe';
 export * from './pcap';
+export * from './link-layer';
+export * from './capture';
 export * from './state';

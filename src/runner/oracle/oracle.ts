@@ -24,7 +24,7 @@ import { ReferenceTarget } from '../../targets/reference';
 import type { Profile } from '../../reference';
 import type { Arrival } from '../../reference/ip';
 import type { AppCall } from '../../targets/target';
-import { decodePacket, type IpHeader, type TcpSegment, type TcpState } from '../../wire';
+import type { IpHeader, TcpSegment, TcpState } from '../../wire';
 import { formatFlags, TcpFlag } from '../../wire/flags';
 import { seqAdd, seqGt, seqLt, seqSub } from '../../wire/seq';
 import { EcnWatch } from './ecn-rules';
@@ -50,6 +50,13 @@ export interface PeerSegment {
   /** What IP says of its datagram. */
   readonly arrival?: Arrival;
 }
+
+/**
+ * What the oracle knows of the octets the application wrote. A live run writes the pattern, so every
+ * octet is checked; a capture (`tcpconform check`) shows only what was sent, so data is held to its
+ * place in the stream and not to its content.
+ */
+export type WrittenOctets = 'pattern' | 'unknown';
 
 export interface Violation {
   /** The requirement or rule broken, e.g. `MUST-65`, `RFC 9293 §3.10.7.4`. */
@@ -111,6 +118,7 @@ export class Oracle {
     private readonly profile: Profile,
     private readonly relative: Relative,
     clock: 'real' | 'virtual',
+    private readonly written: WrittenOctets = 'pattern',
   ) {
     // The machine takes its window and buffer from what the target offers (adoptReceiveWindow) once the
     // target has offered one; until then its own, as far as the unscaled field reaches (RFC 9293 §3.1).
@@ -127,6 +135,18 @@ export class Oracle {
   status(atMs: number): TcpState {
     this.advance(atMs);
     return this.shadow.status();
+  }
+
+  /** The reference machine's transmission control block, for a passive checker inferring the application's calls. */
+  get tcb() {
+    return this.shadow.tcb;
+  }
+
+  /** Whether the machine requires a RST that `segment`, sent at `atMs`, is. */
+  awaitsRst(segment: TcpSegment, atMs: number): boolean {
+    const f = flagsOf(segment);
+    const progress = { sentEnd: this.sentEnd, finSent: this.finSent };
+    return this.obligations.some((o) => o.kind === 'rst' && meets(o, { flags: f, seq: segment.seq, ack: segment.ack }, progress, atMs));
   }
 
   /** The reference machine's rules applied so far. */
@@ -195,15 +215,15 @@ export class Oracle {
   async appCall(call: AppCall, atMs: number): Promise<void> {
     this.advance(atMs);
     await this.shadow.app(call);
+    // A connection the call ended (an ABORT) owes no more ACKs or data; a RST it answers with is still due.
+    if (this.state === 'CLOSED') this.obligations = this.obligations.filter((o) => o.kind === 'rst');
     this.oblige(atMs);
   }
 
   /** The segments the machine sent since last asked. */
   private predictions(): Prediction[] {
     const predictions: Prediction[] = [];
-    for (let packet = this.shadow.takePacket(); packet; packet = this.shadow.takePacket()) {
-      const { tcp } = decodePacket(packet.bytes);
-      if (!tcp) continue;
+    for (let tcp = this.shadow.takeSegment(); tcp; tcp = this.shadow.takeSegment()) {
       const acks = (tcp.flags & TcpFlag.ACK) !== 0 && (tcp.flags & TcpFlag.RST) === 0;
       predictions.push({ segment: tcp, acksAnew: acks && tcp.ack !== this.machineAck });
       if (acks) this.machineAck = tcp.ack;
@@ -369,7 +389,7 @@ export class Oracle {
         return this.violation('MUST-1', within, `data up to ${this.relative.target(dataEnd)}, beyond the peer's window ending at ${this.relative.target(windowEnd)} (RFC 9293 §3.8.6)`);
       }
       const firstOctet = seqSub(start, seqAdd(tcb.iss, 1));
-      for (let i = 0; i < segment.payload.length; i++) {
+      for (let i = 0; this.written === 'pattern' && i < segment.payload.length; i++) {
         const expected = PATTERN.charCodeAt((firstOctet + i) % PATTERN.length);
         if (segment.payload[i] !== expected) {
           return this.violation('RFC 9293 §3.10.2', `octet ${firstOctet + i + 1} '${String.fromCharCode(expected)}'`, `octet ${firstOctet + i + 1} of the stream as ${JSON.stringify(String.fromCharCode(segment.payload[i] ?? 0))}, not what the application wrote`);

@@ -34,6 +34,15 @@ const ERRNO: Record<UserCallErrorReason, string> = {
   'invalid remote address': 'ENETUNREACH',
 };
 
+/** A segment the endpoint sent, with the IP identification and time its packet carries. */
+interface QueuedSegment {
+  readonly tcp: TcpSegment;
+  readonly id: number;
+  /** What the segment's sending sets in its IP header: the ECN field, a source route. */
+  readonly fields: Partial<Ipv4Header>;
+  readonly timeNs: bigint;
+}
+
 export class ReferenceTarget implements Target {
   readonly name = 'reference';
   readonly capabilities: Capabilities = {
@@ -48,7 +57,8 @@ export class ReferenceTarget implements Target {
 
   /** Virtual time in milliseconds. */
   private clockMs = 0;
-  private readonly packets: TimedPacket[] = [];
+  /** What the endpoint sent, oldest first, encoded only when a caller wants bytes (an oracle reads the segments). */
+  private readonly packets: QueuedSegment[] = [];
   private events: TimedEvent[] = [];
   /** The endpoint: CLOSED on port 0 until the application listens or connects, so every segment gets the CLOSED answer. */
   private endpoint: ReferenceEndpoint;
@@ -122,7 +132,13 @@ export class ReferenceTarget implements Target {
 
   /** The next packet the machine sent, without letting time pass. */
   takePacket(): TimedPacket | undefined {
-    return this.packets.shift();
+    const queued = this.packets.shift();
+    return queued && this.encoded(queued);
+  }
+
+  /** The next segment the machine sent, without letting time pass or encoding it: what an oracle compares. */
+  takeSegment(): TcpSegment | undefined {
+    return this.packets.shift()?.tcp;
   }
 
   /** A segment from the peer, straight to SEGMENT ARRIVES: an oracle has it, and what IP says of it, decoded already. */
@@ -161,7 +177,7 @@ export class ReferenceTarget implements Target {
 
   async receive(timeoutMs: number): Promise<TimedPacket | undefined> {
     if (this.packets.length === 0) this.advanceTo(this.clockMs + Math.max(0, timeoutMs), () => this.packets.length > 0);
-    return this.packets.shift();
+    return this.takePacket();
   }
 
   async app(call: AppCall): Promise<AppResult> {
@@ -317,6 +333,7 @@ export class ReferenceTarget implements Target {
   }
 
   private queuePacket(tcp: TcpSegment, fields: Partial<Ipv4Header>): void {
+    // A retransmission goes in a datagram with the first one's Identification (MAY-4).
     const key = `${tcp.flags}/${tcp.seq}/${tcp.payload.length}`;
     let id = this.ipIds.get(key);
     if (id === undefined) {
@@ -324,8 +341,12 @@ export class ReferenceTarget implements Target {
       this.ipIds.set(key, id);
       this.ipId = (this.ipId + 1) & 0xffff;
     }
+    this.packets.push({ tcp, id, fields, timeNs: this.now() });
+  }
+
+  private encoded({ tcp, id, fields, timeNs }: QueuedSegment): TimedPacket {
     const ip: Ipv4Header = { version: 4, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id, dontFragment: true, ...fields };
-    this.packets.push({ bytes: encodePacket({ ip, tcp }), timeNs: this.now() });
+    return { bytes: encodePacket({ ip, tcp }), timeNs };
   }
 
   private emit(event: AppEvent): void {

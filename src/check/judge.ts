@@ -1,0 +1,264 @@
+/**
+ * One endpoint of a captured conversation, held against the reference machine as the live oracle holds
+ * a target (runner/oracle): the other side's segments are fed to the machine as the peer's, and each of
+ * the endpoint's own segments is judged the moment it appears, deadlines included.
+ *
+ * What a passive observer cannot see is inferred leniently, each inference the least call that explains
+ * what the endpoint did:
+ * - a listen, from a SYN the endpoint answers with a SYN-ACK; a connect, from its own SYN;
+ * - a write, from data beyond what the application has written so far; a close of the sending side
+ *   (the RFC's CLOSE), from a FIN; an abort, from a RST that nothing else calls for (§3.10.5);
+ * - a read, from a window update: an ACK that acknowledges nothing new but opens the window.
+ * A segment the capture evidently lost or holds out of order is no verdict: the conversation is judged
+ * up to it, and the rest is shown but not judged (`inconclusive`).
+ */
+import type { Profile } from '../reference';
+import { arrivalOf } from '../reference/ip';
+import { Oracle, type Violation } from '../runner/oracle/oracle';
+import { Numbering, sequenceLength } from '../runner/numbering';
+import type { AppCall } from '../targets/target';
+// Straight from the modules, not the wire index, whose re-exports cost a getter call per use on this hot path.
+import { TcpFlag } from '../wire/flags';
+import { seqAdd, seqGt, seqSub } from '../wire/seq';
+import type { TcpSegment } from '../wire/tcp';
+import type { TcpState } from '../wire/state';
+import { sameSocket, type CapturedSegment, type Conversation, type Socket } from './conversations';
+import { SynBackoff } from './syn-backoff';
+
+export type Role = 'client' | 'server';
+
+/** Something that happened while judging, in capture order: a segment, or a call inferred before one. */
+export type Judged =
+  | { readonly kind: 'segment'; readonly segment: CapturedSegment; readonly fromEndpoint: boolean; readonly state: TcpState }
+  | { readonly kind: 'inferred'; readonly call: AppCall; readonly timeMs: number; readonly before: number };
+
+export interface Judgment {
+  readonly endpoint: Socket;
+  readonly peer: Socket;
+  readonly role: Role | undefined;
+  readonly verdict: 'pass' | 'fail' | 'inconclusive';
+  /** The first divergence: the packet it shows at (or the last packet before the deadline passed). */
+  readonly divergence?: { readonly number: number; readonly violation: Violation; readonly observed: CapturedSegment | undefined };
+  /** Why judging stopped short of a verdict, and at which packet. */
+  readonly unjudged?: { readonly number: number; readonly reason: string };
+  /** Everything judged, up to the divergence or the end. */
+  readonly judged: readonly Judged[];
+  readonly numbering: Numbering;
+  readonly rules: readonly string[];
+}
+
+const has = (segment: TcpSegment, flag: number): boolean => (segment.flags & flag) !== 0;
+const endOf = (s: TcpSegment): number => seqAdd(s.seq, sequenceLength(s.flags, s.payload.length));
+
+/** How far past a capture's last time its end reaches: one microsecond, the finest pcap's default resolution. */
+const END_INSTANT_MS = 0.001;
+
+/** States in which an application may still write. */
+const WRITABLE = new Set(['SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'CLOSE-WAIT']);
+/** States an ABORT leaves without a word to the peer (RFC 9293 §3.10.5). */
+const SILENT_ABORT: ReadonlySet<TcpState> = new Set(['CLOSING', 'LAST-ACK', 'TIME-WAIT']);
+
+/** States an ABORT leaves with a RST (RFC 9293 §3.10.5), or from which the RST could be one. */
+const ABORTABLE = new Set(['SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT']);
+
+/** The highest sequence end each side reaches over the whole conversation: what "sent later" can cover. */
+function furthest(segments: readonly CapturedSegment[], from: Socket): number | undefined {
+  let end: number | undefined;
+  for (const s of segments) {
+    if (!sameSocket(s.src, from) || !s.checksumOk || has(s.tcp, TcpFlag.RST)) continue;
+    const e = endOf(s.tcp);
+    if (end === undefined || seqGt(e, end)) end = e;
+  }
+  return end;
+}
+
+class EndpointJudge {
+  private readonly oracle: Oracle;
+  private readonly backoff: SynBackoff;
+  readonly numbering: Numbering;
+  readonly judged: Judged[] = [];
+  /** How far each side's sequence space reaches in the capture so far, and in the whole capture. */
+  private peerSeen: number | undefined;
+  private endpointSeen: number | undefined;
+  private readonly peerFurthest: number | undefined;
+  private readonly endpointFurthest: number | undefined;
+  /**
+   * The peer's segments that arrive while the endpoint listens: those before a SYN of the peer's that
+   * the endpoint answers with a SYN-ACK, back to the endpoint's last RST before it (what a closed port sends).
+   */
+  private readonly listening = new Set<CapturedSegment>();
+  private lastAck: { ack: number; edge: number } | undefined;
+  /** The machine's state before the peer's last segment, and that segment's acknowledgment (silentlyAborted). */
+  private beforePeer: { state: TcpState; ack: number | undefined } | undefined;
+
+  constructor(
+    private readonly conversation: Conversation,
+    readonly endpoint: Socket,
+    readonly peer: Socket,
+    profile: Profile,
+    /** The directed broadcast address of the capture's network, where known. */
+    private readonly broadcast?: string,
+  ) {
+    const peerSyn = conversation.segments.find((s) => sameSocket(s.src, peer) && has(s.tcp, TcpFlag.SYN));
+    this.numbering = new Numbering(peerSyn?.tcp.seq ?? 0, peer.port, endpoint.port);
+    this.oracle = new Oracle(profile, { target: (seq) => this.numbering.targetRelative(seq), peer: (seq) => this.numbering.peerRelative(seq) }, 'real', 'unknown');
+    this.backoff = new SynBackoff(profile);
+    this.peerFurthest = furthest(conversation.segments, peer);
+    this.endpointFurthest = furthest(conversation.segments, endpoint);
+    const answered = new Set<number>();
+    for (const s of conversation.segments) {
+      if (sameSocket(s.src, endpoint) && (s.tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK)) answered.add(s.tcp.ack);
+    }
+    let listens = false;
+    for (let i = conversation.segments.length - 1; i >= 0; i--) {
+      const s = conversation.segments[i]!;
+      if (sameSocket(s.src, endpoint)) {
+        if (has(s.tcp, TcpFlag.RST)) listens = false;
+        continue;
+      }
+      if ((s.tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && answered.has(seqAdd(s.tcp.seq, 1))) listens = true;
+      if (listens) this.listening.add(s);
+    }
+  }
+
+  async judge(captureEndMs: number): Promise<Omit<Judgment, 'endpoint' | 'peer' | 'role' | 'judged' | 'numbering'>> {
+    const rules = () => [...new Set(this.oracle.rules)];
+    for (const segment of this.conversation.segments) {
+      const late = this.oracle.overdue(segment.timeMs);
+      if (late) return { verdict: 'fail', divergence: { number: segment.number, violation: late, observed: undefined }, rules: rules() };
+      const fromEndpoint = sameSocket(segment.src, this.endpoint);
+      const calls: AppCall[] = [];
+      const gap = fromEndpoint ? this.endpointCalls(segment, calls) : this.peerCalls(segment, calls);
+      if (gap !== undefined) return { verdict: 'inconclusive', unjudged: { number: segment.number, reason: gap }, rules: rules() };
+      for (const call of calls) {
+        this.judged.push({ kind: 'inferred', call, timeMs: segment.timeMs, before: segment.number });
+        await this.oracle.appCall(call, segment.timeMs);
+      }
+      const outcome = fromEndpoint ? this.endpointSent(segment) : this.peerSent(segment);
+      this.judged.push({ kind: 'segment', segment, fromEndpoint, state: this.oracle.state });
+      if (outcome === undefined) continue;
+      if (typeof outcome === 'string') return { verdict: 'inconclusive', unjudged: { number: segment.number, reason: outcome }, rules: rules() };
+      return { verdict: 'fail', divergence: { number: segment.number, violation: outcome, observed: segment }, rules: rules() };
+    }
+    const last = this.conversation.segments[this.conversation.segments.length - 1];
+    // The capture covers its last instant: a deadline falling on it has passed unmet (as a live run waits just past a deadline).
+    const late = this.oracle.overdue(captureEndMs + END_INSTANT_MS);
+    if (late) return { verdict: 'fail', divergence: { number: last?.number ?? 0, violation: late, observed: undefined }, rules: rules() };
+    const pending = this.oracle.latestDeadline();
+    if (pending !== undefined && last !== undefined) {
+      const still = this.oracle.overdue(pending + 1);
+      if (still) return { verdict: 'inconclusive', unjudged: { number: last.number, reason: `the capture ends ${Math.round(captureEndMs - last.timeMs)} ms after packet ${last.number}, before the deadline of ${still.expected}, which the reference machine requires (state ${this.oracle.state})` }, rules: rules() };
+    }
+    return { verdict: 'pass', rules: rules() };
+  }
+
+  /** Before a segment of the peer's: whether the capture shows it cannot have arrived as it stands, and the listen its SYN shows. */
+  private peerCalls(segment: CapturedSegment, calls: AppCall[]): string | undefined {
+    const { tcp } = segment;
+    if (!segment.checksumOk) return undefined;
+    // Once the endpoint has sent its SYN, its sequence space is known: an acknowledgment beyond what it sent is a gap.
+    const synchronized = this.endpointSeen !== undefined && this.numbering.knowsTargetIsn;
+    if (synchronized && has(tcp, TcpFlag.ACK) && !has(tcp, TcpFlag.RST) && this.endpointFurthest !== undefined && seqGt(tcp.ack, this.endpointSeen!) && !seqGt(tcp.ack, this.endpointFurthest)) {
+      return `the peer acknowledges ${this.numbering.targetRelative(tcp.ack)} in packet ${segment.number}, which the capture shows the endpoint sending only later: a segment of the endpoint's missing from the capture, or captured out of order`;
+    }
+    if (this.oracle.state === 'CLOSED' && this.listening.has(segment)) calls.push({ call: 'listen', port: this.endpoint.port });
+    return undefined;
+  }
+
+  /** A segment of the peer's, fed to the machine. */
+  private peerSent(segment: CapturedSegment): undefined {
+    const { tcp } = segment;
+    // MUST-3: a segment with a bad checksum never reaches a conforming TCP.
+    if (!segment.checksumOk) return undefined;
+    // The state the segment finds: the machine's timers run up to it first (TIME-WAIT may have ended).
+    this.oracle.advance(segment.timeMs);
+    this.beforePeer = { state: this.oracle.state, ack: has(tcp, TcpFlag.ACK) ? tcp.ack : undefined };
+    this.backoff.peerSent();
+    // What IP tells TCP of the datagram: how it was addressed, its ECN field, a route back (RFC 9293 §3.9.2).
+    this.oracle.peerSent(tcp, segment.timeMs, true, segment.ip.version === 4 ? arrivalOf(segment.ip, this.broadcast) : undefined);
+    if (!has(tcp, TcpFlag.RST)) this.peerSeen = this.peerSeen === undefined || seqGt(endOf(tcp), this.peerSeen) ? endOf(tcp) : this.peerSeen;
+    return undefined;
+  }
+
+  /** A segment of the endpoint's, judged once the calls that explain it are made. */
+  private endpointSent(segment: CapturedSegment): Violation | undefined {
+    const { tcp } = segment;
+    this.numbering.noteTargetSent(tcp);
+    if (!segment.checksumOk) {
+      return { rule: 'MUST-2', expected: 'a correct checksum', message: 'the target sent a segment whose checksum is wrong (a capture taken on the sending host shows a checksum its network card fills in later as wrong)' };
+    }
+    const backoff = this.backoff.endpointSent(tcp, segment.timeMs);
+    if (backoff) return backoff;
+    if (!has(tcp, TcpFlag.RST)) this.endpointSeen = this.endpointSeen === undefined || seqGt(endOf(tcp), this.endpointSeen) ? endOf(tcp) : this.endpointSeen;
+    if (this.silentlyAborted(tcp, segment.timeMs)) return undefined;
+    return this.oracle.observe(tcp, segment.timeMs, segment.ip);
+  }
+
+  /**
+   * Whether `tcp` is the reset <SEQ=SEG.ACK><CTL=RST> (§3.5.2) a closed connection sends the peer's last
+   * segment, where that segment found the machine in CLOSING, LAST-ACK or TIME-WAIT: there an ABORT
+   * deletes the connection without a word (§3.10.5), so no capture can show it, and the reset is its
+   * trace. Inferred leniently, as the application's other calls are.
+   */
+  private silentlyAborted(tcp: TcpSegment, atMs: number): boolean {
+    const before = this.beforePeer;
+    if (!has(tcp, TcpFlag.RST) || has(tcp, TcpFlag.ACK) || this.oracle.awaitsRst(tcp, atMs)) return false;
+    return this.oracle.state === 'CLOSED' && before !== undefined && SILENT_ABORT.has(before.state) && before.ack === tcp.seq;
+  }
+
+  /** The application calls the endpoint's segment shows were made; a string when the capture has a gap here. */
+  private endpointCalls(segment: CapturedSegment, calls: AppCall[]): string | undefined {
+    const { tcp } = segment;
+    const tcb = () => this.oracle.tcb;
+    const state = () => this.oracle.state;
+    if (has(tcp, TcpFlag.SYN) && !has(tcp, TcpFlag.ACK) && state() === 'CLOSED') {
+      calls.push({ call: 'connect', port: this.peer.port, localPort: this.endpoint.port });
+    }
+    if (has(tcp, TcpFlag.RST)) {
+      if (!this.oracle.awaitsRst(tcp, segment.timeMs) && ABORTABLE.has(state())) calls.push({ call: 'abort' });
+      return undefined;
+    }
+    const start = has(tcp, TcpFlag.SYN) ? seqAdd(tcp.seq, 1) : tcp.seq;
+    const dataEnd = seqAdd(start, tcp.payload.length);
+    if (tcp.payload.length > 0 && !has(tcp, TcpFlag.SYN) && seqGt(start, tcb().sndNxt) && this.endpointSeen !== undefined && seqGt(start, this.endpointSeen)) {
+      return `the endpoint's packet ${segment.number} sends from ${this.numbering.targetRelative(start)}, but the capture shows it sending only up to ${this.numbering.targetRelative(this.endpointSeen)}: a segment missing from the capture`;
+    }
+    if (has(tcp, TcpFlag.ACK) && !['CLOSED', 'LISTEN', 'SYN-SENT'].includes(state()) && seqGt(tcp.ack, tcb().rcvNxt)) {
+      const arrived = this.peerSeen !== undefined && !seqGt(tcp.ack, this.peerSeen);
+      if (!arrived && this.peerFurthest !== undefined && !seqGt(tcp.ack, this.peerFurthest)) {
+        return `the endpoint acknowledges ${this.numbering.peerRelative(tcp.ack)} in packet ${segment.number}, which the capture shows the peer sending only later: a segment of the peer's missing from the capture, or captured out of order`;
+      }
+    }
+    // URG says the application sent urgent data ending just before the urgent pointer (§3.8.5), maybe beyond this segment.
+    const urgentEnd = seqAdd(tcp.seq, tcp.urgentPointer);
+    if (has(tcp, TcpFlag.URG) && WRITABLE.has(state()) && !tcb().finQueued && seqGt(urgentEnd, tcb().sndQueueEnd) && seqGt(urgentEnd, tcb().sndUp)) {
+      calls.push({ call: 'write-urgent', bytes: seqSub(urgentEnd, tcb().sndQueueEnd) });
+    }
+    const queued = has(tcp, TcpFlag.URG) && seqGt(urgentEnd, tcb().sndQueueEnd) ? urgentEnd : tcb().sndQueueEnd;
+    if (tcp.payload.length > 0 && WRITABLE.has(state()) && !tcb().finQueued && seqGt(dataEnd, queued)) {
+      calls.push({ call: 'write', bytes: seqSub(dataEnd, queued) });
+    }
+    if (has(tcp, TcpFlag.FIN) && !tcb().finQueued && WRITABLE.has(state())) calls.push({ call: 'shutdown' });
+    if (this.windowUpdate(tcp) && tcb().rcvUser > 0) calls.push({ call: 'read' });
+    return undefined;
+  }
+
+  /** Whether `tcp` is a window update — the same acknowledgment, the window's right edge further on — which means the application read. */
+  private windowUpdate(tcp: TcpSegment): boolean {
+    if (!has(tcp, TcpFlag.ACK) || has(tcp, TcpFlag.SYN)) return false;
+    const edge = seqAdd(tcp.ack, tcp.window);
+    const before = this.lastAck;
+    this.lastAck = { ack: tcp.ack, edge };
+    return before !== undefined && before.ack === tcp.ack && seqGt(edge, before.edge) && tcp.payload.length === 0 && !has(tcp, TcpFlag.FIN);
+  }
+}
+
+/** Judges `endpoint` (one of the conversation's sockets) over the whole conversation. */
+export async function judgeEndpoint(conversation: Conversation, which: 0 | 1, profile: Profile, captureEndMs: number, broadcast?: string): Promise<Judgment> {
+  const endpoint = conversation.sockets[which];
+  const peer = conversation.sockets[which === 0 ? 1 : 0];
+  const judge = new EndpointJudge(conversation, endpoint, peer, profile, broadcast);
+  const role = conversation.client === undefined ? undefined : conversation.client === which ? 'client' : 'server';
+  const outcome = await judge.judge(captureEndMs);
+  return { endpoint, peer, role, judged: judge.judged, numbering: judge.numbering, ...outcome };
+}
