@@ -24,7 +24,9 @@ var stackVersion = "unknown"
 const (
 	localAddress = "198.18.0.1"
 	peerAddress  = "198.18.0.2"
-	maxLine      = 256 << 10
+	// broadcastAddress is the directed broadcast of the /15 the stack's address is on (netstack.go).
+	broadcastAddress = "198.19.255.255"
+	maxLine          = 256 << 10
 )
 
 var calls = []string{"listen", "connect", "write", "read", "stop-reading", "shutdown", "close", "abort", "state", "set-option"}
@@ -56,7 +58,7 @@ func main() {
 	out.send(hello{
 		Type: "hello", Protocol: 1,
 		Stack:   stackInfo{Name: "gvisor", Version: stackVersion},
-		Address: localAddress, Peer: peerAddress,
+		Address: localAddress, Peer: peerAddress, Broadcast: broadcastAddress,
 		Capabilities: capabilities{Calls: calls, Options: optionNames, Clock: "virtual", Families: []string{"ipv4"}, Notes: notes},
 	})
 	a.flushPackets()

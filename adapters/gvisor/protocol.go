@@ -80,6 +80,7 @@ type hello struct {
 	Stack        stackInfo    `json:"stack"`
 	Address      string       `json:"address"`
 	Peer         string       `json:"peer"`
+	Broadcast    string       `json:"broadcast,omitempty"`
 	Capabilities capabilities `json:"capabilities"`
 }
 

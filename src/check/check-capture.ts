@@ -5,6 +5,7 @@
  */
 import type { Profile } from '../reference';
 import { CaptureReader, type CaptureFormat, type CaptureProblem } from '../wire';
+import { ipv4AddressKind } from '../wire/ipv4-address';
 import { ConversationSorter, type Conversation, type SortedCapture, type Socket } from './conversations';
 import { judgeEndpoint, type Judgment } from './judge';
 
@@ -21,6 +22,11 @@ export interface CheckOptions {
    * an endpoint's silence until then is evidence, where otherwise the capture's last record is where it ends.
    */
   readonly capturedForMs?: number;
+  /**
+   * The directed broadcast address of the network the capture was taken on, where it has one: a
+   * datagram to or from it comes from or goes to no one endpoint (RFC 9293 MUST-57, MUST-63).
+   */
+  readonly broadcast?: string;
 }
 
 export interface CheckedConversation {
@@ -56,6 +62,9 @@ function chosen(conversation: Conversation, options: CheckOptions): (0 | 1)[] {
   const both: (0 | 1)[] = [0, 1];
   return both.filter((i) => {
     if (!at(conversation.sockets[i])) return false;
+    // A broadcast or multicast address names no one endpoint: nothing there to judge.
+    const address = conversation.sockets[i].address;
+    if (!address.includes(':') && ['broadcast', 'multicast'].includes(ipv4AddressKind(address, options.broadcast))) return false;
     if (options.side === 'both') return true;
     // Without the handshake in the capture there are no roles: the side is the lower port's (a server's, usually).
     const client = conversation.client ?? (conversation.sockets[0].port > conversation.sockets[1].port ? 0 : 1);
@@ -69,7 +78,7 @@ export async function checkCapture(bytes: Uint8Array, options: CheckOptions): Pr
   for (const conversation of read.sorted.conversations) {
     const judgments: Judgment[] = [];
     const endMs = Math.max(read.sorted.endMs, options.capturedForMs ?? 0);
-    for (const which of chosen(conversation, options)) judgments.push(await judgeEndpoint(conversation, which, options.profile, endMs));
+    for (const which of chosen(conversation, options)) judgments.push(await judgeEndpoint(conversation, which, options.profile, endMs, options.broadcast));
     if (judgments.length > 0) conversations.push({ conversation, judgments });
   }
   return { format: read.format, conversations, sorted: read.sorted, records: read.records, ...(read.problem && { problem: read.problem }) };

@@ -12,6 +12,7 @@ import { WireError } from '../wire/errors';
 import { TcpFlag } from '../wire/flags';
 import type { Icmpv4Message } from '../wire/icmpv4';
 import { IpProtocol } from '../wire/ip-protocol';
+import type { IpHeader } from '../wire/ip';
 import { decodePacket } from '../wire/packet';
 import type { TcpSegment } from '../wire/tcp';
 
@@ -28,6 +29,8 @@ export interface CapturedSegment {
   readonly timeMs: number;
   /** The whole IP packet, for the report's trace and pcap. */
   readonly packet: Uint8Array;
+  /** Its IP header: what IP tells TCP of it (addresses, ECN field, source route). */
+  readonly ip: IpHeader;
   readonly tcp: TcpSegment;
   readonly src: Socket;
   readonly dst: Socket;
@@ -64,6 +67,19 @@ export interface SortedCapture {
   /** The first record's time, in milliseconds since the epoch (0 for a capture without records). */
   startedAt: number;
   segments: number;
+}
+
+/**
+ * Where a datagram is going: its destination, or, on a source route with hops still to visit, the
+ * route's last address (RFC 791 §3.1), so that an answer sent back by a source route (RFC 9293 MUST-53)
+ * belongs to the conversation it answers.
+ */
+function finalDestination(ip: IpHeader): string {
+  if (ip.version !== 4 || ip.options === undefined) return ip.dst;
+  for (const option of ip.options) {
+    if ((option.kind === 'lsrr' || option.kind === 'ssrr') && option.pointer <= 3 + 4 * option.route.length && option.route.length > 0) return option.route[option.route.length - 1]!;
+  }
+  return ip.dst;
 }
 
 export const socketText = (s: Socket): string => (s.address.includes(':') ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`);
@@ -103,8 +119,8 @@ export class ConversationSorter {
     }
     if (tcp === undefined) return this.passOver(`IPv${ip.version} protocol ${ip.protocol}, not TCP`, record.number);
     const src = { address: ip.src, port: tcp.srcPort };
-    const dst = { address: ip.dst, port: tcp.dstPort };
-    const segment: CapturedSegment = { number: record.number, timeMs, packet: record.packet, tcp, src, dst, checksumOk: decoded.ipChecksumOk && decoded.tcpChecksumOk === true };
+    const dst = { address: finalDestination(ip), port: tcp.dstPort };
+    const segment: CapturedSegment = { number: record.number, timeMs, packet: record.packet, ip, tcp, src, dst, checksumOk: decoded.ipChecksumOk && decoded.tcpChecksumOk === true };
     this.sorted.segments++;
     this.conversationOf(src, dst).segments.push(segment);
   }

@@ -15,6 +15,7 @@
  * segments reach the machine where the capture has them.
  */
 import type { Profile } from '../reference';
+import { arrivalOf } from '../reference/ip';
 import { Oracle, type Violation } from '../runner/oracle/oracle';
 import { Numbering, sequenceLength } from '../runner/numbering';
 import type { AppCall } from '../targets/target';
@@ -98,6 +99,8 @@ class EndpointJudge {
     readonly endpoint: Socket,
     readonly peer: Socket,
     profile: Profile,
+    /** The directed broadcast address of the capture's network, where known. */
+    private readonly broadcast?: string,
   ) {
     const peerSyn = conversation.segments.find((s) => sameSocket(s.src, peer) && has(s.tcp, TcpFlag.SYN));
     this.numbering = new Numbering(peerSyn?.tcp.seq ?? 0, peer.port, endpoint.port);
@@ -191,7 +194,8 @@ class EndpointJudge {
     this.oracle.advance(segment.timeMs);
     this.beforePeer = { state: this.oracle.state, ack: has(tcp, TcpFlag.ACK) ? tcp.ack : undefined };
     this.backoff.peerSent();
-    this.oracle.peerSent(tcp, segment.timeMs, true);
+    // What IP tells TCP of the datagram: how it was addressed, its ECN field, a route back (RFC 9293 §3.9.2).
+    this.oracle.peerSent(tcp, segment.timeMs, true, segment.ip.version === 4 ? arrivalOf(segment.ip, this.broadcast) : undefined);
     if (!has(tcp, TcpFlag.RST)) this.peerSeen = this.peerSeen === undefined || seqGt(endOf(tcp), this.peerSeen) ? endOf(tcp) : this.peerSeen;
     return undefined;
   }
@@ -207,7 +211,7 @@ class EndpointJudge {
     if (backoff) return backoff;
     if (!has(tcp, TcpFlag.RST)) this.endpointSeen = this.endpointSeen === undefined || seqGt(endOf(tcp), this.endpointSeen) ? endOf(tcp) : this.endpointSeen;
     if (this.silentlyAborted(tcp, segment.timeMs)) return undefined;
-    return this.oracle.observe(tcp, segment.timeMs);
+    return this.oracle.observe(tcp, segment.timeMs, segment.ip);
   }
 
   /**
@@ -273,10 +277,10 @@ class EndpointJudge {
 }
 
 /** Judges `endpoint` (one of the conversation's sockets) over the whole conversation. */
-export async function judgeEndpoint(conversation: Conversation, which: 0 | 1, profile: Profile, captureEndMs: number): Promise<Judgment> {
+export async function judgeEndpoint(conversation: Conversation, which: 0 | 1, profile: Profile, captureEndMs: number, broadcast?: string): Promise<Judgment> {
   const endpoint = conversation.sockets[which];
   const peer = conversation.sockets[which === 0 ? 1 : 0];
-  const judge = new EndpointJudge(conversation, endpoint, peer, profile);
+  const judge = new EndpointJudge(conversation, endpoint, peer, profile, broadcast);
   const role = conversation.client === undefined ? undefined : conversation.client === which ? 'client' : 'server';
   const outcome = await judge.judge(captureEndMs);
   return { endpoint, peer, role, judged: judge.judged, numbering: judge.numbering, ...outcome };

@@ -36,6 +36,9 @@ const PARAMETERS = {
   rfc1337: { field: 'rfc1337', kind: 'boolean' },
   reopenFromTimeWait: { field: 'reopenFromTimeWait', kind: 'boolean' },
   icmpHardErrorsAbort: { field: 'icmpHardErrorsAbort', kind: 'boolean' },
+  ecnAccept: { field: 'ecnAccept', kind: 'boolean' },
+  ecnRequest: { field: 'ecnRequest', kind: 'boolean' },
+  sourceRoute: { field: 'sourceRoute', kind: 'boolean' },
   receiveBuffer: { field: 'receiveBuffer', kind: 'octets' },
   mss: { field: 'mss', kind: 'octets' },
 } as const satisfies Record<string, { field: keyof Profile; kind: string }>;

@@ -27,6 +27,7 @@ export function adoptIss(m: Machine, iss: number): void {
   tcb.sndUp = shift(tcb.sndUp);
   tcb.sndQueueEnd = shift(tcb.sndQueueEnd);
   tcb.sndBufferSeq = shift(tcb.sndBufferSeq);
+  tcb.ecn.recover = shift(tcb.ecn.recover);
   if (tcb.rtt.timing !== undefined) tcb.rtt.timing.end = shift(tcb.rtt.timing.end);
   tcb.iss = iss >>> 0;
 }

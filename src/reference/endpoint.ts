@@ -7,11 +7,13 @@ import { seqAdd } from '../wire/seq';
 import { adoptIss } from './adopt-iss';
 import { adoptReceiveWindow, adoptSent } from './adopt-observed';
 import { icmpErrorArrives, type IcmpError } from './icmp';
+import { PLAIN_ARRIVAL, type Arrival } from './ip';
 import type { EndpointOptions, Machine } from './machine';
 import { skippable } from './mutation';
 import type { Output } from './output';
 import { checkProfile, type Profile } from './profile';
 import { RuleLog, type Rule } from './rules';
+import { aggregateAcks } from './aggregate-acks';
 import { segmentArrives } from './segment-arrives';
 import { newTcb, type Tcb } from './tcb';
 import { configure, type SettingChanges } from './settings';
@@ -53,6 +55,7 @@ export class ReferenceEndpoint {
       state: 'CLOSED',
       tcb: newTcb(profile, passiveIss),
       now: 0,
+      arrival: PLAIN_ARRIVAL,
       out: [],
       rules: new RuleLog(),
       mutation: options.mutation,
@@ -102,9 +105,13 @@ export class ReferenceEndpoint {
     return this.userCall(now, () => user.openPassive(this.m));
   }
 
-  /** §3.10.1 OPEN, active: a SYN at `iss` to `remote`, whose address is the caller's to route. */
-  openActive(remote: Socket, iss: number, now: number): Output[] {
-    return this.userCall(now, () => user.openActive(this.m, remote.port, iss >>> 0));
+  /**
+   * §3.10.1 OPEN, active: a SYN at `iss` to `remote`, whose address is the caller's to route; `remoteTo`
+   * says whether that address is one host's or a broadcast or multicast address, which an OPEN refuses
+   * (§3.9.1.1, MUST-46).
+   */
+  openActive(remote: Socket, iss: number, now: number, remoteTo: Arrival['to'] = 'unicast'): Output[] {
+    return this.userCall(now, () => user.openActive(this.m, remote.port, iss >>> 0, remoteTo));
   }
 
   /**
@@ -169,9 +176,10 @@ export class ReferenceEndpoint {
     return user.status(this.m);
   }
 
-  /** §3.10.7 SEGMENT ARRIVES. */
-  segmentArrives(seg: TcpSegment, now: number): Output[] {
+  /** §3.10.7 SEGMENT ARRIVES, with what IP said of its datagram (§3.9.2): a plain unicast datagram by default. */
+  segmentArrives(seg: TcpSegment, now: number, arrival: Arrival = PLAIN_ARRIVAL): Output[] {
     const out = this.begin(now);
+    this.m.arrival = arrival;
     skippable(() => segmentArrives(this.m, seg));
     return out;
   }
@@ -181,6 +189,21 @@ export class ReferenceEndpoint {
     const out = this.begin(now);
     skippable(() => icmpErrorArrives(this.m, error));
     return out;
+  }
+
+  /**
+   * §3.10.7.4: segments queued together, processed in order before any ACK is sent: "the processing of
+   * received segments MUST be implemented to aggregate ACK segments whenever possible" (MUST-58), and
+   * "if the TCP endpoint is processing a series of queued segments, it MUST process them all before
+   * sending any ACK segments" (MUST-59).
+   */
+  segmentsArrive(queued: readonly { readonly segment: TcpSegment; readonly arrival?: Arrival }[], now: number): Output[] {
+    const out = this.begin(now);
+    for (const { segment, arrival } of queued) {
+      this.m.arrival = arrival ?? PLAIN_ARRIVAL;
+      skippable(() => segmentArrives(this.m, segment));
+    }
+    return aggregateAcks(this.m, out);
   }
 
   /** §3.10.8: fires every timer due at or before `now`, each at its deadline, in order. */

@@ -24,7 +24,7 @@ export type { SettingChanges } from './settings';
 export type { Output, UserEvent } from './output';
 export type { IcmpError, IcmpErrorKind } from './icmp';
 export { RFC9293_PROFILE, checkProfile, toleranceMs, type Profile, type TimingTolerance } from './profile';
-export { ALL_RULES, describeRule, type Rule } from './rules';
+export { ALL_RULES, describeRule, unreachableBecause, type Rule } from './rules';
 export type { HeldRange, RttState, Tcb, Timers } from './tcb';
 export { UserCallError, type UserCallErrorReason } from './user-call-error';
 export { acceptable, segLen } from './acceptable';

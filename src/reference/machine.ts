@@ -3,6 +3,7 @@
  * of the event being processed, and where outputs and fired rules go.
  */
 import type { TcpState } from '../wire';
+import type { Arrival } from './ip';
 import type { Mutation } from './mutation';
 import type { Output, UserEvent } from './output';
 import type { Profile } from './profile';
@@ -49,6 +50,8 @@ export interface Machine {
   tcb: Tcb;
   /** The virtual time of the event being processed, in milliseconds. */
   now: number;
+  /** What IP said of the segment being processed (RFC 9293 §3.9.2). */
+  arrival: Arrival;
   /** Outputs of the event being processed. */
   out: Output[];
   /** Every rule applied, in order. */

@@ -2,6 +2,7 @@
  * What the machine produces: segments to send, signals to its user, and state changes, in order.
  */
 import type { TcpSegment, TcpState } from '../wire';
+import type { Ecn } from '../wire/ecn';
 import type { Rule } from './rules';
 
 /**
@@ -15,6 +16,10 @@ import type { Rule } from './rules';
 export type UserEvent = 'connected' | 'accepted' | 'eof' | 'reset' | 'refused' | 'timeout' | 'closing' | 'urgent' | 'unreachable' | 'soft-error';
 
 export type Output =
-  | { readonly kind: 'segment'; readonly segment: TcpSegment }
+  /**
+   * A segment, with what it asks of IP: its ECN codepoint (RFC 3168) and, on a connection that keeps one,
+   * the source route back to the peer (RFC 9293 §3.9.2.1).
+   */
+  | { readonly kind: 'segment'; readonly segment: TcpSegment; readonly ecn?: Ecn; readonly route?: readonly string[] }
   | { readonly kind: 'user'; readonly event: UserEvent }
   | { readonly kind: 'state'; readonly from: TcpState; readonly to: TcpState; readonly rule: Rule };

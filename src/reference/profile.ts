@@ -42,6 +42,19 @@ export interface Profile {
    * connection is synchronized a hard error aborts it either way.
    */
   readonly icmpHardErrorsAbort: boolean;
+  /**
+   * RFC 3168 §6.1.1 (SHLD-8): an ECN-setup SYN (ECE and CWR) is answered with an ECN-setup SYN-ACK (ECE
+   * alone), and the connection is then ECN-capable.
+   */
+  readonly ecnAccept: boolean;
+  /** RFC 3168 §6.1.1: the endpoint's own SYN is an ECN-setup SYN, asking for ECN. */
+  readonly ecnRequest: boolean;
+  /**
+   * RFC 9293 §3.9.2.1 (MUST-53, SHLD-24): a datagram that arrives by a source route is taken, and the
+   * route back, reversed, carries every segment sent on the connection; off, IP drops source-routed
+   * datagrams, as most hosts are configured to (RFC 7126 §4.3).
+   */
+  readonly sourceRoute: boolean;
   /** RCV.BUFF in octets: the receive buffer, and so the initial RCV.WND (RFC 9293 §3.8.6.2.2). */
   readonly receiveBuffer: number;
   /** The MSS this endpoint advertises, and the largest segment its interface sends (RFC 9293 §3.7.1). */
@@ -98,6 +111,13 @@ export const RFC9293_PROFILE: Profile = {
   reopenFromTimeWait: false,
   // RFC 9293 §3.9.2.2: "Destination Unreachable -- codes 2-4 ... SHOULD abort the connection (SHLD-26)".
   icmpHardErrorsAbort: true,
+  // RFC 9293 §3.8.2: "TCP implementations SHOULD implement ECN" (SHLD-8), and RFC 3168 §6.1.1 has an
+  // ECN-capable host answer an ECN-setup SYN with an ECN-setup SYN-ACK. Whether to ask for ECN in its own
+  // SYN is the host's choice; the machine does not, as most hosts do not by default.
+  ecnAccept: true,
+  ecnRequest: false,
+  // RFC 9293 §3.9.2.1: the return route of a source-routed SYN MUST be kept and used (MUST-53).
+  sourceRoute: true,
   // RFC 9293 has no default buffer: 65535 is the largest window the 16-bit field offers without window
   // scaling (RFC 9293 §3.1, Window), which this machine never negotiates.
   receiveBuffer: 65_535,

@@ -38,6 +38,13 @@ const RULES = {
   '3.9.2.2/hard-error-abort': 'port or protocol unreachable: the connection is aborted and the user told (SHLD-26)',
   'rfc5927/5.2/hard-error-as-soft': 'port or protocol unreachable on a synchronized connection, where the profile says so: a soft error (RFC 5927 §5.2)',
   '3.9.2.2/soft-error': 'a soft ICMP error: the connection stays (MUST-56) and the user is told (SHLD-25)',
+  // §3.9.1.1 OPEN (the interface), §3.9.2 the IP interface.
+  '3.9.1.1/open-invalid-remote': 'OPEN active to a broadcast or multicast address: refused, nothing sent (MUST-46)',
+  '3.9.2.1/source-routed-dropped': 'a source-routed datagram where the profile takes none: IP drops it',
+  '3.9.2.1/return-route-kept': "a source-routed datagram opens the connection: its route back carries every segment (MUST-53)",
+  '3.9.2.1/return-route-replaced': 'a later segment comes by another source route: that one carries the segments from now on (SHLD-24)',
+  '3.9.2.3/syn-to-broadcast-dropped': 'a SYN addressed to a broadcast or multicast address: silently discarded (MUST-57)',
+  '3.9.2.3/syn-from-invalid-source-dropped': 'a SYN from an address no datagram may come from (broadcast, multicast, ...): ignored (MUST-63)',
   // §3.10.1 OPEN.
   '3.10.1/closed/passive': 'OPEN passive in CLOSED: LISTEN',
   '3.10.1/closed/active': 'OPEN active in CLOSED: SYN, SYN-SENT',
@@ -118,6 +125,7 @@ const RULES = {
   '3.10.7.4/ack/new': 'ACK of new data: SND.UNA advances',
   '3.10.7.4/ack/duplicate': 'duplicate ACK: ignored',
   '3.10.7.4/ack/window-update': 'SND.WND, SND.WL1, SND.WL2 updated',
+  '3.10.7.4/ack/aggregated': 'segments queued together: processed all, then one ACK for what they owe (MUST-58, MUST-59)',
   '3.10.7.4/ack/fin-wait-1-fin-acked': 'FIN-WAIT-1: our FIN acknowledged: FIN-WAIT-2',
   '3.10.7.4/ack/closing-fin-acked': 'CLOSING: our FIN acknowledged: TIME-WAIT',
   '3.10.7.4/ack/closing-fin-not-acked': 'CLOSING: our FIN not acknowledged: segment ignored',
@@ -144,6 +152,15 @@ const RULES = {
   '3.10.8/time-wait': 'TIME-WAIT timeout: CLOSED',
   // RFC 1337.
   'rfc1337/3/time-wait-rst-ignored': 'TIME-WAIT: a RST is ignored (RFC 1337 fix 1, where RFC 9293 closes)',
+  // RFC 3168 §6.1, ECN in TCP (RFC 9293 §3.8.2, SHLD-8).
+  'rfc3168/6.1.1/setup-syn': 'OPEN active: an ECN-setup SYN (ECE and CWR), as the profile asks for ECN',
+  'rfc3168/6.1.1/setup-accepted': 'LISTEN: an ECN-setup SYN is answered with an ECN-setup SYN-ACK (ECE): ECN-capable',
+  'rfc3168/6.1.1/setup-declined': 'LISTEN: an ECN-setup SYN, ECN off in the profile: a SYN-ACK without ECE',
+  'rfc3168/6.1.1/negotiated': 'SYN-SENT: an ECN-setup SYN-ACK answers the ECN-setup SYN: ECN-capable',
+  'rfc3168/6.1.2/window-reduced': 'an ECN-Echo once per window of data: the window is reduced, CWR on the next new data',
+  'rfc3168/6.1.2/cwr-sent': 'new data after a window reduction carries CWR',
+  'rfc3168/6.1.3/ce-echoed': 'Congestion Experienced on an arriving datagram: ECE on every ACK until CWR',
+  'rfc3168/6.1.3/cwr-ends-echo': 'CWR from the peer: no more ECE',
   // RFC 6298.
   'rfc6298/2/rtt-sample': 'a round-trip measurement: SRTT, RTTVAR, RTO updated',
   'rfc6298/5.7/syn-timeout-rto': 'the SYN was retransmitted: RTO 3 s once ESTABLISHED',
@@ -151,6 +168,20 @@ const RULES = {
 
 /** The name of one decision of the machine, e.g. `3.10.7.4/rst/in-window-not-exact`. */
 export type Rule = keyof typeof RULES;
+
+/**
+ * Rules no case can reach through a target, each with the reason: the machine has them because the RFC
+ * does, but neither the wire nor an application's calls on a socket lead there.
+ */
+const UNREACHABLE: Partial<Record<Rule, string>> = {
+  '3.10.1/listen/active':
+    'a socket that listens never connects (POSIX listen() and connect()): an application opens a new socket instead, which starts in CLOSED',
+};
+
+/** Why no case can reach `rule`, or undefined for a rule a case can reach. */
+export function unreachableBecause(rule: Rule): string | undefined {
+  return UNREACHABLE[rule];
+}
 
 /** Every rule the machine can fire, in the RFC's order. */
 export const ALL_RULES: readonly Rule[] = Object.keys(RULES) as Rule[];

@@ -1,8 +1,10 @@
 /**
- * RFC 9293 §3.10.7 SEGMENT ARRIVES: the segment goes to the processing of the connection's state.
+ * RFC 9293 §3.10.7 SEGMENT ARRIVES: the segment goes to the processing of the connection's state, once
+ * what IP said of it (§3.9.2) lets it.
  */
 import type { TcpSegment } from '../wire';
 import { closedState } from './arrives/closed';
+import { ipAccepts, keepReturnRoute } from './arrives/ip';
 import { listenState } from './arrives/listen';
 import { otherStates } from './arrives/other-states';
 import { synSentState } from './arrives/syn-sent';
@@ -19,7 +21,9 @@ function accepts(m: Machine, seg: TcpSegment): boolean {
 }
 
 export function segmentArrives(m: Machine, seg: TcpSegment): void {
+  if (!ipAccepts(m, seg)) return;
   if (!accepts(m, seg)) return closedState(m, seg);
+  keepReturnRoute(m, seg);
   switch (m.state) {
     case 'CLOSED':
       return closedState(m, seg);

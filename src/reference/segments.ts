@@ -6,6 +6,7 @@ import type { Seq, TcpSegment } from '../wire';
 import { TcpFlag } from '../wire/flags';
 import { seqAdd, seqLt, seqSub } from '../wire/seq';
 import { segLen } from './acceptable';
+import { segmentEcn, synEcn } from './ecn';
 import type { Machine } from './machine';
 
 const NO_PAYLOAD = new Uint8Array(0);
@@ -30,7 +31,7 @@ function offeredWindow(m: Machine): number {
   return Math.min(m.tcb.rcvWnd, 0xffff);
 }
 
-/** Sends `segment`, of `form`; `other` is the form's alternative, which a mutant may send instead. */
+/** Sends `segment`, of `form`, with no connection behind it; `other` is the form's alternative, which a mutant may send instead. */
 function emit(m: Machine, form: SegmentForm, segment: TcpSegment, other?: TcpSegment): void {
   const emitting = m.mutation?.emitting;
   m.out.push({ kind: 'segment', segment: emitting ? emitting(form, segment, other) : segment });
@@ -42,6 +43,21 @@ function emit(m: Machine, form: SegmentForm, segment: TcpSegment, other?: TcpSeg
  */
 export function urgentPointerAt(sndUp: Seq, seq: Seq): number | undefined {
   return seqLt(seq, sndUp) ? Math.min(seqSub(sndUp, seq), 0xffff) : undefined;
+}
+
+/**
+ * Sends a segment of this connection, of `form`, with the ECN flags and codepoint of RFC 3168 (new data:
+ * its first octet at SND.NXT) and by the route back the connection keeps (RFC 9293 §3.9.2.1).
+ */
+function emitOnConnection(m: Machine, form: SegmentForm, seq: Seq, flags: number, payload: Uint8Array = NO_PAYLOAD): void {
+  const ack = (flags & TcpFlag.ACK) !== 0;
+  const ecn = flags & TcpFlag.SYN ? synEcn(m, ack) : segmentEcn(m, ack, payload.length > 0 && seq === m.tcb.sndNxt);
+  const formed = connectionSegment(m, seq, flags | ecn.flags, payload);
+  // A reset offers no window.
+  const segment = flags & TcpFlag.RST ? { ...formed, window: 0 } : formed;
+  const emitting = m.mutation?.emitting;
+  const route = m.tcb.returnRoute;
+  m.out.push({ kind: 'segment', segment: emitting ? emitting(form, segment, undefined) : segment, ...(ecn.codepoint !== 'not-ect' && { ecn: ecn.codepoint }), ...(route && { route }) });
 }
 
 /** A segment of this connection from this endpoint, carrying RCV.WND. */
@@ -62,7 +78,7 @@ function connectionSegment(m: Machine, seq: Seq, flags: number, payload: Uint8Ar
 
 /** `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`: the acknowledgment of §3.10.7.4, also the challenge ACK of RFC 5961. */
 export function sendAck(m: Machine): void {
-  emit(m, 'ack', connectionSegment(m, m.tcb.sndNxt, TcpFlag.ACK));
+  emitOnConnection(m, 'ack', m.tcb.sndNxt, TcpFlag.ACK);
 }
 
 /**
@@ -70,28 +86,28 @@ export function sendAck(m: Machine): void {
  * endpoint advertises is the profile's, not necessarily 536 (SHLD-5).
  */
 export function sendSyn(m: Machine): void {
-  emit(m, 'syn', connectionSegment(m, m.tcb.iss, TcpFlag.SYN));
+  emitOnConnection(m, 'syn', m.tcb.iss, TcpFlag.SYN);
 }
 
 /** `<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>` (RFC 9293 §3.10.7.2, §3.10.7.3), with the MSS option. */
 export function sendSynAck(m: Machine): void {
-  emit(m, 'syn-ack', connectionSegment(m, m.tcb.iss, TcpFlag.SYN | TcpFlag.ACK));
+  emitOnConnection(m, 'syn-ack', m.tcb.iss, TcpFlag.SYN | TcpFlag.ACK);
 }
 
 /** A segment at `seq` carrying `payload` and, when `fin`, the FIN after it; PSH when `push` (MUST-61). */
 export function sendData(m: Machine, seq: Seq, payload: Uint8Array, fin: boolean, push: boolean): void {
   const flags = TcpFlag.ACK | (fin ? TcpFlag.FIN : 0) | (push ? TcpFlag.PSH : 0);
-  emit(m, fin ? 'fin' : 'data', connectionSegment(m, seq, flags, payload));
+  emitOnConnection(m, fin ? 'fin' : 'data', seq, flags, payload);
 }
 
 /** `<SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>`, no data: a keep-alive probe (RFC 9293 §3.8.4, SHLD-12). */
 export function sendKeepAlive(m: Machine): void {
-  emit(m, 'keep-alive', connectionSegment(m, seqAdd(m.tcb.sndNxt, -1), TcpFlag.ACK));
+  emitOnConnection(m, 'keep-alive', seqAdd(m.tcb.sndNxt, -1), TcpFlag.ACK);
 }
 
 /** `<SEQ=SND.NXT><CTL=RST>`: the reset of ABORT (RFC 9293 §3.10.5). */
 export function sendAbortReset(m: Machine): void {
-  emit(m, 'abort-reset', { ...connectionSegment(m, m.tcb.sndNxt, TcpFlag.RST), window: 0 });
+  emitOnConnection(m, 'abort-reset', m.tcb.sndNxt, TcpFlag.RST);
 }
 
 /**

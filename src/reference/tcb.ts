@@ -4,6 +4,7 @@
  */
 import type { Seq } from '../wire';
 import { seqAdd } from '../wire/seq';
+import { newEcnState, type EcnState } from './ecn';
 import type { Profile } from './profile';
 import { SendBuffer } from './send-buffer';
 
@@ -127,6 +128,10 @@ export interface Tcb {
   issFloor?: Seq;
   /** Whether a CLOSE in SYN-RECEIVED waits for ESTABLISHED to send its FIN (RFC 9293 §3.10.4). */
   closePending: boolean;
+  /** The source route back to the peer, from a source-routed datagram of the connection (RFC 9293 §3.9.2.1). */
+  returnRoute?: readonly string[];
+  /** Explicit Congestion Notification (RFC 3168 §6.1). */
+  ecn: EcnState;
   /** Keep-alive probes sent since the peer was last heard from (RFC 9293 §3.8.4). */
   keepAliveProbes: number;
   rtt: RttState;
@@ -167,6 +172,7 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
     heldFin: undefined,
     passiveOpen: false,
     closePending: false,
+    ecn: newEcnState(iss),
     keepAliveProbes: 0,
     rtt: { srtt: undefined, rttvar: undefined, rto: profile.initialRtoMs, timing: undefined, synRetransmitted: false },
     timers: { retransmission: undefined, probe: undefined, user: undefined, timeWait: undefined, keepAlive: undefined },

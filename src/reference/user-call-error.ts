@@ -9,7 +9,8 @@ export type UserCallErrorReason =
   | 'connection does not exist'
   | 'connection already exists'
   | 'connection closing'
-  | 'remote socket unspecified';
+  | 'remote socket unspecified'
+  | 'invalid remote address';
 
 export class UserCallError extends Error {
   /** What the endpoint did in the same event before refusing: timers that were due fired. */

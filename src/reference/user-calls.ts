@@ -3,6 +3,7 @@
  */
 import type { TcpState } from '../wire';
 import { seqAdd } from '../wire/seq';
+import type { Arrival } from './ip';
 import * as boundaries from './boundaries';
 import { fire, signal, type Machine } from './machine';
 import { consume, updateReceiveWindow } from './receive-queue';
@@ -33,9 +34,12 @@ export function openPassive(m: Machine): void {
 
 /**
  * §3.10.1 OPEN, active: from CLOSED, or from LISTEN ("change the connection from passive to active"),
- * send <SEQ=ISS><CTL=SYN>, set SND.UNA to ISS and SND.NXT to ISS+1, enter SYN-SENT.
+ * send <SEQ=ISS><CTL=SYN>, set SND.UNA to ISS and SND.NXT to ISS+1, enter SYN-SENT. §3.9.1.1: "the TCP
+ * implementation MUST reject as an error a local OPEN call for an invalid remote IP address (e.g., a
+ * broadcast or multicast address)" (MUST-46).
  */
-export function openActive(m: Machine, remotePort: number, iss: number): void {
+export function openActive(m: Machine, remotePort: number, iss: number, remoteTo: Arrival['to']): void {
+  if (remoteTo !== 'unicast') fail(m, '3.9.1.1/open-invalid-remote', 'invalid remote address');
   let rule: Rule;
   if (m.state === 'CLOSED') rule = '3.10.1/closed/active';
   else if (m.state === 'LISTEN') rule = '3.10.1/listen/active';

@@ -3,18 +3,19 @@
  * case's relative numbering, and the oracle that judges every segment the moment it is taken. Steps
  * (steps/) drive an Exchange; run-case.ts runs the steps.
  */
-import { decodePacket, encodePacket, IpProtocol, parseFlags, quoteForIcmpv4, seqAdd, TcpFlag, WireError, type Icmpv4Message, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
-import type { Case, IcmpTemplate, OptionTemplate, SegmentTemplate } from '../suite/case';
+import { decodePacket, encodePacket, IpProtocol, parseFlags, quoteForIcmpv4, seqAdd, TcpFlag, WireError, type Icmpv4Message, type IpHeader, type Ipv4Header, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
+import type { AddressTemplate, Case, IcmpTemplate, IpTemplate, OptionTemplate, SegmentTemplate } from '../suite/case';
+import { arrivalOf } from '../reference/ip';
 import { formatDuration } from '../suite/duration';
 import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
 import type { AppEvent, Target, TimedPacket } from '../targets/target';
 import { toleranceMs, type Profile, type TimingTolerance } from '../reference';
 import { timeValuesOf } from '../profile/time-values';
-import type { Violation } from './oracle/oracle';
+import type { PeerSegment, Violation } from './oracle/oracle';
 import { OracleChoices } from './oracle/choices';
 import { Numbering } from './numbering';
 import type { Direction, IsnReport, StepOutcome, TraceEvent } from './result';
-import { segmentText, summarizeAbsolute, summarizeFromTarget, summarizeIcmp, summarizeToTarget } from './summary';
+import { ipText, segmentText, summarizeAbsolute, summarizeFromTarget, summarizeIcmp, summarizeToTarget } from './summary';
 
 /** The result of one step; `undefined` fields are left out of the JSON. */
 export type StepResult = Omit<StepOutcome, 'index' | 'line' | 'text' | 'note'>;
@@ -23,11 +24,15 @@ export type StepResult = Omit<StepOutcome, 'index' | 'line' | 'text' | 'note'>;
 export interface Pulled {
   readonly atMs: number;
   readonly segment?: TcpSegment;
+  /** The IP header of the datagram that carried it. */
+  readonly ip?: IpHeader;
   readonly checksumOk?: boolean;
   readonly garbage?: string;
   readonly violation?: Violation;
   /** The segment repeats one the target sent before in this case: the same flags, sequence number and length. */
   readonly repeats?: boolean;
+  /** A repeated segment whose datagram carries the same IPv4 Identification as the one it repeats (RFC 9293 MAY-4). */
+  readonly sameIpId?: boolean;
   /** When it was taken, among the exchange's events (see Exchange.cameBeforeAnchor). */
   readonly order: number;
 }
@@ -80,8 +85,8 @@ export class Exchange {
   private events = 0;
   private anchorEvent = 0;
   private readonly tolerance: TimingTolerance;
-  /** Every segment the target sent, as flags/seq/length: what a retransmission repeats. */
-  private readonly sentByTarget = new Set<string>();
+  /** Every segment the target sent, as flags/seq/length, with the IPv4 Identification it first went with: what a retransmission repeats. */
+  private readonly sentByTarget = new Map<string, number | undefined>();
   /** What an `isn` step saw, for the case's result. */
   isnReport: IsnReport | undefined;
   /** The last TCP segment the target sent, as it came: what an `icmp` step quotes. */
@@ -180,6 +185,28 @@ export class Exchange {
     this.recordPacket(direction, packet, segment ? { segment: summarizeAbsolute(segment, checksumOk) } : { note: 'not a TCP segment: passed over' });
   }
 
+  /** An address a case writes, as it goes on the wire: `broadcast` is the target's subnet broadcast address. */
+  private address(template: AddressTemplate): string {
+    if (template !== 'broadcast') return template;
+    if (this.target.broadcast === undefined) throw new Error(`the ${this.target.name} target's interface has no subnet broadcast address to send to`);
+    return this.target.broadcast;
+  }
+
+  /** The peer's datagram header: from the peer to the target, unless the case writes other addresses, an ECN codepoint or options. */
+  private ipHeader(template: IpTemplate | undefined): Ipv4Header {
+    return {
+      version: 4,
+      src: this.address(template?.src ?? this.target.peerAddress),
+      dst: this.address(template?.dst ?? this.target.address),
+      protocol: 6,
+      ttl: 64,
+      id: 0,
+      dontFragment: true,
+      ...(template?.ecn !== undefined && { ecn: template.ecn }),
+      ...(template?.options !== undefined && { options: [...template.options] }),
+    };
+  }
+
   /** The wire sequence number a `send` names: relative to the peer's ISN, or to the right edge of the target's window. */
   private peerSeq(seq: SegmentTemplate['seq']): number {
     if (seq === undefined || typeof seq === 'number') return this.numbering.peerSeq(seq);
@@ -188,8 +215,38 @@ export class Exchange {
     return seqAdd(edge, seq.edge);
   }
 
-  /** The peer sends one segment built from `template`; the oracle sees it unless its checksum is bad. */
+  /** The peer sends one segment built from `template` (see sendSegments). */
   sendSegment(template: SegmentTemplate): void {
+    this.sendSegments([template]);
+  }
+
+  /**
+   * The peer sends segments built from `templates`, several as a burst: handed over at once where the
+   * target takes bursts, else one after the other with nothing awaited between them. The oracle sees
+   * each unless its checksum is bad or IP would not deliver it to the target (another host's address).
+   */
+  sendSegments(templates: readonly SegmentTemplate[]): void {
+    const built = templates.map((template) => this.build(template));
+    const packets = built.map((b) => b.bytes);
+    const sent = packets.length > 1 && this.target.sendBurst ? this.target.sendBurst(packets) : packets.map((bytes) => this.target.send(bytes));
+    const toOracle: PeerSegment[] = [];
+    built.forEach(({ tcp, ip, good }, i) => {
+      this.moveAnchor(this.elapsedMs((sent[i] as TimedPacket).timeNs));
+      const arrival = arrivalOf(ip, this.target.broadcast);
+      const delivered = ip.dst === this.target.address || arrival.to !== 'unicast';
+      // A segment with a bad checksum never reaches a conforming TCP (MUST-3), nor does one IP hands to
+      // another host: the reference machine does not see them.
+      if (good && delivered) toOracle.push({ segment: tcp, toShadowPort: tcp.dstPort === this.numbering.targetPort, arrival });
+    });
+    // At the time the last of them was handed over: what the target sends in answer comes no earlier.
+    if (toOracle.length > 0) this.oracle.peerSentTogether(toOracle, this.elapsedMs((sent[sent.length - 1] as TimedPacket).timeNs));
+    built.forEach(({ tcp, ip, good }, i) => {
+      this.recordPacket('to-target', sent[i] as TimedPacket, { segment: summarizeToTarget(tcp, this.numbering, good, ipText(ip, this.target.peerAddress, this.target.address)) });
+    });
+  }
+
+  /** The segment, its datagram and the bytes for `template`; the connection moves on past it. */
+  private build(template: SegmentTemplate): { tcp: TcpSegment; ip: Ipv4Header; bytes: Uint8Array; good: boolean } {
     const flags = parseFlags(template.flags);
     const tcp: TcpSegment = {
       srcPort: this.numbering.peerPort,
@@ -202,14 +259,10 @@ export class Exchange {
       options: template.options.map(wireOption),
       payload: template.payload,
     };
-    const ip = { version: 4 as const, src: this.target.peerAddress, dst: this.target.address, protocol: 6, ttl: 64, id: 0, dontFragment: true };
+    const ip = this.ipHeader(template.ip);
     const bytes = template.checksum === 'bad' ? encodeWithBadChecksum({ ip, tcp }) : encodePacket({ ip, tcp });
-    const sent = this.target.send(bytes);
-    this.moveAnchor(this.elapsedMs(sent.timeNs));
     this.numbering.notePeerSent(tcp);
-    // A segment with a bad checksum never reaches a conforming TCP (MUST-3): the reference machine does not see it.
-    if (template.checksum === 'good') this.oracle.peerSent(tcp, this.elapsedMs(sent.timeNs), tcp.dstPort === this.numbering.targetPort);
-    this.recordPacket('to-target', sent, { segment: summarizeToTarget(tcp, this.numbering, template.checksum === 'good') });
+    return { tcp, ip, bytes, good: template.checksum === 'good' };
   }
 
   /**
@@ -262,12 +315,14 @@ export class Exchange {
         this.lastFromTarget = { bytes: packet.bytes, segment: decoded.tcp };
         this.numbering.noteTargetSent(decoded.tcp);
         const checksumOk = decoded.tcpChecksumOk && decoded.ipChecksumOk;
-        const violation = this.oracle.observe(decoded.tcp, atMs);
-        this.recordPacket('from-target', packet, { segment: summarizeFromTarget(decoded.tcp, this.numbering, checksumOk) });
+        const violation = this.oracle.observe(decoded.tcp, atMs, decoded.ip);
+        this.recordPacket('from-target', packet, { segment: summarizeFromTarget(decoded.tcp, this.numbering, checksumOk, ipText(decoded.ip, this.target.address, this.target.peerAddress)) });
         const key = `${decoded.tcp.flags}/${decoded.tcp.seq}/${decoded.tcp.payload.length}`;
         const repeats = this.sentByTarget.has(key);
-        this.sentByTarget.add(key);
-        return { segment: decoded.tcp, checksumOk, atMs, repeats, order: ++this.events, ...(violation && { violation }) };
+        const ipId = decoded.ip.version === 4 ? decoded.ip.id : undefined;
+        const sameIpId = repeats && ipId !== undefined && this.sentByTarget.get(key) === ipId;
+        if (!repeats) this.sentByTarget.set(key, ipId);
+        return { segment: decoded.tcp, ip: decoded.ip, checksumOk, atMs, repeats, sameIpId, order: ++this.events, ...(violation && { violation }) };
       } catch (error) {
         if (!(error instanceof WireError)) throw error;
         this.recordPacket('from-target', packet, { note: `does not parse: ${error.message}` });
@@ -295,7 +350,7 @@ export class Exchange {
   }
 
   segmentTextOf(got: Pulled): string {
-    return got.segment ? segmentText(summarizeFromTarget(got.segment, this.numbering, got.checksumOk ?? true)) : 'a malformed packet';
+    return got.segment ? segmentText(summarizeFromTarget(got.segment, this.numbering, got.checksumOk ?? true, ipText(got.ip, this.target.address, this.target.peerAddress))) : 'a malformed packet';
   }
 
   /** The oracle's verdict on a segment, as a failed step. */
@@ -326,7 +381,11 @@ export class Exchange {
   async settle(): Promise<StepResult> {
     for (let deadline = this.oracle.latestDeadline(); deadline !== undefined; deadline = this.oracle.latestDeadline()) {
       const got = await this.pull(deadline + 0.001);
-      if (!got) return (await this.overdue()) ?? { outcome: 'pass' };
+      if (!got) {
+        // A real clock's timer may wake a little before the deadline: judge only once it has passed.
+        while (this.elapsedMs() <= deadline) await this.target.sleep(Math.max(1, deadline - this.elapsedMs()));
+        return (await this.overdue()) ?? { outcome: 'pass' };
+      }
       if (got.violation) return this.divergence(got.violation, this.segmentTextOf(got));
       if (got.garbage !== undefined) return { outcome: 'fail', expected: 'a well-formed packet', observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage}` };
     }

@@ -3,8 +3,8 @@
  * field that differs (gVisor's checkers and packetdrill's `check_field`, in spirit): a failure says
  * "ack: expected 101, observed 1", never just "mismatch".
  */
-import { formatFlags, parseFlags, type TcpOption, type TcpSegment } from '../wire';
-import type { OptionExpectation, Range, SegmentMatch } from '../suite/case';
+import { formatFlags, parseFlags, type IpHeader, type TcpOption, type TcpSegment } from '../wire';
+import type { IpMatch, OptionExpectation, Range, SegmentMatch } from '../suite/case';
 import type { Mismatch } from './result';
 import type { Numbering } from './numbering';
 import { rangeText } from './summary';
@@ -41,12 +41,41 @@ function checkOption(expectation: OptionExpectation, options: readonly TcpOption
   }
 }
 
-/** Every way `segment` departs from `match`; empty when it matches. */
-export function mismatches(match: SegmentMatch, segment: TcpSegment, numbering: Numbering): Mismatch[] {
+/** The source route a datagram follows: its destination, then the addresses its route option still lists. */
+function sourceRouteOf(ip: IpHeader): string[] | undefined {
+  if (ip.version !== 4) return undefined;
+  const option = (ip.options ?? []).find((o) => o.kind === 'lsrr' || o.kind === 'ssrr');
+  if (option === undefined || !('route' in option)) return undefined;
+  return [ip.dst, ...option.route.slice((option.pointer - 4) / 4)];
+}
+
+/** Every way the datagram's header departs from what the case asks of it; `sameIpId` says whether it repeats the Identification of the datagram it retransmits. */
+function ipMismatches(match: IpMatch, ip: IpHeader | undefined, sameIpId: boolean): Mismatch[] {
   const found: Mismatch[] = [];
-  const expectedFlags = parseFlags(match.flags);
-  if (segment.flags !== expectedFlags) {
-    found.push({ field: 'flags', expected: formatFlags(expectedFlags), observed: formatFlags(segment.flags) });
+  const ecn = ip?.ecn ?? 'not-ect';
+  const ecnMatches = match.ecn === 'ect' ? ecn === 'ect0' || ecn === 'ect1' : ecn === match.ecn;
+  if (match.ecn !== undefined && !ecnMatches) found.push({ field: 'ip ecn', expected: match.ecn, observed: ecn });
+  if (match.sourceRoute !== undefined) {
+    const route = ip && sourceRouteOf(ip);
+    const expected = match.sourceRoute === 'absent' ? 'absent' : match.sourceRoute.join(' ');
+    const observed = route === undefined ? 'absent' : route.join(' ');
+    if (expected !== observed) found.push({ field: 'ip source route', expected, observed });
+  }
+  if (match.idRepeated !== undefined && match.idRepeated !== sameIpId) {
+    found.push({ field: 'ip id', expected: match.idRepeated ? 'the retransmitted datagram\'s' : 'a new one', observed: sameIpId ? 'the retransmitted datagram\'s' : 'a new one' });
+  }
+  return found;
+}
+
+/**
+ * Every way `segment`, carried in a datagram with the header `ip`, departs from `match`; empty when it
+ * matches. `sameIpId`: the segment repeats an earlier one, in a datagram with the same Identification.
+ */
+export function mismatches(match: SegmentMatch, segment: TcpSegment, numbering: Numbering, ip?: IpHeader, sameIpId = false): Mismatch[] {
+  const found: Mismatch[] = [];
+  const expectedFlags = match.flags.split('|').map(parseFlags);
+  if (!expectedFlags.includes(segment.flags)) {
+    found.push({ field: 'flags', expected: expectedFlags.map(formatFlags).join(' or '), observed: formatFlags(segment.flags) });
   }
   if (match.seq !== undefined) {
     const seq = numbering.targetRelative(segment.seq);
@@ -69,5 +98,6 @@ export function mismatches(match: SegmentMatch, segment: TcpSegment, numbering: 
     const mismatch = checkOption(expectation, segment.options);
     if (mismatch) found.push(mismatch);
   }
+  if (match.ip) found.push(...ipMismatches(match.ip, ip, sameIpId));
   return found;
 }

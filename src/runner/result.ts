@@ -36,6 +36,8 @@ export interface SegmentSummary {
   readonly srcPort: number;
   readonly dstPort: number;
   readonly checksumOk: boolean;
+  /** What the datagram's IPv4 header says beyond the plain one: other addresses, an ECN codepoint, options. */
+  readonly ip?: string;
 }
 
 /** An ICMP message as a person reads it, with what its quote shows of the segment it is about. */

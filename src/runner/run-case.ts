@@ -6,7 +6,7 @@
  * surroundings end the case as `error`, never as a conformance `fail`.
  */
 import type { Case, Step } from '../suite/case';
-import { appCallsNeeded, leastDurationMs, optionsNeeded, sendsIcmp } from '../suite/needs';
+import { appCallsNeeded, leastDurationMs, optionsNeeded, sendsIcmp, usesBroadcast } from '../suite/needs';
 import { formatDuration } from '../suite/duration';
 import { timeValuesOf } from '../profile/time-values';
 import { unmetCondition } from '../suite/when';
@@ -150,14 +150,19 @@ function cannotRun(testCase: Case, target: Target, profile: Profile): string | u
   if (testCase.sysctl && !target.applyKernelSettings) {
     return `needs kernel settings (${Object.entries(testCase.sysctl).map(([k, v]) => `${k}=${v}`).join(', ')}), which the ${name} target cannot apply`;
   }
+  if (usesBroadcast(testCase) && target.broadcast === undefined) return `addresses the broadcast address of the target's subnet, and the ${name} target's interface has none`;
+  if (testCase.mtu !== undefined && target.setMtu === undefined) return `needs an interface MTU of ${testCase.mtu}, which the ${name} target cannot set`;
   return undefined;
 }
 
 /**
  * Runs `testCase` on `target`, with the reference machine beside it running `profile` (the target's
- * declared parameters; the RFC's by default). The target is the caller's to close.
+ * declared parameters; the RFC's by default). The target is the caller's to close. A case's MTU is
+ * set on the target's interface first, and the reference machine advertises the MSS it gives, the MTU
+ * less 40 octets of IPv4 and TCP headers (RFC 9293 §3.7.1).
  */
-export async function runCase(testCase: Case, target: Target, profile: Profile = RFC9293_PROFILE): Promise<CaseResult> {
+export async function runCase(testCase: Case, target: Target, targetProfile: Profile = RFC9293_PROFILE): Promise<CaseResult> {
+  const profile = testCase.mtu === undefined ? targetProfile : { ...targetProfile, mss: testCase.mtu - 40 };
   const run = new CaseRun(testCase, target, profile);
   const reason = cannotRun(testCase, target, profile);
   if (reason !== undefined) return run.result('skip', notRun(testCase), reason);
@@ -170,6 +175,13 @@ export async function runCase(testCase: Case, target: Target, profile: Profile =
   }
   if (sendsIcmp(testCase) && target.capabilities.icmp === false) {
     return run.result('skip', notRun(testCase), `sends ICMP errors, which the ${target.name} target cannot pass to its stack`);
+  }
+  if (testCase.mtu !== undefined) {
+    try {
+      await target.setMtu?.(testCase.mtu);
+    } catch (error) {
+      return run.result('error', notRun(testCase), `the interface MTU of ${testCase.mtu} could not be set: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   return run.run();
 }

@@ -1,5 +1,5 @@
 /** Each step as one line, as a person would say it: `send S <mss 1460>`, `expect SA ack 1`. */
-import type { AppStepCall, OptionTemplate, ResultExpectation, SegmentTemplate, Step } from '../suite/case';
+import type { AppStepCall, IpTemplate, OptionTemplate, ResultExpectation, SegmentTemplate, Step } from '../suite/case';
 import { whenText } from '../suite/when';
 import { matchText, rangeText } from './summary';
 
@@ -16,6 +16,7 @@ function optionTemplateText(o: OptionTemplate): string {
 }
 
 export function appCallText(call: AppStepCall): string {
+  if (call.call === 'connect' && call.to !== undefined) return `connect to ${call.to}`;
   if (call.call === 'set-option') return `set-option ${call.options.map((o) => `${o.name} ${o.text}`).join(', ')}`;
   return 'bytes' in call && call.bytes !== undefined ? `${call.call} ${call.bytes}` : call.call;
 }
@@ -29,6 +30,19 @@ export function resultText(result: ResultExpectation): string {
   ].join(', ');
 }
 
+/** `ce`, `src broadcast`, `lsrr 198.18.0.3`: the IP header a send step writes, beyond the plain one. */
+function ipTemplateText(ip: IpTemplate): string {
+  const parts: string[] = [];
+  if (ip.src !== undefined) parts.push(`src ${ip.src}`);
+  if (ip.dst !== undefined) parts.push(`dst ${ip.dst}`);
+  if (ip.ecn !== undefined) parts.push(ip.ecn);
+  for (const option of ip.options ?? []) {
+    if (option.kind === 'lsrr' || option.kind === 'ssrr') parts.push(`${option.kind} ${option.route.join(' ')}`);
+    else parts.push(option.kind === 'unknown' ? `option ${option.type}` : option.kind);
+  }
+  return parts.join(', ');
+}
+
 /** `S win 65535 <mss 1460>`: a segment as a send step writes it. */
 function templateText(s: SegmentTemplate): string {
   const parts = [s.flags];
@@ -38,6 +52,7 @@ function templateText(s: SegmentTemplate): string {
   if (s.payload.length > 0) parts.push(`len ${s.payload.length}`);
   if (s.options.length > 0) parts.push(`<${s.options.map(optionTemplateText).join(',')}>`);
   if (s.checksum === 'bad') parts.push('[bad checksum]');
+  if (s.ip !== undefined) parts.push(`[ip ${ipTemplateText(s.ip)}]`);
   return parts.join(' ');
 }
 

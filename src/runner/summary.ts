@@ -1,12 +1,41 @@
 /** One-line forms of segments and expectations, shared by failure messages, traces and reports. */
-import { formatFlags, formatOptions, ICMPV4_KIND_TYPES, IpProtocol, TcpFlag, type Icmpv4Message, type TcpSegment } from '../wire';
+import { formatFlags, formatOptions, ICMPV4_KIND_TYPES, IpProtocol, TcpFlag, type Icmpv4Message, type IpHeader, type Ipv4Option, type TcpSegment } from '../wire';
 import type { Range, SegmentMatch, OptionExpectation } from '../suite/case';
 import { icmpMessageName } from '../suite/icmp-message';
 import type { IcmpSummary, SegmentSummary } from './result';
 import type { Numbering } from './numbering';
 
+function ipOptionText(option: Ipv4Option): string {
+  switch (option.kind) {
+    case 'eol':
+    case 'nop':
+      return option.kind;
+    case 'lsrr':
+    case 'ssrr':
+    case 'rr':
+      return `${option.kind} ${option.route.join(' ')} ptr ${option.pointer}`;
+    case 'timestamp':
+      return `ts ${option.entries.length} slots`;
+    case 'unknown':
+      return `type ${option.type}`;
+  }
+}
+
+/**
+ * `ect0`, `198.18.0.2 > 198.18.0.255`, `lsrr 198.18.0.2 ptr 4`: what a datagram's IPv4 header says beyond
+ * the plain one between `from` and `to` (Not-ECT, no options); empty when nothing.
+ */
+export function ipText(ip: IpHeader | undefined, from: string, to: string): string {
+  if (ip === undefined || ip.version !== 4) return '';
+  const parts: string[] = [];
+  if (ip.src !== from || ip.dst !== to) parts.push(`${ip.src} > ${ip.dst}`);
+  if (ip.ecn !== undefined && ip.ecn !== 'not-ect') parts.push(ip.ecn);
+  parts.push(...(ip.options ?? []).filter((o) => o.kind !== 'eol').map(ipOptionText));
+  return parts.join(', ');
+}
+
 /** A segment with its sequence number relative to the sender's ISN and its ACK to the receiver's. */
-function summarize(segment: TcpSegment, senderRelative: (seq: number) => number, receiverRelative: (seq: number) => number, checksumOk: boolean): SegmentSummary {
+function summarize(segment: TcpSegment, senderRelative: (seq: number) => number, receiverRelative: (seq: number) => number, checksumOk: boolean, ip: string): SegmentSummary {
   return {
     flags: formatFlags(segment.flags),
     seq: senderRelative(segment.seq),
@@ -19,20 +48,22 @@ function summarize(segment: TcpSegment, senderRelative: (seq: number) => number,
     srcPort: segment.srcPort,
     dstPort: segment.dstPort,
     checksumOk,
+    ...(ip !== '' && { ip }),
   };
 }
 
 /** A segment of a connection the case does not number (an `isn` step's): its numbers as on the wire. */
 export function summarizeAbsolute(segment: TcpSegment, checksumOk: boolean): SegmentSummary {
-  return summarize(segment, (seq) => seq, (seq) => seq, checksumOk);
+  return summarize(segment, (seq) => seq, (seq) => seq, checksumOk, '');
 }
 
-export function summarizeFromTarget(segment: TcpSegment, numbering: Numbering, checksumOk: boolean): SegmentSummary {
-  return summarize(segment, (seq) => numbering.targetRelative(seq), (seq) => numbering.peerRelative(seq), checksumOk);
+/** `ip` is what the datagram's header says beyond the plain one (ipText). */
+export function summarizeFromTarget(segment: TcpSegment, numbering: Numbering, checksumOk: boolean, ip = ''): SegmentSummary {
+  return summarize(segment, (seq) => numbering.targetRelative(seq), (seq) => numbering.peerRelative(seq), checksumOk, ip);
 }
 
-export function summarizeToTarget(segment: TcpSegment, numbering: Numbering, checksumOk: boolean): SegmentSummary {
-  return summarize(segment, (seq) => numbering.peerRelative(seq), (seq) => numbering.targetRelative(seq), checksumOk);
+export function summarizeToTarget(segment: TcpSegment, numbering: Numbering, checksumOk: boolean, ip = ''): SegmentSummary {
+  return summarize(segment, (seq) => numbering.peerRelative(seq), (seq) => numbering.targetRelative(seq), checksumOk, ip);
 }
 
 /** `SA seq 0 ack 1 win 64240 len 0 <mss 1460>` */
@@ -40,7 +71,8 @@ export function segmentText(s: SegmentSummary): string {
   const options = s.options === '' ? '' : ` <${s.options}>`;
   const checksum = s.checksumOk ? '' : ' [bad checksum]';
   const urgent = s.urgent === undefined ? '' : ` urg ${s.urgent}`;
-  return `${s.flags} seq ${s.seq} ack ${s.ack} win ${s.window} len ${s.length}${urgent}${options}${checksum}`;
+  const ip = s.ip === undefined ? '' : ` [ip ${s.ip}]`;
+  return `${s.flags} seq ${s.seq} ack ${s.ack} win ${s.window} len ${s.length}${urgent}${options}${checksum}${ip}`;
 }
 
 export function rangeText(range: Range): string {
@@ -67,6 +99,13 @@ export function matchText(m: SegmentMatch): string {
   if (m.length) parts.push(`len ${rangeText(m.length)}`);
   if (m.urgentPointer !== undefined) parts.push(`urg ${m.urgentPointer}`);
   if (m.options.length > 0) parts.push(`<${m.options.map(optionExpectationText).join(',')}>`);
+  const ip = [
+    ...(m.ip?.ecn !== undefined ? [m.ip.ecn] : []),
+    ...(m.ip?.sourceRoute !== undefined ? [`route ${m.ip.sourceRoute === 'absent' ? 'absent' : m.ip.sourceRoute.join(' ')}`] : []),
+    ...(m.ip?.idRepeated !== undefined ? [m.ip.idRepeated ? 'id repeated' : 'new id'] : []),
+  ];
+  if (ip.length > 0) parts.push(`[ip ${ip.join(', ')}]`);
+  if (m.preceded) parts.push(`after at most ${m.preceded.max} other(s)`);
   return parts.join(' ');
 }
 

@@ -8,7 +8,7 @@
  * (a RST answering a segment without ACK carries seq 0, RFC 9293 §3.5.2).
  */
 
-import type { Icmpv4Message, TcpState } from '../wire';
+import type { Ecn, Icmpv4Message, Ipv4Option, TcpState } from '../wire';
 import type { TimeExpr } from './time';
 import type { When } from './when';
 
@@ -58,6 +58,8 @@ export interface Case {
   readonly sysctl?: Readonly<Record<string, string>>;
   /** `virtual`: the case waits too long for a real clock (hours); a real-clock target skips it. */
   readonly clock?: 'virtual';
+  /** The MTU of the target's interface, set before the first step; a target that cannot set it skips the case. */
+  readonly mtu?: number;
   readonly source: SourcePosition;
 }
 
@@ -73,7 +75,8 @@ export interface Preamble {
 /** The application calls a case can ask of the target, with arguments filled in from the case. */
 export type AppStepCall =
   | { readonly call: 'listen' }
-  | { readonly call: 'connect' }
+  /** To the peer; `to: broadcast`, to the directed broadcast address of the target's subnet (MUST-46). */
+  | { readonly call: 'connect'; readonly to?: 'broadcast' }
   | { readonly call: 'write'; readonly bytes: number }
   /** Octets of the pattern sent as urgent data: the urgent pointer goes to the octet after them. */
   | { readonly call: 'write-urgent'; readonly bytes: number }
@@ -136,6 +139,20 @@ export type OptionTemplate =
  */
 export type SeqTemplate = number | { readonly edge: number };
 
+/**
+ * An address a case writes: a dotted quad in 198.18.0.0/15, or `broadcast`, the directed broadcast
+ * address of the target's subnet.
+ */
+export type AddressTemplate = string;
+
+/** The IPv4 header of the peer's datagram, where it is not the plain one (peer to target, Not-ECT, no options). */
+export interface IpTemplate {
+  readonly src?: AddressTemplate;
+  readonly dst?: AddressTemplate;
+  readonly ecn?: Ecn;
+  readonly options?: readonly Ipv4Option[];
+}
+
 /** A segment the peer sends. Absent numbers are filled in from the connection so far. */
 export interface SegmentTemplate {
   readonly flags: string;
@@ -147,13 +164,14 @@ export interface SegmentTemplate {
   readonly payload: Uint8Array;
   /** `bad` sends a deliberately wrong TCP checksum. */
   readonly checksum: 'good' | 'bad';
+  readonly ip?: IpTemplate;
 }
 
 /**
  * The segments of a `fill` step: each continues the connection (sequence number and acknowledgment filled
  * in) and carries as many octets as the target's MSS and the rest of its window allow.
  */
-export type FillTemplate = Omit<SegmentTemplate, 'seq' | 'ack' | 'payload' | 'checksum'>;
+export type FillTemplate = Omit<SegmentTemplate, 'seq' | 'ack' | 'payload' | 'checksum' | 'ip'>;
 
 /** The ICMP errors an `icmp` step sends, as src/wire names their kinds. */
 export type IcmpErrorKind = Exclude<Icmpv4Message['kind'], 'other'>;
@@ -203,7 +221,7 @@ export type OptionExpectation =
 
 /** What an expected segment must look like. Fields not named are not checked. */
 export interface SegmentMatch {
-  /** Exactly this set of flags. */
+  /** Exactly this set of flags, or one of several separated by `|` (`PA|A`). */
   readonly flags: string;
   readonly seq?: number;
   readonly ack?: number;
@@ -213,6 +231,19 @@ export interface SegmentMatch {
   /** The urgent pointer field (meaningful with the URG flag): the octet after the urgent data, from SEG.SEQ. */
   readonly urgentPointer?: number;
   readonly options: readonly OptionExpectation[];
+  readonly ip?: IpMatch;
+  /** How many other segments may come before this one in its step (a burst's partial ACKs); any when absent. */
+  readonly preceded?: Range;
+}
+
+/** What the IPv4 header of an expected segment's datagram must carry. Fields not named are not checked. */
+export interface IpMatch {
+  /** The ECN field; `ect` is either ECT codepoint (RFC 3168 §5). */
+  readonly ecn?: Ecn | 'ect';
+  /** The source route it follows: its destination, then the addresses its route option lists; or none. */
+  readonly sourceRoute?: readonly string[] | 'absent';
+  /** Whether a retransmission's datagram repeats the IPv4 Identification of the datagram it repeats (MAY-4). */
+  readonly idRepeated?: boolean;
 }
 
 interface StepBase {

@@ -38,6 +38,16 @@ export function optionsNeeded(testCase: Case): Set<SocketOptionName> {
   return options;
 }
 
+/**
+ * Whether a case addresses the broadcast address of the target's subnet (a datagram from or to it, or a
+ * connect to it), so that a target whose interface has none skips it.
+ */
+export function usesBroadcast(testCase: Case): boolean {
+  return allSteps(testCase.steps).some((step) =>
+    (step.kind === 'send' && step.segments.some((s) => s.ip?.src === 'broadcast' || s.ip?.dst === 'broadcast')) ||
+    (step.kind === 'app' && step.call.call === 'connect' && step.call.to === 'broadcast'));
+}
+
 /** Whether a case asks the target its state (`state:` steps); a target that cannot tell passes them on the reference machine's word. */
 export function asksState(testCase: Case): boolean {
   return allSteps(testCase.steps).some((step) => step.kind === 'state');

@@ -5,6 +5,8 @@
  */
 import type {
   AppStepCall,
+  IpMatch,
+  IpTemplate,
   Branch,
   CaseEventName,
   FillTemplate,
@@ -26,14 +28,16 @@ import { parseDuration } from './duration';
 import { icmpTemplate, type RawIcmp } from './icmp-message';
 import { fixedTime, parseTime, type TimeExpr } from './time';
 import type { When } from './when';
-import type { TcpState } from '../wire';
+import type { Ecn, Ipv4Option, TcpState } from '../wire';
 
 /** The YAML shapes the schema admits (see case.schema.json). */
 type RawRange = { min?: number; max?: number };
 type RawSendOption = 'nop' | 'eol' | 'sackOK' | { mss: number } | { wscale: number } | { ts: [number, number] } | { raw: string };
+type RawIpOption = 'nop' | 'eol' | { rr: number } | { timestamp: number } | { lsrr: string[] } | { ssrr: string[] } | { unknown: { type: number; hex?: string } };
+interface RawSendIp { src?: string; dst?: string; ecn?: Ecn; options?: RawIpOption[] }
 interface RawSend {
   flags: string; seq?: number | { edge: number }; ack?: number; win?: number; urg?: number;
-  options?: RawSendOption[]; data?: number | string | { hex: string }; checksum?: 'good' | 'bad';
+  options?: RawSendOption[]; data?: number | string | { hex: string }; checksum?: 'good' | 'bad'; ip?: RawSendIp;
 }
 /** `send: { flags: PA, fill: window }`: the peer fills the target's window (case.ts, the `fill` step). */
 interface RawFill { flags: string; fill: 'window'; win?: number; urg?: number; options?: RawSendOption[] }
@@ -43,6 +47,8 @@ interface RawExpect {
   options?: { mss?: RawPresenceOr<number>; wscale?: RawPresenceOr<number>; sackOK?: 'present' | 'absent'; ts?: 'present' | 'absent' };
   within?: string;
   after?: string;
+  ip?: IpMatch;
+  preceded?: RawRange;
 }
 type RawOptions = Record<OptionSetting['name'], boolean | number | string>;
 type RawResult = 'eof' | { bytes?: number | RawRange; eof?: boolean; atMark?: boolean };
@@ -56,7 +62,7 @@ export interface RawCase {
   id: string; title: string; description?: string;
   spec: { rfc9293: string[]; requirements?: string[] };
   level: Case['level']; tags?: string[]; port?: number; peerPort?: number; peerIsn?: number;
-  from?: string; when?: RawWhen; sysctl?: Record<string, number | string>; clock?: 'virtual';
+  from?: string; when?: RawWhen; sysctl?: Record<string, number | string>; clock?: 'virtual'; mtu?: number;
   steps: RawStep[];
 }
 
@@ -121,6 +127,30 @@ function sendOption(option: RawSendOption): OptionTemplate {
   return { kind: 'raw', bytes: hexBytes(option.raw) };
 }
 
+/** A route option whose every hop the datagram visited: the pointer past the last address (RFC 791 §3.1). */
+function visitedRoute(kind: 'lsrr' | 'ssrr', route: string[]): Ipv4Option {
+  return { kind, pointer: 4 + 4 * route.length, route };
+}
+
+/** An IP option as a case writes it, as it goes on the wire: slots empty, routes wholly visited. */
+function ipOption(option: RawIpOption): Ipv4Option {
+  if (option === 'nop' || option === 'eol') return { kind: option };
+  if ('rr' in option) return { kind: 'rr', pointer: 4, route: Array.from({ length: option.rr }, () => '0.0.0.0') };
+  if ('timestamp' in option) return { kind: 'timestamp', pointer: 5, overflow: 0, flag: 0, entries: Array.from({ length: option.timestamp }, () => ({ timestamp: 0 })) };
+  if ('lsrr' in option) return visitedRoute('lsrr', option.lsrr);
+  if ('ssrr' in option) return visitedRoute('ssrr', option.ssrr);
+  return { kind: 'unknown', type: option.unknown.type, data: hexBytes(option.unknown.hex ?? '') };
+}
+
+function sendIp(raw: RawSendIp): IpTemplate {
+  return {
+    ...(raw.src !== undefined && { src: raw.src }),
+    ...(raw.dst !== undefined && { dst: raw.dst }),
+    ...(raw.ecn !== undefined && { ecn: raw.ecn }),
+    ...(raw.options !== undefined && { options: raw.options.map(ipOption) }),
+  };
+}
+
 class Normalizer {
   readonly problems: NormalizeProblem[] = [];
 
@@ -130,9 +160,12 @@ class Normalizer {
     this.problems.push({ path, message: `${formatPath(path)}: ${message}` });
   }
 
+  /** Flags as letters; an expectation may give alternatives, `PA|A`. */
   flags(text: string, path: DocumentPath): string {
-    const repeated = [...text].find((letter, i) => text.indexOf(letter) !== i);
-    if (repeated !== undefined) this.problem(path, `flag '${repeated}' is written twice in '${text}'`);
+    for (const set of text.split('|')) {
+      const repeated = [...set].find((letter, i) => set.indexOf(letter) !== i);
+      if (repeated !== undefined) this.problem(path, `flag '${repeated}' is written twice in '${set}'`);
+    }
     return text;
   }
 
@@ -162,6 +195,7 @@ class Normalizer {
       options: (raw.options ?? []).map(sendOption),
       payload: payloadOf(raw.data),
       checksum: raw.checksum ?? 'good',
+      ...(raw.ip !== undefined && { ip: sendIp(raw.ip) }),
     };
   }
 
@@ -195,6 +229,8 @@ class Normalizer {
       ...(raw.len !== undefined && { length: this.range(raw.len, [...path, 'len']) }),
       ...(raw.urg !== undefined && { urgentPointer: raw.urg }),
       options: this.expectOptions(raw.options, [...path, 'options']),
+      ...(raw.ip !== undefined && { ip: raw.ip }),
+      ...(raw.preceded !== undefined && { preceded: this.range(raw.preceded, [...path, 'preceded']) }),
     };
     const within = raw.within === undefined ? fixedTime(CASE_DEFAULTS.expectWithinMs, '1s') : this.time(raw.within, [...path, 'within']);
     return { match, within, ...(raw.after !== undefined && { after: this.time(raw.after, [...path, 'after']) }) };
@@ -217,6 +253,7 @@ class Normalizer {
     let call: AppStepCall;
     if (name === 'set-option') call = { call: name, options: this.options(argument as RawOptions, [...path, name]) };
     else if ((name === 'write' || name === 'write-urgent' || name === 'read') && typeof argument === 'number') call = { call: name, bytes: argument };
+    else if (name === 'connect' && argument === 'broadcast') call = { call: name, to: argument };
     else call = { call: name } as AppStepCall;
     const expected = result === undefined ? undefined : this.result(result, call.call, error, [...path, 'result']);
     return { call, ...(typeof error === 'string' && { error }), ...(expected && { result: expected }) };
@@ -378,6 +415,7 @@ export function normalizeCase(
       ...(when !== undefined && { when }),
       ...(raw.sysctl !== undefined && { sysctl: Object.fromEntries(Object.entries(raw.sysctl).map(([key, value]) => [key, String(value)])) }),
       ...(raw.clock !== undefined && { clock: raw.clock }),
+      ...(raw.mtu !== undefined && { mtu: raw.mtu }),
       source: locate([]),
     },
   };

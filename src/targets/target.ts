@@ -24,8 +24,11 @@ export interface TimedPacket {
 export type AppCall =
   /** Listen on `port` on the target's address; connections are accepted as they arrive. */
   | { readonly call: 'listen'; readonly port: number }
-  /** Connect to the peer's address at `port`, optionally from a chosen local port. */
-  | { readonly call: 'connect'; readonly port: number; readonly localPort?: number }
+  /**
+   * Connect to the peer's address at `port` (or to `host`, another address of the target's network, such
+   * as its subnet's broadcast address), optionally from a chosen local port.
+   */
+  | { readonly call: 'connect'; readonly port: number; readonly localPort?: number; readonly host?: string }
   /** Queue `bytes` octets (a repeating pattern) for sending on the connection. */
   | { readonly call: 'write'; readonly bytes: number }
   /**
@@ -149,6 +152,11 @@ export interface Target {
   readonly address: string;
   /** The address the harness speaks from as the remote peer, e.g. `198.18.0.2`. */
   readonly peerAddress: string;
+  /**
+   * The directed broadcast address of the subnet the target's interface is on, within 198.18.0.0/15
+   * (e.g. `198.18.0.255`), where it has one: what address validation (RFC 9293 §3.9.2.3) is tried with.
+   */
+  readonly broadcast?: string;
 
   /** The time on the target's clock, in nanoseconds; the times of TimedPackets are on the same clock. */
   now(): bigint;
@@ -157,6 +165,12 @@ export interface Target {
   /** Hands one IPv4 packet to the target and returns when it was handed over. */
   send(packet: Uint8Array): TimedPacket;
   /**
+   * Hands several packets to the target at once, queued together as a burst on a wire would leave them,
+   * where the target can (the reference machine then processes them together, RFC 9293 MUST-59);
+   * absent, the runner sends them one after the other.
+   */
+  sendBurst?(packets: readonly Uint8Array[]): TimedPacket[];
+  /**
    * The next IPv4 packet the target sent, in order, or `undefined` when none arrives within
    * `timeoutMs` of the target's clock. Packets are queued from the moment the target exists, so none is
    * lost between calls. A virtual-clock target advances its clock only as far as the packet.
@@ -164,6 +178,11 @@ export interface Target {
   receive(timeoutMs: number): Promise<TimedPacket | undefined>;
   /** Makes one application call and waits for its result. */
   app(call: AppCall): Promise<AppResult>;
+  /**
+   * Sets the MTU of the target's interface, before a case's first step; absent where the target cannot
+   * (its cases that need an MTU are skipped). Rejects, saying why, when it fails.
+   */
+  setMtu?(mtu: number): Promise<void>;
   /**
    * Applies a case's kernel settings to this target alone (the linux target: inside its own network
    * namespace), before the case's first step. Absent where a target cannot: a case that needs it is

@@ -32,3 +32,21 @@ export function parseIpv4Address(text: string, offset: number): number {
 export function formatIpv4Address(address: number): string {
   return `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`;
 }
+
+/**
+ * What an IPv4 address is for (RFC 1122 §3.2.1.3, RFC 1112, RFC 5735): one host, all hosts of a network
+ * (the limited broadcast, or `subnetBroadcast`, the directed broadcast of the interface's subnet, when it
+ * has one), a multicast group, or a form no datagram may carry as its source: "this network" (0/8),
+ * loopback (127/8), or the reserved class E (240/4).
+ */
+export type Ipv4AddressKind = 'unicast' | 'broadcast' | 'multicast' | 'this-network' | 'loopback' | 'reserved';
+
+export function ipv4AddressKind(address: string, subnetBroadcast?: string): Ipv4AddressKind {
+  if (address === '255.255.255.255' || address === subnetBroadcast) return 'broadcast';
+  const first = parseIpv4Address(address, 0) >>> 24;
+  if (first === 0) return 'this-network';
+  if (first === 127) return 'loopback';
+  if (first >= 224 && first < 240) return 'multicast';
+  if (first >= 240) return 'reserved';
+  return 'unicast';
+}

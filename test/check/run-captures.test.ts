@@ -18,13 +18,17 @@ import { decodePacket } from '../../src/wire';
 
 const cases = loadSuites(['suites']).cases;
 
-/** The target's address, as its packets (or the peer's to it) carry it. */
+/** The target's address, as its packets (or, where it sent none, the peer's to it) carry it. */
 function targetAddress(result: CaseResult): string | undefined {
-  const packet = result.trace.find((e) => e.kind === 'packet' && e.segment !== undefined);
+  const packets = result.trace.filter((e) => e.kind === 'packet' && e.segment !== undefined);
+  const packet = packets.find((e) => e.kind === 'packet' && e.direction === 'from-target') ?? packets[0];
   if (packet?.kind !== 'packet') return undefined;
   const { ip } = decodePacket(Buffer.from(packet.hex, 'hex'));
   return packet.direction === 'from-target' ? ip.src : ip.dst;
 }
+
+/** The directed broadcast address of each target's subnet, as the target (or its adapter's hello) gives it. */
+const BROADCAST: Record<string, string> = { reference: '198.18.0.255', lwip: '198.19.255.255' };
 
 /** Whether a mismatch is one of the oracle's rules (`MUST-16`, `RFC 9293 §3.5.2`) rather than a case's own assertion. */
 const isOracleRule = (field: string): boolean => /^(MUST|SHLD|MAY)-|^RFC /.test(field);
@@ -69,7 +73,7 @@ describe.each(['reference', 'lwip'])('the captures of a run on %s', (target) => 
     for (const live of results) {
       const address = targetAddress(live);
       if (live.verdict === 'skip' || address === undefined) continue;
-      const outcome = await checkCapture(casePcap(live), { profile, side: 'both', endpoint: { address }, capturedForMs: live.durationMs });
+      const outcome = await checkCapture(casePcap(live), { profile, side: 'both', endpoint: { address }, capturedForMs: live.durationMs, broadcast: BROADCAST[target] });
       const judgments = outcome.conversations.flatMap((c) => c.judgments);
       const failed = judgments.find((j) => j.verdict === 'fail');
       const verdict = failed ? 'fail' : judgments.some((j) => j.verdict === 'inconclusive') ? 'inconclusive' : 'pass';

@@ -13,7 +13,7 @@ const out = mkdtempSync(join(tmpdir(), 'tcpconform-mutate-'));
 test('a selection is scored, survivors first, and the report folder gets the page and the JSON', () => {
   const { code, stdout } = runCli(['mutate', '--id', 'calls/*', '--out', out]);
   expect(code).toBe(0);
-  expect(stdout).toMatch(/^8 case\(s\) against \d+ mutants of the reference machine \(profile rfc9293\)/);
+  expect(stdout).toMatch(/^\d+ case\(s\) against \d+ mutants of the reference machine \(profile rfc9293\)/);
   expect(stdout).toMatch(/score \d+\.\d%: \d+ killed, \d+ survived, \d+ equivalent \(not counted\)/);
   expect(stdout).toMatch(/survivors \(\d+\): defects no selected case tells apart\n {2}skip /);
   const page = readFileSync(join(out, 'mutate.html'), 'utf8');

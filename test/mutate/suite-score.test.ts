@@ -16,9 +16,6 @@ const { cases } = loadSuites([path.join(__dirname, '../../suites')]);
 
 /** The mutants no case of suites/ kills today, each for a reason README.md's mutate section gives. */
 const SURVIVORS_TODAY = [
-  // CLOSE in SYN-RECEIVED: Linux holds that FIN until the handshake completes, so no case can ask for it at once.
-  'skip 3.10.4/syn-received/fin',
-  'boundary 3.10.4 SYN-RECEIVED: D > 0 -1',
   // PSH on data that carries the FIN: stacks may send the FIN on its own, so no case can fix the form.
   'form fin -PSH',
   // Segments spanning the whole window, or a FIN at its very edge: the window is the target's own size.

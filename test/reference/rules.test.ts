@@ -4,7 +4,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALL_RULES, describeRule } from '../../src/reference';
+import { ALL_RULES, describeRule, unreachableBecause } from '../../src/reference';
 
 const SOURCE_DIR = join(__dirname, '../../src/reference');
 
@@ -19,7 +19,7 @@ function sources(dir: string): string[] {
 describe('rules', () => {
   test('names are unique and start with the section of RFC 9293 (or the RFC) they come from', () => {
     expect(new Set(ALL_RULES).size).toBe(ALL_RULES.length);
-    for (const rule of ALL_RULES) expect(rule).toMatch(/^(3(\.\d+)+|rfc(6298|1337|5927|1191)\/\d+(\.\d+)*)\/[a-z0-9-]+(\/[a-z0-9-]+)*$/);
+    for (const rule of ALL_RULES) expect(rule).toMatch(/^(3(\.\d+)+|rfc(6298|1337|5927|1191|3168)\/\d+(\.\d+)*)\/[a-z0-9-]+(\/[a-z0-9-]+)*$/);
   });
 
   test('every rule is applied somewhere in the machine', () => {
@@ -29,5 +29,10 @@ describe('rules', () => {
 
   test('every rule says what it decides', () => {
     for (const rule of ALL_RULES) expect(describeRule(rule).length).toBeGreaterThan(10);
+  });
+
+  test('a rule no case can reach says why, and the others say nothing', () => {
+    expect(unreachableBecause('3.10.1/listen/active')).toMatch(/listen/);
+    expect(unreachableBecause('3.10.7.2/syn')).toBeUndefined();
   });
 });

@@ -281,12 +281,49 @@ describe("following the target's choices", () => {
     expect(oracle.overdue(6001)).toBeUndefined();
   });
 
-  test("data beyond the peer's window still breaks MUST-1 once the machine follows the target", async () => {
-    const oracle = await established();
-    oracle.peerSent(fromPeer({ window: 1000 }), 5, true);
+  test("data beyond the peer's window still breaks MUST-1 once the machine follows the target; SHLD-15 where the window shrank", async () => {
+    const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
+    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN, window: 1000, options: [{ kind: 'mss', mss: 1460 }] }), 1, true);
+    oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK }), 1);
+    oracle.peerSent(fromPeer({ window: 1000 }), 2, true);
     await oracle.appCall({ call: 'write', bytes: 3000 }, 10);
     expect(oracle.observe(fromTarget({ flags: ACK, payload: pattern(0, 1000) }), 10)).toBeUndefined();
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1001, flags: ACK, payload: pattern(1000, 10) }), 10)?.rule).toBe('MUST-1');
+
+    const shrunk = await established();
+    shrunk.peerSent(fromPeer({ window: 1000 }), 5, true);
+    await shrunk.appCall({ call: 'write', bytes: 3000 }, 10);
+    expect(shrunk.observe(fromTarget({ flags: ACK, payload: pattern(0, 1000) }), 10)).toBeUndefined();
+    expect(shrunk.observe(fromTarget({ seq: TARGET_ISN + 1001, flags: ACK, payload: pattern(1000, 10) }), 10)?.rule).toBe('SHLD-15');
+  });
+
+  test('data sent before may go again beyond a window the peer shrank (MAY-7)', async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'write', bytes: 2000 }, 3);
+    expect(oracle.observe(fromTarget({ flags: ACK, payload: pattern(0, 1000) }), 3)).toBeUndefined();
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1001, flags: ACK, payload: pattern(1000, 1000) }), 3)).toBeUndefined();
+    oracle.peerSent(fromPeer({ ack: TARGET_ISN + 1001, window: 500 }), 4, true);
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1001, flags: ACK, payload: pattern(1000, 1000) }), 2000)).toBeUndefined();
+  });
+});
+
+describe('the IP header of the target', () => {
+  const ip = (src: string, ecn: 'not-ect' | 'ect0' = 'not-ect') => ({ version: 4 as const, src, dst: '198.18.0.2', protocol: 6, ttl: 64, id: 0, dontFragment: true, ecn });
+
+  test('every segment comes from the address the first came from (MUST-45)', async () => {
+    const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
+    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 1, true);
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK }), 1, ip('198.18.0.1'))).toBeUndefined();
+    oracle.peerSent(fromPeer({ flags: PSH | ACK, payload: new Uint8Array(10) }), 2, true);
+    expect(oracle.observe(fromTarget({ ack: PEER_ISN + 11 }), 2, ip('198.18.0.9'))?.rule).toBe('MUST-45');
+  });
+
+  test('ECT on data of a connection that did not negotiate ECN is refused (RFC 3168 §6.1.1)', async () => {
+    const oracle = await established();
+    await oracle.appCall({ call: 'write', bytes: 10 }, 3);
+    expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 10) }), 3, ip('198.18.0.1', 'ect0'))?.rule).toBe('RFC 3168 §6.1.1');
   });
 });
 

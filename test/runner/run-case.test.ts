@@ -63,3 +63,31 @@ describe('after', () => {
     expect(result.reason).toMatch(/time: expected no earlier than 800ms, observed after 500ms/);
   });
 });
+
+describe('bursts and how many segments come first', () => {
+  const BURST = `  - send:
+      - { flags: PA, data: 100 }
+      - { flags: PA, data: 100 }
+      - { flags: PA, data: 100 }
+`;
+
+  test('a burst reaches the reference machine queued together: one ACK answers it, before any other', async () => {
+    const result = await run(`${BURST}  - expect: { flags: A, ack: 301, preceded: { max: 0 } }
+`);
+    expect(result.verdict).toBe('pass');
+    expect(result.rules).toContain('3.10.7.4/ack/aggregated');
+    expect(result.trace.filter((e) => e.kind === 'packet' && e.direction === 'from-target')).toHaveLength(2);
+  });
+
+  test('segments beyond what `preceded` allows fail the expect step', async () => {
+    const result = await run(`  - app: { write: 1072 }
+  - expect: { flags: PA, seq: 537, preceded: { max: 0 } }
+`);
+    expect(result.verdict).toBe('fail');
+    expect(result.reason).toMatch(/:11: preceded: the target sent 1 other segment\(s\) before PA seq 537 ack 1 win 65535 len 536, at most 0 may come first/);
+    const twoAllowed = await run(`  - app: { write: 1072 }
+  - expect: { flags: A|PA, seq: 537, preceded: { max: 1 } }
+`);
+    expect(twoAllowed.verdict).toBe('pass');
+  });
+});

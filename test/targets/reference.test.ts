@@ -128,7 +128,8 @@ describe('reference target', () => {
     expect(await target.app({ call: 'write', bytes: 1 })).toEqual({ ok: false, error: 'ENOTCONN' });
     expect(await target.app({ call: 'abort' })).toEqual({ ok: false, error: 'ENOTCONN' });
     await established(target);
-    expect(await target.app({ call: 'listen', port: PORT })).toEqual({ ok: false, error: 'EISCONN' });
+    expect(await target.app({ call: 'listen', port: PORT })).toEqual({ ok: false, error: 'EADDRINUSE' });
+    expect(await target.app({ call: 'connect', port: PORT })).toEqual({ ok: false, error: 'EISCONN' });
     expect(await target.app({ call: 'shutdown' })).toEqual({ ok: true });
     expect(await target.app({ call: 'write', bytes: 1 })).toEqual({ ok: false, error: 'EPIPE' });
     expect(await target.app({ call: 'close' })).toEqual({ ok: true });

@@ -21,7 +21,7 @@ void out_flush(void) {
 void out_hello(void) {
   printf(
       "{\"type\":\"hello\",\"protocol\":1,\"stack\":{\"name\":\"lwip\",\"version\":\"%s\"},"
-      "\"address\":\"198.18.0.1\",\"peer\":\"198.18.0.2\","
+      "\"address\":\"198.18.0.1\",\"peer\":\"198.18.0.2\",\"broadcast\":\"198.19.255.255\","
       "\"capabilities\":{\"calls\":[\"listen\",\"connect\",\"write\",\"read\",\"stop-reading\",\"shutdown\","
       "\"close\",\"abort\",\"state\",\"set-option\"],\"options\":[" OPTIONS_JSON "],\"clock\":\"virtual\",\"families\":[\"ipv4\"],\"notes\":["
       "\"lwIP's raw TCP API, single-threaded (lwip_init, no tcpip thread), built with Debian's lwipopts.h\","

@@ -51,8 +51,10 @@ static err_t netif_setup(struct netif *nif) {
 #if LWIP_IPV6
   nif->output_ip6 = output_ipv6;
 #endif
-  /* A point-to-point link: no Ethernet, no ARP; packets go straight to the harness. */
-  nif->flags = NETIF_FLAG_LINK_UP;
+  /* A point-to-point link: no Ethernet, no ARP; packets go straight to the harness. The link has a
+     subnet (198.18.0.0/15) whose broadcast address, 198.19.255.255, lwIP knows as one only with
+     NETIF_FLAG_BROADCAST (ip4_addr_isbroadcast_u32): the hello gives it for address validation cases. */
+  nif->flags = NETIF_FLAG_LINK_UP | NETIF_FLAG_BROADCAST;
   return ERR_OK;
 }
 

@@ -16,6 +16,8 @@
 #define LINK_NETMASK "255.255.255.0"
 #define LINK_STACK_ADDRESS "198.18.0.1"
 #define LINK_PEER_ADDRESS "198.18.0.2"
+/* The directed broadcast address of LINK_NETWORK/LINK_NETMASK, which the hello gives. */
+#define LINK_BROADCAST "198.18.0.255"
 
 #define LINK_FRAME_MAX (14 + 65535)
 

@@ -350,7 +350,7 @@ static void handle_line(char *line) {
 static void hello(enum sandbox sandbox) {
     printf("{\"type\":\"hello\",\"protocol\":1,\"stack\":{\"name\":\"slirp\",\"version\":");
     json_write_string(slirp_version_string());
-    printf("},\"address\":\"%s\",\"peer\":\"%s\",\"capabilities\":{", LINK_STACK_ADDRESS, LINK_PEER_ADDRESS);
+    printf("},\"address\":\"%s\",\"peer\":\"%s\",\"broadcast\":\"%s\",\"capabilities\":{", LINK_STACK_ADDRESS, LINK_PEER_ADDRESS, LINK_BROADCAST);
     printf("\"calls\":[\"listen\",\"connect\",\"write\",\"write-urgent\",\"read\",\"stop-reading\",\"shutdown\",\"close\","
            "\"abort\",\"state\",\"at-mark\"],");
     printf("\"clock\":\"%s\",\"families\":[\"ipv4\"],\"notes\":[", virtual_clock ? "virtual" : "real");

@@ -22,6 +22,7 @@ interface CheckOptions {
   endpoint?: { address: string; port?: number };
   profile?: string;
   capturedFor?: number;
+  broadcast?: string;
   out: string;
   json: boolean;
 }
@@ -39,6 +40,11 @@ function endpoint(value: string): { address: string; port?: number } {
   if (match) return { address: match[1]!.toLowerCase(), ...(match[2] !== undefined && { port: Number(match[2]) }) };
   if (/^[0-9a-fA-F:]+$/.test(value) && value.includes(':')) return { address: value.toLowerCase() };
   throw new InvalidArgumentError('must be an address, with a port if you like: 198.18.0.1, 198.18.0.1:8080, [2001:2::1]:8080');
+}
+
+function ipv4(value: string): string {
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(value)) throw new InvalidArgumentError('must be an IPv4 address, e.g. 10.0.0.255');
+  return value;
 }
 
 function duration(value: string): number {
@@ -70,6 +76,7 @@ async function checkCommand(file: string, options: CheckOptions): Promise<void> 
     side: options.side,
     ...(options.endpoint && { endpoint: options.endpoint }),
     ...(options.capturedFor !== undefined && { capturedForMs: options.capturedFor }),
+    ...(options.broadcast !== undefined && { broadcast: options.broadcast }),
   });
   const context = { file, target: basename(file).replace(/[^A-Za-z0-9._-]+/g, '-'), startedAt: outcome.sorted.startedAt };
   const results: CaseResult[] = [];
@@ -99,6 +106,7 @@ export function addCheckCommand(program: Command): void {
     .option('--endpoint <address[:port]>', 'judge only the endpoint at this address (and port): the device you are testing', endpoint)
     .option('--profile <name|file>', "the endpoint's parameters (ACK delay, MSL, RFC 5961, …): one of tcpconform's profiles by name, or a file of yours (default RFC 9293's)")
     .option('--captured-for <duration>', 'how long the capture ran from its first packet, when it ran on after its last: silence until then is evidence (e.g. 30s)', duration)
+    .option('--broadcast <address>', "the directed broadcast address of the capture's IPv4 network (e.g. 10.0.0.255): segments to or from it reach no one endpoint, and a SYN from it must be ignored", ipv4)
     .option('-o, --out <dir>', 'report folder (results.jsonl, index.html, junit.xml, cases/, pcap/)', 'reports/check')
     .option('--json', 'print each result as a JSON line on stdout (the rest goes to stderr)', false)
     .addHelpText('after', `

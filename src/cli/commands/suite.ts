@@ -2,8 +2,9 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../../suite/problem';
 import { caseNeeds, needsText, SLOW_ON_A_REAL_CLOCK_MS } from '../../suite/needs';
+import { wireCoverage } from '../../suite/requirements';
 import { timeValuesOf } from '../../profile/time-values';
-import { ALL_RULES, describeRule } from '../../reference';
+import { ALL_RULES, describeRule, unreachableBecause } from '../../reference';
 import { ExitCode } from '../exit-codes';
 import { selectCases } from '../select';
 import { checkAgainstReference } from '../check-against-reference';
@@ -23,9 +24,13 @@ async function validateCommand(paths: string[]): Promise<void> {
 async function rulesCommand(paths: string[]): Promise<void> {
   const suite = loadAndReport(paths);
   const { rules } = await checkAgainstReference(suite.cases);
-  const unreached = ALL_RULES.filter((rule) => !rules.has(rule));
-  say(`reached (${ALL_RULES.length - unreached.length} of ${ALL_RULES.length}):`);
+  const missed = ALL_RULES.filter((rule) => !rules.has(rule));
+  const unreachable = missed.filter((rule) => unreachableBecause(rule) !== undefined);
+  const unreached = missed.filter((rule) => unreachableBecause(rule) === undefined);
+  say(`reached (${ALL_RULES.length - missed.length} of ${ALL_RULES.length}):`);
   for (const rule of ALL_RULES.filter((r) => rules.has(r))) say(`  ${rule}`);
+  if (unreachable.length > 0) say(`unreachable by any case (${unreachable.length}):`);
+  for (const rule of unreachable) say(`  ${rule}  ${describeRule(rule)}; unreachable: ${unreachableBecause(rule) ?? ''}`);
   say(`never reached (${unreached.length}):`);
   for (const rule of unreached) say(`  ${rule}  ${describeRule(rule)}`);
 }
@@ -52,6 +57,9 @@ function listCommand(paths: string[], options: SelectionOptions & { json: boolea
     const count = (key: (c: (typeof cases)[number]) => string) =>
       [...new Set(cases.map(key))].map((k) => `${k} ${cases.filter((c) => key(c) === k).length}`).join(', ');
     say(`\n${cases.length} case(s). By area: ${count((c) => c.area)}. By level: ${count((c) => c.level)}.`);
+    const coverage = wireCoverage(cases);
+    say(`RFC 9293 requirements testable on the wire (Appendix B's W, W+T and W~): ${coverage.covered.length} of ${coverage.testable.length} named by these cases.`);
+    if (coverage.uncovered.length > 0) say(`Not named: ${coverage.uncovered.join(', ')}.`);
   }
   if (suite.problems.length > 0) process.exitCode = ExitCode.usage;
 }
@@ -99,7 +107,8 @@ Example:
     .argument('[paths...]', SUITE_PATHS_HELP)
     .addHelpText('after', `
 Each rule is named by its section, e.g. 3.10.7.4/rst/in-window-not-exact. Rules no case reaches are
-behaviour the suite does not yet prove.
+behaviour the suite does not yet prove; a rule that neither the wire nor a socket's calls can lead to
+is listed apart, with the reason.
 
 Example:
   tcpconform rules`)
@@ -119,6 +128,8 @@ that cannot tell its state passes them on the reference machine's word), and, wh
 running ${SLOW_ON_A_REAL_CLOCK_MS / 1000} s or more on a real clock, about how long (a virtual clock skips them).
 Socket options and kernel settings (sysctl) are needs too, and so is a virtual clock (clock: virtual).
 With --json, needs is { appCalls, options, sysctl, virtualClock, state, realClockMs }.
+The summary ends with the coverage of RFC 9293's requirement ids testable on the wire: how many the
+listed cases name, and which they do not.
 
 Examples:
   tcpconform list --level MUST

@@ -4,6 +4,7 @@
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 import { seqAdd } from '../../wire/seq';
+import { ecnOnSyn } from '../ecn';
 import { fire, type Machine } from '../machine';
 import { startTiming } from '../rtt';
 import { sendResetFor, sendSynAck } from '../segments';
@@ -37,6 +38,7 @@ export function listenState(m: Machine, seg: TcpSegment): void {
     tcb.rcvUp = tcb.rcvNxt;
     tcb.rcvRead = tcb.rcvNxt;
     learnSendMss(m, seg);
+    ecnOnSyn(m, seg);
     setState(m, 'SYN-RECEIVED', '3.10.7.2/syn');
     sendSynAck(m);
     tcb.sndUna = tcb.iss;

@@ -7,6 +7,7 @@ import { TcpFlag } from '../../wire/flags';
 import { seqAdd } from '../../wire/seq';
 import { acceptable, segLen } from '../acceptable';
 import * as boundaries from '../boundaries';
+import { ecnOnSegment } from '../ecn';
 import { fire, signal, type Machine } from '../machine';
 import { sendAck, sendResetFor } from '../segments';
 import { deleteTcb, reopenFromTimeWait, restartTimeWait, returnToListen } from '../state';
@@ -29,6 +30,9 @@ export function otherStates(m: Machine, arrived: TcpSegment): void {
   // Third, check security: this machine has no security/compartment (RFC 9293 Appendix A.1), so no
   // segment can fail it.
   if (seg.flags & TcpFlag.SYN) return synCheck(m, seg);
+  // RFC 3168 §6.1: the ECN flags and field of an acceptable segment (§6.1.5: those outside the window
+  // are ignored, as the first check dropped them).
+  ecnOnSegment(m, seg);
   if (!ackStep(m, seg)) return;
   const owes = afterAckStep(m, seg, part) || part.textDropped;
   if (m.state !== 'CLOSED') transmit(m, owes);

@@ -5,6 +5,7 @@ import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 import { seqAdd } from '../../wire/seq';
 import * as boundaries from '../boundaries';
+import { ecnOnSynAck } from '../ecn';
 import { fire, signal, type Machine } from '../machine';
 import { sendResetFor, sendSynAck } from '../segments';
 import { deleteTcb, setState } from '../state';
@@ -52,7 +53,10 @@ export function synSentState(m: Machine, seg: TcpSegment): void {
     tcb.rcvUp = tcb.rcvNxt;
     tcb.rcvRead = tcb.rcvNxt;
     learnSendMss(m, seg);
-    if (hasAck) acknowledge(m, seg.ack);
+    if (hasAck) {
+      ecnOnSynAck(m, seg);
+      acknowledge(m, seg.ack);
+    }
     if (gt(m, '3.10.7.3 fourth: SND.UNA > ISS', tcb.sndUna, tcb.iss)) {
       // Our SYN is acknowledged: ESTABLISHED, and on to the sixth step with the rest of the segment. The
       // ACK of the SYN is the one segment the remaining steps owe, so they send only one (MUST-58).

@@ -9,8 +9,8 @@ import type { IcmpError, Profile } from '../../reference';
 import type { Case } from '../../suite/case';
 import { meeting } from '../../suite/when';
 import type { AppCall } from '../../targets/target';
-import type { TcpSegment } from '../../wire';
-import { Oracle, type Relative, type Violation } from './oracle';
+import type { IpHeader, TcpSegment, TcpState } from '../../wire';
+import { Oracle, type PeerSegment, type Relative, type Violation } from './oracle';
 import type { TargetOffer } from './target-offer';
 
 interface Choice {
@@ -62,12 +62,18 @@ export class OracleChoices {
     this.alive = this.alive.filter((c) => c.branch === branch);
   }
 
+  /** §3.10.6 STATUS, asked of every machine: the first one's answer. */
+  status(atMs: number): TcpState {
+    const states = this.alive.map((c) => c.oracle.status(atMs));
+    return states[0] as TcpState;
+  }
+
   advance(atMs: number): void {
     for (const c of this.alive) c.oracle.advance(atMs);
   }
 
-  peerSent(segment: TcpSegment, atMs: number, toShadowPort: boolean): void {
-    for (const c of this.alive) c.oracle.peerSent(segment, atMs, toShadowPort);
+  peerSentTogether(sent: readonly PeerSegment[], atMs: number): void {
+    for (const c of this.alive) c.oracle.peerSentTogether(sent, atMs);
   }
 
   icmpSent(error: IcmpError, atMs: number, toShadowPort: boolean): void {
@@ -78,8 +84,8 @@ export class OracleChoices {
     for (const c of this.alive) await c.oracle.appCall(call, atMs);
   }
 
-  observe(segment: TcpSegment, atMs: number): Violation | undefined {
-    return this.keepAgreeing((oracle) => oracle.observe(segment, atMs));
+  observe(segment: TcpSegment, atMs: number, ip?: IpHeader): Violation | undefined {
+    return this.keepAgreeing((oracle) => oracle.observe(segment, atMs, ip));
   }
 
   overdue(atMs: number): Violation | undefined {

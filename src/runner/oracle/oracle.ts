@@ -22,10 +22,12 @@
  */
 import { ReferenceTarget } from '../../targets/reference';
 import type { IcmpError, Profile } from '../../reference';
+import type { Arrival } from '../../reference/ip';
 import type { AppCall } from '../../targets/target';
-import type { TcpSegment, TcpState } from '../../wire';
+import type { IpHeader, TcpSegment, TcpState } from '../../wire';
 import { formatFlags, TcpFlag } from '../../wire/flags';
 import { seqAdd, seqGt, seqLt, seqSub } from '../../wire/seq';
+import { EcnWatch } from './ecn-rules';
 import { meets, overdue, type Obligation } from './obligation';
 import { offeredBy, optionViolation, sizeViolation, type Offered } from './options-rules';
 import { TargetOffer } from './target-offer';
@@ -39,6 +41,15 @@ const PATTERN = 'abcdefghijklmnopqrstuvwxyz';
 const ANSWER_MS = 1000;
 /** How long queued data or a FIN may wait once the window allows it (MUST-60: never held indefinitely). */
 const SEND_MS = 1000;
+
+/** A segment the peer sent, as the oracle takes it. */
+export interface PeerSegment {
+  readonly segment: TcpSegment;
+  /** Addressed to the target's port: the machine's own port stands in for it. */
+  readonly toShadowPort: boolean;
+  /** What IP says of its datagram. */
+  readonly arrival?: Arrival;
+}
 
 /**
  * What the oracle knows of the octets the application wrote. A live run writes the pattern, so every
@@ -93,6 +104,12 @@ export class Oracle {
   private machineAck: number | undefined;
   /** The target's MSS, window scale and windows, as it offers them to the peer. */
   readonly targetOffer = new TargetOffer();
+  /** ECN as both SYNs negotiated it, and RFC 3168's rules on the target's ECN field. */
+  private readonly ecn = new EcnWatch();
+  /** The address the target's first segment came from: every later one must come from it too (MUST-45). */
+  private localAddress: string | undefined;
+  /** The furthest right edge (SEG.ACK + SEG.WND) the peer has offered the target: a window that ends before it has shrunk. */
+  private peerEdge: number | undefined;
   private readonly ackSlackMs: number;
   /** SND.NXT of a connection the machine gave up on: a reset there is allowed once (see advance). */
   private giveUpReset: number | undefined;
@@ -112,6 +129,12 @@ export class Oracle {
 
   get state(): TcpState {
     return this.shadow.state;
+  }
+
+  /** §3.10.6 STATUS of the reference machine at `atMs`: its state, asked as the RFC's user asks it. */
+  status(atMs: number): TcpState {
+    this.advance(atMs);
+    return this.shadow.status();
   }
 
   /** The reference machine's transmission control block, for a passive checker inferring the application's calls. */
@@ -144,16 +167,37 @@ export class Oracle {
     if (gaveUp && sndNxt !== undefined) this.giveUpReset = sndNxt;
   }
 
-  /** A segment the peer sent the target at `atMs`. `toShadowPort` addresses it to the machine. */
-  peerSent(segment: TcpSegment, atMs: number, toShadowPort: boolean): void {
+  /**
+   * A segment the peer sent the target at `atMs`, with what IP says of its datagram. `toShadowPort`
+   * addresses it to the machine.
+   */
+  peerSent(segment: TcpSegment, atMs: number, toShadowPort: boolean, arrival?: Arrival): void {
+    this.peerSentTogether([{ segment, toShadowPort, ...(arrival && { arrival }) }], atMs);
+  }
+
+  /**
+   * Segments the peer sent the target back to back by `atMs` (a burst), each with what IP says of its
+   * datagram. The machine takes them as segments queued together, and answers them with aggregated
+   * ACKs (RFC 9293 §3.10.7.4, MUST-58, MUST-59).
+   */
+  peerSentTogether(sent: readonly PeerSegment[], atMs: number): void {
     this.advance(atMs);
-    if (segment.flags & TcpFlag.SYN) {
-      this.offered = offeredBy(segment);
-      this.targetOffer.peerSyn(segment);
+    for (const { segment } of sent) {
+      if (segment.flags & TcpFlag.SYN) {
+        this.offered = offeredBy(segment);
+        this.targetOffer.peerSyn(segment);
+      }
+      this.ecn.peerSent(segment);
+      if (segment.flags & TcpFlag.ACK && !(segment.flags & (TcpFlag.SYN | TcpFlag.RST))) {
+        const edge = seqAdd(segment.ack, segment.window);
+        if (this.peerEdge === undefined || seqGt(edge, this.peerEdge)) this.peerEdge = edge;
+      }
     }
     const inFlight = this.targetInFlight();
     const listening = this.state === 'LISTEN';
-    this.shadow.deliver(toShadowPort ? { ...segment, dstPort: this.shadow.localPort } : segment);
+    const toShadow = sent.map(({ segment, toShadowPort, arrival }) => ({ segment: toShadowPort ? { ...segment, dstPort: this.shadow.localPort } : segment, ...(arrival && { arrival }) }));
+    if (toShadow.length === 1) this.shadow.deliver(toShadow[0]!.segment, toShadow[0]!.arrival);
+    else this.shadow.deliverTogether(toShadow);
     if (listening && this.shadow.state === 'SYN-RECEIVED') this.newConnection();
     if (inFlight && !this.targetInFlight()) this.restartSendDeadlines(atMs);
     this.oblige(atMs);
@@ -257,10 +301,22 @@ export class Oracle {
     return this.obligations.length === 0 ? undefined : Math.max(...this.obligations.map((o) => o.deadline));
   }
 
-  /** Holds a segment the target sent at `atMs` against the machine; the first rule it breaks, if any. */
-  observe(segment: TcpSegment, atMs: number): Violation | undefined {
+  /**
+   * Holds a segment the target sent at `atMs`, in a datagram with the IP header `ip`, against the
+   * machine; the first rule it breaks, if any.
+   */
+  observe(segment: TcpSegment, atMs: number, ip?: IpHeader): Violation | undefined {
     this.advance(atMs);
     const f = flagsOf(segment);
+    if (ip !== undefined) {
+      this.localAddress ??= ip.src;
+      // RFC 9293 §3.9.1.1: the local address stays the same for the life of the connection (MUST-45).
+      if (ip.src !== this.localAddress) return this.violation('MUST-45', `a segment from ${this.localAddress}`, `a segment from ${ip.src}, where its earlier segments came from ${this.localAddress} (RFC 9293 §3.9.1.1, MUST-45)`);
+      const start = f.syn ? seqAdd(segment.seq, 1) : segment.seq;
+      const retransmits = segment.payload.length > 0 && this.sentEnd !== undefined && seqLt(start, this.sentEnd);
+      const ecn = this.ecn.targetSent(segment, ip.ecn ?? 'not-ect', retransmits);
+      if (ecn) return this.violation(ecn.rule, 'Not-ECT', ecn.message);
+    }
     const tcb = () => this.shadow.tcb;
     // A connection reopened from TIME-WAIT (MAY-2) takes a new ISN, above the old connection's sequence space.
     const floor = tcb().issFloor;
@@ -345,10 +401,16 @@ export class Oracle {
       if (seqGt(dataEnd, tcb.sndQueueEnd)) {
         return this.violation('RFC 9293 §3.10.2', `data up to ${this.relative.target(tcb.sndQueueEnd)}`, `data up to ${this.relative.target(dataEnd)}, beyond what the application wrote (${this.relative.target(tcb.sndQueueEnd)})`);
       }
-      // One octet beyond a zero window is a probe (RFC 9293 §3.8.6.1).
+      // One octet beyond a zero window is a probe (RFC 9293 §3.8.6.1). Data sent before may go again
+      // beyond a window the peer has since shrunk (MAY-7); new data may not (MUST-1; SHLD-15 when the
+      // peer's right edge moved left from where it was).
       const windowEnd = seqAdd(tcb.sndUna, Math.max(tcb.sndWnd, 1));
-      if (seqGt(dataEnd, windowEnd)) {
-        return this.violation('MUST-1', `data within the peer's window, up to ${this.relative.target(windowEnd)}`, `data up to ${this.relative.target(dataEnd)}, beyond the peer's window ending at ${this.relative.target(windowEnd)} (RFC 9293 §3.8.6)`);
+      const newData = this.sentEnd === undefined || seqGt(dataEnd, this.sentEnd);
+      if (seqGt(dataEnd, windowEnd) && newData) {
+        const shrunk = this.peerEdge !== undefined && seqGt(this.peerEdge, windowEnd);
+        const within = `data within the peer's window, up to ${this.relative.target(windowEnd)}`;
+        if (shrunk) return this.violation('SHLD-15', within, `new data up to ${this.relative.target(dataEnd)}, beyond the peer's window, which it shrank to end at ${this.relative.target(windowEnd)} (RFC 9293 §3.8.6, SHLD-15)`);
+        return this.violation('MUST-1', within, `data up to ${this.relative.target(dataEnd)}, beyond the peer's window ending at ${this.relative.target(windowEnd)} (RFC 9293 §3.8.6)`);
       }
       const firstOctet = seqSub(start, seqAdd(tcb.iss, 1));
       for (let i = 0; this.written === 'pattern' && i < segment.payload.length; i++) {

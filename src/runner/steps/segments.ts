@@ -28,7 +28,7 @@ const FILL_ROUND = 2;
  */
 export async function send(x: Exchange, step: Step & { kind: 'send' }): Promise<StepResult> {
   await x.collectArrived();
-  for (const template of step.segments) x.sendSegment(template);
+  x.sendSegments(step.segments);
   return { outcome: 'pass' };
 }
 
@@ -69,12 +69,14 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }): Prom
   const deadline = startMs + within + x.slackMs(within);
   let passedOver: { observed: string; found: Mismatch[] } | undefined;
   let others = 0;
+  /** Segments passed over that the target sent since the step began (not answers to earlier steps). */
+  let before = 0;
   for (let got = await x.pull(deadline); got; got = await x.pull(deadline)) {
     if (got.garbage !== undefined || !got.segment) {
       return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage ?? 'no segment'}` };
     }
     const observed = x.segmentTextOf(got);
-    const found: Mismatch[] = mismatches(step.match, got.segment, x.numbering);
+    const found: Mismatch[] = mismatches(step.match, got.segment, x.numbering, got.ip, got.sameIpId);
     // RFC 9293 §3.1 MUST-2: every segment carries a correct checksum, whatever the case asserts.
     if (!got.checksumOk) found.push({ field: 'checksum', expected: 'valid', observed: 'invalid' });
     // What a timer sends comes after what starts it; a segment sent before answered an earlier step.
@@ -83,6 +85,7 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }): Prom
     if (found.length > 0) {
       if (passedOver) others++;
       else passedOver = { observed, found };
+      if (!x.cameBeforeAnchor(got)) before++;
       continue;
     }
     const after = step.after && x.ms(step.after);
@@ -91,6 +94,10 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }): Prom
       const early = formatDuration(got.atMs - startMs);
       const notBefore = x.said(step.after as TimeExpr);
       return { outcome: 'fail', expected: `${expected} after ${notBefore}`, observed: `${observed} after ${early}`, mismatches: [{ field: 'time', expected: `>= ${notBefore}`, observed: early }], message: `time: expected no earlier than ${notBefore}, observed after ${early}`, timing };
+    }
+    if (step.match.preceded && before > step.match.preceded.max) {
+      const most = step.match.preceded.max;
+      return { outcome: 'fail', expected: `${expected} after at most ${most} other segment(s)`, observed: `${observed} after ${before}`, mismatches: [{ field: 'preceded', expected: `<= ${most}`, observed: String(before) }], message: `preceded: the target sent ${before} other segment(s) before ${observed}, at most ${most} may come first` };
     }
     x.moveAnchor(got.atMs);
     return { outcome: 'pass', expected, observed, timing };
@@ -140,7 +147,7 @@ export async function either(x: Exchange, step: Step & { kind: 'either' }, steps
     if (!got.segment) return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage ?? 'no segment'}` };
     if (got.violation) return x.divergence(got.violation, x.segmentTextOf(got));
     const segment = got.segment;
-    const branch = openings.findIndex((o, i) => x.oracle.allows(i) && mismatches(o.match, segment, x.numbering).length === 0);
+    const branch = openings.findIndex((o, i) => x.oracle.allows(i) && mismatches(o.match, segment, x.numbering, got.ip, got.sameIpId).length === 0);
     if (branch < 0) continue;
     x.inbox.unshift(got);
     x.oracle.choose(branch);

@@ -3,7 +3,7 @@
  */
 import { AGENT_CAPABILITIES } from '../agent-session';
 import type { AppCall, AppResult, Capabilities, KernelSettings, Target, TimedEvent, TimedPacket } from '../target';
-import { PEER_ADDRESS, TARGET_ADDRESS } from './namespace';
+import { BROADCAST_ADDRESS, PEER_ADDRESS, TARGET_ADDRESS } from './namespace';
 import { checkLinuxHost } from './preflight';
 import { reapStaleNamespaces } from './reap';
 import { Sandbox } from './sandbox';
@@ -13,6 +13,7 @@ export class LinuxTarget implements Target {
   readonly capabilities: Capabilities = { ...AGENT_CAPABILITIES, clock: 'real' };
   readonly address = TARGET_ADDRESS;
   readonly peerAddress = PEER_ADDRESS;
+  readonly broadcast = BROADCAST_ADDRESS;
 
   constructor(private readonly sandbox: Sandbox) {}
 
@@ -47,7 +48,12 @@ export class LinuxTarget implements Target {
   }
 
   app(call: AppCall): Promise<AppResult> {
-    return this.sandbox.agent.call(call.call === 'connect' ? { ...call, host: PEER_ADDRESS } : call);
+    return this.sandbox.agent.call(call.call === 'connect' ? { ...call, host: call.host ?? PEER_ADDRESS } : call);
+  }
+
+  /** Sets the TUN's MTU inside the target's namespace: the kernel advertises its MSS from it. */
+  setMtu(mtu: number): Promise<void> {
+    return this.sandbox.setMtu(mtu);
   }
 
   takeEvents(): TimedEvent[] {

@@ -10,6 +10,11 @@ import { runIp, runIpSync } from './ip';
 
 export const TARGET_ADDRESS = '198.18.0.1';
 export const PEER_ADDRESS = '198.18.0.2';
+/**
+ * The directed broadcast address of 198.18.0.0/24, the subnet the kernel's address is also on, so that
+ * cases can address a broadcast (RFC 9293 §3.9.2.3) without leaving 198.18.0.0/15.
+ */
+export const BROADCAST_ADDRESS = '198.18.0.255';
 /** The TUN device's name; every namespace has its own, so one name serves them all. */
 export const TUN_NAME = 'tcpconform0';
 
@@ -52,16 +57,25 @@ export function addNamespaceSync(ip: string, name: string): void {
   runIpSync(ip, ['netns', 'add', name]);
 }
 
-/** `ip -batch` input that brings up `lo` and the TUN, and routes the peer into the TUN. */
+/**
+ * `ip -batch` input that brings up `lo` and the TUN, routes the peer into the TUN, and puts the kernel's
+ * address on a /24 as well, whose broadcast address the kernel then knows as one.
+ */
 export const NAMESPACE_SETUP = `${[
   'link set dev lo up',
   `link set dev ${TUN_NAME} up`,
   `address add ${TARGET_ADDRESS} peer ${PEER_ADDRESS} dev ${TUN_NAME}`,
+  `address add ${TARGET_ADDRESS}/24 broadcast ${BROADCAST_ADDRESS} dev ${TUN_NAME}`,
 ].join('\n')}\n`;
 
-/** Brings up `lo` and the TUN, and routes the peer into the TUN; one `ip` process for all of it. */
-export async function configureNamespace(ip: string, name: string): Promise<void> {
-  await runIp(ip, ['-netns', name, '-batch', '-'], NAMESPACE_SETUP);
+/** `ip -batch` input that sets the TUN's MTU. */
+export function mtuSetup(mtu: number): string {
+  return `link set dev ${TUN_NAME} mtu ${mtu}\n`;
+}
+
+/** Runs `batch` (by default NAMESPACE_SETUP: brings up `lo` and the TUN, routes the peer into it) in one `ip` process. */
+export async function configureNamespace(ip: string, name: string, batch: string = NAMESPACE_SETUP): Promise<void> {
+  await runIp(ip, ['-netns', name, '-batch', '-'], batch);
 }
 
 /** Removes the namespace unless it is already gone (a concurrent close or reaper may have removed it). */

@@ -12,6 +12,7 @@ import {
   TUN_NAME,
   addNamespaceSync,
   configureNamespace,
+  mtuSetup,
   deleteNamespace,
   deleteNamespaceSync,
   namespacePath,
@@ -65,6 +66,12 @@ export class Sandbox {
   write(packet: Uint8Array): bigint {
     if (this.tun === undefined || this.releasing !== undefined) throw new Error('the target is closed');
     return this.addon.write(this.tun, packet);
+  }
+
+  /** Sets the TUN's MTU inside the namespace. */
+  async setMtu(mtu: number): Promise<void> {
+    if (this.tools.privilege === 'root') await configureNamespace(this.tools.ip, this.namespace, mtuSetup(mtu));
+    else await configureHolder(this.tools.nsenter, this.tools.ip, this.agent.pid as number, mtuSetup(mtu));
   }
 
   /** Sets kernel settings inside the namespace (kernel-settings.ts), never the host's. */

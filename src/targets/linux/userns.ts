@@ -68,7 +68,7 @@ export async function waitForHolder(pid: number, agent: string, failure: () => E
 }
 
 /** Brings up `lo` and the TUN inside the holder's namespaces, as configureNamespace does by name. */
-export async function configureHolder(nsenter: string, ip: string, pid: number): Promise<void> {
+export async function configureHolder(nsenter: string, ip: string, pid: number, batch: string = NAMESPACE_SETUP): Promise<void> {
   // --preserve-credentials: nsenter would otherwise call setgroups, which unshare --map-root-user denies
   // in the namespace; the user is root inside anyway, through the map.
   const args = ['--target', String(pid), '--user', '--net', '--preserve-credentials', '--', ip, '-batch', '-'];
@@ -79,6 +79,6 @@ export async function configureHolder(nsenter: string, ip: string, pid: number):
     });
     // When nsenter fails before reading, the write fails with EPIPE: its exit and complaint are what count.
     child.stdin?.on('error', () => undefined);
-    child.stdin?.end(NAMESPACE_SETUP);
+    child.stdin?.end(batch);
   });
 }

@@ -19,7 +19,8 @@ export function helloRefusal(hello: HelloMessage): string | undefined {
   if (hello.protocol !== PROTOCOL_VERSION) {
     return `speaks protocol version ${hello.protocol}, but this harness speaks version ${PROTOCOL_VERSION}`;
   }
-  for (const [field, address] of [['address', hello.address], ['peer', hello.peer]] as const) {
+  const addresses = [['address', hello.address], ['peer', hello.peer], ...(hello.broadcast === undefined ? [] : [['broadcast', hello.broadcast]])] as const;
+  for (const [field, address] of addresses) {
     if (!inBenchmarkRange(address)) {
       return `gives ${field} ${address}, outside 198.18.0.0/15, the only range tcpconform speaks to`;
     }

@@ -15,6 +15,8 @@ export interface HelloMessage {
   readonly stack: { readonly name: string; readonly version: string };
   readonly address: string;
   readonly peer: string;
+  /** The directed broadcast address of the stack's subnet, where its interface has one. */
+  readonly broadcast?: string;
   readonly capabilities: {
     readonly calls: readonly AppCallName[];
     readonly options?: readonly SocketOptionName[];

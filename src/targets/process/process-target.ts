@@ -95,6 +95,11 @@ export class ProcessTarget implements Target {
     return this.hello.peer;
   }
 
+  /** The directed broadcast address of the stack's subnet, as its hello gives it. */
+  get broadcast(): string | undefined {
+    return this.hello.broadcast;
+  }
+
   /** The stack the adapter wraps, as its hello names it. */
   get stack(): { readonly name: string; readonly version: string } {
     return this.hello.stack;
@@ -139,7 +144,7 @@ export class ProcessTarget implements Target {
   }
 
   async app(call: AppCall): Promise<AppResult> {
-    const request = call.call === 'connect' ? { type: 'call' as const, ...call, host: this.peerAddress } : { type: 'call' as const, ...call };
+    const request = call.call === 'connect' ? { type: 'call' as const, ...call, host: call.host ?? this.peerAddress } : { type: 'call' as const, ...call };
     const result = await this.request(request);
     if (!result.ok) return { ok: false, error: result.error };
     const needs = RESULT_FIELD[call.call];

@@ -61,7 +61,7 @@ export class RawTarget implements Target {
     const control = this.sandbox.control;
     if (control === undefined) return Promise.reject(new Error('the raw target in service mode makes no application calls'));
     // The agent connects to the peer's port as it is on the wire.
-    return control.call(call.call === 'connect' ? { ...call, port: this.sandbox.ports.wire(call.port), host: this.peerAddress } : call);
+    return control.call(call.call === 'connect' ? { ...call, port: this.sandbox.ports.wire(call.port), host: call.host ?? this.peerAddress } : call);
   }
 
   takeEvents(): TimedEvent[] {

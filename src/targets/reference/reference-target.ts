@@ -4,12 +4,15 @@
  */
 import { createHash } from 'node:crypto';
 import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
-import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type DecodedPacket, type Icmpv4Message, type TcpSegment } from '../../wire';
+import { addressedTo, arrivalOf, sendingFields, type Arrival } from '../../reference/ip';
+import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type Icmpv4Message, type Ipv4Header, type TcpSegment } from '../../wire';
 import { SOCKET_OPTION_NAMES, type AppCall, type AppCallName, type AppEvent, type AppResult, type Capabilities, type Target, type TimedEvent, type TimedPacket } from '../target';
 import { SocketOptions } from './socket-options';
 
 export const REFERENCE_ADDRESS = '198.18.0.1';
 export const REFERENCE_PEER_ADDRESS = '198.18.0.2';
+/** The directed broadcast address of the reference target's subnet, 198.18.0.0/24. */
+export const REFERENCE_BROADCAST = '198.18.0.255';
 /** The local port of a connect that names none: the first of the dynamic range (RFC 6335 §6). */
 const EPHEMERAL_PORT = 49152;
 /**
@@ -33,12 +36,16 @@ const ERRNO: Record<UserCallErrorReason, string> = {
   'connection already exists': 'EISCONN',
   'connection closing': 'EPIPE',
   'remote socket unspecified': 'ENOTCONN',
+  // Linux's answer to a connect() to a broadcast or multicast address (net/ipv4/tcp_ipv4.c tcp_v4_connect()).
+  'invalid remote address': 'ENETUNREACH',
 };
 
 /** A segment the endpoint sent, with the IP identification and time its packet carries. */
 interface QueuedSegment {
   readonly tcp: TcpSegment;
   readonly id: number;
+  /** What the segment's sending sets in its IP header: the ECN field, a source route. */
+  readonly fields: Partial<Ipv4Header>;
   readonly timeNs: bigint;
 }
 
@@ -52,6 +59,7 @@ export class ReferenceTarget implements Target {
   };
   readonly address = REFERENCE_ADDRESS;
   readonly peerAddress = REFERENCE_PEER_ADDRESS;
+  readonly broadcast = REFERENCE_BROADCAST;
 
   /** Virtual time in milliseconds. */
   private clockMs = 0;
@@ -66,12 +74,14 @@ export class ReferenceTarget implements Target {
   private pendingError: string | undefined;
   private eofReported = false;
   private ipId = 0;
+  /** The IPv4 Identification each segment went with, by flags, sequence number and length: a retransmission reuses it (RFC 9293 MAY-4). */
+  private readonly ipIds = new Map<string, number>();
   private readonly options = new SocketOptions();
   /** The last ICMP error delivered: a hard one's code names the error a socket reports. */
   private lastIcmp: IcmpError | undefined;
 
   constructor(
-    private readonly profile: Profile,
+    private profile: Profile,
     /** A seeded defect (src/mutate): the target is then a mutant of the reference machine. */
     private readonly mutation?: Mutation,
   ) {
@@ -86,6 +96,16 @@ export class ReferenceTarget implements Target {
   /** The reference machine's state. */
   get state(): ReferenceEndpoint['state'] {
     return this.endpoint.state;
+  }
+
+  /** §3.10.6 STATUS: the machine's state, CLOSED where the RFC answers "connection does not exist". */
+  status(): ReferenceEndpoint['state'] {
+    try {
+      return this.endpoint.status().state;
+    } catch (error) {
+      if (error instanceof UserCallError) return 'CLOSED';
+      throw error;
+    }
   }
 
   /** The endpoint's TCB, for an oracle holding a target's segments against it. */
@@ -135,9 +155,14 @@ export class ReferenceTarget implements Target {
     this.take(this.endpoint.icmpErrorArrives(error, this.clockMs));
   }
 
-  /** A segment from the peer, straight to SEGMENT ARRIVES: an oracle has it decoded already. */
-  deliver(segment: TcpSegment): void {
-    this.take(this.endpoint.segmentArrives(segment, this.clockMs));
+  /** A segment from the peer, straight to SEGMENT ARRIVES: an oracle has it, and what IP says of it, decoded already. */
+  deliver(segment: TcpSegment, arrival?: Arrival): void {
+    this.take(this.endpoint.segmentArrives(segment, this.clockMs, arrival));
+  }
+
+  /** Segments from the peer queued together, as `sendBurst` takes them, decoded already. */
+  deliverTogether(queued: readonly { readonly segment: TcpSegment; readonly arrival?: Arrival }[]): void {
+    this.take(this.endpoint.segmentsArrive(queued, this.clockMs));
   }
 
   now(): bigint {
@@ -149,16 +174,20 @@ export class ReferenceTarget implements Target {
   }
 
   send(packet: Uint8Array): TimedPacket {
-    const decoded = this.decodeOurs(packet);
-    if (decoded?.tcp !== undefined && decoded.tcpChecksumOk) {
-      // A SYN to a listener opens a connection on a new four-tuple: its ISS is chosen now (RFC 6528).
-      const opens = this.endpoint.state === 'LISTEN' && decoded.tcp.dstPort === this.endpoint.local.port && (decoded.tcp.flags & TcpFlag.SYN) !== 0;
-      if (opens) this.endpoint.adoptIss(this.isnFor(decoded.tcp.dstPort, decoded.tcp.srcPort));
-      this.take(this.endpoint.segmentArrives(decoded.tcp, this.clockMs));
-    }
-    const error = decoded?.icmp !== undefined && decoded.icmpChecksumOk ? icmpErrorOf(decoded.icmp) : undefined;
-    if (error !== undefined) this.deliverIcmp(error);
+    const arrived = this.arrivalFor(packet);
+    if (arrived !== undefined && 'icmp' in arrived) this.deliverIcmp(arrived.icmp);
+    else if (arrived !== undefined) this.take(this.endpoint.segmentArrives(arrived.segment, this.clockMs, arrived.arrival));
     return { bytes: packet, timeNs: this.now() };
+  }
+
+  /**
+   * A burst: the segments wait in IP's input queue together and are processed together, their ACKs
+   * aggregated (RFC 9293 §3.10.7.4, MUST-58, MUST-59).
+   */
+  sendBurst(packets: readonly Uint8Array[]): TimedPacket[] {
+    const queued = packets.map((packet) => this.arrivalFor(packet)).filter((arrived) => arrived !== undefined && 'segment' in arrived);
+    this.take(this.endpoint.segmentsArrive(queued, this.clockMs));
+    return packets.map((bytes) => ({ bytes, timeNs: this.now() }));
   }
 
   async receive(timeoutMs: number): Promise<TimedPacket | undefined> {
@@ -174,6 +203,12 @@ export class ReferenceTarget implements Target {
       this.take(error.outputs);
       return this.refused(call, error.reason);
     }
+  }
+
+  /** The interface's MTU: the machine advertises the MSS it allows, 40 octets less (RFC 9293 §3.7.1). */
+  async setMtu(mtu: number): Promise<void> {
+    this.profile = { ...this.profile, mss: mtu - 40 };
+    if (this.endpoint.state === 'CLOSED') this.endpoint = this.newEndpoint(this.endpoint.local.port);
   }
 
   takeEvents(): TimedEvent[] {
@@ -220,10 +255,12 @@ export class ReferenceTarget implements Target {
         this.openOn(call.port);
         this.take(this.endpoint.openPassive(now));
         return { ok: true };
-      case 'connect':
+      case 'connect': {
+        const address = call.host ?? this.peerAddress;
         this.openOn(call.localPort ?? EPHEMERAL_PORT);
-        this.take(this.endpoint.openActive({ address: this.peerAddress, port: call.port }, this.isnFor(this.endpoint.local.port, call.port), now));
+        this.take(this.endpoint.openActive({ address, port: call.port }, this.isnFor(this.endpoint.local.port, call.port), now, addressedTo(address, this.broadcast)));
         return { ok: true };
+      }
       case 'write':
       case 'write-urgent': {
         const error = this.takePendingError();
@@ -246,7 +283,7 @@ export class ReferenceTarget implements Target {
         this.take(this.endpoint.abort(now));
         return { ok: true };
       case 'state':
-        return { ok: true, state: this.endpoint.state };
+        return { ok: true, state: this.status() };
       case 'at-mark':
         return { ok: true, atMark: this.endpoint.atUrgentMark() };
       case 'set-option': {
@@ -267,9 +304,13 @@ export class ReferenceTarget implements Target {
     return { ok: true, bytes: octets, ...(eof && { eof }) };
   }
 
-  /** What a socket answers where the RFC answers with an error: closing what is already closing is done. */
+  /**
+   * What a socket answers where the RFC answers with an error: closing what is already closing is done,
+   * and a listen on a port that has its connection already is refused as bind() refuses it.
+   */
   private refused(call: AppCall, reason: UserCallErrorReason): AppResult {
     if ((call.call === 'close' || call.call === 'shutdown') && reason === 'connection closing') return { ok: true };
+    if (call.call === 'listen' && reason === 'connection already exists') return { ok: false, error: 'EADDRINUSE' };
     return { ok: false, error: ERRNO[reason] };
   }
 
@@ -292,13 +333,25 @@ export class ReferenceTarget implements Target {
   }
 
   /**
-   * A packet to this target with a good IP header, decoded; others are dropped, as IP would. The caller
-   * drops a bad TCP or ICMP checksum silently too (RFC 9293 §3.1, MUST-3; RFC 792).
+   * What a packet to this target brings, if IP takes it: a TCP segment with what IP says of its datagram,
+   * or an ICMP error. Others are dropped, as IP would: a bad checksum silently (RFC 9293 §3.1, MUST-3;
+   * RFC 792), and what is addressed to another host (a broadcast reaches this one too). A SYN to a
+   * listener opens a connection on a new four-tuple, so its ISS is chosen here, as it arrives (RFC 6528).
    */
-  private decodeOurs(packet: Uint8Array): DecodedPacket | undefined {
+  private arrivalFor(packet: Uint8Array): { segment: TcpSegment; arrival: Arrival } | { icmp: IcmpError } | undefined {
     try {
       const decoded = decodePacket(packet);
-      return decoded.ip.dst === this.address && decoded.ipChecksumOk ? decoded : undefined;
+      if (decoded.ip.version !== 4 || !decoded.ipChecksumOk) return undefined;
+      const arrival = arrivalOf(decoded.ip, this.broadcast);
+      if (decoded.ip.dst !== this.address && arrival.to === 'unicast') return undefined;
+      if (decoded.tcp === undefined) {
+        const error = decoded.icmp !== undefined && decoded.icmpChecksumOk && arrival.to === 'unicast' ? icmpErrorOf(decoded.icmp) : undefined;
+        return error && { icmp: error };
+      }
+      if (!decoded.tcpChecksumOk) return undefined;
+      const opens = this.endpoint.state === 'LISTEN' && decoded.tcp.dstPort === this.endpoint.local.port && (decoded.tcp.flags & TcpFlag.SYN) !== 0;
+      if (opens) this.endpoint.adoptIss(this.isnFor(decoded.tcp.dstPort, decoded.tcp.srcPort));
+      return { segment: decoded.tcp, arrival };
     } catch (error) {
       if (error instanceof WireError) return undefined;
       throw error;
@@ -308,18 +361,25 @@ export class ReferenceTarget implements Target {
   /** Queues the endpoint's segments as packets at the current virtual time, and its signals as events. */
   private take(outputs: readonly Output[]): void {
     for (const output of outputs) {
-      if (output.kind === 'segment') this.queuePacket(output.segment);
+      if (output.kind === 'segment') this.queuePacket(output.segment, sendingFields(output.ecn, output.route));
       else if (output.kind === 'user') this.signal(output.event);
     }
   }
 
-  private queuePacket(tcp: TcpSegment): void {
-    this.packets.push({ tcp, id: this.ipId, timeNs: this.now() });
-    this.ipId = (this.ipId + 1) & 0xffff;
+  private queuePacket(tcp: TcpSegment, fields: Partial<Ipv4Header>): void {
+    // A retransmission goes in a datagram with the first one's Identification (MAY-4).
+    const key = `${tcp.flags}/${tcp.seq}/${tcp.payload.length}`;
+    let id = this.ipIds.get(key);
+    if (id === undefined) {
+      id = this.ipId;
+      this.ipIds.set(key, id);
+      this.ipId = (this.ipId + 1) & 0xffff;
+    }
+    this.packets.push({ tcp, id, fields, timeNs: this.now() });
   }
 
-  private encoded({ tcp, id, timeNs }: QueuedSegment): TimedPacket {
-    const ip = { version: 4 as const, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id, dontFragment: true };
+  private encoded({ tcp, id, fields, timeNs }: QueuedSegment): TimedPacket {
+    const ip: Ipv4Header = { version: 4, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id, dontFragment: true, ...fields };
     return { bytes: encodePacket({ ip, tcp }), timeNs };
   }
 
