@@ -268,7 +268,8 @@ export class Exchange {
   /**
    * The peer sends an ICMP error about the target's last segment (RFC 9293 §3.9.2.2), from the peer's
    * address as a router on the path would: the quote is that segment's IP header and first 8 octets of
-   * data (RFC 792), with the sequence number the step names, if any. The oracle's machine gets it too.
+   * data (RFC 792), with the sequence number and remote port the step names, if any. The oracle's
+   * machine gets it too.
    */
   sendIcmp(template: IcmpTemplate): void {
     const last = this.lastFromTarget;
@@ -276,7 +277,8 @@ export class Exchange {
     const seq = template.seq === undefined ? last.segment.seq : this.numbering.targetSeq(template.seq);
     const invoking = decodePacket(last.bytes);
     const { checksum: _onTheWire, ...segment } = last.segment;
-    const quoted = seq === last.segment.seq ? last.bytes : encodePacket({ ip: invoking.ip, tcp: { ...segment, seq } } as TcpPacket);
+    const dstPort = template.peerPort ?? last.segment.dstPort;
+    const quoted = seq === last.segment.seq && dstPort === last.segment.dstPort ? last.bytes : encodePacket({ ip: invoking.ip, tcp: { ...segment, seq, dstPort } } as TcpPacket);
     const quote = quoteForIcmpv4(quoted);
     const message: Icmpv4Message =
       template.kind === 'frag-needed' ? { kind: 'frag-needed', nextHopMtu: template.nextHopMtu ?? 0, quote }
@@ -286,7 +288,7 @@ export class Exchange {
     const sent = this.target.send(encodePacket({ ip, icmp: message }));
     const atMs = this.elapsedMs(sent.timeNs);
     this.moveAnchor(atMs);
-    const error = { kind: template.kind, code: template.code, ...(template.nextHopMtu !== undefined && { nextHopMtu: template.nextHopMtu }), quoted: { srcPort: last.segment.srcPort, dstPort: last.segment.dstPort, seq } };
+    const error = { kind: template.kind, code: template.code, ...(template.nextHopMtu !== undefined && { nextHopMtu: template.nextHopMtu }), quoted: { srcPort: last.segment.srcPort, dstPort, seq } };
     this.oracle.icmpSent(error, atMs, last.segment.srcPort === this.numbering.targetPort);
     const icmp = summarizeIcmp(decodePacket(sent.bytes).icmp as Icmpv4Message, true, (n) => this.numbering.targetRelative(n));
     this.recordPacket('to-target', sent, { icmp });

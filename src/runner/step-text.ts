@@ -71,7 +71,7 @@ export function stepText(step: Step): string {
       const active = step.plan.active.length > 0 ? ` and ${step.plan.active.length} active` : '';
       return `isn ${step.plan.rounds} rounds ${step.plan.apart.text} apart of ${step.plan.passive.length} passive${active} opens`;
     }
-    case 'icmp': return `icmp ${step.icmp.message}${step.icmp.nextHopMtu !== undefined ? ` mtu ${step.icmp.nextHopMtu}` : ''}${step.icmp.pointer !== undefined ? ` pointer ${step.icmp.pointer}` : ''}${step.icmp.seq !== undefined ? ` quoting seq ${step.icmp.seq}` : ''}`;
+    case 'icmp': return `icmp ${step.icmp.message}${step.icmp.nextHopMtu !== undefined ? ` mtu ${step.icmp.nextHopMtu}` : ''}${step.icmp.pointer !== undefined ? ` pointer ${step.icmp.pointer}` : ''}${step.icmp.seq !== undefined ? ` quoting seq ${step.icmp.seq}` : ''}${step.icmp.peerPort !== undefined ? ` about port ${step.icmp.peerPort}` : ''}`;
     case 'either': return `either ${step.branches.map((b) => `${b.when ? `[${whenText(b.when)}] ` : ''}${b.steps[0] ? stepText(b.steps[0]) : ''}`).join(' | ')}`;
   }
 }

@@ -191,6 +191,8 @@ export interface IcmpTemplate {
   readonly pointer?: number;
   /** The quoted sequence number, relative to the target's ISN; absent, the segment's own. */
   readonly seq?: number;
+  /** The remote port the quote names; absent, the peer's own. Another makes the error about no connection the target has. */
+  readonly peerPort?: number;
 }
 
 /**

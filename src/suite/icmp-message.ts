@@ -32,6 +32,7 @@ export interface RawIcmp {
   mtu?: number;
   pointer?: number;
   seq?: number;
+  peerPort?: number;
 }
 
 /**
@@ -59,6 +60,7 @@ export function icmpTemplate(raw: RawIcmp): { template?: IcmpTemplate; problems:
       ...(raw.mtu !== undefined && { nextHopMtu: raw.mtu }),
       ...(raw.pointer !== undefined && { pointer: raw.pointer }),
       ...(raw.seq !== undefined && { seq: raw.seq }),
+      ...(raw.peerPort !== undefined && { peerPort: raw.peerPort }),
     },
   };
 }

@@ -27,7 +27,7 @@ describe('the icmp step', () => {
   });
 
   test('names become ICMP kinds and codes, with the fields each takes', () => {
-    const parsed = parse(`  - icmp: { message: port-unreachable }
+    const parsed = parse(`  - icmp: { message: port-unreachable, peerPort: 4 }
   - icmp: { message: frag-needed, mtu: 552, seq: 100000 }
   - icmp: { message: parameter-problem, pointer: 20 }
   - icmp: { message: ttl-exceeded }
@@ -36,14 +36,14 @@ describe('the icmp step', () => {
     expect(parsed.problems).toEqual([]);
     const icmps = parsed.case!.steps.map((s) => (s.kind === 'icmp' ? s.icmp : undefined));
     expect(icmps).toEqual([
-      { message: 'port-unreachable', kind: 'unreachable', code: 3 },
+      { message: 'port-unreachable', kind: 'unreachable', code: 3, peerPort: 4 },
       { message: 'frag-needed', kind: 'frag-needed', code: 4, nextHopMtu: 552, seq: 100000 },
       { message: 'parameter-problem', kind: 'parameter-problem', code: 0, pointer: 20 },
       { message: 'ttl-exceeded', kind: 'time-exceeded', code: 0 },
       { message: 'source-quench', kind: 'source-quench', code: 0 },
     ]);
     expect(parsed.case!.steps.map(stepText)).toEqual([
-      'icmp port-unreachable',
+      'icmp port-unreachable about port 4',
       'icmp frag-needed mtu 552 quoting seq 100000',
       'icmp parameter-problem pointer 20',
       'icmp ttl-exceeded',
