@@ -42,6 +42,9 @@ static int set_linger(int fd, long long v) {
   return setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger) < 0 ? -errno : 0;
 }
 
+/* The Differentiated Services codepoint, the TOS byte's six high bits: TCP keeps the ECN bits its own. */
+static int set_dscp(int fd, long long v) { return v < 0 || v > 63 ? -EINVAL : set_int(fd, IPPROTO_IP, IP_TOS, (int)(v << 2)); }
+
 static const struct {
   const char *name;
   int (*apply)(int fd, long long value);
@@ -50,7 +53,7 @@ static const struct {
     {"sndbuf", set_sndbuf},           {"keepalive", set_keepalive},
     {"keepalive-idle", set_idle},     {"keepalive-interval", set_interval},
     {"keepalive-count", set_count},   {"user-timeout", set_user_timeout},
-    {"linger", set_linger},
+    {"linger", set_linger},           {"dscp", set_dscp},
 };
 
 #define OPTION_COUNT (sizeof table / sizeof table[0])

@@ -61,6 +61,8 @@ function ipMismatches(match: IpMatch, ip: IpHeader | undefined, sameIpId: boolea
     const observed = route === undefined ? 'absent' : route.join(' ');
     if (expected !== observed) found.push({ field: 'ip source route', expected, observed });
   }
+  const dscp = ip?.dscp ?? 0;
+  if (match.dscp !== undefined && dscp !== match.dscp) found.push({ field: 'ip dscp', expected: String(match.dscp), observed: String(dscp) });
   if (match.idRepeated !== undefined && match.idRepeated !== sameIpId) {
     found.push({ field: 'ip id', expected: match.idRepeated ? 'the retransmitted datagram\'s' : 'a new one', observed: sameIpId ? 'the retransmitted datagram\'s' : 'a new one' });
   }

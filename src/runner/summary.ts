@@ -30,6 +30,7 @@ export function ipText(ip: IpHeader | undefined, from: string, to: string): stri
   const parts: string[] = [];
   if (ip.src !== from || ip.dst !== to) parts.push(`${ip.src} > ${ip.dst}`);
   if (ip.ecn !== undefined && ip.ecn !== 'not-ect') parts.push(ip.ecn);
+  if (ip.dscp !== undefined && ip.dscp !== 0) parts.push(`dscp ${ip.dscp}`);
   parts.push(...(ip.options ?? []).filter((o) => o.kind !== 'eol').map(ipOptionText));
   return parts.join(', ');
 }
@@ -103,6 +104,7 @@ export function matchText(m: SegmentMatch): string {
     ...(m.ip?.ecn !== undefined ? [m.ip.ecn] : []),
     ...(m.ip?.sourceRoute !== undefined ? [`route ${m.ip.sourceRoute === 'absent' ? 'absent' : m.ip.sourceRoute.join(' ')}`] : []),
     ...(m.ip?.idRepeated !== undefined ? [m.ip.idRepeated ? 'id repeated' : 'new id'] : []),
+    ...(m.ip?.dscp !== undefined ? [`dscp ${m.ip.dscp}`] : []),
   ];
   if (ip.length > 0) parts.push(`[ip ${ip.join(', ')}]`);
   if (m.preceded) parts.push(`after at most ${m.preceded.max} other(s)`);

@@ -93,10 +93,11 @@ export type AppStepCall =
 /**
  * The socket options a case may set, as the adapter protocol names them (docs/adapter-protocol.md,
  * `set-option`): nodelay, keepalive (flags), rcvbuf, sndbuf (octets), keepalive-idle,
- * keepalive-interval, user-timeout, linger (durations), keepalive-count (a count).
+ * keepalive-interval, user-timeout, linger (durations), keepalive-count (a count), dscp (the
+ * Differentiated Services codepoint the application asks IP to send with, RFC 9293 §3.9.1.9).
  */
 export type SocketOptionName =
-  | 'nodelay' | 'rcvbuf' | 'sndbuf' | 'keepalive' | 'keepalive-idle' | 'keepalive-interval' | 'keepalive-count' | 'user-timeout' | 'linger';
+  | 'nodelay' | 'rcvbuf' | 'sndbuf' | 'keepalive' | 'keepalive-idle' | 'keepalive-interval' | 'keepalive-count' | 'user-timeout' | 'linger' | 'dscp';
 
 /** One option and its value as the protocol carries it: a flag as 0 or 1, a duration in milliseconds. */
 export interface OptionSetting {
@@ -246,6 +247,8 @@ export interface IpMatch {
   readonly sourceRoute?: readonly string[] | 'absent';
   /** Whether a retransmission's datagram repeats the IPv4 Identification of the datagram it repeats (MAY-4). */
   readonly idRepeated?: boolean;
+  /** The Differentiated Services codepoint: the six high bits of the TOS byte (RFC 2474). */
+  readonly dscp?: number;
 }
 
 interface StepBase {

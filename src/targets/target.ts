@@ -61,8 +61,9 @@ export type AppCall =
 
 /**
  * The socket options a case may set, and the unit of each one's value: a flag (0 or 1), octets,
- * milliseconds or a count. Linux's names: TCP_NODELAY, SO_RCVBUF, SO_SNDBUF, SO_KEEPALIVE, TCP_KEEPIDLE,
- * TCP_KEEPINTVL, TCP_KEEPCNT, TCP_USER_TIMEOUT, SO_LINGER.
+ * milliseconds, a count or a codepoint. Linux's names: TCP_NODELAY, SO_RCVBUF, SO_SNDBUF, SO_KEEPALIVE,
+ * TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_USER_TIMEOUT, SO_LINGER, and IP_TOS for the
+ * Differentiated Services codepoint (the six high bits of the byte IP_TOS sets).
  */
 export const SOCKET_OPTION_UNITS = {
   nodelay: 'flag',
@@ -74,6 +75,7 @@ export const SOCKET_OPTION_UNITS = {
   'keepalive-count': 'count',
   'user-timeout': 'ms',
   linger: 'ms',
+  dscp: 'codepoint',
 } as const;
 
 export type SocketOptionName = keyof typeof SOCKET_OPTION_UNITS;

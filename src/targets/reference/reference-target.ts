@@ -361,7 +361,8 @@ export class ReferenceTarget implements Target {
   /** Queues the endpoint's segments as packets at the current virtual time, and its signals as events. */
   private take(outputs: readonly Output[]): void {
     for (const output of outputs) {
-      if (output.kind === 'segment') this.queuePacket(output.segment, sendingFields(output.ecn, output.route));
+      // SHLD-22: the Differentiated Services codepoint the application set goes to IP unchanged.
+      if (output.kind === 'segment') this.queuePacket(output.segment, { ...sendingFields(output.ecn, output.route), dscp: this.options.dscp });
       else if (output.kind === 'user') this.signal(output.event);
     }
   }

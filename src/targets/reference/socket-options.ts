@@ -1,7 +1,8 @@
 /**
  * What a socket option means for the reference machine, which models those RFC 9293 names: Nagle off
  * (§3.7.4, MUST-17), the user timeout (§3.8.3, MUST-21), keep-alives (§3.8.4); and the receive buffer,
- * RCV.BUFF. Options live on the socket, so they outlast the endpoints a listen or connect replaces.
+ * RCV.BUFF; and the Differentiated Services codepoint, which TCP passes to IP unchanged (§3.9.1.9,
+ * SHLD-22). Options live on the socket, so they outlast the endpoints a listen or connect replaces.
  */
 import type { EndpointOptions, KeepAlive, Profile, SettingChanges } from '../../reference';
 import type { SocketOptionName } from '../target';
@@ -16,6 +17,8 @@ export class SocketOptions {
   private receiveBuffer: number | undefined;
   /** SO_LINGER with a zero time: close resets the connection, as ABORT does. */
   closeAborts = false;
+  /** The codepoint IP sends the socket's datagrams with (IP_TOS). */
+  dscp = 0;
 
   /** Sets `name`; the change to the machine's current connection, if the option is one the machine models. */
   set(name: SocketOptionName, value: number): SettingChanges | undefined {
@@ -42,6 +45,10 @@ export class SocketOptions {
       case 'linger':
         // A lingering close waits in the application; on the wire it is CLOSE, unless the time is zero.
         this.closeAborts = value === 0;
+        return undefined;
+      case 'dscp':
+        // Not TCP's: the target's IP layer writes it into each datagram from now on.
+        this.dscp = value;
         return undefined;
       case 'sndbuf':
         // SEND queues without bound in the machine, and the application side answers every write at once.
