@@ -6,12 +6,11 @@
  * that do not parse, are counted, not lost: the summary says how many and why.
  */
 // Straight from the modules, not the wire index: its re-exports cost a getter call on every use, and every segment passes here.
-import type { IcmpError } from '../reference';
+import { icmpErrorOf, type IcmpError } from '../reference';
 import type { CaptureRecord } from '../wire/capture';
 import { WireError } from '../wire/errors';
 import { TcpFlag } from '../wire/flags';
 import type { Icmpv4Message } from '../wire/icmpv4';
-import { IpProtocol } from '../wire/ip-protocol';
 import type { IpHeader } from '../wire/ip';
 import { decodePacket } from '../wire/packet';
 import type { TcpSegment } from '../wire/tcp';
@@ -171,17 +170,11 @@ export class ConversationSorter {
 
 /** What an ICMPv4 error says to TCP, and the sockets of the segment it quotes; undefined for anything else. */
 function icmpAboutTcp(message: Icmpv4Message): { error: IcmpError; about: Socket; to: Socket } | undefined {
-  if (message.kind === 'other') return undefined;
-  const quoted = message.invoking;
-  if (quoted?.protocol !== IpProtocol.TCP || quoted.srcPort === undefined || quoted.dstPort === undefined || quoted.seq === undefined) return undefined;
+  const error = icmpErrorOf(message);
+  if (error === undefined || message.kind === 'other' || message.invoking === undefined) return undefined;
   return {
-    error: {
-      kind: message.kind,
-      code: message.kind === 'frag-needed' ? 4 : message.code,
-      ...(message.kind === 'frag-needed' && { nextHopMtu: message.nextHopMtu }),
-      quoted: { srcPort: quoted.srcPort, dstPort: quoted.dstPort, seq: quoted.seq },
-    },
-    about: { address: quoted.src, port: quoted.srcPort },
-    to: { address: quoted.dst, port: quoted.dstPort },
+    error,
+    about: { address: message.invoking.src, port: error.quoted.srcPort },
+    to: { address: message.invoking.dst, port: error.quoted.dstPort },
   };
 }

@@ -10,7 +10,7 @@
  *    synchronized and the profile takes RFC 5927 §5.2's advice to treat them as soft there;
  * 6. everything else is a soft error: the connection stays (MUST-56) and the user is told (SHLD-25).
  */
-import type { Icmpv4Message } from '../wire';
+import { IpProtocol, type Icmpv4Message } from '../wire';
 import { seqGe, seqLt } from '../wire/seq';
 import { fire, signal, type Machine } from './machine';
 import { deleteTcb, returnToListen } from './state';
@@ -27,6 +27,20 @@ export interface IcmpError {
   readonly nextHopMtu?: number;
   /** The quoted segment's ports (its source is this endpoint) and sequence number. */
   readonly quoted: { readonly srcPort: number; readonly dstPort: number; readonly seq: number };
+}
+
+/** What an ICMP message says to TCP: an error, when it quotes a TCP segment's ports and sequence number; else nothing. */
+export function icmpErrorOf(message: Icmpv4Message): IcmpError | undefined {
+  if (message.kind === 'other') return undefined;
+  const { invoking } = message;
+  if (invoking?.protocol !== IpProtocol.TCP || invoking.srcPort === undefined || invoking.dstPort === undefined || invoking.seq === undefined) return undefined;
+  return {
+    kind: message.kind,
+    // Fragmentation needed is destination unreachable's code 4 (RFC 792, RFC 1191 §4).
+    code: message.kind === 'frag-needed' ? 4 : message.code,
+    ...(message.kind === 'frag-needed' && { nextHopMtu: message.nextHopMtu }),
+    quoted: { srcPort: invoking.srcPort, dstPort: invoking.dstPort, seq: invoking.seq },
+  };
 }
 
 /** Destination unreachable codes RFC 9293 §3.9.2.2 calls hard errors, fragmentation needed (4) aside. */

@@ -23,6 +23,7 @@ export type { ConnectionSettings, EndpointOptions, KeepAlive } from './machine';
 export type { SettingChanges } from './settings';
 export type { Output, UserEvent } from './output';
 export type { IcmpError, IcmpErrorKind } from './icmp';
+export { icmpErrorOf } from './icmp';
 export { RFC9293_PROFILE, checkProfile, toleranceMs, type Profile, type TimingTolerance } from './profile';
 export { ALL_RULES, describeRule, unreachableBecause, type Rule } from './rules';
 export type { HeldRange, RttState, Tcb, Timers } from './tcb';

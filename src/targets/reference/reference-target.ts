@@ -3,9 +3,9 @@
  * so that a suite runs on it without a network and a 2×MSL wait costs nothing (design notes, "Targets").
  */
 import { createHash } from 'node:crypto';
-import { ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
+import { icmpErrorOf, ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
 import { addressedTo, arrivalOf, sendingFields, type Arrival } from '../../reference/ip';
-import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type Icmpv4Message, type Ipv4Header, type TcpSegment } from '../../wire';
+import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type Ipv4Header, type TcpSegment } from '../../wire';
 import { SOCKET_OPTION_NAMES, type AppCall, type AppCallName, type AppEvent, type AppResult, type Capabilities, type Target, type TimedEvent, type TimedPacket } from '../target';
 import { SocketOptions } from './socket-options';
 
@@ -420,19 +420,6 @@ export class ReferenceTarget implements Target {
         return;
     }
   }
-}
-
-/** What an ICMP message says to TCP, when it is an error quoting a TCP segment's ports and sequence number. */
-function icmpErrorOf(message: Icmpv4Message): IcmpError | undefined {
-  if (message.kind === 'other') return undefined;
-  const { invoking } = message;
-  if (invoking?.protocol !== IpProtocol.TCP || invoking.srcPort === undefined || invoking.dstPort === undefined || invoking.seq === undefined) return undefined;
-  return {
-    kind: message.kind,
-    code: message.kind === 'frag-needed' ? 4 : message.code,
-    ...(message.kind === 'frag-needed' && { nextHopMtu: message.nextHopMtu }),
-    quoted: { srcPort: invoking.srcPort, dstPort: invoking.dstPort, seq: invoking.seq },
-  };
 }
 
 /** The error a socket reports for a connection a hard ICMP error aborted, as Linux's icmp_err_convert names it. */
