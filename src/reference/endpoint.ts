@@ -80,6 +80,16 @@ export class ReferenceEndpoint {
     return this.m.rules.toArray();
   }
 
+  /** How many rules have been applied: a mark for `rulesSince`. */
+  get ruleCount(): number {
+    return this.m.rules.length;
+  }
+
+  /** Whether any of `rules` was applied since `ruleCount` was `start`. */
+  firedSince(start: number, rules: readonly Rule[]): boolean {
+    return this.m.rules.firedSince(start, rules);
+  }
+
   /** Starts an event at virtual time `now`: the timers due by then fire first, and their outputs lead. */
   private begin(now: number): Output[] {
     if (now < this.m.now) throw new RangeError(`time runs forward: ${now} ms is before ${this.m.now} ms`);

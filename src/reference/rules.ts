@@ -210,6 +210,16 @@ export class RuleLog {
     this.numbers[this.count++] = RULE_NUMBERS.get(rule)!;
   }
 
+  get length(): number {
+    return this.count;
+  }
+
+  /** Whether any of `rules` fired from the `start`-th on: what one event did, asked without copying the log. */
+  firedSince(start: number, rules: readonly Rule[]): boolean {
+    for (let i = start; i < this.count; i++) if (rules.includes(ALL_RULES[this.numbers[i]!]!)) return true;
+    return false;
+  }
+
   toArray(): Rule[] {
     return Array.from(this.numbers.subarray(0, this.count), (number) => ALL_RULES[number]!);
   }

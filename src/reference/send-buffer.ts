@@ -10,10 +10,15 @@ const PATTERN_BLOCK = Uint8Array.from({ length: PATTERN.length * 256 }, (_, i) =
 /** The longest copy from PATTERN_BLOCK that may start at any phase of the pattern. */
 const COPY = PATTERN_BLOCK.length - PATTERN.length;
 
-/** `length` pattern octets starting at octet `offset` of the connection's output. */
+/**
+ * `length` pattern octets starting at octet `offset` of the connection's output. A run short enough is
+ * a view of the shared block rather than a copy: SEND buffers are never written to (see SendBuffer),
+ * and a capture's checking queues one such buffer for every data segment it reads.
+ */
 export function patternOctets(offset: number, length: number): Uint8Array {
-  const octets = new Uint8Array(length);
   const phase = offset % PATTERN.length;
+  if (length <= COPY) return PATTERN_BLOCK.subarray(phase, phase + length);
+  const octets = new Uint8Array(length);
   for (let at = 0; at < length; at += COPY) octets.set(PATTERN_BLOCK.subarray(phase, phase + Math.min(COPY, length - at)), at);
   return octets;
 }

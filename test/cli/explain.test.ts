@@ -69,7 +69,7 @@ describe('tcpconform targets', () => {
       name: 'reference',
       ok: true,
       appCalls: ['listen', 'connect', 'write', 'write-urgent', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state', 'at-mark', 'set-option'],
-      options: ['nodelay', 'rcvbuf', 'sndbuf', 'keepalive', 'keepalive-idle', 'keepalive-interval', 'keepalive-count', 'user-timeout', 'linger'],
+      options: ['nodelay', 'rcvbuf', 'sndbuf', 'keepalive', 'keepalive-idle', 'keepalive-interval', 'keepalive-count', 'user-timeout', 'linger', 'dscp'],
       clock: 'virtual',
       families: ['ipv4'],
       notes: [expect.any(String)],

@@ -21,7 +21,7 @@
  * Retransmission timing is left to cases that assert it: a target's RTO follows its own measurements.
  */
 import { ReferenceTarget } from '../../targets/reference';
-import type { IcmpError, Profile } from '../../reference';
+import type { IcmpError, Profile, Rule } from '../../reference';
 import type { Arrival } from '../../reference/ip';
 import type { AppCall } from '../../targets/target';
 import type { IpHeader, TcpSegment, TcpState } from '../../wire';
@@ -82,7 +82,7 @@ const flagsOf = (segment: TcpSegment) => ({
 const SYNCHRONIZED: readonly TcpState[] = ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK'];
 
 /** The rules by which the machine gives a connection up on its own: R2 passed, or keep-alives unanswered. */
-const GIVE_UP_RULES: readonly string[] = ['3.10.8/user-timeout', '3.8.4/keep-alive-give-up'];
+const GIVE_UP_RULES: readonly Rule[] = ['3.10.8/user-timeout', '3.8.4/keep-alive-give-up'];
 
 /** States in which a target sends nothing unless something obliges it to. */
 const QUIET_STATES: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN-SENT', 'TIME-WAIT'];
@@ -156,14 +156,14 @@ export class Oracle {
 
   /** Lets the reference machine's time run to `atMs`; what its timers send is allowed, not required. */
   advance(atMs: number): void {
-    const rulesBefore = this.shadow.firedRules.length;
+    const rulesBefore = this.shadow.ruleCount;
     const sndNxt = SYNCHRONIZED.includes(this.state) ? this.shadow.tcb.sndNxt : undefined;
     this.shadow.advanceUntil(atMs);
     this.predictions();
     // RFC 9293 §3.10.8's USER TIMEOUT, and §3.8.4's keep-alives given up, delete the TCB without a word
     // to the peer; no text forbids telling it, as ABORT does, and stacks do (Linux's
     // tcp_keepalive_timer and tcp_write_err, lwIP, gVisor): one reset at SND.NXT is allowed, not required.
-    const gaveUp = this.shadow.firedRules.slice(rulesBefore).some((rule) => GIVE_UP_RULES.includes(rule));
+    const gaveUp = this.shadow.firedSince(rulesBefore, GIVE_UP_RULES);
     if (gaveUp && sndNxt !== undefined) this.giveUpReset = sndNxt;
   }
 

@@ -93,6 +93,18 @@ export class ReferenceTarget implements Target {
     return [...this.retiredRules, ...this.endpoint.firedRules];
   }
 
+  /** How many rules have been applied in this target's life: a mark for `rulesSince`. */
+  get ruleCount(): number {
+    return this.retiredRules.length + this.endpoint.ruleCount;
+  }
+
+  /** Whether any of `rules` was applied since `ruleCount` was `start`; asked without copying the history, which a long capture makes millions long. */
+  firedSince(start: number, rules: readonly Rule[]): boolean {
+    const retired = this.retiredRules.length;
+    if (start >= retired) return this.endpoint.firedSince(start - retired, rules);
+    return this.retiredRules.slice(start).some((rule) => rules.includes(rule)) || this.endpoint.firedSince(0, rules);
+  }
+
   /** The reference machine's state. */
   get state(): ReferenceEndpoint['state'] {
     return this.endpoint.state;
