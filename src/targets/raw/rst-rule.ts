@@ -44,6 +44,9 @@ export async function installRstRule(ip: string, nft: string, namespace: string,
     const child = execFile(ip, ['netns', 'exec', namespace, nft, '-f', '-'], (error, _stdout, stderr) =>
       resolve(error ? stderr.trim() || error.message : undefined),
     );
+    // An nft that cannot start closes its input before the rule is written (EPIPE on a loaded machine):
+    // its exit status and stderr say why, so the write's own error adds nothing.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(rule);
   });
   if (failure !== undefined) {
