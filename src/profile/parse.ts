@@ -39,6 +39,11 @@ const PARAMETERS = {
   ecnAccept: { field: 'ecnAccept', kind: 'boolean' },
   ecnRequest: { field: 'ecnRequest', kind: 'boolean' },
   sourceRoute: { field: 'sourceRoute', kind: 'boolean' },
+  windowScaling: { field: 'windowScaling', kind: 'boolean' },
+  windowShift: { field: 'windowShift', kind: 'count' },
+  timestamps: { field: 'timestamps', kind: 'boolean' },
+  sackPermitted: { field: 'sackPermitted', kind: 'boolean' },
+  initialWindow: { field: 'initialWindow', kind: 'count' },
   receiveBuffer: { field: 'receiveBuffer', kind: 'octets' },
   mss: { field: 'mss', kind: 'octets' },
 } as const satisfies Record<string, { field: keyof Profile; kind: string }>;

@@ -52,7 +52,8 @@ export function updateReceiveWindow(m: Machine): boolean {
 
 /** Holds the octets `start` to `end`, beyond RCV.NXT, until the data before them arrives (SHLD-31). */
 export function holdRange(tcb: Tcb, start: Seq, end: Seq): void {
-  const merged = { start, end };
+  // The range the latest arrival joined is the most recent, the first a SACK reports (RFC 2018 §4).
+  const merged = { start, end, arrival: ++tcb.heldArrivals };
   const kept = tcb.held.filter((range) => {
     const overlaps = seqLe(range.start, merged.end) && seqLe(merged.start, range.end);
     if (overlaps) {

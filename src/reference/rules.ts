@@ -161,6 +161,18 @@ const RULES = {
   'rfc3168/6.1.2/cwr-sent': 'new data after a window reduction carries CWR',
   'rfc3168/6.1.3/ce-echoed': 'Congestion Experienced on an arriving datagram: ECE on every ACK until CWR',
   'rfc3168/6.1.3/cwr-ends-echo': 'CWR from the peer: no more ECE',
+  // RFC 7323: window scaling (§2) and timestamps (§3-§5).
+  'rfc7323/2.2/window-scale-on': "both SYNs carry a Window Scale option: the peer's window fields scaled by its shift, this endpoint's by its own",
+  'rfc7323/2.2/window-scale-off': 'a SYN without a Window Scale option: no window is scaled either way (and a SYN-ACK carries none)',
+  'rfc7323/2.3/shift-limited': 'a Window Scale shift above 14: 14 is used instead',
+  'rfc7323/3.2/timestamps-on': 'both SYNs carry TSopt: every segment but a RST carries one, TS.Recent from the SYN',
+  'rfc7323/3.2/timestamps-off': 'a SYN without TSopt: no segment carries one',
+  'rfc7323/4.3/ts-recent-updated': 'SEG.TSval >= TS.Recent and SEG.SEQ =< Last.ACK.sent: TS.Recent <- SEG.TSval, echoed in TSecr',
+  'rfc7323/5.3/paws-rejected': 'PAWS (R1): SEG.TSval < TS.Recent on a segment without RST: acknowledged and dropped',
+  // RFC 2018, selective acknowledgment.
+  'rfc2018/2/sack-on': 'both SYNs carry SACK-permitted: ACKs report data held out of order',
+  'rfc2018/2/sack-off': 'a SYN without SACK-permitted: no SACK option is sent',
+  'rfc2018/4/blocks-reported': 'an ACK while data is held out of order: SACK blocks, the most recent first',
   // RFC 6298.
   'rfc6298/2/rtt-sample': 'a round-trip measurement: SRTT, RTTVAR, RTO updated',
   'rfc6298/5.7/syn-timeout-rto': 'the SYN was retransmitted: RTO 3 s once ESTABLISHED',

@@ -7,11 +7,15 @@ import { seqAdd } from '../wire/seq';
 import { newEcnState, type EcnState } from './ecn';
 import type { Profile } from './profile';
 import { SendBuffer } from './send-buffer';
+import { newNegotiated, type Negotiated } from './syn-options';
+import type { TimestampState } from './timestamps';
 
 /** Sequence numbers `start` up to, not including, `end`, received beyond RCV.NXT and held (SHLD-31). */
 export interface HeldRange {
   start: Seq;
   end: Seq;
+  /** The count of `Tcb.heldArrivals` when data last joined the range: the latest is reported first (RFC 2018 §4). */
+  arrival: number;
 }
 
 /**
@@ -115,6 +119,8 @@ export interface Tcb {
   readClosed: boolean;
   /** Out-of-order ranges held for later processing (SHLD-31), sorted, disjoint, beyond RCV.NXT. */
   held: HeldRange[];
+  /** How many times out-of-order data has been held: a clock for which range grew last. */
+  heldArrivals: number;
   /** The sequence number of a FIN received beyond RCV.NXT, held until the data before it arrives. */
   heldFin: Seq | undefined;
 
@@ -130,6 +136,10 @@ export interface Tcb {
   closePending: boolean;
   /** The source route back to the peer, from a source-routed datagram of the connection (RFC 9293 §3.9.2.1). */
   returnRoute?: readonly string[];
+  /** What the two SYNs agreed on beside MSS: window scaling, timestamps, SACK (RFC 7323, RFC 2018). */
+  options: Negotiated;
+  /** TS.Recent and Last.ACK.sent (RFC 7323 §4.3). */
+  ts: TimestampState;
   /** Explicit Congestion Notification (RFC 3168 §6.1). */
   ecn: EcnState;
   /** Keep-alive probes sent since the peer was last heard from (RFC 9293 §3.8.4). */
@@ -169,9 +179,12 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
     reading: true,
     readClosed: false,
     held: [],
+    heldArrivals: 0,
     heldFin: undefined,
     passiveOpen: false,
     closePending: false,
+    options: newNegotiated(profile),
+    ts: { recent: undefined, lastAckSent: 0 },
     ecn: newEcnState(iss),
     keepAliveProbes: 0,
     rtt: { srtt: undefined, rttvar: undefined, rto: profile.initialRtoMs, timing: undefined, synRetransmitted: false },
@@ -190,8 +203,13 @@ export const IP_TCP_HEADERS = 40;
  * of what the path MTU leaves for data once ICMP has lowered it (RFC 9293 §3.7.1, MUST-16).
  */
 export function effSndMss(tcb: Tcb): number {
-  return Math.min(tcb.sndMss, tcb.rcvMss, tcb.pathMtu === undefined ? Infinity : tcb.pathMtu - IP_TCP_HEADERS);
+  // TCPhdrsize counts the options every segment carries: TSopt with its two NOPs once negotiated (RFC 7323 §3.2).
+  const options = tcb.options.timestamps ? TSOPT_OCTETS : 0;
+  return Math.min(tcb.sndMss, tcb.rcvMss, tcb.pathMtu === undefined ? Infinity : tcb.pathMtu - IP_TCP_HEADERS) - options;
 }
+
+/** TSopt (10 octets) and the two NOPs that align it (RFC 7323 Appendix A). */
+const TSOPT_OCTETS = 12;
 
 /** Whether this endpoint's FIN has been sent (SND.NXT is past it). */
 export function finSent(tcb: Tcb): boolean {

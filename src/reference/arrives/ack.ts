@@ -12,6 +12,7 @@ import { sendAck, sendResetFor } from '../segments';
 import { deleteTcb, enterTimeWait, setState } from '../state';
 import { arm, onNewAck, userTimeoutMs } from '../timers';
 import { establish } from './establish';
+import { peerWindow } from '../syn-options';
 
 /** Taken once, not through the module's getters on every comparison (index.ts). */
 const { eq, gt, le, lt } = boundaries;
@@ -90,10 +91,11 @@ function updateSendWindow(m: Machine, seg: TcpSegment): void {
   const asNew = eq(m, '3.10.7.4 fifth, window: SND.WL1 = SEG.SEQ', tcb.sndWl1, seg.seq) && le(m, '3.10.7.4 fifth, window: SND.WL2 =< SEG.ACK', tcb.sndWl2, seg.ack);
   if (!(newer || asNew)) return;
   fire(m, '3.10.7.4/ack/window-update');
-  tcb.sndWnd = seg.window;
+  // RFC 7323 §2.3: SND.WND <- SEG.WND << Snd.Wind.Shift.
+  tcb.sndWnd = peerWindow(tcb, seg);
   tcb.sndWl1 = seg.seq;
   tcb.sndWl2 = seg.ack;
-  tcb.maxSndWnd = Math.max(tcb.maxSndWnd, seg.window);
+  tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
   // MUST-37: as long as the peer acknowledges the probes of its zero window, the connection stays open,
   // so the user timeout starts over.
   if (seg.window === 0 && tcb.timers.user !== undefined) {

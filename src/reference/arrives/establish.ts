@@ -6,6 +6,7 @@ import { signal, type Machine } from '../machine';
 import type { Rule } from '../rules';
 import { onEstablished } from '../rtt';
 import { setState } from '../state';
+import { peerWindow } from '../syn-options';
 import { closeEstablished } from '../user-calls';
 
 /**
@@ -16,10 +17,11 @@ import { closeEstablished } from '../user-calls';
 export function establish(m: Machine, seg: TcpSegment, rule: Rule): void {
   const { tcb } = m;
   setState(m, 'ESTABLISHED', rule);
-  tcb.sndWnd = seg.window;
+  // RFC 7323 §2.2: a SYN-ACK's window is not scaled, the ACK of SYN-RECEIVED's is.
+  tcb.sndWnd = peerWindow(tcb, seg);
   tcb.sndWl1 = seg.seq;
   tcb.sndWl2 = seg.ack;
-  tcb.maxSndWnd = Math.max(tcb.maxSndWnd, seg.window);
+  tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
   signal(m, tcb.passiveOpen ? 'accepted' : 'connected');
   onEstablished(m);
   if (tcb.closePending) {

@@ -16,6 +16,7 @@ import { ackStep } from './ack';
 import { inWindow, type InWindow } from './in-window';
 import { listenState } from './listen';
 import { afterAckStep } from './text';
+import { pawsRejects, recordTimestamp } from '../timestamps';
 
 /** Taken once, not through the module's getters on every comparison (index.ts). */
 const { eq, gt } = boundaries;
@@ -24,8 +25,12 @@ export function otherStates(m: Machine, arrived: TcpSegment): void {
   if (retransmittedFinInTimeWait(m, arrived)) return;
   if (newSynInTimeWait(m, arrived)) return listenState(m, arrived);
   const seg = withoutCrossingSyn(m, arrived);
+  // RFC 7323 §5.3 R1: PAWS before the sequence number check (R2).
+  if (pawsRejects(m, seg)) return;
   const part = sequenceCheck(m, seg);
   if (part === undefined) return;
+  // R3: an acceptable segment's TSval may become TS.Recent.
+  recordTimestamp(m, seg);
   if (seg.flags & TcpFlag.RST) return rstCheck(m, seg);
   // Third, check security: this machine has no security/compartment (RFC 9293 Appendix A.1), so no
   // segment can fail it.

@@ -14,6 +14,7 @@ import { acknowledge } from './ack';
 import { establish } from './establish';
 import { inWindow, queueForEstablished } from './in-window';
 import { learnSendMss } from './mss';
+import { negotiate } from '../syn-options';
 import { afterAckStep } from './text';
 
 /** Taken once, not through the module's getters on every comparison (index.ts). */
@@ -53,6 +54,7 @@ export function synSentState(m: Machine, seg: TcpSegment): void {
     tcb.rcvUp = tcb.rcvNxt;
     tcb.rcvRead = tcb.rcvNxt;
     learnSendMss(m, seg);
+    negotiate(m, seg);
     if (hasAck) {
       ecnOnSynAck(m, seg);
       acknowledge(m, seg.ack);

@@ -32,6 +32,7 @@ import { meets, overdue, type Obligation } from './obligation';
 import { offeredBy, optionViolation, sizeViolation, type Offered } from './options-rules';
 import { TargetOffer } from './target-offer';
 import { isKeepAliveProbe, probeWhileOutstanding } from './keep-alive-rules';
+import { TimestampWatch } from './timestamp-rules';
 import { urgentViolation } from './urgent-rules';
 
 /** Octet k of what an application writes: the pattern every target's application side uses. */
@@ -106,6 +107,8 @@ export class Oracle {
   readonly targetOffer = new TargetOffer();
   /** ECN as both SYNs negotiated it, and RFC 3168's rules on the target's ECN field. */
   private readonly ecn = new EcnWatch();
+  /** Timestamps as both SYNs negotiated them, and RFC 7323's rules on the target's TSopt. */
+  private readonly timestamps = new TimestampWatch();
   /** The address the target's first segment came from: every later one must come from it too (MUST-45). */
   private localAddress: string | undefined;
   /** The furthest right edge (SEG.ACK + SEG.WND) the peer has offered the target: a window that ends before it has shrunk. */
@@ -182,6 +185,8 @@ export class Oracle {
    */
   peerSentTogether(sent: readonly PeerSegment[], atMs: number): void {
     this.advance(atMs);
+    const connected = this.state !== 'CLOSED' && this.state !== 'LISTEN' && this.state !== 'SYN-SENT';
+    this.timestamps.peerSent(sent.filter((p) => p.toShadowPort).map((p) => p.segment), connected ? this.shadow.tcb.rcvNxt : undefined);
     for (const { segment } of sent) {
       if (segment.flags & TcpFlag.SYN) {
         this.offered = offeredBy(segment);
@@ -189,7 +194,8 @@ export class Oracle {
       }
       this.ecn.peerSent(segment);
       if (segment.flags & TcpFlag.ACK && !(segment.flags & (TcpFlag.SYN | TcpFlag.RST))) {
-        const edge = seqAdd(segment.ack, segment.window);
+        // RFC 7323 §2.3: the peer's window field, scaled where both SYNs agreed.
+        const edge = seqAdd(segment.ack, segment.window * 2 ** this.targetOffer.peerShift);
         if (this.peerEdge === undefined || seqGt(edge, this.peerEdge)) this.peerEdge = edge;
       }
     }
@@ -335,6 +341,10 @@ export class Oracle {
     }
     const option = optionViolation(segment, this.offered);
     if (option) return this.violation(option.rule, 'no such option', option.message);
+    // The options the target's SYN carried are what the machine offers too (RFC 7323, RFC 2018).
+    if (f.syn) this.shadow.adoptSynOffer(segment);
+    const timestamps = this.timestamps.targetSent(segment);
+    if (timestamps) return this.violation(timestamps.rule, 'timestamps as RFC 7323 has them', timestamps.message);
     const size = sizeViolation(segment, this.offered, tcb().pathMtu);
     if (size) return this.violation(size.rule, `data within the send MSS (${size.limit})`, size.message);
     const urgent = urgentViolation(segment, tcb().sndUp, (seq) => this.relative.target(seq));
