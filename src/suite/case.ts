@@ -26,6 +26,8 @@ export interface CaseSpec {
   readonly rfc9293: readonly string[];
   /** RFC 9293 Appendix B requirement IDs (`MUST-13`) or synthetic IDs for procedural rules. */
   readonly requirements: readonly string[];
+  /** Sections of the RFCs RFC 9293 leans on that the case proves, by RFC: `{ rfc7323: ['2.2'] }`. */
+  readonly others?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Case {

@@ -60,7 +60,7 @@ interface RawIsn { passive: number[]; active?: number[]; rounds: number; apart: 
 interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string | { for: string; allow: 'retransmissions' }; wait?: string; app?: RawApp; event?: RawEvent; state?: TcpState; either?: RawBranch[]; icmp?: RawIcmp; isn?: RawIsn; note?: string }
 export interface RawCase {
   id: string; title: string; description?: string;
-  spec: { rfc9293: string[]; requirements?: string[] };
+  spec: { rfc9293: string[]; requirements?: string[] } & Record<string, string[]>;
   level: Case['level']; tags?: string[]; port?: number; peerPort?: number; peerIsn?: number;
   from?: string; when?: RawWhen; sysctl?: Record<string, number | string>; clock?: 'virtual'; mtu?: number;
   steps: RawStep[];
@@ -115,6 +115,12 @@ function payloadOf(data: RawSend['data']): Uint8Array {
   if (typeof data === 'number') return patternPayload(data);
   if (typeof data === 'string') return new TextEncoder().encode(data);
   return hexBytes(data.hex);
+}
+
+/** The case's spec: RFC 9293's sections and requirement ids, and the other RFCs' sections where it names any. */
+function specOf(raw: RawCase['spec']): Case['spec'] {
+  const { rfc9293, requirements = [], ...others } = raw;
+  return { rfc9293, requirements, ...(Object.keys(others).length > 0 && { others }) };
 }
 
 function sendOption(option: RawSendOption): OptionTemplate {
@@ -406,7 +412,7 @@ export function normalizeCase(
       id: raw.id,
       title: raw.title,
       area: raw.id.split('/')[0] as string,
-      spec: { rfc9293: raw.spec.rfc9293, requirements: raw.spec.requirements ?? [] },
+      spec: specOf(raw.spec),
       level: raw.level,
       tags: raw.tags ?? [],
       ...(raw.description !== undefined && { description: raw.description }),

@@ -32,6 +32,7 @@ import { meets, overdue, type Obligation } from './obligation';
 import { offeredBy, optionViolation, sizeViolation, type Offered } from './options-rules';
 import { TargetOffer } from './target-offer';
 import { isKeepAliveProbe, probeWhileOutstanding } from './keep-alive-rules';
+import { sackViolation } from './sack-rules';
 import { TimestampWatch } from './timestamp-rules';
 import { urgentViolation } from './urgent-rules';
 
@@ -345,6 +346,8 @@ export class Oracle {
     if (f.syn) this.shadow.adoptSynOffer(segment);
     const timestamps = this.timestamps.targetSent(segment);
     if (timestamps) return this.violation(timestamps.rule, 'timestamps as RFC 7323 has them', timestamps.message);
+    const sack = sackViolation(segment, tcb(), (seq) => this.relative.peer(seq));
+    if (sack) return this.violation(sack.rule, 'SACK blocks of data received', sack.message);
     const size = sizeViolation(segment, this.offered, tcb().pathMtu);
     if (size) return this.violation(size.rule, `data within the send MSS (${size.limit})`, size.message);
     const urgent = urgentViolation(segment, tcb().sndUp, (seq) => this.relative.target(seq));
