@@ -173,6 +173,14 @@ const RULES = {
   'rfc2018/2/sack-on': 'both SYNs carry SACK-permitted: ACKs report data held out of order',
   'rfc2018/2/sack-off': 'a SYN without SACK-permitted: no SACK option is sent',
   'rfc2018/4/blocks-reported': 'an ACK while data is held out of order: SACK blocks, the most recent first',
+  // RFC 5681 congestion control (RFC 9293 §3.8.2, MUST-19), with RFC 6928's initial window.
+  'rfc5681/3.1/slow-start': 'an ACK of new data below ssthresh: cwnd += min(N, SMSS)',
+  'rfc5681/3.1/congestion-avoidance': 'an ACK of new data at or above ssthresh: cwnd += SMSS*SMSS/cwnd',
+  'rfc5681/3.1/congestion-window-full': 'data waits: the congestion window, smaller than the peer\'s, is full',
+  'rfc5681/3.1/loss-window': 'retransmission timeout: ssthresh = max(FlightSize/2, 2*SMSS), cwnd = 1 SMSS',
+  'rfc5681/3.2/fast-retransmit': 'the third duplicate ACK: the segment at SND.UNA again, ssthresh = max(FlightSize/2, 2*SMSS), cwnd = ssthresh + 3*SMSS',
+  'rfc5681/3.2/window-inflated': 'a further duplicate ACK in fast recovery: cwnd += SMSS',
+  'rfc5681/3.2/recovery-ended': 'an ACK of new data in fast recovery: cwnd = ssthresh',
   // RFC 6298.
   'rfc6298/2/rtt-sample': 'a round-trip measurement: SRTT, RTTVAR, RTO updated',
   'rfc6298/5.7/syn-timeout-rto': 'the SYN was retransmitted: RTO 3 s once ESTABLISHED',

@@ -4,6 +4,7 @@
  */
 import type { Seq } from '../wire';
 import { seqAdd } from '../wire/seq';
+import { newCongestionState, type CongestionState } from './congestion';
 import { newEcnState, type EcnState } from './ecn';
 import type { Profile } from './profile';
 import { SendBuffer } from './send-buffer';
@@ -142,6 +143,8 @@ export interface Tcb {
   ts: TimestampState;
   /** Explicit Congestion Notification (RFC 3168 §6.1). */
   ecn: EcnState;
+  /** Congestion control (RFC 5681). */
+  cc: CongestionState;
   /** Keep-alive probes sent since the peer was last heard from (RFC 9293 §3.8.4). */
   keepAliveProbes: number;
   rtt: RttState;
@@ -186,6 +189,7 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
     options: newNegotiated(profile),
     ts: { recent: undefined, lastAckSent: 0 },
     ecn: newEcnState(iss),
+    cc: newCongestionState(),
     keepAliveProbes: 0,
     rtt: { srtt: undefined, rttvar: undefined, rto: profile.initialRtoMs, timing: undefined, synRetransmitted: false },
     timers: { retransmission: undefined, probe: undefined, user: undefined, timeWait: undefined, keepAlive: undefined },

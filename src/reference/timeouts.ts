@@ -5,6 +5,7 @@ import { keepAliveTimeout } from './keep-alive';
 import * as boundaries from './boundaries';
 import { fire, signal, type Machine } from './machine';
 import { skippable } from './mutation';
+import { onRetransmissionTimeout } from './congestion';
 import { abandonTiming, backOff } from './rtt';
 import { sendSyn, sendSynAck } from './segments';
 import { deleteTcb } from './state';
@@ -81,6 +82,7 @@ function retransmissionTimeout(m: Machine): void {
     resend(m, 1);
   } else {
     fire(m, '3.10.8/retransmission/data');
+    onRetransmissionTimeout(m);
     resend(m, effSndMss(tcb));
   }
   arm(m, 'retransmission', tcb.rtt.rto);

@@ -12,6 +12,8 @@ import { sendAck, sendResetFor } from '../segments';
 import { deleteTcb, enterTimeWait, setState } from '../state';
 import { arm, onNewAck, userTimeoutMs } from '../timers';
 import { establish } from './establish';
+import { onNewDataAcked, onPossibleDuplicateAck } from '../congestion';
+import { resend } from '../transmit';
 import { peerWindow } from '../syn-options';
 
 /** Taken once, not through the module's getters on every comparison (index.ts). */
@@ -51,8 +53,10 @@ export function ackStep(m: Machine, seg: TcpSegment): boolean {
     fire(m, '3.10.7.4/ack/new');
     acknowledge(m, seg.ack);
   } else {
-    // "If the ACK is a duplicate (SEG.ACK =< SND.UNA), it can be ignored." The rest of the segment is not.
+    // "If the ACK is a duplicate (SEG.ACK =< SND.UNA), it can be ignored." The rest of the segment is not,
+    // and RFC 5681 §3.2 counts it (MUST-19).
     fire(m, '3.10.7.4/ack/duplicate');
+    onPossibleDuplicateAck(m, seg, resend);
   }
   if (le(m, '3.10.7.4 fifth, window: SND.UNA =< SEG.ACK', tcb.sndUna, seg.ack)) updateSendWindow(m, seg);
   return perState(m);
@@ -77,6 +81,7 @@ export function acknowledge(m: Machine, ack: Seq): void {
     tcb.sndBufferSeq = dataEnd;
   }
   tcb.sndUna = ack;
+  if (octets > 0) onNewDataAcked(m, octets);
   onAcknowledged(m, ack);
   onNewAck(m);
 }

@@ -4,6 +4,7 @@
 import type { TcpSegment } from '../../wire';
 import { signal, type Machine } from '../machine';
 import type { Rule } from '../rules';
+import { startCongestionControl } from '../congestion';
 import { onEstablished } from '../rtt';
 import { setState } from '../state';
 import { peerWindow } from '../syn-options';
@@ -24,6 +25,7 @@ export function establish(m: Machine, seg: TcpSegment, rule: Rule): void {
   tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
   signal(m, tcb.passiveOpen ? 'accepted' : 'connected');
   onEstablished(m);
+  startCongestionControl(m);
   if (tcb.closePending) {
     tcb.closePending = false;
     closeEstablished(m);

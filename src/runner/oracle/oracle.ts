@@ -32,7 +32,9 @@ import { meets, overdue, type Obligation } from './obligation';
 import { offeredBy, optionViolation, sizeViolation, type Offered } from './options-rules';
 import { TargetOffer } from './target-offer';
 import { isKeepAliveProbe, probeWhileOutstanding } from './keep-alive-rules';
+import { CongestionWatch } from './congestion-rules';
 import { sackViolation } from './sack-rules';
+import { DEFAULT_SEND_MSS } from '../../reference/tcb';
 import { TimestampWatch } from './timestamp-rules';
 import { urgentViolation } from './urgent-rules';
 
@@ -110,6 +112,8 @@ export class Oracle {
   private readonly ecn = new EcnWatch();
   /** Timestamps as both SYNs negotiated them, and RFC 7323's rules on the target's TSopt. */
   private readonly timestamps = new TimestampWatch();
+  /** RFC 5681's bounds on what the target has in flight. */
+  private readonly congestion: CongestionWatch;
   /** The address the target's first segment came from: every later one must come from it too (MUST-45). */
   private localAddress: string | undefined;
   /** The furthest right edge (SEG.ACK + SEG.WND) the peer has offered the target: a window that ends before it has shrunk. */
@@ -127,6 +131,7 @@ export class Oracle {
     // The machine takes its window and buffer from what the target offers (adoptReceiveWindow) once the
     // target has offered one; until then its own, as far as the unscaled field reaches (RFC 9293 §3.1).
     this.shadow = new ReferenceTarget({ ...profile, receiveBuffer: Math.min(profile.receiveBuffer, 0xffff) });
+    this.congestion = new CongestionWatch(profile.initialWindow);
     // A real clock adds the time the packets take through the harness itself.
     this.ackSlackMs = clock === 'real' ? 50 : 1;
   }
@@ -194,6 +199,7 @@ export class Oracle {
         this.targetOffer.peerSyn(segment);
       }
       this.ecn.peerSent(segment);
+      this.congestion.peerSent(segment, this.smss());
       if (segment.flags & TcpFlag.ACK && !(segment.flags & (TcpFlag.SYN | TcpFlag.RST))) {
         // RFC 7323 §2.3: the peer's window field, scaled where both SYNs agreed.
         const edge = seqAdd(segment.ack, segment.window * 2 ** this.targetOffer.peerShift);
@@ -229,6 +235,11 @@ export class Oracle {
     this.advance(atMs);
     this.shadow.deliverIcmp(toShadowPort ? { ...error, quoted: { ...error.quoted, srcPort: this.shadow.localPort } } : error);
     this.oblige(atMs);
+  }
+
+  /** SMSS, the largest segment the target may send: the peer's MSS (RFC 5681 §2), 536 before its SYN. */
+  private smss(): number {
+    return this.offered?.sendMss ?? DEFAULT_SEND_MSS;
   }
 
   /** Whether sequence space the target sent awaits the peer's acknowledgment. */
@@ -348,6 +359,9 @@ export class Oracle {
     if (timestamps) return this.violation(timestamps.rule, 'timestamps as RFC 7323 has them', timestamps.message);
     const sack = sackViolation(segment, tcb(), (seq) => this.relative.peer(seq));
     if (sack) return this.violation(sack.rule, 'SACK blocks of data received', sack.message);
+    if (f.syn) this.congestion.targetSyn(segment);
+    const congestion = this.congestion.targetSent(segment, this.smss());
+    if (congestion) return this.violation(congestion.rule, 'no more in flight than the congestion window allows', congestion.message);
     const size = sizeViolation(segment, this.offered, tcb().pathMtu);
     if (size) return this.violation(size.rule, `data within the send MSS (${size.limit})`, size.message);
     const urgent = urgentViolation(segment, tcb().sndUp, (seq) => this.relative.target(seq));
