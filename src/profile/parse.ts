@@ -44,6 +44,7 @@ const PARAMETERS = {
   timestamps: { field: 'timestamps', kind: 'boolean' },
   sackPermitted: { field: 'sackPermitted', kind: 'boolean' },
   initialWindow: { field: 'initialWindow', kind: 'count' },
+  tailLossProbe: { field: 'tailLossProbe', kind: 'boolean' },
   receiveBuffer: { field: 'receiveBuffer', kind: 'octets' },
   mss: { field: 'mss', kind: 'octets' },
 } as const satisfies Record<string, { field: keyof Profile; kind: string }>;

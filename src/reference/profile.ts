@@ -71,6 +71,12 @@ export interface Profile {
    * 10): the most a sender has in flight before the first acknowledgment of new data.
    */
   readonly initialWindow: number;
+  /**
+   * RFC 8985 §7: on a connection with SACK, a tail loss probe may send one new segment even when cwnd is
+   * full. Not the machine's (it sends none); an oracle grants the target that segment beyond RFC 5681's
+   * bound.
+   */
+  readonly tailLossProbe: boolean;
   /** RCV.BUFF in octets: the receive buffer, and so the initial RCV.WND (RFC 9293 §3.8.6.2.2). */
   readonly receiveBuffer: number;
   /** The MSS this endpoint advertises, and the largest segment its interface sends (RFC 9293 §3.7.1). */
@@ -142,6 +148,8 @@ export const RFC9293_PROFILE: Profile = {
   sackPermitted: true,
   // RFC 5681 §3.1, equation (1): IW = min(4*SMSS, max(2*SMSS, 4380 bytes)), at most 4 segments.
   initialWindow: 4,
+  // RFC 8985's tail loss probe is a standard of its own, not RFC 9293's or RFC 5681's.
+  tailLossProbe: false,
   // RFC 9293 has no default buffer: 65535 is the largest window the 16-bit field offers without window
   // scaling (RFC 9293 §3.1, Window).
   receiveBuffer: 65_535,

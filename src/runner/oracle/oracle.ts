@@ -131,7 +131,7 @@ export class Oracle {
     // The machine takes its window and buffer from what the target offers (adoptReceiveWindow) once the
     // target has offered one; until then its own, as far as the unscaled field reaches (RFC 9293 §3.1).
     this.shadow = new ReferenceTarget({ ...profile, receiveBuffer: Math.min(profile.receiveBuffer, 0xffff) });
-    this.congestion = new CongestionWatch(profile.initialWindow);
+    this.congestion = new CongestionWatch(profile.initialWindow, profile.tailLossProbe);
     // A real clock adds the time the packets take through the harness itself.
     this.ackSlackMs = clock === 'real' ? 50 : 1;
   }
@@ -360,7 +360,7 @@ export class Oracle {
     const sack = sackViolation(segment, tcb(), (seq) => this.relative.peer(seq));
     if (sack) return this.violation(sack.rule, 'SACK blocks of data received', sack.message);
     if (f.syn) this.congestion.targetSyn(segment);
-    const congestion = this.congestion.targetSent(segment, this.smss());
+    const congestion = this.congestion.targetSent(segment, this.smss(), tcb().options.sack);
     if (congestion) return this.violation(congestion.rule, 'no more in flight than the congestion window allows', congestion.message);
     const size = sizeViolation(segment, this.offered, tcb().pathMtu);
     if (size) return this.violation(size.rule, `data within the send MSS (${size.limit})`, size.message);
