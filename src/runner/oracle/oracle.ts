@@ -283,7 +283,9 @@ export class Oracle {
       }
       if (f.syn) this.obligations.push({ kind: 'syn', ack: f.ack ? p.ack : undefined, since: atMs, deadline: atMs + ANSWER_MS });
       const end = seqAdd(p.seq, p.payload.length + (f.syn ? 1 : 0) + (f.fin ? 1 : 0));
-      if (!f.syn && (p.payload.length > 0 || f.fin)) this.obligations.push({ kind: 'send', end, fin: f.fin, since: atMs, deadline: atMs + SEND_MS });
+      // What the target has sent already, a retransmission of the machine's (fast retransmit, RTO) owes nothing new.
+      const sentAlready = this.sentEnd !== undefined && !seqGt(end, this.sentEnd) && (!f.fin || this.finSent);
+      if (!f.syn && (p.payload.length > 0 || f.fin) && !sentAlready) this.obligations.push({ kind: 'send', end, fin: f.fin, since: atMs, deadline: atMs + SEND_MS });
       // Data and a FIN carry an ACK the target owes only when it acknowledges something new.
       const pureAck = p.payload.length === 0 && !f.fin;
       if (f.ack && !f.syn && (acksAnew || pureAck)) {
