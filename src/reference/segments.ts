@@ -9,7 +9,7 @@ import { segLen } from './acceptable';
 import { segmentEcn, synEcn } from './ecn';
 import { fire, type Machine } from './machine';
 import { sackBlocks } from './sack';
-import { synOptions, windowField } from './syn-options';
+import { offerWindow, synOptions } from './syn-options';
 import { tsClock } from './timestamps';
 
 const NO_PAYLOAD = new Uint8Array(0);
@@ -73,7 +73,7 @@ function connectionSegment(m: Machine, seq: Seq, flags: number, payload: Uint8Ar
     seq,
     ack: ack ? tcb.rcvNxt : 0,
     flags: urgent === undefined ? flags : flags | TcpFlag.URG,
-    window: windowField(tcb, syn),
+    window: offerWindow(tcb, syn),
     urgentPointer: urgent ?? 0,
     options,
     payload,

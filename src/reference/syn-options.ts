@@ -4,6 +4,7 @@
  * SYN-ACK only when the peer's SYN carried it, and is in use only when both SYNs carried it.
  */
 import type { TcpOption, TcpSegment } from '../wire';
+import { seqAdd, seqSub } from '../wire/seq';
 import { TcpFlag } from '../wire/flags';
 import { fire, type Machine } from './machine';
 import { MAX_SHIFT, type Profile } from './profile';
@@ -125,7 +126,18 @@ export function peerWindow(tcb: Tcb, seg: TcpSegment): number {
   return seg.flags & TcpFlag.SYN ? seg.window : seg.window * 2 ** tcb.options.sndWindShift;
 }
 
-/** What this endpoint's window field carries for RCV.WND: a SYN's unscaled, the others shifted by Rcv.Wind.Shift (RFC 7323 §2.3). */
-export function windowField(tcb: Tcb, syn: boolean): number {
-  return Math.min(syn ? tcb.rcvWnd : Math.floor(tcb.rcvWnd / 2 ** tcb.options.rcvWindShift), 0xffff);
+/**
+ * What this endpoint's window field carries for RCV.WND: a SYN's unscaled, the others shifted right by
+ * Rcv.Wind.Shift (RFC 7323 §2.3). The shift drops the low bits, and dropping them may pull the right
+ * edge left of one offered before (RFC 7323 §2.4); it must not move left (RFC 9293 §3.8.6, SHLD-14), so
+ * the field is rounded up to that edge where it would be, and RCV.WND widened to what the field offers.
+ */
+export function offerWindow(tcb: Tcb, syn: boolean): number {
+  if (syn) return Math.min(tcb.rcvWnd, 0xffff);
+  const unit = 2 ** tcb.options.rcvWindShift;
+  const offered = tcb.rcvOffered === undefined ? 0 : Math.max(0, seqSub(tcb.rcvOffered, tcb.rcvNxt));
+  const field = Math.min(Math.max(Math.floor(tcb.rcvWnd / unit), Math.ceil(offered / unit)), 0xffff);
+  tcb.rcvWnd = Math.max(tcb.rcvWnd, field * unit);
+  tcb.rcvOffered = seqAdd(tcb.rcvNxt, field * unit);
+  return field;
 }

@@ -77,6 +77,8 @@ export interface Tcb {
   rcvNxt: Seq;
   /** RCV.WND: receive window, the octets offered beyond RCV.NXT. */
   rcvWnd: number;
+  /** The right edge the window field last offered, scaled (RFC 7323 §2.4); undefined before the first. */
+  rcvOffered: Seq | undefined;
   /** RCV.UP: receive urgent pointer, the sequence number after the last urgent octet (MUST-62). */
   rcvUp: Seq;
   /** The sequence number of the next octet RECEIVE returns, to tell where the application reads against RCV.UP. */
@@ -164,6 +166,7 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
     iss,
     rcvNxt: 0,
     rcvWnd: profile.receiveBuffer,
+    rcvOffered: undefined,
     rcvUp: 0,
     rcvRead: 0,
     irs: 0,
