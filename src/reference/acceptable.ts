@@ -3,11 +3,14 @@
  */
 import type { Seq, TcpSegment } from '../wire';
 import { TcpFlag } from '../wire/flags';
-import { seqAdd } from '../wire/seq';
+import * as seqArithmetic from '../wire/seq';
 import * as boundaries from './boundaries';
-import { UNMUTATED, type Mutable } from './mutation';
+import * as mutationModule from './mutation';
+import type { Mutable } from './mutation';
 
-/** Taken once, not through the module's getters on every comparison (index.ts). */
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { UNMUTATED } = mutationModule;
+const { seqAdd } = seqArithmetic;
 const { eq, le, lt } = boundaries;
 
 /** SEG.LEN: the sequence space a segment takes, its octets plus one each for SYN and FIN (RFC 9293 §3.4). */

@@ -2,8 +2,11 @@
  * Rebasing the endpoint's own sequence space on another ISS: how an oracle running this machine beside a
  * target adopts the target's ISN (design notes, "The reference machine is the oracle"). Not an RFC event.
  */
-import { seqAdd, seqLt, seqSub } from '../wire/seq';
+import * as seqArithmetic from '../wire/seq';
 import type { Machine } from './machine';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { seqAdd, seqLt, seqSub } = seqArithmetic;
 
 /**
  * Moves every number of this endpoint's sequence space by the same distance, so that its SYN took `iss`.

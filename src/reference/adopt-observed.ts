@@ -4,9 +4,13 @@
  * "The reference machine is the oracle"), as adoptIss (adopt-iss.ts) does for the ISN. Not RFC events.
  */
 import type { Seq } from '../wire';
-import { seqGt, seqSub } from '../wire/seq';
+import * as seqArithmetic from '../wire/seq';
 import type { Machine } from './machine';
-import { onSequenceSent } from './timers';
+import * as timersModule from './timers';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { onSequenceSent } = timersModule;
+const { seqGt, seqSub } = seqArithmetic;
 
 /**
  * The target offered a window whose right edge is `edge`: RCV.WND becomes what it offered, so that the

@@ -4,9 +4,14 @@
  * once: a pure ACK that a later segment of the same connection acknowledges as much as is left out.
  */
 import { TcpFlag } from '../wire/flags';
-import { seqGe } from '../wire/seq';
-import { fire, type Machine } from './machine';
+import * as seqArithmetic from '../wire/seq';
+import * as machine from './machine';
+import type { Machine } from './machine';
 import type { Output } from './output';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { seqGe } = seqArithmetic;
+const { fire } = machine;
 
 type SegmentOutput = Extract<Output, { kind: 'segment' }>;
 

@@ -6,11 +6,18 @@
  */
 import type { TcpSegment } from '../wire';
 import { TcpFlag } from '../wire/flags';
-import { seqSub } from '../wire/seq';
-import { fire, type Machine } from './machine';
-import { abandonTiming } from './rtt';
-import { peerWindow } from './syn-options';
+import * as seqArithmetic from '../wire/seq';
+import * as machine from './machine';
+import type { Machine } from './machine';
+import * as rtt from './rtt';
+import * as synOptions from './syn-options';
 import { effSndMss } from './tcb';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { abandonTiming } = rtt;
+const { peerWindow } = synOptions;
+const { seqSub } = seqArithmetic;
+const { fire } = machine;
 
 /** RFC 5681's state variables, in octets. */
 export interface CongestionState {

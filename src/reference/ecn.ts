@@ -7,8 +7,13 @@
 import type { TcpSegment } from '../wire';
 import type { Ecn } from '../wire/ecn';
 import { TcpFlag } from '../wire/flags';
-import { seqGt } from '../wire/seq';
-import { fire, type Machine } from './machine';
+import * as seqArithmetic from '../wire/seq';
+import * as machine from './machine';
+import type { Machine } from './machine';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { seqGt } = seqArithmetic;
+const { fire } = machine;
 
 /** Both flags: an ECN-setup SYN (RFC 3168 §6.1.1). */
 const SETUP = TcpFlag.ECE | TcpFlag.CWR;

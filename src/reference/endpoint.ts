@@ -3,24 +3,47 @@
  * no clock: every call passes the virtual time in milliseconds and returns what the endpoint did.
  */
 import type { TcpSegment, TcpState } from '../wire';
-import { seqAdd } from '../wire/seq';
-import { adoptIss } from './adopt-iss';
-import { adoptReceiveWindow, adoptSent } from './adopt-observed';
-import { icmpErrorArrives, type IcmpError } from './icmp';
-import { PLAIN_ARRIVAL, type Arrival } from './ip';
+import * as seqArithmetic from '../wire/seq';
+import * as adoptIssModule from './adopt-iss';
+import * as adoptObserved from './adopt-observed';
+import * as icmp from './icmp';
+import type { IcmpError } from './icmp';
+import * as ip from './ip';
+import type { Arrival } from './ip';
 import type { EndpointOptions, Machine } from './machine';
-import { skippable } from './mutation';
+import * as mutationModule from './mutation';
 import type { Output } from './output';
-import { checkProfile, type Profile } from './profile';
-import { RuleLog, type Rule } from './rules';
-import { aggregateAcks } from './aggregate-acks';
-import { adoptOffer, offerOf } from './syn-options';
-import { segmentArrives } from './segment-arrives';
-import { newTcb, type Tcb } from './tcb';
-import { configure, type SettingChanges } from './settings';
-import { fireDueTimers, nextDeadline } from './timeouts';
-import { UserCallError } from './user-call-error';
+import * as profileModule from './profile';
+import type { Profile } from './profile';
+import * as rulesModule from './rules';
+import type { Rule } from './rules';
+import * as aggregateAcksModule from './aggregate-acks';
+import * as synOptions from './syn-options';
+import * as segmentArrivesModule from './segment-arrives';
+import * as tcbModule from './tcb';
+import type { Tcb } from './tcb';
+import * as settingsModule from './settings';
+import type { SettingChanges } from './settings';
+import * as timeouts from './timeouts';
+import * as userCallError from './user-call-error';
 import * as user from './user-calls';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { adoptIss } = adoptIssModule;
+const { adoptReceiveWindow, adoptSent } = adoptObserved;
+const { icmpErrorArrives } = icmp;
+const { PLAIN_ARRIVAL } = ip;
+const { skippable } = mutationModule;
+const { checkProfile } = profileModule;
+const { RuleLog } = rulesModule;
+const { aggregateAcks } = aggregateAcksModule;
+const { adoptOffer, offerOf } = synOptions;
+const { segmentArrives } = segmentArrivesModule;
+const { newTcb } = tcbModule;
+const { configure } = settingsModule;
+const { fireDueTimers, nextDeadline } = timeouts;
+const { UserCallError } = userCallError;
+const { seqAdd } = seqArithmetic;
 
 export interface Socket {
   readonly address: string;

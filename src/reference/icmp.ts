@@ -11,9 +11,15 @@
  * 6. everything else is a soft error: the connection stays (MUST-56) and the user is told (SHLD-25).
  */
 import type { Icmpv4Message } from '../wire';
-import { seqGe, seqLt } from '../wire/seq';
-import { fire, signal, type Machine } from './machine';
-import { deleteTcb, returnToListen } from './state';
+import * as seqArithmetic from '../wire/seq';
+import * as machine from './machine';
+import type { Machine } from './machine';
+import * as stateModule from './state';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { deleteTcb, returnToListen } = stateModule;
+const { seqGe, seqLt } = seqArithmetic;
+const { fire, signal } = machine;
 
 /** The ICMP errors RFC 792 and RFC 1191 define that may concern a TCP connection, as src/wire names them. */
 export type IcmpErrorKind = Exclude<Icmpv4Message['kind'], 'other'>;

@@ -5,11 +5,19 @@
  * unanswered probe does not end the connection (MUST-29): the profile's count of them does.
  */
 import type { TcpState } from '../wire';
-import { fire, signal, type Machine } from './machine';
-import { sendKeepAlive } from './segments';
-import { deleteTcb } from './state';
-import { arm } from './timers';
-import { unsentOctets } from './transmit';
+import * as machine from './machine';
+import type { Machine } from './machine';
+import * as segments from './segments';
+import * as stateModule from './state';
+import * as timersModule from './timers';
+import * as transmit from './transmit';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { sendKeepAlive } = segments;
+const { deleteTcb } = stateModule;
+const { arm } = timersModule;
+const { unsentOctets } = transmit;
+const { fire, signal } = machine;
 
 /** The synchronized states whose connection may go idle; TIME-WAIT's timer ends it anyway. */
 const KEEP_ALIVE_STATES: readonly TcpState[] = ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK'];

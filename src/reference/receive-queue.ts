@@ -6,12 +6,15 @@
  * The machine counts received octets; it does not keep their contents, which nothing asks of it.
  */
 import type { Seq } from '../wire';
-import { seqAdd, seqGt, seqLe, seqLt, seqSub } from '../wire/seq';
+import * as seqArithmetic from '../wire/seq';
 import * as boundaries from './boundaries';
 import type { Machine } from './machine';
-import { effSndMss, type Tcb } from './tcb';
+import * as tcbModule from './tcb';
+import type { Tcb } from './tcb';
 
-/** Taken once, not through the module's getters on every comparison (index.ts). */
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { effSndMss } = tcbModule;
+const { seqAdd, seqGt, seqLe, seqLt, seqSub } = seqArithmetic;
 const { ge, le } = boundaries;
 
 /** Fr, the fraction of RCV.BUFF by which the right edge may advance (RFC 9293 §3.8.6.2.2). */

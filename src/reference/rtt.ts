@@ -4,9 +4,11 @@
  */
 import type { Seq } from '../wire';
 import * as boundaries from './boundaries';
-import { fire, type Machine } from './machine';
+import * as machine from './machine';
+import type { Machine } from './machine';
 
-/** Taken once, not through the module's getters on every comparison (index.ts). */
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { fire } = machine;
 const { ge } = boundaries;
 
 /** G, the clock granularity: the virtual clock counts milliseconds (RFC 6298 §2). */

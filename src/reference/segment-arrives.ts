@@ -3,13 +3,21 @@
  * what IP said of it (§3.9.2) lets it.
  */
 import type { TcpSegment } from '../wire';
-import { closedState } from './arrives/closed';
-import { ipAccepts, keepReturnRoute } from './arrives/ip';
-import { listenState } from './arrives/listen';
-import { otherStates } from './arrives/other-states';
-import { synSentState } from './arrives/syn-sent';
-import { peerHeard } from './keep-alive';
+import * as closed from './arrives/closed';
+import * as ip from './arrives/ip';
+import * as listen from './arrives/listen';
+import * as otherStatesModule from './arrives/other-states';
+import * as synSent from './arrives/syn-sent';
+import * as keepAlive from './keep-alive';
 import type { Machine } from './machine';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { closedState } = closed;
+const { ipAccepts, keepReturnRoute } = ip;
+const { listenState } = listen;
+const { otherStates } = otherStatesModule;
+const { synSentState } = synSent;
+const { peerHeard } = keepAlive;
 
 /**
  * Whether `seg` belongs to this endpoint's connection: addressed to its port and, once the remote socket

@@ -4,13 +4,22 @@
  */
 import type { Seq, TcpOption, TcpSegment } from '../wire';
 import { TcpFlag } from '../wire/flags';
-import { seqAdd, seqLt, seqSub } from '../wire/seq';
-import { segLen } from './acceptable';
-import { segmentEcn, synEcn } from './ecn';
-import { fire, type Machine } from './machine';
-import { sackBlocks } from './sack';
-import { offerWindow, synOptions } from './syn-options';
+import * as seqArithmetic from '../wire/seq';
+import * as acceptableModule from './acceptable';
+import * as ecnModule from './ecn';
+import * as machine from './machine';
+import type { Machine } from './machine';
+import * as sackModule from './sack';
+import * as synOptionsModule from './syn-options';
 import { tsClock } from './timestamps';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { segLen } = acceptableModule;
+const { segmentEcn, synEcn } = ecnModule;
+const { sackBlocks } = sackModule;
+const { offerWindow, synOptions } = synOptionsModule;
+const { seqAdd, seqLt, seqSub } = seqArithmetic;
+const { fire } = machine;
 
 const NO_PAYLOAD = new Uint8Array(0);
 

@@ -4,8 +4,12 @@
  * A change takes effect at once: data Nagle held goes, a keep-alive timer starts or stops.
  */
 import type { ConnectionSettings, KeepAlive, Machine } from './machine';
-import { restartKeepAlive } from './keep-alive';
-import { transmit } from './transmit';
+import * as keepAliveModule from './keep-alive';
+import * as transmitModule from './transmit';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { restartKeepAlive } = keepAliveModule;
+const { transmit } = transmitModule;
 
 export type SettingChanges = Partial<Omit<ConnectionSettings, 'keepAlive'>> & { readonly keepAlive?: Partial<KeepAlive> };
 

@@ -3,10 +3,16 @@
  * (as smoltcp's `set_state` logs `state=A=>B`). States are RFC 9293 §3.3.2's, spelled as the RFC does.
  */
 import type { TcpState } from '../wire';
-import { fire, type Machine } from './machine';
+import * as machine from './machine';
+import type { Machine } from './machine';
 import type { Rule } from './rules';
-import { newTcb } from './tcb';
-import { arm } from './timers';
+import * as tcbModule from './tcb';
+import * as timersModule from './timers';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { newTcb } = tcbModule;
+const { arm } = timersModule;
+const { fire } = machine;
 
 /** Applies `rule`, whose outcome is the state `to`. */
 export function setState(m: Machine, to: TcpState, rule: Rule): void {

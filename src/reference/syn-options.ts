@@ -4,11 +4,18 @@
  * SYN-ACK only when the peer's SYN carried it, and is in use only when both SYNs carried it.
  */
 import type { TcpOption, TcpSegment } from '../wire';
-import { seqAdd, seqSub } from '../wire/seq';
+import * as seqArithmetic from '../wire/seq';
 import { TcpFlag } from '../wire/flags';
-import { fire, type Machine } from './machine';
-import { MAX_SHIFT, type Profile } from './profile';
+import * as machine from './machine';
+import type { Machine } from './machine';
+import * as profileModule from './profile';
+import type { Profile } from './profile';
 import type { Tcb } from './tcb';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { MAX_SHIFT } = profileModule;
+const { seqAdd, seqSub } = seqArithmetic;
+const { fire } = machine;
 
 /** What one side's SYN offered: its window shift (undefined: no Window Scale option), TSopt, SACK-permitted. */
 export interface SynOffer {

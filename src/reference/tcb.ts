@@ -3,13 +3,20 @@
  * names, plus what an implementation of §3.10 needs besides (queues, MSS, timers).
  */
 import type { Seq } from '../wire';
-import { seqAdd } from '../wire/seq';
+import * as seqArithmetic from '../wire/seq';
 import { newCongestionState, type CongestionState } from './congestion';
-import { newEcnState, type EcnState } from './ecn';
+import * as ecnModule from './ecn';
+import type { EcnState } from './ecn';
 import type { Profile } from './profile';
 import { SendBuffer } from './send-buffer';
-import { newNegotiated, type Negotiated } from './syn-options';
+import * as synOptions from './syn-options';
+import type { Negotiated } from './syn-options';
 import type { TimestampState } from './timestamps';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { newEcnState } = ecnModule;
+const { newNegotiated } = synOptions;
+const { seqAdd } = seqArithmetic;
 
 /** Sequence numbers `start` up to, not including, `end`, received beyond RCV.NXT and held (SHLD-31). */
 export interface HeldRange {

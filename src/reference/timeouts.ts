@@ -1,19 +1,31 @@
 /**
  * RFC 9293 §3.10.8 Timeouts, the zero-window probe of §3.8.6.1, and the keep-alives of §3.8.4.
  */
-import { keepAliveTimeout } from './keep-alive';
+import * as keepAliveModule from './keep-alive';
 import * as boundaries from './boundaries';
-import { fire, signal, type Machine } from './machine';
-import { skippable } from './mutation';
-import { onRetransmissionTimeout } from './congestion';
-import { abandonTiming, backOff } from './rtt';
-import { sendSyn, sendSynAck } from './segments';
-import { deleteTcb } from './state';
-import { effSndMss, type Timers } from './tcb';
-import { arm } from './timers';
-import { resend, sendNew, unsentOctets, usableWindow } from './transmit';
+import * as machine from './machine';
+import type { Machine } from './machine';
+import * as mutation from './mutation';
+import * as congestion from './congestion';
+import * as rttModule from './rtt';
+import * as segments from './segments';
+import * as stateModule from './state';
+import * as tcbModule from './tcb';
+import type { Timers } from './tcb';
+import * as timersModule from './timers';
+import * as transmit from './transmit';
 
-/** Taken once, not through the module's getters on every comparison (index.ts). */
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { keepAliveTimeout } = keepAliveModule;
+const { skippable } = mutation;
+const { onRetransmissionTimeout } = congestion;
+const { abandonTiming, backOff } = rttModule;
+const { sendSyn, sendSynAck } = segments;
+const { deleteTcb } = stateModule;
+const { effSndMss } = tcbModule;
+const { arm } = timersModule;
+const { resend, sendNew, unsentOctets, usableWindow } = transmit;
+const { fire, signal } = machine;
 const { eq, gt } = boundaries;
 
 /** Every timer, in the order timers due at the same moment fire in: an expired connection is not retransmitted. */

@@ -4,9 +4,14 @@
  */
 import type { Seq, TcpOption, TcpSegment } from '../wire';
 import { TcpFlag } from '../wire/flags';
-import { seqGe, seqLe, seqLt } from '../wire/seq';
-import { fire, type Machine } from './machine';
+import * as seqArithmetic from '../wire/seq';
+import * as machine from './machine';
+import type { Machine } from './machine';
 import { sendAck } from './segments';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { seqGe, seqLe, seqLt } = seqArithmetic;
+const { fire } = machine;
 
 /** RFC 7323 §4.3's variables. */
 export interface TimestampState {

@@ -10,16 +10,23 @@
  * window; an oracle holds a target's sending to its own, more lenient, bounds (runner/oracle).
  */
 import type { TcpState } from '../wire';
-import { seqAdd, seqSub } from '../wire/seq';
+import * as seqArithmetic from '../wire/seq';
 import * as boundaries from './boundaries';
-import { fire, type Machine } from './machine';
+import * as machine from './machine';
+import type { Machine } from './machine';
 import type { Rule } from './rules';
-import { startTiming } from './rtt';
-import { sendAck, sendData } from './segments';
-import { effSndMss, finSent } from './tcb';
-import { onSequenceSent, startProbeTimer, stopProbeTimer } from './timers';
+import * as rtt from './rtt';
+import * as segments from './segments';
+import * as tcbModule from './tcb';
+import * as timers from './timers';
 
-/** Taken once, not through the module's getters on every comparison (index.ts). */
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { startTiming } = rtt;
+const { sendAck, sendData } = segments;
+const { effSndMss, finSent } = tcbModule;
+const { onSequenceSent, startProbeTimer, stopProbeTimer } = timers;
+const { seqAdd, seqSub } = seqArithmetic;
+const { fire } = machine;
 const { eq, ge, gt, le, lt } = boundaries;
 
 /** States in which queued data and a queued FIN go out: SEND's ESTABLISHED and CLOSE-WAIT (§3.10.2), and what CLOSE left to send. */

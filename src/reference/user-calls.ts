@@ -2,22 +2,36 @@
  * RFC 9293 §3.10.1 to §3.10.6: the user calls OPEN, SEND, RECEIVE, CLOSE, ABORT and STATUS, state by state.
  */
 import type { TcpState } from '../wire';
-import { seqAdd } from '../wire/seq';
+import * as seqArithmetic from '../wire/seq';
 import type { Arrival } from './ip';
 import * as boundaries from './boundaries';
-import { fire, signal, type Machine } from './machine';
-import { consume, updateReceiveWindow } from './receive-queue';
+import * as machine from './machine';
+import type { Machine } from './machine';
+import * as receiveQueue from './receive-queue';
 import type { Rule } from './rules';
-import { startTiming } from './rtt';
-import { sendAbortReset, sendAck, sendSyn } from './segments';
-import { patternOctets } from './send-buffer';
-import { deleteTcb, setState } from './state';
-import { newTcb, type Tcb } from './tcb';
-import { onSequenceSent } from './timers';
-import { sendNew, transmit, unsentOctets } from './transmit';
-import { UserCallError, type UserCallErrorReason } from './user-call-error';
+import * as rtt from './rtt';
+import * as segmentsModule from './segments';
+import * as sendBuffer from './send-buffer';
+import * as stateModule from './state';
+import * as tcbModule from './tcb';
+import type { Tcb } from './tcb';
+import * as timers from './timers';
+import * as transmitModule from './transmit';
+import * as userCallError from './user-call-error';
+import type { UserCallErrorReason } from './user-call-error';
 
-/** Taken once, not through the module's getters on every comparison (index.ts). */
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { consume, updateReceiveWindow } = receiveQueue;
+const { startTiming } = rtt;
+const { sendAbortReset, sendAck, sendSyn } = segmentsModule;
+const { patternOctets } = sendBuffer;
+const { deleteTcb, setState } = stateModule;
+const { newTcb } = tcbModule;
+const { onSequenceSent } = timers;
+const { sendNew, transmit, unsentOctets } = transmitModule;
+const { UserCallError } = userCallError;
+const { seqAdd } = seqArithmetic;
+const { fire, signal } = machine;
 const { gt } = boundaries;
 
 function fail(m: Machine, rule: Rule, reason: UserCallErrorReason): never {

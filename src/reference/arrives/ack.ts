@@ -3,20 +3,31 @@
  */
 import type { Seq, TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { seqAdd, seqLt, seqSub } from '../../wire/seq';
+import * as seqArithmetic from '../../wire/seq';
 import * as boundaries from '../boundaries';
 import type { Boundary } from '../boundaries';
-import { fire, type Machine } from '../machine';
-import { onAcknowledged } from '../rtt';
-import { sendAck, sendResetFor } from '../segments';
-import { deleteTcb, enterTimeWait, setState } from '../state';
-import { arm, onNewAck, userTimeoutMs } from '../timers';
-import { establish } from './establish';
-import { onNewDataAcked, onPossibleDuplicateAck } from '../congestion';
-import { resend } from '../transmit';
-import { peerWindow } from '../syn-options';
+import * as machine from '../machine';
+import type { Machine } from '../machine';
+import * as rtt from '../rtt';
+import * as segmentsModule from '../segments';
+import * as stateModule from '../state';
+import * as timersModule from '../timers';
+import * as establishModule from './establish';
+import * as congestion from '../congestion';
+import * as transmit from '../transmit';
+import * as synOptions from '../syn-options';
 
-/** Taken once, not through the module's getters on every comparison (index.ts). */
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { onAcknowledged } = rtt;
+const { sendAck, sendResetFor } = segmentsModule;
+const { deleteTcb, enterTimeWait, setState } = stateModule;
+const { arm, onNewAck, userTimeoutMs } = timersModule;
+const { establish } = establishModule;
+const { onNewDataAcked, onPossibleDuplicateAck } = congestion;
+const { resend } = transmit;
+const { peerWindow } = synOptions;
+const { seqAdd, seqLt, seqSub } = seqArithmetic;
+const { fire } = machine;
 const { eq, gt, le, lt } = boundaries;
 
 /** Processes the ACK field; false when the segment is dropped or the connection ends here. */

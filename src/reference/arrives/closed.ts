@@ -3,8 +3,13 @@
  */
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { fire, type Machine } from '../machine';
-import { sendResetFor } from '../segments';
+import * as machine from '../machine';
+import type { Machine } from '../machine';
+import * as segments from '../segments';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { sendResetFor } = segments;
+const { fire } = machine;
 
 /**
  * "All data in the incoming segment is discarded. An incoming segment containing a RST is discarded. An

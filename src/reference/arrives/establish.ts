@@ -2,13 +2,22 @@
  * Entering ESTABLISHED from SYN-SENT (RFC 9293 §3.10.7.3 fourth) or SYN-RECEIVED (§3.10.7.4 fifth).
  */
 import type { TcpSegment } from '../../wire';
-import { signal, type Machine } from '../machine';
+import * as machine from '../machine';
+import type { Machine } from '../machine';
 import type { Rule } from '../rules';
-import { startCongestionControl } from '../congestion';
-import { onEstablished } from '../rtt';
-import { setState } from '../state';
-import { peerWindow } from '../syn-options';
-import { closeEstablished } from '../user-calls';
+import * as congestion from '../congestion';
+import * as rtt from '../rtt';
+import * as state from '../state';
+import * as synOptions from '../syn-options';
+import * as userCalls from '../user-calls';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { startCongestionControl } = congestion;
+const { onEstablished } = rtt;
+const { setState } = state;
+const { peerWindow } = synOptions;
+const { closeEstablished } = userCalls;
+const { signal } = machine;
 
 /**
  * ESTABLISHED, with the send window taken from the segment that got us here (SND.WND <- SEG.WND,

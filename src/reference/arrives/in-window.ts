@@ -5,13 +5,17 @@
  */
 import type { Seq, TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { seqAdd, seqGt, seqLt } from '../../wire/seq';
+import * as seqArithmetic from '../../wire/seq';
 import * as boundaries from '../boundaries';
-import { fire, type Machine } from '../machine';
-import { holdRange } from '../receive-queue';
+import * as machine from '../machine';
+import type { Machine } from '../machine';
+import * as receiveQueue from '../receive-queue';
 import type { Rule } from '../rules';
 
-/** Taken once, not through the module's getters on every comparison (index.ts). */
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { holdRange } = receiveQueue;
+const { seqAdd, seqGt, seqLt } = seqArithmetic;
+const { fire } = machine;
 const { le, lt } = boundaries;
 
 export interface InWindow {

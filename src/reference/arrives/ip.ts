@@ -4,7 +4,11 @@
  */
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { fire, type Machine } from '../machine';
+import * as machine from '../machine';
+import type { Machine } from '../machine';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { fire } = machine;
 
 /**
  * Whether the segment goes on to SEGMENT ARRIVES. "A TCP implementation MUST silently discard an

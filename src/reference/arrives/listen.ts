@@ -3,16 +3,29 @@
  */
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { seqAdd } from '../../wire/seq';
-import { ecnOnSyn } from '../ecn';
-import { fire, type Machine } from '../machine';
-import { startTiming } from '../rtt';
-import { sendResetFor, sendSynAck } from '../segments';
-import { setState } from '../state';
-import { onSequenceSent } from '../timers';
-import { queueForEstablished } from './in-window';
-import { learnSendMss } from './mss';
-import { negotiate } from '../syn-options';
+import * as seqArithmetic from '../../wire/seq';
+import * as ecn from '../ecn';
+import * as machine from '../machine';
+import type { Machine } from '../machine';
+import * as rtt from '../rtt';
+import * as segments from '../segments';
+import * as stateModule from '../state';
+import * as timers from '../timers';
+import * as inWindow from './in-window';
+import * as mss from './mss';
+import * as synOptions from '../syn-options';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { ecnOnSyn } = ecn;
+const { startTiming } = rtt;
+const { sendResetFor, sendSynAck } = segments;
+const { setState } = stateModule;
+const { onSequenceSent } = timers;
+const { queueForEstablished } = inWindow;
+const { learnSendMss } = mss;
+const { negotiate } = synOptions;
+const { seqAdd } = seqArithmetic;
+const { fire } = machine;
 
 export function listenState(m: Machine, seg: TcpSegment): void {
   // First, check for a RST: it "could not be valid since it could not have been sent in response to

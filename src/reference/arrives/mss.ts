@@ -2,8 +2,13 @@
  * The MSS option of a SYN (RFC 9293 §3.7.1).
  */
 import type { TcpSegment } from '../../wire';
-import { fire, type Machine } from '../machine';
-import { DEFAULT_SEND_MSS } from '../tcb';
+import * as machine from '../machine';
+import type { Machine } from '../machine';
+import * as tcbModule from '../tcb';
+
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { DEFAULT_SEND_MSS } = tcbModule;
+const { fire } = machine;
 
 /** SendMSS: the peer's MSS option, or 536 when its SYN has none (MUST-15). */
 export function learnSendMss(m: Machine, syn: TcpSegment): void {

@@ -4,21 +4,35 @@
  */
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { seqAdd } from '../../wire/seq';
-import { acceptable, segLen } from '../acceptable';
+import * as seqArithmetic from '../../wire/seq';
+import * as acceptableModule from '../acceptable';
 import * as boundaries from '../boundaries';
-import { ecnOnSegment } from '../ecn';
-import { fire, signal, type Machine } from '../machine';
-import { sendAck, sendResetFor } from '../segments';
-import { deleteTcb, reopenFromTimeWait, restartTimeWait, returnToListen } from '../state';
-import { transmit } from '../transmit';
-import { ackStep } from './ack';
-import { inWindow, type InWindow } from './in-window';
-import { listenState } from './listen';
-import { afterAckStep } from './text';
-import { pawsRejects, recordTimestamp } from '../timestamps';
+import * as ecn from '../ecn';
+import * as machine from '../machine';
+import type { Machine } from '../machine';
+import * as segments from '../segments';
+import * as stateModule from '../state';
+import * as transmitModule from '../transmit';
+import * as ackModule from './ack';
+import * as inWindowModule from './in-window';
+import type { InWindow } from './in-window';
+import * as listenModule from './listen';
+import * as textModule from './text';
+import * as timestamps from '../timestamps';
 
-/** Taken once, not through the module's getters on every comparison (index.ts). */
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { acceptable, segLen } = acceptableModule;
+const { ecnOnSegment } = ecn;
+const { sendAck, sendResetFor } = segments;
+const { deleteTcb, reopenFromTimeWait, restartTimeWait, returnToListen } = stateModule;
+const { transmit } = transmitModule;
+const { ackStep } = ackModule;
+const { inWindow } = inWindowModule;
+const { listenState } = listenModule;
+const { afterAckStep } = textModule;
+const { pawsRejects, recordTimestamp } = timestamps;
+const { seqAdd } = seqArithmetic;
+const { fire, signal } = machine;
 const { eq, gt } = boundaries;
 
 export function otherStates(m: Machine, arrived: TcpSegment): void {

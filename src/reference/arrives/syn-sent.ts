@@ -3,21 +3,34 @@
  */
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { seqAdd } from '../../wire/seq';
+import * as seqArithmetic from '../../wire/seq';
 import * as boundaries from '../boundaries';
-import { ecnOnSynAck } from '../ecn';
-import { fire, signal, type Machine } from '../machine';
-import { sendResetFor, sendSynAck } from '../segments';
-import { deleteTcb, setState } from '../state';
-import { transmit } from '../transmit';
-import { acknowledge } from './ack';
-import { establish } from './establish';
-import { inWindow, queueForEstablished } from './in-window';
-import { learnSendMss } from './mss';
-import { negotiate } from '../syn-options';
-import { afterAckStep } from './text';
+import * as ecn from '../ecn';
+import * as machine from '../machine';
+import type { Machine } from '../machine';
+import * as segments from '../segments';
+import * as stateModule from '../state';
+import * as transmitModule from '../transmit';
+import * as ackModule from './ack';
+import * as establishModule from './establish';
+import * as inWindowModule from './in-window';
+import * as mss from './mss';
+import * as synOptions from '../syn-options';
+import * as textModule from './text';
 
-/** Taken once, not through the module's getters on every comparison (index.ts). */
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { ecnOnSynAck } = ecn;
+const { sendResetFor, sendSynAck } = segments;
+const { deleteTcb, setState } = stateModule;
+const { transmit } = transmitModule;
+const { acknowledge } = ackModule;
+const { establish } = establishModule;
+const { inWindow, queueForEstablished } = inWindowModule;
+const { learnSendMss } = mss;
+const { negotiate } = synOptions;
+const { afterAckStep } = textModule;
+const { seqAdd } = seqArithmetic;
+const { fire, signal } = machine;
 const { gt, le } = boundaries;
 
 export function synSentState(m: Machine, seg: TcpSegment): void {

@@ -3,15 +3,21 @@
  */
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
-import { seqAdd, seqGt, seqSub } from '../../wire/seq';
-import { fire, signal, type Machine } from '../machine';
-import { advanceRcvNxt, holdRange, takeHeld, takeOctets } from '../receive-queue';
-import { sendAbortReset } from '../segments';
-import { deleteTcb, enterTimeWait, restartTimeWait, setState } from '../state';
+import * as seqArithmetic from '../../wire/seq';
+import * as machine from '../machine';
+import type { Machine } from '../machine';
+import * as receiveQueue from '../receive-queue';
+import * as segments from '../segments';
+import * as stateModule from '../state';
 import type { InWindow } from './in-window';
 import * as boundaries from '../boundaries';
 
-/** Taken once, not through the module's getters on every comparison (index.ts). */
+/** Taken once, not through the modules' getters on every call (index.ts). */
+const { advanceRcvNxt, holdRange, takeHeld, takeOctets } = receiveQueue;
+const { sendAbortReset } = segments;
+const { deleteTcb, enterTimeWait, restartTimeWait, setState } = stateModule;
+const { seqAdd, seqGt, seqSub } = seqArithmetic;
+const { fire, signal } = machine;
 const { eq } = boundaries;
 
 
