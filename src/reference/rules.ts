@@ -169,6 +169,8 @@ const RULES = {
   'rfc7323/3.2/timestamps-off': 'a SYN without TSopt: no segment carries one',
   'rfc7323/4.3/ts-recent-updated': 'SEG.TSval >= TS.Recent and SEG.SEQ =< Last.ACK.sent: TS.Recent <- SEG.TSval, echoed in TSecr',
   'rfc7323/5.3/paws-rejected': 'PAWS (R1): SEG.TSval < TS.Recent on a segment without RST: acknowledged and dropped',
+  // RFC 6191 (RFC 9293 §3.6.1, SHLD-4).
+  'rfc6191/2/time-wait-reopen-by-timestamp': 'TIME-WAIT, timestamps in use: a new SYN with a TSval newer than TS.Recent reopens the connection, whatever its sequence number',
   // RFC 2018, selective acknowledgment.
   'rfc2018/2/sack-on': 'both SYNs carry SACK-permitted: ACKs report data held out of order',
   'rfc2018/2/sack-off': 'a SYN without SACK-permitted: no SACK option is sent',

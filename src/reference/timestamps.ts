@@ -10,7 +10,7 @@ import type { Machine } from './machine';
 import { sendAck } from './segments';
 
 /** Taken once, not through the modules' getters on every call (index.ts). */
-const { seqGe, seqLe, seqLt } = seqArithmetic;
+const { seqGe, seqGt, seqLe, seqLt } = seqArithmetic;
 const { fire } = machine;
 
 /** RFC 7323 §4.3's variables. */
@@ -65,4 +65,11 @@ export function recordTimestamp(m: Machine, seg: TcpSegment): void {
   if (!seqLe(seg.seq, tcb.ts.lastAckSent)) return;
   fire(m, 'rfc7323/4.3/ts-recent-updated');
   tcb.ts.recent = tsopt.tsval;
+}
+
+/** Whether timestamps are in use and `seg` carries a TSval newer than TS.Recent (RFC 6191 §2). */
+export function newerTimestamp(m: Machine, seg: TcpSegment): boolean {
+  const { tcb } = m;
+  const tsopt = tcb.options.timestamps ? tsoptOf(seg) : undefined;
+  return tsopt !== undefined && tcb.ts.recent !== undefined && seqGt(tsopt.tsval, tcb.ts.recent);
 }

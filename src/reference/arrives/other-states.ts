@@ -30,7 +30,7 @@ const { ackStep } = ackModule;
 const { inWindow } = inWindowModule;
 const { listenState } = listenModule;
 const { afterAckStep } = textModule;
-const { pawsRejects, recordTimestamp } = timestamps;
+const { newerTimestamp, pawsRejects, recordTimestamp } = timestamps;
 const { seqAdd } = seqArithmetic;
 const { fire, signal } = machine;
 const { eq, gt } = boundaries;
@@ -76,13 +76,21 @@ function retransmittedFinInTimeWait(m: Machine, seg: TcpSegment): boolean {
  * §3.6.1, MAY-2: TIME-WAIT "MAY accept a new SYN from the remote TCP endpoint to reopen the connection
  * directly", if the new ISS lies above every sequence number the old connection used. Such a SYN comes
  * without ACK and above RCV.NXT (an old duplicate lies below); the endpoint is made a listener again
- * with that ISS, and the SYN is processed as in LISTEN. Where the profile does not reopen, the SYN goes
- * through the checks below as any other segment.
+ * with that ISS, and the SYN is processed as in LISTEN. RFC 6191 lets timestamps tell a new SYN from an
+ * old duplicate instead. Where the profile does not reopen, the SYN goes through the checks below as any
+ * other segment.
  */
 function newSynInTimeWait(m: Machine, seg: TcpSegment): boolean {
   if (!m.profile.reopenFromTimeWait || m.state !== 'TIME-WAIT') return false;
-  if ((seg.flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) !== TcpFlag.SYN || !gt(m, '3.6.1 TIME-WAIT, new SYN: SEG.SEQ > RCV.NXT', seg.seq, m.tcb.rcvNxt)) return false;
-  reopenFromTimeWait(m, '3.6.1/time-wait-reopen');
+  if ((seg.flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) !== TcpFlag.SYN) return false;
+  if (gt(m, '3.6.1 TIME-WAIT, new SYN: SEG.SEQ > RCV.NXT', seg.seq, m.tcb.rcvNxt)) {
+    reopenFromTimeWait(m, '3.6.1/time-wait-reopen');
+    return true;
+  }
+  // RFC 6191 §2 (SHLD-4): where the old connection used timestamps, a SYN whose TSval is newer than
+  // TS.Recent is no old duplicate, whatever its sequence number: it reopens the connection too.
+  if (!newerTimestamp(m, seg)) return false;
+  reopenFromTimeWait(m, 'rfc6191/2/time-wait-reopen-by-timestamp');
   return true;
 }
 

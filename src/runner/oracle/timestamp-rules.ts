@@ -42,10 +42,10 @@ export class TimestampWatch {
     let next = rcvNxt;
     for (const segment of segments) {
       const tsopt = tsoptOf(segment);
+      // A SYN may open a new connection or be refused by the old one (TIME-WAIT): what the old one
+      // could echo stays echoable, and the SYN's TSval, which a SYN-ACK echoes, joins it.
       if (segment.flags & TcpFlag.SYN) {
         this.peerOffered = tsopt !== undefined;
-        this.echoable.clear();
-        this.recent = undefined;
         next = seqAdd(segment.seq, 1);
       }
       if (tsopt === undefined || segment.flags & TcpFlag.RST) continue;
