@@ -29,6 +29,18 @@ const FLAG_WORDS: Partial<Record<keyof Profile, readonly [turnedOff: string, tur
     'a RST in TIME-WAIT closes it, where RFC 1337 has it ignored',
     'a RST in TIME-WAIT is ignored (RFC 1337), where RFC 9293 closes',
   ],
+  windowScaling: [
+    'a SYN with a Window Scale option is answered without one, and no window is scaled (RFC 7323 §2 off)',
+    'a SYN with a Window Scale option is answered with one, and windows are scaled (RFC 7323 §2 on)',
+  ],
+  timestamps: [
+    'a SYN with timestamps is answered without them, and no segment carries TSopt (RFC 7323 §3 off)',
+    'a SYN with timestamps is answered with them, and every segment carries TSopt (RFC 7323 §3 on)',
+  ],
+  sackPermitted: [
+    'a SYN with SACK-permitted is answered without it, and no ACK carries SACK blocks (RFC 2018 off)',
+    'a SYN with SACK-permitted is answered with it, and ACKs carry SACK blocks (RFC 2018 on)',
+  ],
   reopenFromTimeWait: [
     'a new SYN in TIME-WAIT does not reopen the connection (MAY-2 not taken)',
     'a new SYN in TIME-WAIT reopens the connection (MAY-2 taken)',

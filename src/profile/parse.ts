@@ -39,6 +39,12 @@ const PARAMETERS = {
   ecnAccept: { field: 'ecnAccept', kind: 'boolean' },
   ecnRequest: { field: 'ecnRequest', kind: 'boolean' },
   sourceRoute: { field: 'sourceRoute', kind: 'boolean' },
+  windowScaling: { field: 'windowScaling', kind: 'boolean' },
+  windowShift: { field: 'windowShift', kind: 'count' },
+  timestamps: { field: 'timestamps', kind: 'boolean' },
+  sackPermitted: { field: 'sackPermitted', kind: 'boolean' },
+  initialWindow: { field: 'initialWindow', kind: 'count' },
+  tailLossProbe: { field: 'tailLossProbe', kind: 'boolean' },
   receiveBuffer: { field: 'receiveBuffer', kind: 'octets' },
   mss: { field: 'mss', kind: 'octets' },
 } as const satisfies Record<string, { field: keyof Profile; kind: string }>;

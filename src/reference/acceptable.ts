@@ -4,11 +4,8 @@
 import type { Seq, TcpSegment } from '../wire';
 import { TcpFlag } from '../wire/flags';
 import { seqAdd } from '../wire/seq';
-import * as boundaries from './boundaries';
+import { eq, le, lt } from './boundaries';
 import { UNMUTATED, type Mutable } from './mutation';
-
-/** Taken once, not through the module's getters on every comparison (index.ts). */
-const { eq, le, lt } = boundaries;
 
 /** SEG.LEN: the sequence space a segment takes, its octets plus one each for SYN and FIN (RFC 9293 §3.4). */
 export function segLen(seg: Pick<TcpSegment, 'flags' | 'payload'>): number {

@@ -18,6 +18,7 @@ import { onSequenceSent } from './timers';
 export function adoptReceiveWindow(m: Machine, edge: Seq, maxWindow: number): void {
   const { tcb } = m;
   tcb.rcvWnd = Math.max(0, seqSub(edge, tcb.rcvNxt));
+  tcb.rcvOffered = edge;
   tcb.rcvBuff = Math.min(tcb.rcvUser + tcb.rcvWnd, maxWindow);
 }
 

@@ -14,6 +14,7 @@ import type { Output } from './output';
 import { checkProfile, type Profile } from './profile';
 import { RuleLog, type Rule } from './rules';
 import { aggregateAcks } from './aggregate-acks';
+import { adoptOffer, offerOf } from './syn-options';
 import { segmentArrives } from './segment-arrives';
 import { newTcb, type Tcb } from './tcb';
 import { configure, type SettingChanges } from './settings';
@@ -229,6 +230,11 @@ export class ReferenceEndpoint {
   /** Rebases this endpoint's sequence space on `iss`, while nothing but the SYN has been sent. */
   adoptIss(iss: number): void {
     adoptIss(this.m, iss);
+  }
+
+  /** Takes the options a target's SYN (or SYN-ACK) carried as this endpoint's own offer (RFC 7323, RFC 2018). */
+  adoptSynOffer(syn: TcpSegment): void {
+    adoptOffer(this.m.tcb, offerOf(syn));
   }
 
   /** Takes the window a target offered, whose right edge is `edge`, as RCV.WND, and the buffer it shows as RCV.BUFF. */

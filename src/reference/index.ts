@@ -4,8 +4,10 @@
  *
  * Read RFC 9293 §3.10 beside it: user calls (user-calls.ts), SEGMENT ARRIVES state by state
  * (segment-arrives.ts, arrives/), timeouts (timeouts.ts), and §3.9.2.2's ICMP errors (icmp.ts, with
- * RFC 5927 and RFC 1191). RFC 6298 (rtt.ts), RFC 5961 (the `rfc5961Rst`, `rfc5961Syn` and `rfc5961Ack`
- * profile flags) and RFC 1337 (`rfc1337`) complete it.
+ * RFC 5927 and RFC 1191). RFC 6298 (rtt.ts), RFC 5681 (congestion.ts), RFC 7323 and RFC 2018 (the
+ * options two SYNs negotiate, syn-options.ts; timestamps and PAWS, timestamps.ts; SACK blocks, sack.ts),
+ * RFC 5961 (the `rfc5961Rst`, `rfc5961Syn` and `rfc5961Ack` profile flags) and RFC 1337 (`rfc1337`)
+ * complete it.
  *
  * Every rule goes through `fire`, every segment through `emit` (segments.ts), every boundary comparison
  * through the functions of boundaries.ts and every timer through `arm` (timers.ts): the four seams a
@@ -14,9 +16,7 @@
  *
  * Its modules import wire's own files (`wire/seq`, `wire/flags`) rather than wire's index: loaded file by
  * file as CommonJS, as the CLI loads them (esbuild-register), every call through a re-export costs two
- * property getters, which took half the machine's time in bench/reference.ts. For the same reason the
- * modules take the boundary comparisons (boundaries.ts), called on every segment, out of their module once
- * at load (`const { lt } = boundaries`): through the getters they cost a quarter of the machine's time.
+ * property getters, which took half the machine's time in bench/reference.ts.
  */
 export { ReferenceEndpoint, type Socket } from './endpoint';
 export type { ConnectionSettings, EndpointOptions, KeepAlive } from './machine';

@@ -55,6 +55,28 @@ export interface Profile {
    * datagrams, as most hosts are configured to (RFC 7126 §4.3).
    */
   readonly sourceRoute: boolean;
+  /**
+   * RFC 7323 §2: the endpoint offers a Window Scale option in its SYN, and answers one in a SYN-ACK, with
+   * `windowShift`; scaling is on when both SYNs carry the option (§2.2).
+   */
+  readonly windowScaling: boolean;
+  /** RFC 7323 §2.3: the shift this endpoint's Window Scale option carries, 0 to 14. */
+  readonly windowShift: number;
+  /** RFC 7323 §3: the endpoint offers timestamps (TSopt) in its SYN and answers them in a SYN-ACK. */
+  readonly timestamps: boolean;
+  /** RFC 2018 §2: the endpoint sends SACK-permitted in its SYN, and in a SYN-ACK answering one. */
+  readonly sackPermitted: boolean;
+  /**
+   * IW, the initial congestion window in full-sized segments (RFC 5681 §3.1: at most 4; RFC 6928 §2:
+   * 10): the most a sender has in flight before the first acknowledgment of new data.
+   */
+  readonly initialWindow: number;
+  /**
+   * RFC 8985 §7: on a connection with SACK, a tail loss probe may send one new segment even when cwnd is
+   * full. Not the machine's (it sends none); an oracle grants the target that segment beyond RFC 5681's
+   * bound.
+   */
+  readonly tailLossProbe: boolean;
   /** RCV.BUFF in octets: the receive buffer, and so the initial RCV.WND (RFC 9293 §3.8.6.2.2). */
   readonly receiveBuffer: number;
   /** The MSS this endpoint advertises, and the largest segment its interface sends (RFC 9293 §3.7.1). */
@@ -118,8 +140,18 @@ export const RFC9293_PROFILE: Profile = {
   ecnRequest: false,
   // RFC 9293 §3.9.2.1: the return route of a source-routed SYN MUST be kept and used (MUST-53).
   sourceRoute: true,
+  // RFC 9293 §3.2 lists the options of RFC 7323 and RFC 2018, which every modern stack offers; the
+  // machine offers them all, with a shift of 0: its own window stays within the 16-bit field.
+  windowScaling: true,
+  windowShift: 0,
+  timestamps: true,
+  sackPermitted: true,
+  // RFC 5681 §3.1, equation (1): IW = min(4*SMSS, max(2*SMSS, 4380 bytes)), at most 4 segments.
+  initialWindow: 4,
+  // RFC 8985's tail loss probe is a standard of its own, not RFC 9293's or RFC 5681's.
+  tailLossProbe: false,
   // RFC 9293 has no default buffer: 65535 is the largest window the 16-bit field offers without window
-  // scaling (RFC 9293 §3.1, Window), which this machine never negotiates.
+  // scaling (RFC 9293 §3.1, Window).
   receiveBuffer: 65_535,
   // RFC 9293 §3.7.1: the default send MSS for IPv4 (MUST-15), 576 - 40: the interface the RFC assumes.
   mss: 536,
@@ -141,16 +173,23 @@ export const RFC9293_PROFILE: Profile = {
 
 /** Largest window the 16-bit Window field can carry (RFC 9293 §3.1). */
 const MAX_WINDOW = 0xffff;
+/** RFC 7323 §2.3: the largest shift a Window Scale option may carry. */
+export const MAX_SHIFT = 14;
 
 /** Throws a RangeError naming the first value of `profile` that the machine cannot run with. */
 export function checkProfile(profile: Profile): void {
-  const positive: (keyof Profile)[] = ['mslMs', 'initialRtoMs', 'minRtoMs', 'maxRtoMs', 'mss', 'userTimeoutMs', 'synUserTimeoutMs', 'keepAliveIdleMs', 'keepAliveIntervalMs', 'keepAliveCount'];
+  const positive: (keyof Profile)[] = ['mslMs', 'initialRtoMs', 'minRtoMs', 'maxRtoMs', 'mss', 'userTimeoutMs', 'synUserTimeoutMs', 'keepAliveIdleMs', 'keepAliveIntervalMs', 'keepAliveCount', 'initialWindow'];
   for (const key of positive) {
     const value = profile[key];
     if (typeof value !== 'number' || !(value > 0)) throw new RangeError(`profile ${profile.name}: ${key} must be positive, got ${String(value)}`);
   }
   if (profile.minRtoMs > profile.maxRtoMs) throw new RangeError(`profile ${profile.name}: minRtoMs ${profile.minRtoMs} exceeds maxRtoMs ${profile.maxRtoMs}`);
-  if (!Number.isInteger(profile.receiveBuffer) || profile.receiveBuffer < 0 || profile.receiveBuffer > MAX_WINDOW) {
-    throw new RangeError(`profile ${profile.name}: receiveBuffer must be 0..${MAX_WINDOW} octets (no window scaling), got ${profile.receiveBuffer}`);
+  if (!Number.isInteger(profile.windowShift) || profile.windowShift < 0 || profile.windowShift > MAX_SHIFT) {
+    throw new RangeError(`profile ${profile.name}: windowShift must be 0..${MAX_SHIFT} (RFC 7323 §2.3), got ${profile.windowShift}`);
+  }
+  // What the window field can offer: 65535, scaled by the shift when the profile scales (RFC 7323 §2.2).
+  const largest = MAX_WINDOW * 2 ** (profile.windowScaling ? profile.windowShift : 0);
+  if (!Number.isInteger(profile.receiveBuffer) || profile.receiveBuffer < 0 || profile.receiveBuffer > largest) {
+    throw new RangeError(`profile ${profile.name}: receiveBuffer must be 0..${largest} octets (what its window field can offer), got ${profile.receiveBuffer}`);
   }
 }

@@ -7,12 +7,9 @@
  */
 import type { Seq } from '../wire';
 import { seqAdd, seqGt, seqLe, seqLt, seqSub } from '../wire/seq';
-import * as boundaries from './boundaries';
+import { ge, le } from './boundaries';
 import type { Machine } from './machine';
 import { effSndMss, type Tcb } from './tcb';
-
-/** Taken once, not through the module's getters on every comparison (index.ts). */
-const { ge, le } = boundaries;
 
 /** Fr, the fraction of RCV.BUFF by which the right edge may advance (RFC 9293 §3.8.6.2.2). */
 const FR = 1 / 2;
@@ -52,7 +49,8 @@ export function updateReceiveWindow(m: Machine): boolean {
 
 /** Holds the octets `start` to `end`, beyond RCV.NXT, until the data before them arrives (SHLD-31). */
 export function holdRange(tcb: Tcb, start: Seq, end: Seq): void {
-  const merged = { start, end };
+  // The range the latest arrival joined is the most recent, the first a SACK reports (RFC 2018 §4).
+  const merged = { start, end, arrival: ++tcb.heldArrivals };
   const kept = tcb.held.filter((range) => {
     const overlaps = seqLe(range.start, merged.end) && seqLe(merged.start, range.end);
     if (overlaps) {

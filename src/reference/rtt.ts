@@ -3,11 +3,8 @@
  * algorithm for taking samples.
  */
 import type { Seq } from '../wire';
-import * as boundaries from './boundaries';
+import { ge } from './boundaries';
 import { fire, type Machine } from './machine';
-
-/** Taken once, not through the module's getters on every comparison (index.ts). */
-const { ge } = boundaries;
 
 /** G, the clock granularity: the virtual clock counts milliseconds (RFC 6298 §2). */
 const CLOCK_GRANULARITY_MS = 1;

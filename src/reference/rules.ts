@@ -161,6 +161,28 @@ const RULES = {
   'rfc3168/6.1.2/cwr-sent': 'new data after a window reduction carries CWR',
   'rfc3168/6.1.3/ce-echoed': 'Congestion Experienced on an arriving datagram: ECE on every ACK until CWR',
   'rfc3168/6.1.3/cwr-ends-echo': 'CWR from the peer: no more ECE',
+  // RFC 7323: window scaling (§2) and timestamps (§3-§5).
+  'rfc7323/2.2/window-scale-on': "both SYNs carry a Window Scale option: the peer's window fields scaled by its shift, this endpoint's by its own",
+  'rfc7323/2.2/window-scale-off': 'a SYN without a Window Scale option: no window is scaled either way (and a SYN-ACK carries none)',
+  'rfc7323/2.3/shift-limited': 'a Window Scale shift above 14: 14 is used instead',
+  'rfc7323/3.2/timestamps-on': 'both SYNs carry TSopt: every segment but a RST carries one, TS.Recent from the SYN',
+  'rfc7323/3.2/timestamps-off': 'a SYN without TSopt: no segment carries one',
+  'rfc7323/4.3/ts-recent-updated': 'SEG.TSval >= TS.Recent and SEG.SEQ =< Last.ACK.sent: TS.Recent <- SEG.TSval, echoed in TSecr',
+  'rfc7323/5.3/paws-rejected': 'PAWS (R1): SEG.TSval < TS.Recent on a segment without RST: acknowledged and dropped',
+  // RFC 6191 (RFC 9293 §3.6.1, SHLD-4).
+  'rfc6191/2/time-wait-reopen-by-timestamp': 'TIME-WAIT, timestamps in use: a new SYN with a TSval newer than TS.Recent reopens the connection, whatever its sequence number',
+  // RFC 2018, selective acknowledgment.
+  'rfc2018/2/sack-on': 'both SYNs carry SACK-permitted: ACKs report data held out of order',
+  'rfc2018/2/sack-off': 'a SYN without SACK-permitted: no SACK option is sent',
+  'rfc2018/4/blocks-reported': 'an ACK while data is held out of order: SACK blocks, the most recent first',
+  // RFC 5681 congestion control (RFC 9293 §3.8.2, MUST-19), with RFC 6928's initial window.
+  'rfc5681/3.1/slow-start': 'an ACK of new data below ssthresh: cwnd += min(N, SMSS)',
+  'rfc5681/3.1/congestion-avoidance': 'an ACK of new data at or above ssthresh: cwnd += SMSS*SMSS/cwnd',
+  'rfc5681/3.1/congestion-window-full': 'data waits: the congestion window, smaller than the peer\'s, is full',
+  'rfc5681/3.1/loss-window': 'retransmission timeout: ssthresh = max(FlightSize/2, 2*SMSS), cwnd = 1 SMSS',
+  'rfc5681/3.2/fast-retransmit': 'the third duplicate ACK: the segment at SND.UNA again, ssthresh = max(FlightSize/2, 2*SMSS), cwnd = ssthresh + 3*SMSS',
+  'rfc5681/3.2/window-inflated': 'a further duplicate ACK in fast recovery: cwnd += SMSS',
+  'rfc5681/3.2/recovery-ended': 'an ACK of new data in fast recovery: cwnd = ssthresh',
   // RFC 6298.
   'rfc6298/2/rtt-sample': 'a round-trip measurement: SRTT, RTTVAR, RTO updated',
   'rfc6298/5.7/syn-timeout-rto': 'the SYN was retransmitted: RTO 3 s once ESTABLISHED',

@@ -2,12 +2,15 @@
  * The segment forms RFC 9293 writes as `<SEQ=..><ACK=..><CTL=..>`, and the one place segments are emitted
  * (where a mutant alters a form, mutation.ts).
  */
-import type { Seq, TcpSegment } from '../wire';
+import type { Seq, TcpOption, TcpSegment } from '../wire';
 import { TcpFlag } from '../wire/flags';
 import { seqAdd, seqLt, seqSub } from '../wire/seq';
 import { segLen } from './acceptable';
 import { segmentEcn, synEcn } from './ecn';
-import type { Machine } from './machine';
+import { fire, type Machine } from './machine';
+import { sackBlocks } from './sack';
+import { offerWindow, synOptions } from './syn-options';
+import { tsClock } from './timestamps';
 
 const NO_PAYLOAD = new Uint8Array(0);
 
@@ -25,11 +28,6 @@ export const SEGMENT_FORMS = {
 } as const;
 
 export type SegmentForm = keyof typeof SEGMENT_FORMS;
-
-/** The window field this endpoint offers: RCV.WND (never more than the field holds: no window scaling). */
-function offeredWindow(m: Machine): number {
-  return Math.min(m.tcb.rcvWnd, 0xffff);
-}
 
 /** Sends `segment`, of `form`, with no connection behind it; `other` is the form's alternative, which a mutant may send instead. */
 function emit(m: Machine, form: SegmentForm, segment: TcpSegment, other?: TcpSegment): void {
@@ -60,20 +58,42 @@ function emitOnConnection(m: Machine, form: SegmentForm, seq: Seq, flags: number
   m.out.push({ kind: 'segment', segment: emitting ? emitting(form, segment, undefined) : segment, ...(ecn.codepoint !== 'not-ect' && { ecn: ecn.codepoint }), ...(route && { route }) });
 }
 
-/** A segment of this connection from this endpoint, carrying RCV.WND. */
+/** A segment of this connection from this endpoint, carrying RCV.WND (scaled, RFC 7323 §2.3). */
 function connectionSegment(m: Machine, seq: Seq, flags: number, payload: Uint8Array = NO_PAYLOAD): TcpSegment {
-  const urgent = flags & (TcpFlag.SYN | TcpFlag.RST) ? undefined : urgentPointerAt(m.tcb.sndUp, seq);
+  const { tcb } = m;
+  const syn = (flags & TcpFlag.SYN) !== 0;
+  const ack = (flags & TcpFlag.ACK) !== 0;
+  const urgent = flags & (TcpFlag.SYN | TcpFlag.RST) ? undefined : urgentPointerAt(tcb.sndUp, seq);
+  const options = syn ? synOptions(m, ack, tsClock(m)) : segmentOptions(m, flags, payload.length);
+  // RFC 7323 §4.3: Last.ACK.sent, the ACK field of the last segment sent.
+  if (ack) tcb.ts.lastAckSent = tcb.rcvNxt;
   return {
     srcPort: m.localPort,
     dstPort: m.remotePort ?? 0,
     seq,
-    ack: flags & TcpFlag.ACK ? m.tcb.rcvNxt : 0,
+    ack: ack ? tcb.rcvNxt : 0,
     flags: urgent === undefined ? flags : flags | TcpFlag.URG,
-    window: offeredWindow(m),
+    window: offerWindow(tcb, syn),
     urgentPointer: urgent ?? 0,
-    options: flags & TcpFlag.SYN ? [{ kind: 'mss', mss: m.tcb.rcvMss }] : [],
+    options,
     payload,
   };
+}
+
+/**
+ * The options of a segment without SYN: TSopt on every one but a RST once timestamps are on, TSecr
+ * echoing TS.Recent (RFC 7323 §3.2, §4.3); and on an ACK without data, while data is held out of order,
+ * the SACK blocks (RFC 2018 §4; a data segment takes the whole Eff.snd.MSS, the ACKs report the holes).
+ */
+function segmentOptions(m: Machine, flags: number, octets: number): TcpOption[] {
+  const { tcb } = m;
+  const options: TcpOption[] = [];
+  if (tcb.options.timestamps && !(flags & TcpFlag.RST)) options.push({ kind: 'timestamps', tsval: tsClock(m), tsecr: tcb.ts.recent ?? 0 });
+  if (tcb.options.sack && flags & TcpFlag.ACK && !(flags & TcpFlag.RST) && octets === 0 && tcb.held.length > 0) {
+    fire(m, 'rfc2018/4/blocks-reported');
+    options.push({ kind: 'sack', blocks: sackBlocks(tcb) });
+  }
+  return options;
 }
 
 /** `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`: the acknowledgment of §3.10.7.4, also the challenge ACK of RFC 5961. */
@@ -89,7 +109,7 @@ export function sendSyn(m: Machine): void {
   emitOnConnection(m, 'syn', m.tcb.iss, TcpFlag.SYN);
 }
 
-/** `<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>` (RFC 9293 §3.10.7.2, §3.10.7.3), with the MSS option. */
+/** `<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>` (RFC 9293 §3.10.7.2, §3.10.7.3), with the MSS option and what the SYN's options negotiated. */
 export function sendSynAck(m: Machine): void {
   emitOnConnection(m, 'syn-ack', m.tcb.iss, TcpFlag.SYN | TcpFlag.ACK);
 }

@@ -4,14 +4,19 @@
  */
 import type { Seq } from '../wire';
 import { seqAdd } from '../wire/seq';
+import { newCongestionState, type CongestionState } from './congestion';
 import { newEcnState, type EcnState } from './ecn';
 import type { Profile } from './profile';
 import { SendBuffer } from './send-buffer';
+import { newNegotiated, type Negotiated } from './syn-options';
+import type { TimestampState } from './timestamps';
 
 /** Sequence numbers `start` up to, not including, `end`, received beyond RCV.NXT and held (SHLD-31). */
 export interface HeldRange {
   start: Seq;
   end: Seq;
+  /** The count of `Tcb.heldArrivals` when data last joined the range: the latest is reported first (RFC 2018 §4). */
+  arrival: number;
 }
 
 /**
@@ -72,6 +77,8 @@ export interface Tcb {
   rcvNxt: Seq;
   /** RCV.WND: receive window, the octets offered beyond RCV.NXT. */
   rcvWnd: number;
+  /** The right edge the window field last offered, scaled (RFC 7323 §2.4); undefined before the first. */
+  rcvOffered: Seq | undefined;
   /** RCV.UP: receive urgent pointer, the sequence number after the last urgent octet (MUST-62). */
   rcvUp: Seq;
   /** The sequence number of the next octet RECEIVE returns, to tell where the application reads against RCV.UP. */
@@ -115,6 +122,8 @@ export interface Tcb {
   readClosed: boolean;
   /** Out-of-order ranges held for later processing (SHLD-31), sorted, disjoint, beyond RCV.NXT. */
   held: HeldRange[];
+  /** How many times out-of-order data has been held: a clock for which range grew last. */
+  heldArrivals: number;
   /** The sequence number of a FIN received beyond RCV.NXT, held until the data before it arrives. */
   heldFin: Seq | undefined;
 
@@ -130,8 +139,14 @@ export interface Tcb {
   closePending: boolean;
   /** The source route back to the peer, from a source-routed datagram of the connection (RFC 9293 §3.9.2.1). */
   returnRoute?: readonly string[];
+  /** What the two SYNs agreed on beside MSS: window scaling, timestamps, SACK (RFC 7323, RFC 2018). */
+  options: Negotiated;
+  /** TS.Recent and Last.ACK.sent (RFC 7323 §4.3). */
+  ts: TimestampState;
   /** Explicit Congestion Notification (RFC 3168 §6.1). */
   ecn: EcnState;
+  /** Congestion control (RFC 5681). */
+  cc: CongestionState;
   /** Keep-alive probes sent since the peer was last heard from (RFC 9293 §3.8.4). */
   keepAliveProbes: number;
   rtt: RttState;
@@ -151,6 +166,7 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
     iss,
     rcvNxt: 0,
     rcvWnd: profile.receiveBuffer,
+    rcvOffered: undefined,
     rcvUp: 0,
     rcvRead: 0,
     irs: 0,
@@ -169,10 +185,14 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
     reading: true,
     readClosed: false,
     held: [],
+    heldArrivals: 0,
     heldFin: undefined,
     passiveOpen: false,
     closePending: false,
+    options: newNegotiated(profile),
+    ts: { recent: undefined, lastAckSent: 0 },
     ecn: newEcnState(iss),
+    cc: newCongestionState(),
     keepAliveProbes: 0,
     rtt: { srtt: undefined, rttvar: undefined, rto: profile.initialRtoMs, timing: undefined, synRetransmitted: false },
     timers: { retransmission: undefined, probe: undefined, user: undefined, timeWait: undefined, keepAlive: undefined },
@@ -190,8 +210,13 @@ export const IP_TCP_HEADERS = 40;
  * of what the path MTU leaves for data once ICMP has lowered it (RFC 9293 §3.7.1, MUST-16).
  */
 export function effSndMss(tcb: Tcb): number {
-  return Math.min(tcb.sndMss, tcb.rcvMss, tcb.pathMtu === undefined ? Infinity : tcb.pathMtu - IP_TCP_HEADERS);
+  // TCPhdrsize counts the options every segment carries: TSopt with its two NOPs once negotiated (RFC 7323 §3.2).
+  const options = tcb.options.timestamps ? TSOPT_OCTETS : 0;
+  return Math.min(tcb.sndMss, tcb.rcvMss, tcb.pathMtu === undefined ? Infinity : tcb.pathMtu - IP_TCP_HEADERS) - options;
 }
+
+/** TSopt (10 octets) and the two NOPs that align it (RFC 7323 Appendix A). */
+const TSOPT_OCTETS = 12;
 
 /** Whether this endpoint's FIN has been sent (SND.NXT is past it). */
 export function finSent(tcb: Tcb): boolean {

@@ -2,18 +2,16 @@
  * RFC 9293 §3.10.8 Timeouts, the zero-window probe of §3.8.6.1, and the keep-alives of §3.8.4.
  */
 import { keepAliveTimeout } from './keep-alive';
-import * as boundaries from './boundaries';
+import { eq, gt } from './boundaries';
 import { fire, signal, type Machine } from './machine';
 import { skippable } from './mutation';
+import { onRetransmissionTimeout } from './congestion';
 import { abandonTiming, backOff } from './rtt';
 import { sendSyn, sendSynAck } from './segments';
 import { deleteTcb } from './state';
 import { effSndMss, type Timers } from './tcb';
 import { arm } from './timers';
 import { resend, sendNew, unsentOctets, usableWindow } from './transmit';
-
-/** Taken once, not through the module's getters on every comparison (index.ts). */
-const { eq, gt } = boundaries;
 
 /** Every timer, in the order timers due at the same moment fire in: an expired connection is not retransmitted. */
 export const TIMER_ORDER: readonly (keyof Timers)[] = ['timeWait', 'user', 'retransmission', 'probe', 'keepAlive'];
@@ -81,6 +79,7 @@ function retransmissionTimeout(m: Machine): void {
     resend(m, 1);
   } else {
     fire(m, '3.10.8/retransmission/data');
+    onRetransmissionTimeout(m);
     resend(m, effSndMss(tcb));
   }
   arm(m, 'retransmission', tcb.rtt.rto);

@@ -6,21 +6,18 @@
  * Every SEND counts as pushed: SEND has no PUSH flag here (MAY-15), so the last segment of what is queued
  * carries PSH (MUST-61) and nothing is held indefinitely (MUST-60).
  *
- * Congestion control (RFC 5681, MUST-19) is not modelled: a congestion window only ever lowers what may be
- * sent, so the bound this machine gives an oracle, SND.UNA+SND.WND, stays an upper bound.
+ * Congestion control (RFC 5681, MUST-19, congestion.ts) lowers the usable window to the congestion
+ * window; an oracle holds a target's sending to its own, more lenient, bounds (runner/oracle).
  */
 import type { TcpState } from '../wire';
 import { seqAdd, seqSub } from '../wire/seq';
-import * as boundaries from './boundaries';
+import { eq, ge, gt, le, lt } from './boundaries';
 import { fire, type Machine } from './machine';
 import type { Rule } from './rules';
 import { startTiming } from './rtt';
 import { sendAck, sendData } from './segments';
 import { effSndMss, finSent } from './tcb';
 import { onSequenceSent, startProbeTimer, stopProbeTimer } from './timers';
-
-/** Taken once, not through the module's getters on every comparison (index.ts). */
-const { eq, ge, gt, le, lt } = boundaries;
 
 /** States in which queued data and a queued FIN go out: SEND's ESTABLISHED and CLOSE-WAIT (§3.10.2), and what CLOSE left to send. */
 function sendsData(state: TcpState): boolean {
@@ -37,10 +34,18 @@ function finWaiting(m: Machine): boolean {
   return m.tcb.finQueued && m.tcb.sndNxt === m.tcb.sndQueueEnd;
 }
 
-/** U: the usable window, SND.UNA + SND.WND - SND.NXT, negative when the peer shrank its window (MUST-34). */
+/**
+ * U: the usable window, SND.UNA + min(SND.WND, cwnd) - SND.NXT, negative when the peer shrank its window
+ * (MUST-34): the peer's window, lowered by the congestion window (RFC 5681 §3, MUST-19).
+ */
 export function usableWindow(m: Machine): number {
   const { tcb } = m;
-  return seqSub(seqAdd(tcb.sndUna, tcb.sndWnd), tcb.sndNxt);
+  return seqSub(seqAdd(tcb.sndUna, Math.min(tcb.sndWnd, tcb.cc.cwnd)), tcb.sndNxt);
+}
+
+/** Whether the congestion window, not the peer's, is what closes the usable window. */
+function congestionLimited(m: Machine): boolean {
+  return m.tcb.cc.cwnd < m.tcb.sndWnd;
 }
 
 /**
@@ -87,7 +92,7 @@ function sendNext(m: Machine): boolean {
  * the probe timer's. Undefined, after recording why, when data must wait.
  */
 function sendRule(m: Machine, unsent: number, usable: number): Rule | undefined {
-  if (le(m, '3.8.6.1: U =< 0', usable, 0)) return hold(m, '3.8.6.1/window-closed');
+  if (le(m, '3.8.6.1: U =< 0', usable, 0)) return hold(m, congestionLimited(m) ? 'rfc5681/3.1/congestion-window-full' : '3.8.6.1/window-closed');
   const sendable = Math.min(unsent, usable);
   if (ge(m, '3.8.6.2.1 (1): min(D,U) >= Eff.snd.MSS', sendable, effSndMss(m.tcb))) return '3.8.6.2.1/full-segment';
   if (m.settings.nagle && !eq(m, '3.7.4 Nagle: SND.NXT = SND.UNA', m.tcb.sndNxt, m.tcb.sndUna)) return hold(m, '3.7.4/nagle');

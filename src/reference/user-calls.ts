@@ -4,7 +4,7 @@
 import type { TcpState } from '../wire';
 import { seqAdd } from '../wire/seq';
 import type { Arrival } from './ip';
-import * as boundaries from './boundaries';
+import { gt } from './boundaries';
 import { fire, signal, type Machine } from './machine';
 import { consume, updateReceiveWindow } from './receive-queue';
 import type { Rule } from './rules';
@@ -16,9 +16,6 @@ import { newTcb, type Tcb } from './tcb';
 import { onSequenceSent } from './timers';
 import { sendNew, transmit, unsentOctets } from './transmit';
 import { UserCallError, type UserCallErrorReason } from './user-call-error';
-
-/** Taken once, not through the module's getters on every comparison (index.ts). */
-const { gt } = boundaries;
 
 function fail(m: Machine, rule: Rule, reason: UserCallErrorReason): never {
   fire(m, rule);

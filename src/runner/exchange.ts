@@ -14,6 +14,7 @@ import { timeValuesOf } from '../profile/time-values';
 import type { PeerSegment, Violation } from './oracle/oracle';
 import { OracleChoices } from './oracle/choices';
 import { Numbering } from './numbering';
+import { PeerTimestamps } from './peer-timestamps';
 import type { Direction, IsnReport, StepOutcome, TraceEvent } from './result';
 import { ipText, segmentText, summarizeAbsolute, summarizeFromTarget, summarizeIcmp, summarizeToTarget } from './summary';
 
@@ -49,8 +50,14 @@ const EVENT_WATCH_MS = 20;
 
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-function wireOption(option: OptionTemplate): TcpOption {
-  return option.kind === 'raw' ? { kind: 'malformed', bytes: option.bytes, reason: 'written verbatim by the case' } : option;
+/** An option as it goes on the wire: TSecr `echo` and SACK blocks relative to the target's ISN resolved. */
+function wireOption(option: OptionTemplate, numbering: Numbering, timestamps: PeerTimestamps): TcpOption {
+  switch (option.kind) {
+    case 'raw': return { kind: 'malformed', bytes: option.bytes, reason: 'written verbatim by the case' };
+    case 'timestamps': return { kind: 'timestamps', tsval: option.tsval, tsecr: option.tsecr === 'echo' ? timestamps.echo : option.tsecr };
+    case 'sack': return { kind: 'sack', blocks: option.blocks.map(([left, right]) => ({ left: numbering.targetSeq(left), right: numbering.targetSeq(right) })) };
+    default: return option;
+  }
 }
 
 /** The packet with its TCP checksum inverted, for cases that send a bad one (MUST-3). */
@@ -87,6 +94,8 @@ export class Exchange {
   private readonly tolerance: TimingTolerance;
   /** Every segment the target sent, as flags/seq/length, with the IPv4 Identification it first went with: what a retransmission repeats. */
   private readonly sentByTarget = new Map<string, number | undefined>();
+  /** The peer's timestamps (RFC 7323), which it sends on every segment once both SYNs carried them. */
+  private readonly peerTimestamps = new PeerTimestamps();
   /** What an `isn` step saw, for the case's result. */
   isnReport: IsnReport | undefined;
   /** The last TCP segment the target sent, as it came: what an `icmp` step quotes. */
@@ -256,7 +265,7 @@ export class Exchange {
       flags,
       window: template.window,
       urgentPointer: template.urgentPointer,
-      options: template.options.map(wireOption),
+      options: this.peerTimestamps.complete(flags, template.options.map((o) => wireOption(o, this.numbering, this.peerTimestamps)), this.elapsedMs()),
       payload: template.payload,
     };
     const ip = this.ipHeader(template.ip);
@@ -316,6 +325,7 @@ export class Exchange {
         }
         this.lastFromTarget = { bytes: packet.bytes, segment: decoded.tcp };
         this.numbering.noteTargetSent(decoded.tcp);
+        this.peerTimestamps.targetSent(decoded.tcp);
         const checksumOk = decoded.tcpChecksumOk && decoded.ipChecksumOk;
         const violation = this.oracle.observe(decoded.tcp, atMs, decoded.ip);
         this.recordPacket('from-target', packet, { segment: summarizeFromTarget(decoded.tcp, this.numbering, checksumOk, ipText(decoded.ip, this.target.address, this.target.peerAddress)) });

@@ -7,7 +7,7 @@ import { formatFlags, parseFlags, type IpHeader, type TcpOption, type TcpSegment
 import type { IpMatch, OptionExpectation, Range, SegmentMatch } from '../suite/case';
 import type { Mismatch } from './result';
 import type { Numbering } from './numbering';
-import { rangeText } from './summary';
+import { rangeText, sackText } from './summary';
 
 const inRange = (value: number, range: Range): boolean => value >= range.min && value <= range.max;
 
@@ -32,13 +32,23 @@ function checkPresence(name: string, expected: 'present' | 'absent', present: bo
   return (expected === 'present') === present ? undefined : { field: name, expected, observed: present ? 'present' : 'absent' };
 }
 
-function checkOption(expectation: OptionExpectation, options: readonly TcpOption[]): Mismatch | undefined {
+function checkOption(expectation: OptionExpectation, options: readonly TcpOption[], numbering: Numbering): Mismatch | undefined {
   switch (expectation.kind) {
     case 'mss': return checkValuedOption('option mss', expectation.mss, findOption(options, 'mss')?.mss);
     case 'wscale': return checkValuedOption('option wscale', expectation.shift, findOption(options, 'wscale')?.shift);
     case 'sack-permitted': return checkPresence('option sackOK', expectation.presence, findOption(options, 'sack-permitted') !== undefined);
     case 'timestamps': return checkPresence('option ts', expectation.presence, findOption(options, 'timestamps') !== undefined);
+    case 'tsecr': return checkValuedOption('option tsecr', { min: expectation.tsecr, max: expectation.tsecr }, findOption(options, 'timestamps')?.tsecr);
+    case 'sack': return checkSack(expectation.blocks, findOption(options, 'sack'), numbering);
   }
+}
+
+/** SACK blocks as the case writes them: in order, each relative to the peer's ISN (RFC 2018 §4's order is the point). */
+function checkSack(expected: readonly (readonly [number, number])[] | 'present' | 'absent', option: Extract<TcpOption, { kind: 'sack' }> | undefined, numbering: Numbering): Mismatch | undefined {
+  if (typeof expected === 'string') return checkPresence('option sack', expected, option !== undefined);
+  const observed = option === undefined ? 'absent' : sackText(option.blocks.map((b) => [numbering.peerRelative(b.left), numbering.peerRelative(b.right)] as const));
+  const wanted = sackText(expected);
+  return observed === wanted ? undefined : { field: 'option sack', expected: wanted, observed };
 }
 
 /** The source route a datagram follows: its destination, then the addresses its route option still lists. */
@@ -97,7 +107,7 @@ export function mismatches(match: SegmentMatch, segment: TcpSegment, numbering: 
     found.push({ field: 'urg', expected: String(match.urgentPointer), observed: String(segment.urgentPointer) });
   }
   for (const expectation of match.options) {
-    const mismatch = checkOption(expectation, segment.options);
+    const mismatch = checkOption(expectation, segment.options, numbering);
     if (mismatch) found.push(mismatch);
   }
   if (match.ip) found.push(...ipMismatches(match.ip, ip, sameIpId));

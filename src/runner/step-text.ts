@@ -1,7 +1,7 @@
 /** Each step as one line, as a person would say it: `send S <mss 1460>`, `expect SA ack 1`. */
 import type { AppStepCall, IpTemplate, OptionTemplate, ResultExpectation, SegmentTemplate, Step } from '../suite/case';
 import { whenText } from '../suite/when';
-import { matchText, rangeText } from './summary';
+import { matchText, rangeText, sackText } from './summary';
 
 function optionTemplateText(o: OptionTemplate): string {
   switch (o.kind) {
@@ -11,6 +11,7 @@ function optionTemplateText(o: OptionTemplate): string {
     case 'wscale': return `wscale ${o.shift}`;
     case 'sack-permitted': return 'sackOK';
     case 'timestamps': return `ts ${o.tsval} ${o.tsecr}`;
+    case 'sack': return `sack ${sackText(o.blocks)}`;
     case 'raw': return `raw ${Buffer.from(o.bytes).toString('hex')}`;
   }
 }

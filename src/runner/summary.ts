@@ -88,7 +88,14 @@ function optionExpectationText(o: OptionExpectation): string {
     case 'wscale': return `wscale ${typeof o.shift === 'string' ? o.shift : rangeText(o.shift)}`;
     case 'sack-permitted': return `sackOK ${o.presence}`;
     case 'timestamps': return `ts ${o.presence}`;
+    case 'tsecr': return `tsecr ${o.tsecr}`;
+    case 'sack': return `sack ${typeof o.blocks === 'string' ? o.blocks : sackText(o.blocks)}`;
   }
+}
+
+/** `1001:2001 3001:4001`: SACK blocks as a case writes them, relative. */
+export function sackText(blocks: readonly (readonly [number, number])[]): string {
+  return blocks.map(([left, right]) => `${left}:${right}`).join(' ');
 }
 
 /** `SA ack 1 <mss present>`: only what the case asserts, in segmentText's order. */

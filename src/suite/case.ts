@@ -26,6 +26,8 @@ export interface CaseSpec {
   readonly rfc9293: readonly string[];
   /** RFC 9293 Appendix B requirement IDs (`MUST-13`) or synthetic IDs for procedural rules. */
   readonly requirements: readonly string[];
+  /** Sections of the RFCs RFC 9293 leans on that the case proves, by RFC: `{ rfc7323: ['2.2'] }`. */
+  readonly others?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Case {
@@ -129,7 +131,10 @@ export type OptionTemplate =
   | { readonly kind: 'mss'; readonly mss: number }
   | { readonly kind: 'wscale'; readonly shift: number }
   | { readonly kind: 'sack-permitted' }
-  | { readonly kind: 'timestamps'; readonly tsval: number; readonly tsecr: number }
+  /** TSecr `echo`: the target's latest TSval (RFC 7323 §3.2), which a case cannot know in advance. */
+  | { readonly kind: 'timestamps'; readonly tsval: number; readonly tsecr: number | 'echo' }
+  /** SACK blocks, each [left, right) relative to the target's ISN (RFC 2018 §3). */
+  | { readonly kind: 'sack'; readonly blocks: readonly (readonly [number, number])[] }
   /** Bytes written verbatim into the option area: unknown kinds, illegal lengths. */
   | { readonly kind: 'raw'; readonly bytes: Uint8Array };
 
@@ -220,7 +225,11 @@ export type OptionExpectation =
   | { readonly kind: 'mss'; readonly mss: Range | 'present' | 'absent' }
   | { readonly kind: 'wscale'; readonly shift: Range | 'present' | 'absent' }
   | { readonly kind: 'sack-permitted'; readonly presence: 'present' | 'absent' }
-  | { readonly kind: 'timestamps'; readonly presence: 'present' | 'absent' };
+  | { readonly kind: 'timestamps'; readonly presence: 'present' | 'absent' }
+  /** The TSecr of the segment's TSopt (RFC 7323 §4.3). */
+  | { readonly kind: 'tsecr'; readonly tsecr: number }
+  /** SACK blocks in order, each [left, right) relative to the peer's ISN (RFC 2018 §4), or present/absent. */
+  | { readonly kind: 'sack'; readonly blocks: readonly (readonly [number, number])[] | 'present' | 'absent' };
 
 /** What an expected segment must look like. Fields not named are not checked. */
 export interface SegmentMatch {

@@ -32,7 +32,7 @@ import type { Ecn, Ipv4Option, TcpState } from '../wire';
 
 /** The YAML shapes the schema admits (see case.schema.json). */
 type RawRange = { min?: number; max?: number };
-type RawSendOption = 'nop' | 'eol' | 'sackOK' | { mss: number } | { wscale: number } | { ts: [number, number] } | { raw: string };
+type RawSendOption = 'nop' | 'eol' | 'sackOK' | { mss: number } | { wscale: number } | { ts: [number, number | 'echo'] } | { sack: [number, number][] } | { raw: string };
 type RawIpOption = 'nop' | 'eol' | { rr: number } | { timestamp: number } | { lsrr: string[] } | { ssrr: string[] } | { unknown: { type: number; hex?: string } };
 interface RawSendIp { src?: string; dst?: string; ecn?: Ecn; options?: RawIpOption[] }
 interface RawSend {
@@ -44,7 +44,7 @@ interface RawFill { flags: string; fill: 'window'; win?: number; urg?: number; o
 type RawPresenceOr<T> = T | RawRange | 'present' | 'absent';
 interface RawExpect {
   flags: string; seq?: number; ack?: number; win?: number | RawRange; len?: number | RawRange; urg?: number;
-  options?: { mss?: RawPresenceOr<number>; wscale?: RawPresenceOr<number>; sackOK?: 'present' | 'absent'; ts?: 'present' | 'absent' };
+  options?: { mss?: RawPresenceOr<number>; wscale?: RawPresenceOr<number>; sackOK?: 'present' | 'absent'; ts?: 'present' | 'absent'; tsecr?: number; sack?: [number, number][] | 'present' | 'absent' };
   within?: string;
   after?: string;
   ip?: IpMatch;
@@ -60,7 +60,7 @@ interface RawIsn { passive: number[]; active?: number[]; rounds: number; apart: 
 interface RawStep { send?: RawSend | RawSend[] | RawFill; expect?: RawExpect; quiet?: string | { for: string; allow: 'retransmissions' }; wait?: string; app?: RawApp; event?: RawEvent; state?: TcpState; either?: RawBranch[]; icmp?: RawIcmp; isn?: RawIsn; note?: string }
 export interface RawCase {
   id: string; title: string; description?: string;
-  spec: { rfc9293: string[]; requirements?: string[] };
+  spec: { rfc9293: string[]; requirements?: string[] } & Record<string, string[]>;
   level: Case['level']; tags?: string[]; port?: number; peerPort?: number; peerIsn?: number;
   from?: string; when?: RawWhen; sysctl?: Record<string, number | string>; clock?: 'virtual'; mtu?: number;
   steps: RawStep[];
@@ -117,6 +117,12 @@ function payloadOf(data: RawSend['data']): Uint8Array {
   return hexBytes(data.hex);
 }
 
+/** The case's spec: RFC 9293's sections and requirement ids, and the other RFCs' sections where it names any. */
+function specOf(raw: RawCase['spec']): Case['spec'] {
+  const { rfc9293, requirements = [], ...others } = raw;
+  return { rfc9293, requirements, ...(Object.keys(others).length > 0 && { others }) };
+}
+
 function sendOption(option: RawSendOption): OptionTemplate {
   if (option === 'nop') return { kind: 'nop' };
   if (option === 'eol') return { kind: 'eol' };
@@ -124,6 +130,7 @@ function sendOption(option: RawSendOption): OptionTemplate {
   if ('mss' in option) return { kind: 'mss', mss: option.mss };
   if ('wscale' in option) return { kind: 'wscale', shift: option.wscale };
   if ('ts' in option) return { kind: 'timestamps', tsval: option.ts[0], tsecr: option.ts[1] };
+  if ('sack' in option) return { kind: 'sack', blocks: option.sack.map(([left, right]) => [left, right] as const) };
   return { kind: 'raw', bytes: hexBytes(option.raw) };
 }
 
@@ -217,6 +224,8 @@ class Normalizer {
     if (raw.wscale !== undefined) expectations.push({ kind: 'wscale', shift: valueOrPresence(raw.wscale, [...path, 'wscale']) });
     if (raw.sackOK !== undefined) expectations.push({ kind: 'sack-permitted', presence: raw.sackOK });
     if (raw.ts !== undefined) expectations.push({ kind: 'timestamps', presence: raw.ts });
+    if (raw.tsecr !== undefined) expectations.push({ kind: 'tsecr', tsecr: raw.tsecr });
+    if (raw.sack !== undefined) expectations.push({ kind: 'sack', blocks: typeof raw.sack === 'string' ? raw.sack : raw.sack.map(([left, right]) => [left, right] as const) });
     return expectations;
   }
 
@@ -403,7 +412,7 @@ export function normalizeCase(
       id: raw.id,
       title: raw.title,
       area: raw.id.split('/')[0] as string,
-      spec: { rfc9293: raw.spec.rfc9293, requirements: raw.spec.requirements ?? [] },
+      spec: specOf(raw.spec),
       level: raw.level,
       tags: raw.tags ?? [],
       ...(raw.description !== undefined && { description: raw.description }),

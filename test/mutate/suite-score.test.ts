@@ -25,6 +25,9 @@ const SURVIVORS_TODAY = [
   'boundary 3.10.7.4 first, FIN: FIN < RCV.NXT+RCV.WND -1',
   // A soft ICMP error told to the application (SHLD-25): no target's application side reports one.
   'skip 3.9.2.2/soft-error',
+  // RFC 5681 §3.2 step 4's inflation lets new data go during fast recovery, but a stack may send less
+  // (RFC 6937's proportional rate reduction, Linux's): no case can require that new data.
+  'skip rfc5681/3.2/window-inflated',
 ];
 
 /**

@@ -80,7 +80,12 @@ describe('active open', () => {
     const ep = endpoint();
     const out = ep.openActive(REMOTE, ISS, 0);
     expect(sent(out)).toEqual([`S seq ${ISS} ack 0 len 0`]);
-    expect(segments(out)[0]).toMatchObject({ srcPort: LOCAL_PORT, dstPort: REMOTE_PORT, options: [{ kind: 'mss', mss: 536 }] });
+    // RFC 9293's profile offers the options of RFC 7323 and RFC 2018 besides MSS; TSecr is 0 without ACK.
+    expect(segments(out)[0]).toMatchObject({
+      srcPort: LOCAL_PORT,
+      dstPort: REMOTE_PORT,
+      options: [{ kind: 'mss', mss: 536 }, { kind: 'wscale', shift: 0 }, { kind: 'sack-permitted' }, { kind: 'timestamps', tsecr: 0 }],
+    });
     expect(transitions(out)).toEqual(['CLOSED => SYN-SENT']);
   });
 

@@ -25,6 +25,6 @@ describe('when', () => {
     expect(parsed.case?.when).toEqual({ rfc5961Rst: false, mss: { min: 537, max: Number.MAX_SAFE_INTEGER } });
     expect(whenText(parsed.case?.when ?? {})).toBe('rfc5961Rst: false, mss: 537 or more');
     const wrong = parseCase('c.yaml', `${header}when: { challengeAcks: true }\nsteps:\n  - wait: 1s\n`).problems.map(formatProblem);
-    expect(wrong).toEqual([expect.stringMatching(/^c\.yaml:5:9: when: unknown field 'challengeAcks'; allowed here: rfc5961Rst, rfc5961Syn, rfc5961Ack, rfc1337, reopenFromTimeWait, icmpHardErrorsAbort, ecnAccept, ecnRequest, sourceRoute, mss, userTimeoutMs$/)]);
+    expect(wrong).toEqual([expect.stringMatching(/^c\.yaml:5:9: when: unknown field 'challengeAcks'; allowed here: rfc5961Rst, rfc5961Syn, rfc5961Ack, rfc1337, reopenFromTimeWait, windowScaling, timestamps, sackPermitted, icmpHardErrorsAbort, ecnAccept, ecnRequest, sourceRoute, mss, userTimeoutMs$/)]);
   });
 });

@@ -4,17 +4,16 @@
 import type { Seq, TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 import { seqAdd, seqLt, seqSub } from '../../wire/seq';
-import * as boundaries from '../boundaries';
-import type { Boundary } from '../boundaries';
+import { eq, gt, le, lt, type Boundary } from '../boundaries';
 import { fire, type Machine } from '../machine';
 import { onAcknowledged } from '../rtt';
 import { sendAck, sendResetFor } from '../segments';
 import { deleteTcb, enterTimeWait, setState } from '../state';
 import { arm, onNewAck, userTimeoutMs } from '../timers';
 import { establish } from './establish';
-
-/** Taken once, not through the module's getters on every comparison (index.ts). */
-const { eq, gt, le, lt } = boundaries;
+import { onNewDataAcked, onPossibleDuplicateAck } from '../congestion';
+import { resend } from '../transmit';
+import { peerWindow } from '../syn-options';
 
 /** Processes the ACK field; false when the segment is dropped or the connection ends here. */
 export function ackStep(m: Machine, seg: TcpSegment): boolean {
@@ -50,8 +49,10 @@ export function ackStep(m: Machine, seg: TcpSegment): boolean {
     fire(m, '3.10.7.4/ack/new');
     acknowledge(m, seg.ack);
   } else {
-    // "If the ACK is a duplicate (SEG.ACK =< SND.UNA), it can be ignored." The rest of the segment is not.
+    // "If the ACK is a duplicate (SEG.ACK =< SND.UNA), it can be ignored." The rest of the segment is not,
+    // and RFC 5681 §3.2 counts it (MUST-19).
     fire(m, '3.10.7.4/ack/duplicate');
+    onPossibleDuplicateAck(m, seg, resend);
   }
   if (le(m, '3.10.7.4 fifth, window: SND.UNA =< SEG.ACK', tcb.sndUna, seg.ack)) updateSendWindow(m, seg);
   return perState(m);
@@ -76,6 +77,7 @@ export function acknowledge(m: Machine, ack: Seq): void {
     tcb.sndBufferSeq = dataEnd;
   }
   tcb.sndUna = ack;
+  if (octets > 0) onNewDataAcked(m, octets);
   onAcknowledged(m, ack);
   onNewAck(m);
 }
@@ -90,10 +92,11 @@ function updateSendWindow(m: Machine, seg: TcpSegment): void {
   const asNew = eq(m, '3.10.7.4 fifth, window: SND.WL1 = SEG.SEQ', tcb.sndWl1, seg.seq) && le(m, '3.10.7.4 fifth, window: SND.WL2 =< SEG.ACK', tcb.sndWl2, seg.ack);
   if (!(newer || asNew)) return;
   fire(m, '3.10.7.4/ack/window-update');
-  tcb.sndWnd = seg.window;
+  // RFC 7323 §2.3: SND.WND <- SEG.WND << Snd.Wind.Shift.
+  tcb.sndWnd = peerWindow(tcb, seg);
   tcb.sndWl1 = seg.seq;
   tcb.sndWl2 = seg.ack;
-  tcb.maxSndWnd = Math.max(tcb.maxSndWnd, seg.window);
+  tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
   // MUST-37: as long as the peer acknowledges the probes of its zero window, the connection stays open,
   // so the user timeout starts over.
   if (seg.window === 0 && tcb.timers.user !== undefined) {

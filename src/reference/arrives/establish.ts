@@ -4,8 +4,10 @@
 import type { TcpSegment } from '../../wire';
 import { signal, type Machine } from '../machine';
 import type { Rule } from '../rules';
+import { startCongestionControl } from '../congestion';
 import { onEstablished } from '../rtt';
 import { setState } from '../state';
+import { peerWindow } from '../syn-options';
 import { closeEstablished } from '../user-calls';
 
 /**
@@ -16,12 +18,14 @@ import { closeEstablished } from '../user-calls';
 export function establish(m: Machine, seg: TcpSegment, rule: Rule): void {
   const { tcb } = m;
   setState(m, 'ESTABLISHED', rule);
-  tcb.sndWnd = seg.window;
+  // RFC 7323 §2.2: a SYN-ACK's window is not scaled, the ACK of SYN-RECEIVED's is.
+  tcb.sndWnd = peerWindow(tcb, seg);
   tcb.sndWl1 = seg.seq;
   tcb.sndWl2 = seg.ack;
-  tcb.maxSndWnd = Math.max(tcb.maxSndWnd, seg.window);
+  tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
   signal(m, tcb.passiveOpen ? 'accepted' : 'connected');
   onEstablished(m);
+  startCongestionControl(m);
   if (tcb.closePending) {
     tcb.closePending = false;
     closeEstablished(m);

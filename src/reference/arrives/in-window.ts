@@ -6,13 +6,10 @@
 import type { Seq, TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 import { seqAdd, seqGt, seqLt } from '../../wire/seq';
-import * as boundaries from '../boundaries';
+import { le, lt } from '../boundaries';
 import { fire, type Machine } from '../machine';
 import { holdRange } from '../receive-queue';
 import type { Rule } from '../rules';
-
-/** Taken once, not through the module's getters on every comparison (index.ts). */
-const { le, lt } = boundaries;
 
 export interface InWindow {
   /** The segment's octets inside the window that are new: `start` up to, not including, `end`. */

@@ -12,6 +12,7 @@ import { setState } from '../state';
 import { onSequenceSent } from '../timers';
 import { queueForEstablished } from './in-window';
 import { learnSendMss } from './mss';
+import { negotiate } from '../syn-options';
 
 export function listenState(m: Machine, seg: TcpSegment): void {
   // First, check for a RST: it "could not be valid since it could not have been sent in response to
@@ -38,6 +39,7 @@ export function listenState(m: Machine, seg: TcpSegment): void {
     tcb.rcvUp = tcb.rcvNxt;
     tcb.rcvRead = tcb.rcvNxt;
     learnSendMss(m, seg);
+    negotiate(m, seg);
     ecnOnSyn(m, seg);
     setState(m, 'SYN-RECEIVED', '3.10.7.2/syn');
     sendSynAck(m);

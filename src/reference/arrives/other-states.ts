@@ -6,7 +6,7 @@ import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 import { seqAdd } from '../../wire/seq';
 import { acceptable, segLen } from '../acceptable';
-import * as boundaries from '../boundaries';
+import { eq, gt } from '../boundaries';
 import { ecnOnSegment } from '../ecn';
 import { fire, signal, type Machine } from '../machine';
 import { sendAck, sendResetFor } from '../segments';
@@ -16,16 +16,18 @@ import { ackStep } from './ack';
 import { inWindow, type InWindow } from './in-window';
 import { listenState } from './listen';
 import { afterAckStep } from './text';
-
-/** Taken once, not through the module's getters on every comparison (index.ts). */
-const { eq, gt } = boundaries;
+import { newerTimestamp, pawsRejects, recordTimestamp } from '../timestamps';
 
 export function otherStates(m: Machine, arrived: TcpSegment): void {
   if (retransmittedFinInTimeWait(m, arrived)) return;
   if (newSynInTimeWait(m, arrived)) return listenState(m, arrived);
   const seg = withoutCrossingSyn(m, arrived);
+  // RFC 7323 §5.3 R1: PAWS before the sequence number check (R2).
+  if (pawsRejects(m, seg)) return;
   const part = sequenceCheck(m, seg);
   if (part === undefined) return;
+  // R3: an acceptable segment's TSval may become TS.Recent.
+  recordTimestamp(m, seg);
   if (seg.flags & TcpFlag.RST) return rstCheck(m, seg);
   // Third, check security: this machine has no security/compartment (RFC 9293 Appendix A.1), so no
   // segment can fail it.
@@ -57,13 +59,21 @@ function retransmittedFinInTimeWait(m: Machine, seg: TcpSegment): boolean {
  * §3.6.1, MAY-2: TIME-WAIT "MAY accept a new SYN from the remote TCP endpoint to reopen the connection
  * directly", if the new ISS lies above every sequence number the old connection used. Such a SYN comes
  * without ACK and above RCV.NXT (an old duplicate lies below); the endpoint is made a listener again
- * with that ISS, and the SYN is processed as in LISTEN. Where the profile does not reopen, the SYN goes
- * through the checks below as any other segment.
+ * with that ISS, and the SYN is processed as in LISTEN. RFC 6191 lets timestamps tell a new SYN from an
+ * old duplicate instead. Where the profile does not reopen, the SYN goes through the checks below as any
+ * other segment.
  */
 function newSynInTimeWait(m: Machine, seg: TcpSegment): boolean {
   if (!m.profile.reopenFromTimeWait || m.state !== 'TIME-WAIT') return false;
-  if ((seg.flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) !== TcpFlag.SYN || !gt(m, '3.6.1 TIME-WAIT, new SYN: SEG.SEQ > RCV.NXT', seg.seq, m.tcb.rcvNxt)) return false;
-  reopenFromTimeWait(m, '3.6.1/time-wait-reopen');
+  if ((seg.flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) !== TcpFlag.SYN) return false;
+  if (gt(m, '3.6.1 TIME-WAIT, new SYN: SEG.SEQ > RCV.NXT', seg.seq, m.tcb.rcvNxt)) {
+    reopenFromTimeWait(m, '3.6.1/time-wait-reopen');
+    return true;
+  }
+  // RFC 6191 §2 (SHLD-4): where the old connection used timestamps, a SYN whose TSval is newer than
+  // TS.Recent is no old duplicate, whatever its sequence number: it reopens the connection too.
+  if (!newerTimestamp(m, seg)) return false;
+  reopenFromTimeWait(m, 'rfc6191/2/time-wait-reopen-by-timestamp');
   return true;
 }
 

@@ -4,7 +4,7 @@
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 import { seqAdd } from '../../wire/seq';
-import * as boundaries from '../boundaries';
+import { gt, le } from '../boundaries';
 import { ecnOnSynAck } from '../ecn';
 import { fire, signal, type Machine } from '../machine';
 import { sendResetFor, sendSynAck } from '../segments';
@@ -14,10 +14,8 @@ import { acknowledge } from './ack';
 import { establish } from './establish';
 import { inWindow, queueForEstablished } from './in-window';
 import { learnSendMss } from './mss';
+import { negotiate } from '../syn-options';
 import { afterAckStep } from './text';
-
-/** Taken once, not through the module's getters on every comparison (index.ts). */
-const { gt, le } = boundaries;
 
 export function synSentState(m: Machine, seg: TcpSegment): void {
   const { tcb } = m;
@@ -53,6 +51,7 @@ export function synSentState(m: Machine, seg: TcpSegment): void {
     tcb.rcvUp = tcb.rcvNxt;
     tcb.rcvRead = tcb.rcvNxt;
     learnSendMss(m, seg);
+    negotiate(m, seg);
     if (hasAck) {
       ecnOnSynAck(m, seg);
       acknowledge(m, seg.ack);

@@ -9,11 +9,7 @@ import { advanceRcvNxt, holdRange, takeHeld, takeOctets } from '../receive-queue
 import { sendAbortReset } from '../segments';
 import { deleteTcb, enterTimeWait, restartTimeWait, setState } from '../state';
 import type { InWindow } from './in-window';
-import * as boundaries from '../boundaries';
-
-/** Taken once, not through the module's getters on every comparison (index.ts). */
-const { eq } = boundaries;
-
+import { eq } from '../boundaries';
 
 /** The sixth to eighth steps. Returns whether they owe the peer an ACK. */
 export function afterAckStep(m: Machine, seg: TcpSegment, part: InWindow): boolean {

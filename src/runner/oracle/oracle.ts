@@ -32,6 +32,10 @@ import { meets, overdue, type Obligation } from './obligation';
 import { offeredBy, optionViolation, sizeViolation, type Offered } from './options-rules';
 import { TargetOffer } from './target-offer';
 import { isKeepAliveProbe, probeWhileOutstanding } from './keep-alive-rules';
+import { CongestionWatch } from './congestion-rules';
+import { sackViolation } from './sack-rules';
+import { DEFAULT_SEND_MSS } from '../../reference/tcb';
+import { TimestampWatch } from './timestamp-rules';
 import { urgentViolation } from './urgent-rules';
 
 /** Octet k of what an application writes: the pattern every target's application side uses. */
@@ -106,6 +110,10 @@ export class Oracle {
   readonly targetOffer = new TargetOffer();
   /** ECN as both SYNs negotiated it, and RFC 3168's rules on the target's ECN field. */
   private readonly ecn = new EcnWatch();
+  /** Timestamps as both SYNs negotiated them, and RFC 7323's rules on the target's TSopt. */
+  private readonly timestamps = new TimestampWatch();
+  /** RFC 5681's bounds on what the target has in flight. */
+  private readonly congestion: CongestionWatch;
   /** The address the target's first segment came from: every later one must come from it too (MUST-45). */
   private localAddress: string | undefined;
   /** The furthest right edge (SEG.ACK + SEG.WND) the peer has offered the target: a window that ends before it has shrunk. */
@@ -123,6 +131,7 @@ export class Oracle {
     // The machine takes its window and buffer from what the target offers (adoptReceiveWindow) once the
     // target has offered one; until then its own, as far as the unscaled field reaches (RFC 9293 §3.1).
     this.shadow = new ReferenceTarget({ ...profile, receiveBuffer: Math.min(profile.receiveBuffer, 0xffff) });
+    this.congestion = new CongestionWatch(profile.initialWindow, profile.tailLossProbe);
     // A real clock adds the time the packets take through the harness itself.
     this.ackSlackMs = clock === 'real' ? 50 : 1;
   }
@@ -182,14 +191,18 @@ export class Oracle {
    */
   peerSentTogether(sent: readonly PeerSegment[], atMs: number): void {
     this.advance(atMs);
+    const connected = this.state !== 'CLOSED' && this.state !== 'LISTEN' && this.state !== 'SYN-SENT';
+    this.timestamps.peerSent(sent.filter((p) => p.toShadowPort).map((p) => p.segment), connected ? this.shadow.tcb.rcvNxt : undefined);
     for (const { segment } of sent) {
       if (segment.flags & TcpFlag.SYN) {
         this.offered = offeredBy(segment);
         this.targetOffer.peerSyn(segment);
       }
       this.ecn.peerSent(segment);
+      this.congestion.peerSent(segment, this.smss());
       if (segment.flags & TcpFlag.ACK && !(segment.flags & (TcpFlag.SYN | TcpFlag.RST))) {
-        const edge = seqAdd(segment.ack, segment.window);
+        // RFC 7323 §2.3: the peer's window field, scaled where both SYNs agreed.
+        const edge = seqAdd(segment.ack, segment.window * 2 ** this.targetOffer.peerShift);
         if (this.peerEdge === undefined || seqGt(edge, this.peerEdge)) this.peerEdge = edge;
       }
     }
@@ -222,6 +235,11 @@ export class Oracle {
     this.advance(atMs);
     this.shadow.deliverIcmp(toShadowPort ? { ...error, quoted: { ...error.quoted, srcPort: this.shadow.localPort } } : error);
     this.oblige(atMs);
+  }
+
+  /** SMSS, the largest segment the target may send: the peer's MSS (RFC 5681 §2), 536 before its SYN. */
+  private smss(): number {
+    return this.offered?.sendMss ?? DEFAULT_SEND_MSS;
   }
 
   /** Whether sequence space the target sent awaits the peer's acknowledgment. */
@@ -265,7 +283,9 @@ export class Oracle {
       }
       if (f.syn) this.obligations.push({ kind: 'syn', ack: f.ack ? p.ack : undefined, since: atMs, deadline: atMs + ANSWER_MS });
       const end = seqAdd(p.seq, p.payload.length + (f.syn ? 1 : 0) + (f.fin ? 1 : 0));
-      if (!f.syn && (p.payload.length > 0 || f.fin)) this.obligations.push({ kind: 'send', end, fin: f.fin, since: atMs, deadline: atMs + SEND_MS });
+      // What the target has sent already, a retransmission of the machine's (fast retransmit, RTO) owes nothing new.
+      const sentAlready = this.sentEnd !== undefined && !seqGt(end, this.sentEnd) && (!f.fin || this.finSent);
+      if (!f.syn && (p.payload.length > 0 || f.fin) && !sentAlready) this.obligations.push({ kind: 'send', end, fin: f.fin, since: atMs, deadline: atMs + SEND_MS });
       // Data and a FIN carry an ACK the target owes only when it acknowledges something new.
       const pureAck = p.payload.length === 0 && !f.fin;
       if (f.ack && !f.syn && (acksAnew || pureAck)) {
@@ -335,6 +355,15 @@ export class Oracle {
     }
     const option = optionViolation(segment, this.offered);
     if (option) return this.violation(option.rule, 'no such option', option.message);
+    // The options the target's SYN carried are what the machine offers too (RFC 7323, RFC 2018).
+    if (f.syn) this.shadow.adoptSynOffer(segment);
+    const timestamps = this.timestamps.targetSent(segment);
+    if (timestamps) return this.violation(timestamps.rule, 'timestamps as RFC 7323 has them', timestamps.message);
+    const sack = sackViolation(segment, tcb(), (seq) => this.relative.peer(seq));
+    if (sack) return this.violation(sack.rule, 'SACK blocks of data received', sack.message);
+    if (f.syn) this.congestion.targetSyn(segment);
+    const congestion = this.congestion.targetSent(segment, this.smss(), tcb().options.sack);
+    if (congestion) return this.violation(congestion.rule, 'no more in flight than the congestion window allows', congestion.message);
     const size = sizeViolation(segment, this.offered, tcb().pathMtu);
     if (size) return this.violation(size.rule, `data within the send MSS (${size.limit})`, size.message);
     const urgent = urgentViolation(segment, tcb().sndUp, (seq) => this.relative.target(seq));

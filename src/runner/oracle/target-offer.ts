@@ -29,8 +29,8 @@ const shiftOf = (syn: TcpSegment): number | undefined => {
 };
 
 export class TargetOffer {
-  private peerShift: number | undefined;
-  private targetShift: number | undefined;
+  private peerSynShift: number | undefined;
+  private targetSynShift: number | undefined;
   /** The largest window the target has offered: a lower bound on its buffer (RCV.BUFF). */
   private largestWindow = 0;
   private announcedMss = DEFAULT_SEND_MSS;
@@ -53,14 +53,19 @@ export class TargetOffer {
     return 0xffff * 2 ** this.shift();
   }
 
+  /** The peer's window scale, when both SYNs carried the option (RFC 7323 §2.2); else 0. */
+  get peerShift(): number {
+    return this.peerSynShift !== undefined && this.targetSynShift !== undefined ? this.peerSynShift : 0;
+  }
+
   /** The target's window scale, when both SYNs carried the option (RFC 7323 §2.2); else 0. */
   private shift(): number {
-    return this.peerShift !== undefined && this.targetShift !== undefined ? this.targetShift : 0;
+    return this.peerSynShift !== undefined && this.targetSynShift !== undefined ? this.targetSynShift : 0;
   }
 
   /** The peer's SYN (or SYN-ACK): whether it offered window scaling. */
   peerSyn(syn: TcpSegment): void {
-    this.peerShift = shiftOf(syn);
+    this.peerSynShift = shiftOf(syn);
   }
 
   /** The target's SYN (or SYN-ACK): a connection begins, with its MSS and window scale. */
@@ -68,7 +73,7 @@ export class TargetOffer {
     // What another connection offered says nothing about this one.
     this.furthestEdge = undefined;
     this.largestWindow = 0;
-    this.targetShift = shiftOf(syn);
+    this.targetSynShift = shiftOf(syn);
     const mss = syn.options.find((o) => o.kind === 'mss');
     this.announcedMss = mss?.kind === 'mss' ? mss.mss : DEFAULT_SEND_MSS;
   }

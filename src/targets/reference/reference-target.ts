@@ -135,6 +135,11 @@ export class ReferenceTarget implements Target {
     this.endpoint.adoptIss(iss);
   }
 
+  /** Takes a target's SYN options as the machine's own offer (see ReferenceEndpoint.adoptSynOffer). */
+  adoptSynOffer(syn: TcpSegment): void {
+    this.endpoint.adoptSynOffer(syn);
+  }
+
   /** Takes the window a target offered as the machine's own (see ReferenceEndpoint.adoptReceiveWindow). */
   adoptReceiveWindow(edge: number, maxWindow: number): void {
     this.endpoint.adoptReceiveWindow(edge, maxWindow);

@@ -1,0 +1,114 @@
+/**
+ * RFC 5681's congestion control (RFC 9293 §3.8.2, MUST-19) as upper bounds on what a target may have in
+ * flight, whatever algorithm it runs (MAY-18: CUBIC, BBR and the like only ever send less than slow
+ * start would):
+ * - before its first ACK of new data, at most the initial window the profile declares (RFC 5681 §3.1:
+ *   up to 4 segments; RFC 6928 §2: 10);
+ * - after that, at most one more full-sized segment per segment each ACK acknowledges (slow start's
+ *   doubling per round trip, RFC 5681 §3.1, with RFC 3465's byte counting at its most generous), and one
+ *   more per duplicate ACK (fast recovery's inflation, RFC 5681 §3.2 step 4; RFC 3042; RFC 6675's pipe);
+ * - after a retransmission timeout (the segment at SND.UNA sent again with no ACK since the target last
+ *   sent, to prompt it),
+ *   the loss window, one segment, until the next ACK (RFC 5681 §3.1, equation 4 and after).
+ * The bound is on sequence space beyond the peer's latest acknowledgment; retransmissions never raise it.
+ * Where the profile has RFC 8985's tail loss probe, one segment beyond it between ACKs is the probe.
+ */
+import type { TcpSegment } from '../../wire';
+import { TcpFlag } from '../../wire/flags';
+import { seqAdd, seqGt, seqLe, seqSub } from '../../wire/seq';
+
+export interface CongestionViolation {
+  readonly rule: string;
+  readonly message: string;
+}
+
+export class CongestionWatch {
+  /** The highest acknowledgment the peer sent of the target's data: the target's SND.UNA. */
+  private sndUna: number | undefined;
+  /** One past the highest sequence number the target sent. */
+  private sentEnd: number | undefined;
+  /** Where each of the target's data segments ended, oldest first, until acknowledged. */
+  private segmentEnds: number[] = [];
+  /** The most the target may have in flight, in octets; undefined before its SYN. */
+  private window: number | undefined;
+  private firstAckSeen = false;
+  private dupAcks = 0;
+  /** After a retransmission timeout, until the next ACK: the loss window holds. */
+  private lossWindow = false;
+  /** Whether an ACK of new data came after the target's last segment: what it sends next answers that ACK, no timer. */
+  private ackedSinceLastSent = false;
+
+  /** Whether the tail loss probe's one segment beyond the window is still to come (RFC 8985 §7.3), since the last ACK. */
+  private probeLeft = true;
+
+  /** `initialWindow` full-sized segments (the profile's IW); `tailLossProbe` grants RFC 8985's probe. */
+  constructor(
+    private readonly initialWindow: number,
+    private readonly tailLossProbe: boolean,
+  ) {}
+
+  /** The target's SYN: a connection begins, nothing of it in flight. */
+  targetSyn(segment: TcpSegment): void {
+    this.sndUna = this.sentEnd = seqAdd(segment.seq, 1);
+    this.segmentEnds = [];
+    this.window = undefined;
+    this.firstAckSeen = false;
+    this.dupAcks = 0;
+    this.lossWindow = false;
+  }
+
+  /** The peer acknowledged up to `segment.ack`: the window grows with what it acknowledges, or inflates with a duplicate. */
+  peerSent(segment: TcpSegment, smss: number): void {
+    if (this.sndUna === undefined || this.sentEnd === undefined || !(segment.flags & TcpFlag.ACK) || segment.flags & (TcpFlag.SYN | TcpFlag.RST)) return;
+    if (seqGt(segment.ack, this.sndUna) && seqLe(segment.ack, this.sentEnd)) {
+      const acked = this.segmentEnds.filter((end) => seqLe(end, segment.ack)).length;
+      this.segmentEnds = this.segmentEnds.filter((end) => seqGt(end, segment.ack));
+      this.sndUna = segment.ack;
+      this.window = this.current(smss) + Math.max(1, acked) * smss;
+      this.firstAckSeen = true;
+      this.dupAcks = 0;
+      this.lossWindow = false;
+      this.ackedSinceLastSent = true;
+      this.probeLeft = true;
+    } else if (segment.ack === this.sndUna && segment.payload.length === 0 && seqGt(this.sentEnd, this.sndUna)) {
+      this.window = this.current(smss) + smss;
+      this.dupAcks += 1;
+    }
+  }
+
+  /** The window in force: IW until the first ACK of new data. */
+  private current(smss: number): number {
+    return this.window ?? this.initialWindow * smss;
+  }
+
+  /** The first congestion bound the target's `segment` breaks, if any; `sack` says whether the connection uses SACK. */
+  targetSent(segment: TcpSegment, smss: number, sack: boolean): CongestionViolation | undefined {
+    if (this.sndUna === undefined || this.sentEnd === undefined || segment.flags & (TcpFlag.SYN | TcpFlag.RST)) return undefined;
+    const length = segment.payload.length + (segment.flags & TcpFlag.FIN ? 1 : 0);
+    if (length === 0) return undefined;
+    const end = seqAdd(segment.seq, length);
+    // The segment at SND.UNA again with no ACK to prompt it, duplicate or new: a retransmission timeout.
+    const prompted = this.ackedSinceLastSent || this.dupAcks > 0;
+    this.ackedSinceLastSent = false;
+    if (segment.seq === this.sndUna && !seqGt(end, this.sentEnd) && !prompted) this.lossWindow = true;
+    const inFlight = seqSub(end, this.sndUna);
+    if (this.lossWindow && inFlight > smss) {
+      return { rule: 'RFC 5681 §3.1', message: `${inFlight} octets beyond SND.UNA after a retransmission timeout, more than the loss window of one segment (${smss}) allows before the next ACK (RFC 5681 §3.1: cwnd = LW = 1 SMSS)` };
+    }
+    if (!seqGt(end, this.sentEnd)) return undefined;
+    this.sentEnd = end;
+    this.segmentEnds.push(end);
+    const window = this.current(smss);
+    if (inFlight <= window) return undefined;
+    // RFC 8985 §7.3: a tail loss probe sends a new segment "if the receive window allows", cwnd or not.
+    if (this.tailLossProbe && sack && this.probeLeft && inFlight <= window + smss) {
+      this.probeLeft = false;
+      return undefined;
+    }
+    if (!this.firstAckSeen) {
+      const rfc = this.initialWindow > 4 ? 'RFC 6928 §2' : 'RFC 5681 §3.1';
+      return { rule: rfc, message: `${inFlight} octets in flight before any ACK of new data, more than an initial window of ${this.initialWindow} segments of ${smss} (${window}) allows (${rfc}; the profile's initialWindow)` };
+    }
+    return { rule: 'RFC 5681 §3.1', message: `${inFlight} octets in flight, more than slow start allows (${window}: the initial window, one segment more per segment acknowledged, one per duplicate ACK; RFC 5681 §3.1)` };
+  }
+}

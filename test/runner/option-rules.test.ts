@@ -1,0 +1,105 @@
+/**
+ * The oracle's rules on what RFC 7323, RFC 2018 and RFC 5681 negotiate or bound: TSopt and TSecr,
+ * SACK blocks of data that arrived, and what a target may have in flight.
+ */
+import { RFC9293_PROFILE, ReferenceEndpoint, type Tcb } from '../../src/reference';
+import { CongestionWatch } from '../../src/runner/oracle/congestion-rules';
+import { sackViolation } from '../../src/runner/oracle/sack-rules';
+import { TimestampWatch } from '../../src/runner/oracle/timestamp-rules';
+import { parseFlags, type TcpOption, type TcpSegment } from '../../src/wire';
+
+function segment(flags: string, seq: number, options: TcpOption[] = [], data = 0, ack = 1): TcpSegment {
+  return { srcPort: 1, dstPort: 2, seq, ack, flags: parseFlags(flags), window: 100, urgentPointer: 0, options, payload: new Uint8Array(data) };
+}
+const ts = (tsval: number, tsecr = 0): TcpOption[] => [{ kind: 'timestamps', tsval, tsecr }];
+
+describe('timestamps (RFC 7323)', () => {
+  function negotiated(): TimestampWatch {
+    const watch = new TimestampWatch();
+    watch.peerSent([segment('S', 100, ts(1000))], undefined);
+    watch.targetSent(segment('SA', 0, ts(5, 1000)));
+    return watch;
+  }
+
+  test('once both SYNs carried TSopt, every segment but a RST carries one, its TSval never going back', () => {
+    const watch = negotiated();
+    expect(watch.negotiated).toBe(true);
+    expect(watch.targetSent(segment('A', 1))?.rule).toBe('RFC 7323 §3.2');
+    expect(watch.targetSent(segment('R', 1))).toBeUndefined();
+    expect(watch.targetSent(segment('A', 1, ts(4, 1000)))?.rule).toBe('RFC 7323 §5.4');
+  });
+
+  test("TSecr echoes an in-order, fresh TSval of the peer's, never an out-of-order one, never going back", () => {
+    const watch = negotiated();
+    watch.peerSent([segment('PA', 101, ts(2000), 100)], 101);
+    watch.peerSent([segment('PA', 301, ts(3000), 100)], 201);
+    expect(watch.targetSent(segment('A', 1, ts(6, 3000)))?.rule).toBe('RFC 7323 §4.3');
+    expect(watch.targetSent(segment('A', 1, ts(6, 2000)))).toBeUndefined();
+    watch.peerSent([segment('PA', 201, ts(1500), 100)], 201);
+    expect(watch.targetSent(segment('A', 1, ts(7, 1500)))?.rule).toBe('RFC 7323 §4.3');
+    expect(watch.targetSent(segment('A', 1, ts(7, 1000)))?.rule).toBe('RFC 7323 §4.3');
+  });
+
+  test('without TSopt on both SYNs, nothing is held', () => {
+    const watch = new TimestampWatch();
+    watch.peerSent([segment('S', 100)], undefined);
+    watch.targetSent(segment('SA', 0, ts(5)));
+    expect(watch.targetSent(segment('A', 1))).toBeUndefined();
+  });
+});
+
+describe('SACK blocks (RFC 2018 §3)', () => {
+  test('a block may report data held out of order or received in order, nothing else', () => {
+    const ep = new ReferenceEndpoint(RFC9293_PROFILE, { address: '198.18.0.1', port: 2 }, { iss: 0 });
+    ep.openPassive(0);
+    ep.segmentArrives(segment('S', 100, [{ kind: 'sack-permitted' }]), 0);
+    ep.segmentArrives(segment('A', 101), 0);
+    ep.segmentArrives(segment('PA', 201, [], 100), 0);
+    const tcb: Readonly<Tcb> = ep.tcb;
+    const sack = (left: number, right: number): TcpSegment => segment('A', 1, [{ kind: 'sack', blocks: [{ left, right }] }]);
+    expect(sackViolation(sack(201, 301), tcb, (s) => s)).toBeUndefined();
+    expect(sackViolation(sack(221, 261), tcb, (s) => s)).toBeUndefined();
+    expect(sackViolation(sack(201, 401), tcb, (s) => s)?.rule).toBe('RFC 2018 §3');
+    expect(sackViolation(sack(101, 151), tcb, (s) => s)?.rule).toBe('RFC 2018 §3');
+    expect(sackViolation(sack(301, 201), tcb, (s) => s)?.rule).toBe('RFC 2018 §3');
+  });
+});
+
+describe('congestion bounds (RFC 5681)', () => {
+  const smss = 100;
+  function started(initialWindow: number, tailLossProbe = false): CongestionWatch {
+    const watch = new CongestionWatch(initialWindow, tailLossProbe);
+    watch.targetSyn(segment('SA', 0));
+    return watch;
+  }
+  const data = (seq: number) => segment('A', seq, [], smss);
+  const ack = (n: number) => segment('A', 1, [], 0, n);
+
+  test('no more than the initial window before the first ACK; one more segment per segment acknowledged', () => {
+    const watch = started(2);
+    expect(watch.targetSent(data(1), smss, false)).toBeUndefined();
+    expect(watch.targetSent(data(101), smss, false)).toBeUndefined();
+    expect(watch.targetSent(data(201), smss, false)?.rule).toBe('RFC 5681 §3.1');
+    const ten = started(10);
+    for (let i = 0; i < 10; i++) expect(ten.targetSent(data(1 + i * smss), smss, false)).toBeUndefined();
+    expect(ten.targetSent(data(1001), smss, false)?.rule).toBe('RFC 6928 §2');
+    const grown = started(2);
+    grown.targetSent(data(1), smss, false);
+    grown.targetSent(data(101), smss, false);
+    grown.peerSent(ack(201), smss);
+    for (let i = 2; i < 6; i++) expect(grown.targetSent(data(1 + i * smss), smss, false)).toBeUndefined();
+    expect(grown.targetSent(data(601), smss, false)?.rule).toBe('RFC 5681 §3.1');
+  });
+
+  test('after a timeout, one segment until the next ACK; a tail loss probe may add one segment on a SACK connection', () => {
+    const watch = started(4);
+    for (let i = 0; i < 4; i++) watch.targetSent(data(1 + i * smss), smss, false);
+    expect(watch.targetSent(data(1), smss, false)).toBeUndefined();
+    expect(watch.targetSent(data(101), smss, false)?.rule).toBe('RFC 5681 §3.1');
+    const probing = started(2, true);
+    probing.targetSent(data(1), smss, true);
+    probing.targetSent(data(101), smss, true);
+    expect(probing.targetSent(data(201), smss, true)).toBeUndefined();
+    expect(probing.targetSent(data(301), smss, true)?.rule).toBe('RFC 5681 §3.1');
+  });
+});
