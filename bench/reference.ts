@@ -2,23 +2,32 @@
  * Segments processed per second by the reference machine on a long established-state exchange: two
  * endpoints wired back to back, each sending data to the other, every segment (data, ACKs, data carrying
  * ACKs) handed to the other side's SEGMENT ARRIVES at once. Virtual time moves a microsecond per segment.
- * Measured twice, alternating run by run: with the options of RFC 7323 and RFC 2018 negotiated (window
- * scaling, timestamps on every segment, SACK) and congestion control (RFC 5681), and, as the baseline,
- * with none of the options (MSS alone).
+ * Measured with the options of RFC 7323 and RFC 2018 negotiated (window scaling, timestamps on every
+ * segment, SACK) and congestion control (RFC 5681), and, as the baseline, with none of the options (MSS
+ * alone), in the package's build (dist/, compiled by tsc: what an installed tcpconform runs); and with the
+ * options in the sources as a clone runs them (bin/tcpconform compiles them in memory with
+ * esbuild-register, whose modules reach each other's functions through property getters). Alternating
+ * run by run, so that the machine's load falls on all three alike.
  *
- * Usage: node -r esbuild-register bench/reference.ts [SEGMENTS=1000000] [RUNS=7]
+ * Usage: npm run bench:reference -- [SEGMENTS=1000000] [RUNS=7]   (builds dist/ first)
  * Prints the median segments per second of each over the runs (after one warm-up run), the spread, and
- * the ratio of the two medians.
- * Goal (issue 18): at least 2,000,000 segments a second with timestamps and SACK on, on this 2-core machine.
+ * the ratios of the medians.
+ * Goal (issue 18): at least 2,000,000 segments a second with timestamps and SACK on, on this 2-core
+ * machine, in the package's build.
  */
-import { RFC9293_PROFILE, ReferenceEndpoint, type Output, type Profile } from '../src/reference';
+import type { Output, Profile, ReferenceEndpoint } from '../src/reference';
 import type { TcpSegment } from '../src/wire';
+
+type Machine = typeof import('../src/reference');
+/** The package's build, which `npm run build` wrote; and the sources as esbuild-register compiles them. */
+const PACKAGE: Machine = require('../dist/reference');
+const CLONE: Machine = require('../src/reference');
 
 const GOAL = 2_000_000;
 /** Octets each side queues whenever its data has gone out: enough for a window's worth of segments. */
 const CHUNK = 64 * 1024;
 /** Window scaling, timestamps and SACK, as RFC 9293's profile offers them, and a 10-segment initial window. */
-const WITH_OPTIONS: Profile = { ...RFC9293_PROFILE, name: 'bench', mss: 1460, initialWindow: 10 };
+const WITH_OPTIONS: Profile = { ...PACKAGE.RFC9293_PROFILE, name: 'bench', mss: 1460, initialWindow: 10 };
 /** The baseline: MSS alone. */
 const MSS_ONLY: Profile = { ...WITH_OPTIONS, name: 'bench-mss-only', windowScaling: false, timestamps: false, sackPermitted: false };
 /** The application's octets, made once: what is measured is the machine, not the making of data. */
@@ -59,9 +68,9 @@ function deliver(a: ReferenceEndpoint, b: ReferenceEndpoint, fromA: Output[], fr
   return processed;
 }
 
-function run(profile: Profile, target: number): Run {
-  const a = new ReferenceEndpoint(profile, { address: '198.18.0.1', port: 40000 });
-  const b = new ReferenceEndpoint(profile, { address: '198.18.0.2', port: 80 }, { iss: 5000 });
+function run(machine: Machine, profile: Profile, target: number): Run {
+  const a = new machine.ReferenceEndpoint(profile, { address: '198.18.0.1', port: 40000 });
+  const b = new machine.ReferenceEndpoint(profile, { address: '198.18.0.2', port: 80 }, { iss: 5000 });
   const clock = { ms: 0 };
   b.openPassive(0);
   deliver(a, b, a.openActive({ address: '198.18.0.2', port: 80 }, 1000, 0), [], clock);
@@ -91,23 +100,24 @@ function median(values: number[]): number {
 function main(): void {
   const target = Number(process.argv[2] ?? 1_000_000);
   const runs = Number(process.argv[3] ?? 7);
-  run(WITH_OPTIONS, Math.min(target, 100_000));
-  run(MSS_ONLY, Math.min(target, 100_000));
-  const rates = { options: [] as number[], baseline: [] as number[] };
+  const measures = { options: [PACKAGE, WITH_OPTIONS], baseline: [PACKAGE, MSS_ONLY], clone: [CLONE, WITH_OPTIONS] } as const;
+  const rates = { options: [] as number[], baseline: [] as number[], clone: [] as number[] };
+  for (const [machine, profile] of Object.values(measures)) run(machine, profile, Math.min(target, 100_000));
   for (let i = 0; i < runs; i++) {
-    const withOptions = run(WITH_OPTIONS, target);
-    rates.options.push(withOptions.segments / withOptions.seconds);
-    const baseline = run(MSS_ONLY, target);
-    rates.baseline.push(baseline.segments / baseline.seconds);
+    for (const [name, [machine, profile]] of Object.entries(measures) as [keyof typeof measures, (typeof measures)[keyof typeof measures]][]) {
+      const measured = run(machine, profile, target);
+      rates[name].push(measured.segments / measured.seconds);
+    }
   }
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
   const line = (label: string, values: number[]): string => `${label} ${fmt(median(values))} segments/s  (min ${fmt(Math.min(...values))}, max ${fmt(Math.max(...values))})`;
   const rate = median(rates.options);
   console.log(`reference machine, established exchange both ways (MSS ${WITH_OPTIONS.mss}, ${fmt(target)} segments a run, ${runs} runs each)`);
-  console.log(line('timestamps, SACK, window scaling: median', rates.options));
-  console.log(line('baseline, MSS alone:              median', rates.baseline));
-  console.log(`ratio:  ${(rate / median(rates.baseline)).toFixed(2)} of the baseline`);
-  console.log(`goal:   ${fmt(GOAL)} segments/s with timestamps and SACK  ${rate >= GOAL ? 'met' : 'NOT met'}`);
+  console.log(line('package build, timestamps, SACK, window scaling: median', rates.options));
+  console.log(line('package build, baseline, MSS alone:              median', rates.baseline));
+  console.log(line('sources through esbuild-register, with options:  median', rates.clone));
+  console.log(`ratios: options ${(rate / median(rates.baseline)).toFixed(2)} of the baseline; esbuild-register ${(median(rates.clone) / rate).toFixed(2)} of the package build`);
+  console.log(`goal:   ${fmt(GOAL)} segments/s with timestamps and SACK, package build  ${rate >= GOAL ? 'met' : 'NOT met'}`);
 }
 
 main();
