@@ -29,6 +29,8 @@ export interface TargetChild {
   /** The namespace of the child's first target. */
   readonly namespace: string;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** What the child wrote to stderr so far: why it stopped, when it did. */
+  stderr(): string;
 }
 
 const children = new Set<ChildProcessWithoutNullStreams>();
@@ -56,5 +58,5 @@ export async function startTargetChild(mode: 'hold' | 'churn', raw?: RawConfig):
     createInterface({ input: child.stdout }).once('line', resolve);
     void exited.then(() => reject(new Error(`the child exited before its target was up: ${stderr}`)));
   });
-  return { process: child, namespace: await firstLine, exited };
+  return { process: child, namespace: await firstLine, exited, stderr: () => stderr };
 }
