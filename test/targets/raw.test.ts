@@ -124,6 +124,18 @@ describe('raw target: segments through raw sockets to a kernel on another host',
     expect(synAck.timeNs).toBeLessThanOrEqual(process.hrtime.bigint());
   });
 
+  test('a SYN-ACK carrying a record route option comes as the wire carried it, not as the harness\'s kernel rewrote it', async () => {
+    const target = await newTarget();
+    await target.app({ call: 'listen', port: 8080 });
+    const emptySlots = ['0.0.0.0', '0.0.0.0', '0.0.0.0'];
+    target.send(peerSegment(target, { flags: 'S', srcPort: 40000, dstPort: 8080, seq: 1000 }, [{ kind: 'rr', pointer: 4, route: emptySlots }]));
+    const synAck = await nextSegment(target);
+    // The target's kernel echoes the option with its own address recorded on the way in and on the way out;
+    // the harness's kernel records its own in the last slot on delivery and leaves the header checksum stale.
+    expect(synAck.ip.version === 4 && synAck.ip.options).toEqual([{ kind: 'rr', pointer: 12, route: [TARGET, TARGET, '0.0.0.0'] }]);
+    expect(synAck.ipChecksumOk && synAck.tcpChecksumOk).toBe(true);
+  });
+
   test('a write arrives as wire-sized segments with valid checksums, the agent\'s pattern in order', async () => {
     const target = await newTarget();
     await target.app({ call: 'listen', port: 8080 });
