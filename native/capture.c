@@ -28,7 +28,12 @@ static struct sock_filter outgoing_only[] = KEEP_ONLY(PACKET_OUTGOING);
 static struct sock_filter incoming_only[] = KEEP_ONLY(PACKET_HOST);
 
 int capture_open_here(const char *ifname, capture_direction_t direction) {
-  int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+  /*
+   * No protocol yet: a packet socket made with one is already on the taps, and binding it to the device
+   * takes it off first, waiting for an RCU grace period (synchronize_net, some 20 ms of the main loop's
+   * time); made with none, bind() puts it on, bound to the device, at once.
+   */
+  int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
   struct ifreq request;
   memset(&request, 0, sizeof request);
