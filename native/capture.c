@@ -28,7 +28,12 @@ static struct sock_filter outgoing_only[] = KEEP_ONLY(PACKET_OUTGOING);
 static struct sock_filter incoming_only[] = KEEP_ONLY(PACKET_HOST);
 
 int capture_open_here(const char *ifname, capture_direction_t direction) {
-  int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+  /*
+   * No protocol yet: a packet socket made with one is already on the taps, and binding it to the device
+   * takes it off first, waiting for an RCU grace period (synchronize_net, some 20 ms of the main loop's
+   * time); made with none, bind() puts it on, bound to the device, at once.
+   */
+  int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
   struct ifreq request;
   memset(&request, 0, sizeof request);
@@ -104,11 +109,35 @@ void capture_collect(capture_ring_t *ring) {
   }
 }
 
-uint64_t capture_wire_time(capture_ring_t *ring, const uint8_t *packet, size_t length) {
+/*
+ * The length of `packet`'s IPv4 header when it carries options, else 0. A kernel delivering such a
+ * datagram to itself works through its options first (Linux: ip_rcv_options, ip_options_compile):
+ * record route and timestamp get the host's address and time, their pointers move on, and the header
+ * checksum, already verified, is left as it came. A raw socket's copy differs from the wire's there.
+ */
+static size_t ipv4_header_with_options(const uint8_t *packet, size_t compared) {
+  if (compared < 20 || packet[0] >> 4 != 4) return 0;
+  size_t length = (size_t)(packet[0] & 0x0f) * 4;
+  return length > 20 && length <= compared ? length : 0;
+}
+
+/* Whether capture `c` is `packet`, apart from what local delivery rewrites in an IPv4 header's options. */
+static int same_packet(const capture_t *c, const uint8_t *packet, size_t length, size_t compared) {
+  if (c->length != length) return 0;
+  size_t header = ipv4_header_with_options(packet, compared);
+  if (header == 0) return memcmp(c->prefix, packet, compared) == 0;
+  /* Version to protocol, then the addresses: all but the checksum; then everything after the options. */
+  return memcmp(c->prefix, packet, 10) == 0 && memcmp(c->prefix + 12, packet + 12, 8) == 0 &&
+         memcmp(c->prefix + header, packet + header, compared - header) == 0;
+}
+
+uint64_t capture_wire_time(capture_ring_t *ring, uint8_t *packet, size_t length) {
   size_t compared = length < CAPTURE_PREFIX ? length : CAPTURE_PREFIX;
   for (size_t i = 0; i < ring->count; i++) {
     const capture_t *c = &ring->ring[(ring->head + i) % CAPTURE_RING];
-    if (c->length == length && memcmp(c->prefix, packet, compared) == 0) {
+    if (same_packet(c, packet, length, compared)) {
+      size_t header = ipv4_header_with_options(packet, compared);
+      if (header != 0) memcpy(packet, c->prefix, header);
       ring->head = (ring->head + i + 1) % CAPTURE_RING;
       ring->count -= i + 1;
       return c->monotonic_ns;

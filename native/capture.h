@@ -43,8 +43,10 @@ void capture_collect(capture_ring_t *ring);
 /*
  * The wire time of `packet` (CLOCK_MONOTONIC ns): its capture, matched by length and leading octets in
  * order; captures before it are of packets the TUN never gave (dropped on a full queue) and are let go.
- * 0 when no capture matches (the socket missed it): the caller stamps it as read.
+ * 0 when no capture matches (the socket missed it): the caller stamps it as read. An IPv4 header with
+ * options is matched without them and its checksum, and `packet` gets the wire's header back: the copy a
+ * raw socket reads has them as the receiving kernel rewrote them (record route, timestamp), checksum stale.
  */
-uint64_t capture_wire_time(capture_ring_t *ring, const uint8_t *packet, size_t length);
+uint64_t capture_wire_time(capture_ring_t *ring, uint8_t *packet, size_t length);
 
 #endif

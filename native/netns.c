@@ -19,7 +19,8 @@
  *   openCapture(netnsPath, ifname) -> capture
  *                                           the kernel's stamps of what arrives on the device (capture.c)
  *   wireTime(capture, packet) -> bigint     when `packet` arrived on the device (CLOCK_MONOTONIC ns), 0n
- *                                           when no capture matches it
+ *                                           when no capture matches it; an IPv4 header with options gets
+ *                                           the wire's octets back in `packet` (capture.h)
  *   closeCapture(capture)                   idempotent
  */
 #define _GNU_SOURCE
@@ -294,7 +295,8 @@ static napi_value wire_time(napi_env env, napi_callback_info info) {
   if (ring == NULL || !addon_get_bytes(env, argv[1], &data, &length, "packet")) return NULL;
   capture_collect(ring);
   napi_value result;
-  CHECK(env, napi_create_bigint_uint64(env, capture_wire_time(ring, data, length), &result));
+  /* A Uint8Array's octets are writable: the wire's IPv4 header may go back into them (capture.h). */
+  CHECK(env, napi_create_bigint_uint64(env, capture_wire_time(ring, (uint8_t *)data, length), &result));
   return result;
 }
 

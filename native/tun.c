@@ -79,21 +79,30 @@ static void stop_reading(tun_t *t, int release_refs) {
   }
 }
 
-/* Stops reading and hands back the fd to close (-1 when already closed); later calls see it closed. */
-static int detach_fd(tun_t *t, int release_refs) {
+/* The two descriptors a handle holds, to close: each -1 when already closed. */
+typedef struct {
+  int tun;
+  int capture;
+} tun_fds_t;
+
+/* Stops reading and hands back the fds to close; later calls see them closed. */
+static tun_fds_t detach_fds(tun_t *t, int release_refs) {
   stop_reading(t, release_refs);
-  if (t->capture.fd >= 0) close(t->capture.fd);
-  t->capture.fd = -1;
-  int fd = t->fd;
+  tun_fds_t fds = {.tun = t->fd, .capture = t->capture.fd};
   t->fd = -1;
-  return fd;
+  t->capture.fd = -1;
+  return fds;
+}
+
+static void close_fds(tun_fds_t fds) {
+  if (fds.capture >= 0) close(fds.capture);
+  if (fds.tun >= 0) close(fds.tun);
 }
 
 static void finalize_tun(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  int fd = detach_fd(data, 0);
-  if (fd >= 0) close(fd);
+  close_fds(detach_fds(data, 0));
   free(data);
 }
 
@@ -348,26 +357,26 @@ static napi_value tun_close(napi_env env, napi_callback_info info) {
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   tun_t *t = handle_arg(env, argc, argv);
   if (t == NULL) return NULL;
-  int fd = detach_fd(t, 1);
-  if (fd >= 0) close(fd);
+  close_fds(detach_fds(t, 1));
   return NULL;
 }
 
 /*
- * Closing the last fd of a TUN unregisters the device, and the kernel waits for an RCU grace period
- * (synchronize_net) inside close(): about 20 ms, during which the main loop would stamp no packet of any
- * other target. closeAsync stops reading at once and closes the fd on the threadpool; a close is bounded,
- * unlike the reads that must never go there.
+ * Closing the last fd of a TUN unregisters the device, and closing the capture's packet socket takes
+ * it off the device's taps: in both the kernel waits for an RCU grace period (synchronize_net) inside
+ * close(), about 20 ms each, during which the main loop would serve no other case (whose real-time
+ * deadlines run on). closeAsync stops reading at once and closes both on the threadpool; a close is
+ * bounded, unlike the reads that must never go there.
  */
 typedef struct {
-  int fd;
+  tun_fds_t fds;
   napi_async_work work;
   napi_deferred deferred;
 } close_job_t;
 
 static void close_job_execute(napi_env env, void *data) {
   (void)env;
-  close(((close_job_t *)data)->fd);
+  close_fds(((close_job_t *)data)->fds);
 }
 
 static void resolve_undefined(napi_env env, napi_deferred deferred) {
@@ -393,15 +402,15 @@ static napi_value tun_close_async(napi_env env, napi_callback_info info) {
   napi_value promise, resource_name;
   napi_deferred deferred;
   CHECK(env, napi_create_promise(env, &deferred, &promise));
-  int fd = detach_fd(t, 1);
-  close_job_t *job = fd < 0 ? NULL : calloc(1, sizeof *job);
+  tun_fds_t fds = detach_fds(t, 1);
+  close_job_t *job = fds.tun < 0 && fds.capture < 0 ? NULL : calloc(1, sizeof *job);
   if (job == NULL) {
     /* Already closed, or no memory for the job: close here rather than leak the device. */
-    if (fd >= 0) close(fd);
+    close_fds(fds);
     resolve_undefined(env, deferred);
     return promise;
   }
-  job->fd = fd;
+  job->fds = fds;
   job->deferred = deferred;
   CHECK(env, napi_create_string_utf8(env, "tcpconform:tun-close", NAPI_AUTO_LENGTH, &resource_name));
   CHECK(env, napi_create_async_work(env, NULL, resource_name, close_job_execute, close_job_complete, job, &job->work));

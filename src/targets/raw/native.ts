@@ -15,7 +15,11 @@ export interface NetnsAddon {
   disableOffloads(netnsPath: string, ifname: string): void;
   /** The kernel's stamps of the packets arriving on device `ifname` of the namespace (a packet socket). */
   openCapture(netnsPath: string, ifname: string): Capture;
-  /** When `packet` arrived on the capture's device (process.hrtime.bigint()'s clock), 0n when no capture matches. */
+  /**
+   * When `packet` arrived on the capture's device (process.hrtime.bigint()'s clock), 0n when no capture
+   * matches. An IPv4 header with options is matched without them and gets the wire's octets back, in
+   * place: the harness's kernel rewrote its record route or timestamp option on delivery, checksum stale.
+   */
   wireTime(capture: Capture, packet: Uint8Array): bigint;
   /** Closes the capture's socket; safe to repeat. */
   closeCapture(capture: Capture): void;

@@ -74,6 +74,7 @@ export class RawPath {
 
   /** A packet the receiver read, stamped with its wire time, queued if it is the case's. */
   private take(view: Buffer): void {
+    // Also puts back the wire's IPv4 header where the harness's kernel rewrote its options on delivery.
     const wire = this.addon.wireTime(this.capture, view);
     const timeNs = wire !== 0n ? wire : process.hrtime.bigint();
     // fromWire copies what it keeps: `view` is raw-socket's one buffer, overwritten by the next packet.
