@@ -8,7 +8,10 @@ interface Record {
 }
 
 function records(result: CaseResult): Record[] {
-  const startNs = BigInt(result.startedAt) * 1_000_000n;
+  // A start taken from a capture (tcpconform check) has a fraction of a millisecond, which BigInt refuses;
+  // the whole milliseconds and the fraction go separately, as a double would lose nanoseconds at epoch scale.
+  const wholeMs = Math.floor(result.startedAt);
+  const startNs = BigInt(wholeMs) * 1_000_000n + BigInt(Math.round((result.startedAt - wholeMs) * 1e6));
   return result.trace.flatMap((event) =>
     event.kind === 'packet' ? [{ timeNs: startNs + BigInt(Math.round(event.timeMs * 1e6)), bytes: Buffer.from(event.hex, 'hex') }] : [],
   );
