@@ -8,7 +8,7 @@ describe('tcpconform list', () => {
     expect(run.stdout).toContain('tags: rst, closed  needs: nothing but the wire');
     expect(run.stdout).toContain('needs: app calls listen, close; state queries; timers: ~64 s on a real clock (linux)\n');
     expect(run.stdout).toContain('time-wait/new-syn-reopens-or-is-acknowledged  MAY  §3.6.1 §3.10.7.4  MAY-2,MUST-13');
-    expect(run.stdout).toMatch(/\n15 case\(s\)\. By area: rst 1, time-wait 14\. By level: MUST 12, MAY 3\.\n/);
+    expect(run.stdout).toMatch(/\n16 case\(s\)\. By area: rst 1, time-wait 15\. By level: MUST 12, MAY 3, SHOULD 1\.\n/);
     expect(run.stdout).toMatch(/\nRFC 9293 requirements testable on the wire \(Appendix B.s W, W\+T and W~\): \d+ of 89 named by these cases\.\nNot named: MUST-2, MUST-3, .*, MAY-18\.\n$/);
   });
 

@@ -34,7 +34,9 @@ describe('tcpconform run', () => {
     const hostBefore = hostNetwork();
     const run = runCli(['run', 'suites', '--target', 'linux', '--out', out], WHOLE_SUITE_MS);
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    // The lines of the cases that did not pass, and the reason under each, so that a failure names them.
+    const notPassed = run.stdout.split('\n').filter((line, i, lines) => /^(FAIL|ERROR)/.test(line) || /^(FAIL|ERROR)/.test(lines[i - 1] ?? ''));
+    expect({ code: run.code, notPassed }).toEqual({ code: 0, notPassed: [] });
     expect(hostNetwork()).toBe(hostBefore);
     const results = resultsIn(out);
     // Network rule: every packet of the run stayed within 198.18.0.0/15.
