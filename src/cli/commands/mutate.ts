@@ -8,7 +8,7 @@ import { mutate, MutateInputError, type MutationReport } from '../../mutate/muta
 import { allMutants } from '../../mutate/operators';
 import { mutationText, percent, renderMutationPage } from '../../report/mutation';
 import { ExitCode } from '../exit-codes';
-import { namedProfile } from '../load-profiles';
+import { profileArgument } from './profile-argument';
 import { selectCases } from '../select';
 import { complain, DEFAULT_SUITES, loadAndReport, messageOf, positiveInteger, say, selectionOf, withSelection, type SelectionOptions } from '../options';
 
@@ -38,14 +38,8 @@ function writeReport(outDir: string, report: MutationReport): string {
 }
 
 async function mutateCommand(paths: string[], options: MutateOptions): Promise<void> {
-  let profile;
-  try {
-    profile = namedProfile(options.profile).profile;
-  } catch (error) {
-    complain(`tcpconform: ${messageOf(error)}`);
-    process.exitCode = ExitCode.usage;
-    return;
-  }
+  const profile = profileArgument(options.profile)?.profile;
+  if (profile === undefined) return;
   const suite = loadAndReport(paths);
   const cases = selectCases(suite.cases, selectionOf(options));
   const progress = process.stderr.isTTY === true && process.env['CI'] !== 'true';

@@ -9,8 +9,8 @@ import { ExitCode } from '../exit-codes';
 import { selectCases } from '../select';
 import { checkAgainstReference } from '../check-against-reference';
 import { explanationLines, findCase, predictExchange } from '../explain';
-import { namedProfile } from '../load-profiles';
-import { collect, complain, DEFAULT_SUITES, loadAndReport, messageOf, say, selectionOf, SUITE_PATHS_HELP, withSelection, type SelectionOptions } from '../options';
+import { profileArgument } from './profile-argument';
+import { collect, complain, DEFAULT_SUITES, loadAndReport, say, selectionOf, SUITE_PATHS_HELP, withSelection, type SelectionOptions } from '../options';
 
 async function validateCommand(paths: string[]): Promise<void> {
   const suite = loadAndReport(paths);
@@ -36,14 +36,9 @@ async function rulesCommand(paths: string[]): Promise<void> {
 }
 
 function listCommand(paths: string[], options: SelectionOptions & { json: boolean; profile: string }): void {
-  let timers;
-  try {
-    timers = timeValuesOf(namedProfile(options.profile).profile);
-  } catch (error) {
-    complain(`tcpconform: ${messageOf(error)}`);
-    process.exitCode = ExitCode.usage;
-    return;
-  }
+  const profile = profileArgument(options.profile);
+  if (profile === undefined) return;
+  const timers = timeValuesOf(profile.profile);
   const suite = loadAndReport(paths);
   const cases = selectCases(suite.cases, selectionOf(options));
   if (options.json) {
@@ -65,14 +60,8 @@ function listCommand(paths: string[], options: SelectionOptions & { json: boolea
 }
 
 async function explainCommand(what: string, options: { suites: string[]; profile: string }): Promise<void> {
-  let profile;
-  try {
-    profile = namedProfile(options.profile);
-  } catch (error) {
-    complain(`tcpconform: ${messageOf(error)}`);
-    process.exitCode = ExitCode.usage;
-    return;
-  }
+  const profile = profileArgument(options.profile);
+  if (profile === undefined) return;
   const found = findCase(what, options.suites.length > 0 ? options.suites : DEFAULT_SUITES);
   for (const problem of found.suite?.problems ?? []) complain(formatProblem(problem));
   if ('problem' in found) {
