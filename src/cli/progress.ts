@@ -23,7 +23,8 @@ function detailLines(result: CaseResult): string[] {
 
 function caseLine(result: CaseResult, targets: number): string {
   const on = targets > 1 ? ` [${result.target}]` : '';
-  return `${LABEL[result.verdict]} ${result.id}${on} (${result.durationMs.toFixed(0)} ms)`;
+  const runs = result.earlierRuns?.length ? `, run ${result.earlierRuns.length + 1} times: the harness was late` : '';
+  return `${LABEL[result.verdict]} ${result.id}${on} (${result.durationMs.toFixed(0)} ms${runs})`;
 }
 
 /** "12 passed, 1 failed, 0 skipped" first, as test runners print it; the other verdicts after. */

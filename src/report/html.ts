@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
+import { lateText } from '../runner/lateness';
 import { VERDICTS, type CaseResult, type IsnReport, type TargetInfo, type TraceEvent } from '../runner/result';
 import { icmpText } from '../runner/summary';
 import { casePagePath, casePcapPath } from './paths';
@@ -128,6 +129,8 @@ function renderCase(result: CaseResult): RenderedFile {
     requirements: result.spec.requirements.join(', '),
     tags: result.tags.join(', '),
     sysctl: result.sysctl && Object.entries(result.sysctl).map(([name, value]) => `${name} = ${value}`).join(', '),
+    harnessLate: result.harnessLate && lateText(result.harnessLate),
+    earlierRuns: result.earlierRuns?.map((run) => ({ reason: run.reason, late: lateText(run.harnessLate) })),
     steps: result.steps.map((step) => ({ ...step, diverged: result.divergence?.step === step.index })),
     events: result.trace.map(eventRow),
     finding: finding(result),

@@ -13,6 +13,7 @@ import { toleranceMs, type Profile, type TimingTolerance } from '../reference';
 import { timeValuesOf } from '../profile/time-values';
 import type { PeerSegment, Violation } from './oracle/oracle';
 import { OracleChoices } from './oracle/choices';
+import { Lateness } from './lateness';
 import { Numbering } from './numbering';
 import { PeerTimestamps } from './peer-timestamps';
 import type { Direction, IsnReport, StepOutcome, TraceEvent } from './result';
@@ -96,6 +97,8 @@ export class Exchange {
   private readonly sentByTarget = new Map<string, number | undefined>();
   /** The peer's timestamps (RFC 7323), which it sends on every segment once both SYNs carried them. */
   private readonly peerTimestamps = new PeerTimestamps();
+  /** How far the harness fell behind the case's timing (lateness.ts). */
+  readonly lateness = new Lateness();
   /** What an `isn` step saw, for the case's result. */
   isnReport: IsnReport | undefined;
   /** The last TCP segment the target sent, as it came: what an `icmp` step quotes. */
@@ -142,6 +145,12 @@ export class Exchange {
   /** The slack a timed check of `intervalMs` is granted: the target profile's tolerance. */
   slackMs(intervalMs: number): number {
     return toleranceMs(this.tolerance, intervalMs);
+  }
+
+  /** The peer did `what` `lateMs` after the case meant it to: judged against the profile's least tolerance. */
+  noteLate(what: string, lateMs: number): void {
+    // The case's first act follows nothing: no time was meant for it.
+    if (this.events > 0) this.lateness.note(what, lateMs, this.slackMs(0));
   }
 
   /** `59s (2*msl - 1s)`: the duration, and how the case wrote it when that says more. */
@@ -238,6 +247,9 @@ export class Exchange {
     const built = templates.map((template) => this.build(template));
     const packets = built.map((b) => b.bytes);
     const sent = packets.length > 1 && this.target.sendBurst ? this.target.sendBurst(packets) : packets.map((bytes) => this.target.send(bytes));
+    const [firstMs, lastMs] = [sent[0], sent[sent.length - 1]].map((p) => this.elapsedMs((p as TimedPacket).timeNs)) as [number, number];
+    this.noteLate(packets.length > 1 ? `sending a burst of ${packets.length} segments` : 'sending a segment', firstMs - this.anchor);
+    this.noteLate(`spreading a burst of ${packets.length} segments`, lastMs - firstMs);
     const toOracle: PeerSegment[] = [];
     built.forEach(({ tcp, ip, good }, i) => {
       this.moveAnchor(this.elapsedMs((sent[i] as TimedPacket).timeNs));
@@ -296,6 +308,7 @@ export class Exchange {
     const ip = { version: 4 as const, src: this.target.peerAddress, dst: this.target.address, protocol: IpProtocol.ICMP, ttl: 64, id: 0, dontFragment: false };
     const sent = this.target.send(encodePacket({ ip, icmp: message }));
     const atMs = this.elapsedMs(sent.timeNs);
+    this.noteLate('sending an ICMP error', atMs - this.anchor);
     this.moveAnchor(atMs);
     const error = { kind: template.kind, code: template.code, ...(template.nextHopMtu !== undefined && { nextHopMtu: template.nextHopMtu }), quoted: { srcPort: last.segment.srcPort, dstPort, seq } };
     this.oracle.icmpSent(error, atMs, last.segment.srcPort === this.numbering.targetPort);

@@ -145,6 +145,23 @@ export interface CaseResult {
   readonly targetInfo?: TargetInfo;
   /** For a case with an `isn` step: the ISNs it saw and what they show. */
   readonly isn?: IsnReport;
+  /** The harness's largest delay beyond the profile's timing tolerance, where it fell behind the case. */
+  readonly harnessLate?: HarnessLate;
+  /** Earlier runs of the case, which failed while the harness was late (run-suite.ts ran it again). */
+  readonly earlierRuns?: readonly EarlierRun[];
+}
+
+/** The harness acted `ms` later than the case meant: doing `what`, at the step `at` (file:line). */
+export interface HarnessLate {
+  readonly ms: number;
+  readonly what: string;
+  readonly at: string;
+}
+
+/** A run of a case that did not count: it failed while the harness was late. */
+export interface EarlierRun {
+  readonly reason: string;
+  readonly harnessLate: HarnessLate;
 }
 
 /** The initial sequence numbers an `isn` step saw, each statistic of them, and what a pass means. */

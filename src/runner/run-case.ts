@@ -78,6 +78,7 @@ class CaseRun {
         continue;
       }
       let result: StepResult;
+      this.exchange.lateness.stepAt(step.source.file, step.source.line);
       try {
         result = await this.stepAndSettle(step, index);
       } catch (error) {
@@ -126,6 +127,7 @@ class CaseRun {
       trace: x.trace,
       rules: [...new Set(x.oracle.rules)],
       ...(x.isnReport && { isn: x.isnReport }),
+      ...(x.lateness.late && { harnessLate: x.lateness.late }),
     };
   }
 }

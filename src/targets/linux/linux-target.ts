@@ -2,6 +2,7 @@
  * The `linux` target: the local kernel, reached the way packetdrill reaches it (design notes, "Targets").
  */
 import { AGENT_CAPABILITIES } from '../agent-session';
+import { sleepOnHostClock } from '../host-clock';
 import type { AppCall, AppResult, Capabilities, KernelSettings, Target, TimedEvent, TimedPacket } from '../target';
 import { BROADCAST_ADDRESS, PEER_ADDRESS, TARGET_ADDRESS } from './namespace';
 import { checkLinuxHost } from './preflight';
@@ -31,7 +32,7 @@ export class LinuxTarget implements Target {
   }
 
   sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+    return sleepOnHostClock(ms);
   }
 
   send(packet: Uint8Array): TimedPacket {

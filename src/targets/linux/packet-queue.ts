@@ -6,6 +6,7 @@
  * run before the poll phase, so a receive could time out while the packet it waits for sits unread.
  * `drain`, where the source has one, reads what is there synchronously (through `push`); the queue calls
  * it before it answers, and again when a wait times out, so that what was sent in time is never missed.
+ * A wait times out on the host's monotonic clock, the one packets are stamped with, never before.
  */
 import type { TimedPacket } from '../target';
 
@@ -36,15 +37,20 @@ export class PacketQueue {
     if (!this.closed) this.drain();
     const queued = this.packets.shift();
     if (queued !== undefined || this.closed || timeoutMs <= 0) return Promise.resolve(queued);
+    const until = process.hrtime.bigint() + BigInt(Math.round(timeoutMs * 1e6));
     return new Promise((resolve) => {
-      const waiter: Waiter = {
-        resolve,
-        timer: setTimeout(() => {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          if (!this.closed) this.drain();
-          resolve(this.packets.shift());
-        }, timeoutMs),
+      // Re-armed until the host's clock has passed `until`: a Node timer may fire early (host-clock.ts).
+      const expire = (): void => {
+        const left = Number(until - process.hrtime.bigint()) / 1e6;
+        if (left > 0) {
+          waiter.timer = setTimeout(expire, Math.ceil(left));
+          return;
+        }
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        if (!this.closed) this.drain();
+        resolve(this.packets.shift());
       };
+      const waiter: Waiter = { resolve, timer: setTimeout(expire, timeoutMs) };
       this.waiters.push(waiter);
     });
   }

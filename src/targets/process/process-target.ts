@@ -5,6 +5,7 @@
  * The clock is the adapter's: with a virtual clock, time moves only when the harness says `advance`,
  * so a 2×MSL wait costs no real time; with a real one it is the harness's monotonic clock.
  */
+import { sleepOnHostClock } from '../host-clock';
 import { PacketQueue } from '../linux/packet-queue';
 import type { AppCall, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
 import type { HelloMessage, ResultMessage } from './messages';
@@ -123,7 +124,7 @@ export class ProcessTarget implements Target {
       await this.advance(this.virtualNowMs + Math.max(0, ms), false);
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await sleepOnHostClock(ms);
     if (this.session.failure) throw this.session.failure;
   }
 

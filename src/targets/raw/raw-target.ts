@@ -5,6 +5,7 @@
  * that need them are skipped with the reason).
  */
 import { AGENT_CAPABILITIES } from '../agent-session';
+import { sleepOnHostClock } from '../host-clock';
 import type { AppCall, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
 import type { RawConfig } from './config';
 import { checkConfig } from './config';
@@ -46,7 +47,7 @@ export class RawTarget implements Target {
   }
 
   sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+    return sleepOnHostClock(ms);
   }
 
   send(packet: Uint8Array): TimedPacket {

@@ -1,0 +1,95 @@
+/**
+ * A failure seen while the harness was late is not trusted: the case runs again on a fresh target, and
+ * after three late failures ends as an error, never as a finding (run-suite.ts, lateness.ts).
+ *
+ * The harness is made late the way a loaded machine makes it: time passes on the target's clock between
+ * the moment the harness decides to make an application call and the call reaching the target, and the
+ * target's timers run meanwhile. On the reference target that time is virtual, so the delay is exact.
+ */
+import { findDriver } from '../../src/cli/drivers';
+import { parseCase } from '../../src/suite/parse';
+import { runSuite, type TargetDriver } from '../../src/runner/run-suite';
+import type { CaseResult } from '../../src/runner/result';
+
+const CASE = parseCase(
+  'late.yaml',
+  `id: window/data-goes-out-at-the-write
+title: Data written goes out at once
+spec: { rfc9293: ["3.8.6"] }
+level: MUST
+steps:
+  - app: listen
+  - send: { flags: S, options: [{ mss: 1460 }] }
+  - expect: { flags: SA, ack: 1 }
+  - send: { flags: A }
+  - app: { write: 100 }
+  - expect: { flags: PA, seq: 1, len: 100, within: 100ms }
+`,
+).case!;
+
+/** The reference driver, its targets' `write` calls made `lateMs` late in the runs `lateIn` names (1-based). */
+function lateDriver(lateMs: number, lateIn: (run: number) => boolean): TargetDriver & { runs: number } {
+  const reference = findDriver('reference');
+  const driver = {
+    ...reference,
+    runs: 0,
+    async create() {
+      const target = await reference.create();
+      const run = ++driver.runs;
+      const app = target.app.bind(target);
+      target.app = async (call) => {
+        if (call.call === 'write' && lateIn(run)) await target.sleep(lateMs);
+        return app(call);
+      };
+      return target;
+    },
+  };
+  return driver;
+}
+
+async function runWith(driver: TargetDriver): Promise<CaseResult> {
+  const [result] = await runSuite([CASE], [driver], [], { jobs: 1 });
+  return result!;
+}
+
+test('a case that fails with the harness late runs again, and the run on time counts', async () => {
+  const driver = lateDriver(300, (run) => run === 1);
+  const result = await runWith(driver);
+  expect(driver.runs).toBe(2);
+  expect(result.verdict).toBe('pass');
+  expect(result.harnessLate).toBeUndefined();
+  expect(result.earlierRuns).toEqual([
+    {
+      reason: expect.stringMatching(/^late\.yaml:\d+: /),
+      harnessLate: { ms: 300, what: 'waiting for the answer to the application call write', at: expect.stringMatching(/^late\.yaml:\d+$/) },
+    },
+  ]);
+});
+
+test('three late failures end as an error that says the harness could not keep time', async () => {
+  const driver = lateDriver(300, () => true);
+  const result = await runWith(driver);
+  expect(driver.runs).toBe(3);
+  expect(result.verdict).toBe('error');
+  expect(result.divergence).toBeUndefined();
+  expect(result.reason).toMatch(/^the harness could not keep the case's timing in 3 runs \(the last: 300 ms late waiting for the answer to the application call write at late\.yaml:\d+\); it failed then with late\.yaml:\d+: /);
+  expect(result.earlierRuns).toHaveLength(2);
+});
+
+test('a case that passes with the harness late runs once, and says how late the harness was', async () => {
+  // 50 ms late: the data goes out 50 ms after the call was meant, within the step's 100 ms.
+  const driver = lateDriver(50, () => true);
+  const result = await runWith(driver);
+  expect(driver.runs).toBe(1);
+  expect(result.verdict).toBe('pass');
+  expect(result.harnessLate).toMatchObject({ ms: 50 });
+});
+
+test('a failure on time is the target\'s: it runs once', async () => {
+  const driver = lateDriver(0, () => false);
+  const failing = parseCase('on-time.yaml', `id: window/wrong\ntitle: Expects what never comes\nspec: { rfc9293: ["3.8.6"] }\nlevel: MUST\nsteps:\n  - app: listen\n  - send: { flags: S }\n  - expect: { flags: R, within: 100ms }\n`).case!;
+  const [result] = await runSuite([failing], [driver], [], { jobs: 1 });
+  expect(driver.runs).toBe(1);
+  expect(result!.verdict).toBe('fail');
+  expect(result!.earlierRuns).toBeUndefined();
+});
