@@ -12,6 +12,7 @@ import { findDriver } from '../src/cli/drivers';
 import { loadSuites } from '../src/cli/load-suites';
 import { differenceText, firstDifference } from '../src/report/first-difference';
 import type { CaseResult } from '../src/runner/result';
+import { lateText } from '../src/runner/lateness';
 import { runSuite } from '../src/runner/run-suite';
 import { median, startLoad } from './load';
 
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
     const identical = unstable.length === 0 ? `identical in all ${runs} runs (${counts})` : `DIFFERED between runs in ${unstable.length} case(s)`;
     const ratio = (median(walls) / median(longest)).toFixed(2);
     process.stdout.write(`${target.padEnd(10)}${seconds(median(walls)).padStart(11)}${seconds(median(sums)).padStart(15)}${seconds(median(longest)).padStart(11)}${ratio.padStart(14)}  ${identical}\n`);
+    // A verdict that held only because a late harness's failure ran again (run-suite.ts) is named too.
+    const rerun = [...seen].flatMap(([id, each]) => each.flatMap((r, run) => (r.earlierRuns ?? []).map((earlier) => `  run ${run + 1}: ${id} ran again, after ${earlier.reason} (${lateText(earlier.harnessLate)})\n`)));
+    process.stdout.write(`  ${rerun.length} failure(s) seen with the harness late and run again\n${rerun.join('')}`);
     for (const [id, each] of unstable) {
       const first = each[0]!;
       const moved = each.findIndex((r) => r.verdict !== first.verdict);
