@@ -32,3 +32,5 @@ export { ALL_BOUNDARIES, boundaryInfo, relationHolds, relationOf, type Boundary,
 export { BranchSkipped, type Mutation, type TimerName } from './mutation';
 export { SEGMENT_FORMS, urgentPointerAt, type SegmentForm } from './segments';
 export { TIMER_ORDER as ALL_TIMERS } from './timeouts';
+export { IP_FACTS, familyOfAddress, mssIn, type IpFacts, type IpFamily } from './ip';
+export { icmpErrorOfIcmpv6, icmpv6Counterpart, type Icmpv6Kind } from './icmpv6';

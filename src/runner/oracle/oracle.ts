@@ -21,6 +21,7 @@
  * Retransmission timing is left to cases that assert it: a target's RTO follows its own measurements.
  */
 import { ReferenceTarget } from '../../targets/reference';
+import { IP_FACTS, type IpFacts, type IpFamily } from '../../reference/ip';
 import type { IcmpError, Profile } from '../../reference';
 import type { Arrival } from '../../reference/ip';
 import type { AppCall } from '../../targets/target';
@@ -103,7 +104,9 @@ export class Oracle {
   /** The ACK field of the last segment the machine sent with ACK. */
   private machineAck: number | undefined;
   /** The target's MSS, window scale and windows, as it offers them to the peer. */
-  readonly targetOffer = new TargetOffer();
+  readonly targetOffer: TargetOffer;
+  /** The IP version under the connection: its default MSS and header sizes. */
+  private readonly ip: IpFacts;
   /** ECN as both SYNs negotiated it, and RFC 3168's rules on the target's ECN field. */
   private readonly ecn = new EcnWatch();
   /** The address the target's first segment came from: every later one must come from it too (MUST-45). */
@@ -119,10 +122,13 @@ export class Oracle {
     private readonly relative: Relative,
     clock: 'real' | 'virtual',
     private readonly written: WrittenOctets = 'pattern',
+    family: IpFamily = 'ipv4',
   ) {
+    this.ip = IP_FACTS[family];
+    this.targetOffer = new TargetOffer(this.ip);
     // The machine takes its window and buffer from what the target offers (adoptReceiveWindow) once the
     // target has offered one; until then its own, as far as the unscaled field reaches (RFC 9293 §3.1).
-    this.shadow = new ReferenceTarget({ ...profile, receiveBuffer: Math.min(profile.receiveBuffer, 0xffff) });
+    this.shadow = new ReferenceTarget({ ...profile, receiveBuffer: Math.min(profile.receiveBuffer, 0xffff) }, undefined, family);
     // A real clock adds the time the packets take through the harness itself.
     this.ackSlackMs = clock === 'real' ? 50 : 1;
   }
@@ -184,7 +190,7 @@ export class Oracle {
     this.advance(atMs);
     for (const { segment } of sent) {
       if (segment.flags & TcpFlag.SYN) {
-        this.offered = offeredBy(segment);
+        this.offered = offeredBy(segment, this.ip);
         this.targetOffer.peerSyn(segment);
       }
       this.ecn.peerSent(segment);
@@ -335,7 +341,7 @@ export class Oracle {
     }
     const option = optionViolation(segment, this.offered);
     if (option) return this.violation(option.rule, 'no such option', option.message);
-    const size = sizeViolation(segment, this.offered, tcb().pathMtu);
+    const size = sizeViolation(segment, this.offered, tcb().pathMtu, this.ip);
     if (size) return this.violation(size.rule, `data within the send MSS (${size.limit})`, size.message);
     const urgent = urgentViolation(segment, tcb().sndUp, (seq) => this.relative.target(seq));
     if (urgent) return this.violation(urgent.rule, urgent.expected, urgent.message);
