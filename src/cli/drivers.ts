@@ -12,6 +12,8 @@ import type { RawSettings } from '../targets/raw';
 import { createReferenceTarget } from '../targets/reference';
 import { packagePath } from '../package-root';
 import { wireFamily } from '../targets/family';
+import { profileIn } from '../runner/families';
+import { RFC9293_PROFILE } from '../reference';
 import { loadProfile, namedProfile, rfcProfile } from './load-profiles';
 
 /** Userspace stacks wrapped by an adapter in adapters/<name>/, built by adapters/<name>/build. */
@@ -50,7 +52,7 @@ const DRIVERS: Readonly<Record<string, TargetDriver>> = {
   },
   ...Object.fromEntries(BUILT_IN_ADAPTERS.map((name) => [name, builtInAdapterDriver(name)])),
   // The reference machine itself: needs nothing from the machine it runs on.
-  reference: { name: 'reference', profile: loadProfile('rfc9293'), preflight: async () => undefined, create: async (family) => createReferenceTarget(undefined, wireFamily(family)) },
+  reference: { name: 'reference', profile: loadProfile('rfc9293'), preflight: async () => undefined, create: async (family) => createReferenceTarget(profileIn(RFC9293_PROFILE, family), wireFamily(family)) },
 };
 
 /**

@@ -3,7 +3,7 @@
  * so that a suite runs on it without a network and a 2×MSL wait costs nothing (design notes, "Targets").
  */
 import { createHash } from 'node:crypto';
-import { icmpErrorOfIcmpv6, IP_FACTS, mssIn, ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
+import { icmpErrorOfIcmpv6, IP_FACTS, ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
 import { addressedTo, arrivalOf, sendingFields, type Arrival } from '../../reference/ip';
 import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type Icmpv4Message, type IpHeader, type Ipv4Header, type TcpSegment } from '../../wire';
 import type { AddressFamily } from '../family';
@@ -455,7 +455,7 @@ function unreachableErrno(error: IcmpError | undefined): string {
   return error?.code === 2 ? 'ENOPROTOOPT' : 'ECONNREFUSED';
 }
 
-/** The reference target speaking `family`, its interface's MSS the profile's (an IPv4 MSS) in that family. */
+/** The reference target speaking `family`, with `profile`'s values for that family (src/runner/families.ts profileIn). */
 export async function createReferenceTarget(profile: Profile = RFC9293_PROFILE, family: AddressFamily = 'ipv4'): Promise<ReferenceTarget> {
-  return new ReferenceTarget({ ...profile, mss: mssIn(profile.mss, family) }, undefined, family);
+  return new ReferenceTarget(profile, undefined, family);
 }
