@@ -14,12 +14,15 @@ import { rawSettingsOf, withRawOptions } from '../raw-options';
 import { complain, familiesOfOption, level, loadAndReport, messageOf, positiveInteger, say, selectionOf, SUITE_PATHS_HELP, targetName, withFamily, withSelection, type SelectionOptions } from '../options';
 import type { FamilyChoice } from '../../targets/family';
 
+/** Cases at the same time for each family a run asks for, unless --jobs says otherwise. */
+const JOBS_PER_FAMILY = 8;
+
 interface RunOptions extends SelectionOptions {
   target: string[];
   adapter?: string;
   profile?: string;
   out: string;
-  jobs: number;
+  jobs?: number;
   baseline?: string;
   failOn: RequirementLevel[];
   json: boolean;
@@ -86,7 +89,10 @@ async function runCommand(paths: string[], options: RunOptions): Promise<void> {
   const onTerminal = progressStream.isTTY === true && process.env['CI'] !== 'true';
   const progress: Reporter = onTerminal ? liveProgress(progressStream) : plainProgress(tell);
   const reporters = [resultsFileReporter(options.out), renderedReportReporter(options.out), progress, ...(options.json ? [jsonLinesReporter(say)] : [])];
-  const results = await runSuite(cases, drivers, reporters, { jobs: options.jobs, families: familiesOfOption(options) ?? ['ipv4'] });
+  const families = familiesOfOption(options) ?? ['ipv4'];
+  // The cases mostly wait on timers: a second family runs beside the first, not after it.
+  const jobs = options.jobs ?? JOBS_PER_FAMILY * families.length;
+  const results = await runSuite(cases, drivers, reporters, { jobs, families });
   const outcome = gate({ results, failOn: options.failOn.length > 0 ? options.failOn : ['MUST', 'SHOULD'], suiteProblems: suite.problems.length, ...(baseline && { baseline }) });
   for (const line of outcome.lines) tell(line);
   tell(`report: ${options.out}/index.html`);
@@ -102,7 +108,7 @@ export function addRunCommand(program: Command): void {
   ), 'both', 'the families each case runs in, unless it names its own (family: ipv4 in the case file)')
     .option('-t, --target <name>', `the implementation under test: ${driverNames().join(', ')} (your own, with --adapter), or adapter:COMMAND (repeatable: one report compares them; default linux)`, targetName, [])
     .option('-o, --out <dir>', 'report folder (results.jsonl, index.html, junit.xml, cases/, pcap/)', 'reports/latest')
-    .option('-j, --jobs <n>', 'cases run at the same time, each on its own target (namespace or adapter process)', positiveInteger, 8)
+    .option('-j, --jobs <n>', `cases run at the same time, each on its own target (namespace or adapter process); default ${JOBS_PER_FAMILY} for each family`, positiveInteger)
     .option('--baseline <results>', 'a results.jsonl (or report folder) to compare with: only new failures fail the run')
     .option('--fail-on <levels>', 'requirement levels whose failures fail the run', level, [])
     .option('--json', 'print each result as a JSON line on stdout (progress goes to stderr)', false);

@@ -1,8 +1,9 @@
 /**
  * The private network namespace of one linux target: its name, its set-up and its removal.
  *
- * Inside it the kernel under test is 198.18.0.1 and the harness's peer 198.18.0.2 is routed into the TUN
- * device, so the kernel's segments to the peer come out of the TUN and nothing leaves the namespace.
+ * Inside it the kernel under test is 198.18.0.1 and 2001:2::1, and the harness's peer, 198.18.0.2 and
+ * 2001:2::2, is routed into the TUN device, so the kernel's segments to the peer come out of the TUN and
+ * nothing leaves the namespace.
  */
 import fs from 'node:fs';
 
@@ -15,6 +16,9 @@ export const PEER_ADDRESS = '198.18.0.2';
  * cases can address a broadcast (RFC 9293 §3.9.2.3) without leaving 198.18.0.0/15.
  */
 export const BROADCAST_ADDRESS = '198.18.0.255';
+/** The kernel's and the peer's IPv6 addresses, in 2001:2::/48 (RFC 5180), on a /64 of their own. */
+export const TARGET_ADDRESS6 = '2001:2::1';
+export const PEER_ADDRESS6 = '2001:2::2';
 /** The TUN device's name; every namespace has its own, so one name serves them all. */
 export const TUN_NAME = 'tcpconform0';
 
@@ -59,13 +63,17 @@ export function addNamespaceSync(ip: string, name: string): void {
 
 /**
  * `ip -batch` input that brings up `lo` and the TUN, routes the peer into the TUN, and puts the kernel's
- * address on a /24 as well, whose broadcast address the kernel then knows as one.
+ * address on a /24 as well, whose broadcast address the kernel then knows as one. The IPv6 address is
+ * on a /64 whose other addresses are reached through the TUN (a point-to-point device: no neighbour
+ * discovery), `nodad` so that it is usable at once: Duplicate Address Detection is left out for this
+ * address of this namespace alone.
  */
 export const NAMESPACE_SETUP = `${[
   'link set dev lo up',
   `link set dev ${TUN_NAME} up`,
   `address add ${TARGET_ADDRESS} peer ${PEER_ADDRESS} dev ${TUN_NAME}`,
   `address add ${TARGET_ADDRESS}/24 broadcast ${BROADCAST_ADDRESS} dev ${TUN_NAME}`,
+  `address add ${TARGET_ADDRESS6}/64 dev ${TUN_NAME} nodad`,
 ].join('\n')}\n`;
 
 /** `ip -batch` input that sets the TUN's MTU. */
