@@ -19,9 +19,11 @@ export function runsIn(testCase: Case, family: RunFamily): boolean {
 
 /**
  * A profile's values in `family`. A profile's MSS is the one its interface gives over IPv4, the MTU
- * less 40 octets of headers (RFC 9293 §3.7.1); over IPv6 the same interface gives 20 octets less.
+ * less 40 octets of headers (RFC 9293 §3.7.1); over IPv6 the same interface gives 20 octets less,
+ * unless the profile says what its target advertises there (`ipv6Mss`: a stack whose segment size is
+ * not the interface's).
  */
-export function profileIn(profile: Profile, family: RunFamily): Profile {
+export function profileIn(profile: Profile, family: RunFamily, ipv6Mss?: number): Profile {
   const wire = wireFamily(family);
-  return wire === 'ipv4' ? profile : { ...profile, mss: mssIn(profile.mss, wire) };
+  return wire === 'ipv4' ? profile : { ...profile, mss: ipv6Mss ?? mssIn(profile.mss, wire) };
 }

@@ -84,7 +84,7 @@ async function runOne(testCase: Case, driver: TargetDriver, family: RunFamily): 
     const { stack, clock, families = ['ipv4'], appCalls, notes } = target.capabilities;
     if (!families.includes(family) || !families.includes(wireFamily(family))) return familySkip(testCase, driver, family, families);
     const targetInfo: TargetInfo = { ...(stack && { stack }), clock, families, appCalls, ...(notes && { notes }) };
-    const result = await runCase(testCase, target, profileIn(driver.profile.profile, family));
+    const result = await runCase(testCase, target, profileIn(driver.profile.profile, family, driver.profile.ipv6Mss?.value));
     return { ...waive({ ...result, family }, driver.profile), profile: { name, title, departures }, targetInfo };
   } catch (error) {
     // runCase turns what goes wrong in a step into a verdict; reaching here is a harness bug, kept to this case.
