@@ -97,5 +97,5 @@ export async function createLinuxTarget(family: RunFamily = 'ipv4'): Promise<Lin
     reapStaleNamespaces();
     reaped = true;
   }
-  return new LinuxTarget(await Sandbox.create(tools), family);
+  return new LinuxTarget(await Sandbox.create(tools, family === 'ipv6'), family);
 }

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 
-import { runIp, runIpSync } from './ip';
+import { ipOutput, runIp, runIpSync } from './ip';
 
 export const TARGET_ADDRESS = '198.18.0.1';
 export const PEER_ADDRESS = '198.18.0.2';
@@ -75,6 +75,24 @@ export const NAMESPACE_SETUP = `${[
   `address add ${TARGET_ADDRESS}/24 broadcast ${BROADCAST_ADDRESS} dev ${TUN_NAME}`,
   `address add ${TARGET_ADDRESS6}/64 dev ${TUN_NAME} nodad`,
 ].join('\n')}\n`;
+
+/** How long the kernel may take to make the IPv6 address reachable before set-up fails. */
+const IPV6_READY_MS = 2000;
+const IPV6_READY_POLL_MS = 2;
+
+/**
+ * Waits until the kernel takes packets to the IPv6 address: even without DAD, its local route goes into
+ * the routing table from a workqueue (addrconf's DAD work), a moment after `ip address add` returns,
+ * and a SYN that comes first is dropped. `enter` runs a program inside the namespace.
+ */
+export async function waitForIpv6(ip: string, enter: readonly string[]): Promise<void> {
+  const show = [...enter, ip, '-6', 'route', 'show', 'table', 'local', TARGET_ADDRESS6];
+  for (let waited = 0; waited < IPV6_READY_MS; waited += IPV6_READY_POLL_MS) {
+    if ((await ipOutput(show)).trim() !== '') return;
+    await new Promise((resolve) => setTimeout(resolve, IPV6_READY_POLL_MS));
+  }
+  throw new Error(`the namespace's IPv6 address ${TARGET_ADDRESS6} was not reachable after ${IPV6_READY_MS} ms`);
+}
 
 /** `ip -batch` input that sets the TUN's MTU. */
 export function mtuSetup(mtu: number): string {

@@ -17,6 +17,7 @@ import {
   deleteNamespaceSync,
   namespacePath,
   nextNamespaceName,
+  waitForIpv6,
 } from './namespace';
 import { agentPath, loadTunAddon } from './native';
 import type { TunAddon, TunHandle } from './native';
@@ -63,10 +64,12 @@ export class Sandbox {
     this.unregisterCleanup = registerCleanup(() => this.releaseSync());
   }
 
-  static async create(tools: HostTools): Promise<Sandbox> {
+  /** `ipv6`: the case speaks IPv6, so set-up waits until the kernel takes packets to its IPv6 address. */
+  static async create(tools: HostTools, ipv6 = false): Promise<Sandbox> {
     const sandbox = new Sandbox(tools, loadTunAddon());
     try {
       await (tools.privilege === 'root' ? sandbox.setUp(tools.ip) : sandbox.setUpInUserNamespace(tools.unshare, tools.nsenter));
+      if (ipv6) await waitForIpv6(tools.ip, sandbox.enterCommand());
     } catch (error) {
       sandbox.releaseSync();
       throw error;
