@@ -4,7 +4,7 @@
  */
 import type { AppEvent, Target } from '../../src/targets/target';
 import { IpProtocol, decodePacket, encodePacket, parseFlags } from '../../src/wire';
-import type { DecodedPacket, TcpSegment } from '../../src/wire';
+import type { DecodedPacket, IpHeader, TcpSegment } from '../../src/wire';
 
 export type Received = DecodedPacket & { tcp: TcpSegment; timeNs: bigint };
 
@@ -13,8 +13,11 @@ export function peerSegment(
   target: Target,
   fields: Partial<Omit<TcpSegment, 'flags'>> & { flags: string; srcPort: number; dstPort: number },
 ): Uint8Array {
+  const ip: IpHeader = target.address.includes(':')
+    ? { version: 6, src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, hopLimit: 64 }
+    : { version: 4, src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true };
   return encodePacket({
-    ip: { version: 4, src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true },
+    ip,
     tcp: { seq: 0, ack: 0, window: 65535, urgentPointer: 0, options: [], payload: new Uint8Array(), ...fields, flags: parseFlags(fields.flags) },
   });
 }
