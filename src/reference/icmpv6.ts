@@ -1,9 +1,11 @@
 /**
- * ICMPv6 errors (RFC 4443) in the terms RFC 9293 §3.9.2.2 gives TCP's ICMP handling, which names ICMP
- * for IPv4's codes: each ICMPv6 error that concerns a TCP connection has an ICMP counterpart that says
+ * ICMP and ICMPv6 messages as TCP receives them (RFC 9293 §3.9.2.2), which names ICMP for IPv4's
+ * codes: each ICMPv6 error (RFC 4443) that concerns a TCP connection has an ICMP counterpart that says
  * the same thing to TCP. One table, read both ways: what a case's ICMP error is sent as over IPv6, and
  * what an ICMPv6 error a target receives means to its machine. Pure.
  */
+import type { InvokingPacket } from '../wire/icmp';
+import type { Icmpv4Message } from '../wire/icmpv4';
 import { IpProtocol } from '../wire/ip-protocol';
 import type { Icmpv6Message } from '../wire/icmpv6';
 import type { IcmpError, IcmpErrorKind } from './icmp';
@@ -54,15 +56,33 @@ export function icmpOfIcmpv6(kind: Icmpv6Kind['kind'], code: number): IcmpKind {
   return kind === 'parameter-problem' ? { kind: 'parameter-problem', code: 0 } : kind === 'time-exceeded' ? { kind: 'time-exceeded', code: 0 } : { kind: 'unreachable', code: 0 };
 }
 
-/** The machine's IcmpError for an ICMPv6 error quoting a TCP segment, or undefined for one that quotes none. */
+/** The ports and sequence number of the TCP segment a quote shows, or undefined where it shows none. */
+function quotedSegment(invoking: InvokingPacket | undefined): IcmpError['quoted'] | undefined {
+  if (invoking?.protocol !== IpProtocol.TCP || invoking.srcPort === undefined || invoking.dstPort === undefined || invoking.seq === undefined) return undefined;
+  return { srcPort: invoking.srcPort, dstPort: invoking.dstPort, seq: invoking.seq };
+}
+
+/** The machine's IcmpError for an ICMP error quoting a TCP segment, or undefined for a message that is none. */
+export function icmpErrorOfIcmpv4(message: Icmpv4Message): IcmpError | undefined {
+  if (message.kind === 'other') return undefined;
+  const quoted = quotedSegment(message.invoking);
+  if (quoted === undefined) return undefined;
+  return {
+    kind: message.kind,
+    code: message.kind === 'frag-needed' ? 4 : message.code,
+    ...(message.kind === 'frag-needed' && { nextHopMtu: message.nextHopMtu }),
+    quoted,
+  };
+}
+
+/** The machine's IcmpError for an ICMPv6 error quoting a TCP segment, or undefined for a message that is none. */
 export function icmpErrorOfIcmpv6(message: Icmpv6Message): IcmpError | undefined {
   if (message.kind === 'other') return undefined;
-  const invoking = message.invoking;
-  if (invoking?.protocol !== IpProtocol.TCP || invoking.srcPort === undefined || invoking.dstPort === undefined || invoking.seq === undefined) return undefined;
-  const meaning = icmpOfIcmpv6(message.kind, message.code);
+  const quoted = quotedSegment(message.invoking);
+  if (quoted === undefined) return undefined;
   return {
-    ...meaning,
+    ...icmpOfIcmpv6(message.kind, message.code),
     ...(message.kind === 'packet-too-big' && { nextHopMtu: message.mtu }),
-    quoted: { srcPort: invoking.srcPort, dstPort: invoking.dstPort, seq: invoking.seq },
+    quoted,
   };
 }

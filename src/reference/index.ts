@@ -33,4 +33,4 @@ export { BranchSkipped, type Mutation, type TimerName } from './mutation';
 export { SEGMENT_FORMS, urgentPointerAt, type SegmentForm } from './segments';
 export { TIMER_ORDER as ALL_TIMERS } from './timeouts';
 export { IP_FACTS, familyOfAddress, mssIn, type IpFacts, type IpFamily } from './ip';
-export { icmpErrorOfIcmpv6, icmpv6Counterpart, type Icmpv6Kind } from './icmpv6';
+export { icmpErrorOfIcmpv4, icmpErrorOfIcmpv6, icmpv6Counterpart, type Icmpv6Kind } from './icmpv6';

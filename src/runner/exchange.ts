@@ -3,7 +3,7 @@
  * case's relative numbering, and the oracle that judges every segment the moment it is taken. Steps
  * (steps/) drive an Exchange; run-case.ts runs the steps.
  */
-import { decodePacket, encodePacket, IpProtocol, parseFlags, seqAdd, TcpFlag, WireError, type Icmpv4Message, type IpHeader, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
+import { decodePacket, encodePacket, IpProtocol, parseFlags, seqAdd, TcpFlag, WireError, type IpHeader, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
 import type { AddressTemplate, Case, IcmpTemplate, IpTemplate, OptionTemplate, SegmentTemplate } from '../suite/case';
 import { arrivalOf, familyOfAddress, type IpFamily } from '../reference/ip';
 import { icmpErrorPacket } from './icmp-packet';
@@ -16,7 +16,7 @@ import type { PeerSegment, Violation } from './oracle/oracle';
 import { OracleChoices } from './oracle/choices';
 import { Numbering } from './numbering';
 import type { Direction, IsnReport, StepOutcome, TraceEvent } from './result';
-import { ipText, segmentText, summarizeAbsolute, summarizeFromTarget, summarizeIcmp, summarizeIcmpv6, summarizeToTarget } from './summary';
+import { ipText, segmentText, summarizeAbsolute, summarizeFromTarget, summarizeIcmpIn, summarizeToTarget } from './summary';
 
 /** The result of one step; `undefined` fields are left out of the JSON. */
 export type StepResult = Omit<StepOutcome, 'index' | 'line' | 'text' | 'note'>;
@@ -303,10 +303,8 @@ export class Exchange {
     this.moveAnchor(atMs);
     const error = { kind: template.kind, code: template.code, ...(template.nextHopMtu !== undefined && { nextHopMtu: template.nextHopMtu }), quoted: { srcPort: last.segment.srcPort, dstPort: last.segment.dstPort, seq } };
     this.oracle.icmpSent(error, atMs, last.segment.srcPort === this.numbering.targetPort);
-    const decoded = decodePacket(sent.bytes);
-    const relative = (n: number): number => this.numbering.targetRelative(n);
-    const icmp = decoded.icmpv6 ? summarizeIcmpv6(decoded.icmpv6, true, relative) : summarizeIcmp(decoded.icmp as Icmpv4Message, true, relative);
-    this.recordPacket('to-target', sent, { icmp });
+    const icmp = summarizeIcmpIn(decodePacket(sent.bytes), (n) => this.numbering.targetRelative(n));
+    this.recordPacket('to-target', sent, { ...(icmp && { icmp }) });
   }
 
   /**
@@ -321,9 +319,8 @@ export class Exchange {
       const atMs = this.elapsedMs(packet.timeNs);
       try {
         const decoded = decodePacket(packet.bytes);
-        if (decoded.icmp || decoded.icmpv6) {
-          const relative = (n: number): number => this.numbering.peerRelative(n);
-          const icmp = decoded.icmp ? summarizeIcmp(decoded.icmp, decoded.icmpChecksumOk, relative) : summarizeIcmpv6(decoded.icmpv6, decoded.icmpChecksumOk, relative);
+        const icmp = summarizeIcmpIn(decoded, (n) => this.numbering.peerRelative(n));
+        if (icmp) {
           this.recordPacket('from-target', packet, { icmp });
           continue;
         }

@@ -1,5 +1,5 @@
 /** One-line forms of segments and expectations, shared by failure messages, traces and reports. */
-import { formatFlags, formatOptions, ICMPV4_KIND_TYPES, ICMPV6_PARAMETER_PROBLEM_CODES, ICMPV6_TIME_EXCEEDED_CODES, ICMPV6_UNREACHABLE_CODES, Icmpv6Type, IpProtocol, TcpFlag, type Icmpv4Message, type Icmpv6Message, type InvokingPacket, type IpHeader, type Ipv4Option, type TcpSegment } from '../wire';
+import { formatFlags, formatOptions, ICMPV4_KIND_TYPES, ICMPV6_PARAMETER_PROBLEM_CODES, ICMPV6_TIME_EXCEEDED_CODES, ICMPV6_UNREACHABLE_CODES, Icmpv6Type, IpProtocol, TcpFlag, type DecodedPacket, type Icmpv4Message, type Icmpv6Message, type InvokingPacket, type IpHeader, type Ipv4Option, type TcpSegment } from '../wire';
 import type { Range, SegmentMatch, OptionExpectation } from '../suite/case';
 import { icmpMessageName } from '../suite/icmp-message';
 import type { IcmpSummary, SegmentSummary } from './result';
@@ -149,6 +149,14 @@ export function summarizeIcmpv6(message: Icmpv6Message, checksumOk: boolean, rel
     ...(message.kind === 'parameter-problem' && { pointer: message.pointer }),
     ...quotedOf(message.invoking, relative),
   };
+}
+
+/** The ICMP or ICMPv6 message a decoded packet carries, for the trace; undefined for a packet that carries none. */
+export function summarizeIcmpIn(decoded: DecodedPacket, relative: (seq: number) => number): IcmpSummary | undefined {
+  const checksumOk = decoded.icmpChecksumOk === true;
+  if (decoded.icmp) return summarizeIcmp(decoded.icmp, checksumOk, relative);
+  if (decoded.icmpv6) return summarizeIcmpv6(decoded.icmpv6, checksumOk, relative);
+  return undefined;
 }
 
 /** `ICMP frag-needed (3/4) mtu 552 about 8080 > 40000 seq 1`: one line for ladders and failures. */

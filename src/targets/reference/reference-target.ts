@@ -3,9 +3,9 @@
  * so that a suite runs on it without a network and a 2×MSL wait costs nothing (design notes, "Targets").
  */
 import { createHash } from 'node:crypto';
-import { icmpErrorOfIcmpv6, IP_FACTS, ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
+import { icmpErrorOfIcmpv4, icmpErrorOfIcmpv6, IP_FACTS, ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
 import { addressedTo, arrivalOf, sendingFields, type Arrival } from '../../reference/ip';
-import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type Icmpv4Message, type IpHeader, type Ipv4Header, type TcpSegment } from '../../wire';
+import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type IpHeader, type Ipv4Header, type TcpSegment } from '../../wire';
 import type { AddressFamily } from '../family';
 import { SOCKET_OPTION_NAMES, type AppCall, type AppCallName, type AppEvent, type AppResult, type Capabilities, type Target, type TimedEvent, type TimedPacket } from '../target';
 import { SocketOptions } from './socket-options';
@@ -356,7 +356,7 @@ export class ReferenceTarget implements Target {
       if (decoded.ip.dst !== this.address && arrival.to === 'unicast') return undefined;
       if (decoded.tcp === undefined) {
         const heard = decoded.icmpChecksumOk === true && arrival.to === 'unicast';
-        const error = !heard ? undefined : decoded.icmp ? icmpErrorOf(decoded.icmp) : decoded.icmpv6 ? icmpErrorOfIcmpv6(decoded.icmpv6) : undefined;
+        const error = !heard ? undefined : decoded.icmp ? icmpErrorOfIcmpv4(decoded.icmp) : decoded.icmpv6 ? icmpErrorOfIcmpv6(decoded.icmpv6) : undefined;
         return error && { icmp: error };
       }
       if (!decoded.tcpChecksumOk) return undefined;
@@ -435,19 +435,6 @@ export class ReferenceTarget implements Target {
         return;
     }
   }
-}
-
-/** What an ICMP message says to TCP, when it is an error quoting a TCP segment's ports and sequence number. */
-function icmpErrorOf(message: Icmpv4Message): IcmpError | undefined {
-  if (message.kind === 'other') return undefined;
-  const { invoking } = message;
-  if (invoking?.protocol !== IpProtocol.TCP || invoking.srcPort === undefined || invoking.dstPort === undefined || invoking.seq === undefined) return undefined;
-  return {
-    kind: message.kind,
-    code: message.kind === 'frag-needed' ? 4 : message.code,
-    ...(message.kind === 'frag-needed' && { nextHopMtu: message.nextHopMtu }),
-    quoted: { srcPort: invoking.srcPort, dstPort: invoking.dstPort, seq: invoking.seq },
-  };
 }
 
 /** The error a socket reports for a connection a hard ICMP error aborted, as Linux's icmp_err_convert names it. */
