@@ -140,6 +140,10 @@ function cannotRun(testCase: Case, target: Target, profile: Profile): string | u
   const unmet = unmetCondition(testCase.when, profile);
   if (unmet !== undefined) return unmet;
   const { capabilities, name } = target;
+  const family = familyOfAddress(target.address);
+  if (testCase.family !== undefined && testCase.family !== family) {
+    return `written for ${testCase.family === 'ipv4' ? 'IPv4' : 'IPv6'} alone (family: ${testCase.family}), and the ${name} target speaks ${family === 'ipv4' ? 'IPv4' : 'IPv6'} here`;
+  }
   if (testCase.clock === 'virtual' && capabilities.clock !== 'virtual') {
     return `written for a virtual clock: it waits ${formatDuration(leastDurationMs(testCase.steps, timeValuesOf(profile)))}, which the ${name} target's real clock would spend`;
   }

@@ -80,9 +80,10 @@ describe('the report in headless Chromium', () => {
 
     await page.goto(pathToFileURL(join(out, 'index.html')).href);
     expect(await page.locator('h1').textContent()).toBe('tcpconform report');
-    // The failures table near the top names the failing case, on both targets.
+    // The failures table near the top names the failing case, on both targets, each over IPv4 and IPv6.
     const failures = page.locator('#failures + table.failures tbody tr', { hasText: 'handshake/fixture-wrong-ack' });
-    expect(await failures.count()).toBe(2);
+    expect(await failures.count()).toBe(4);
+    expect(await failures.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('linux-ipv6'), expect.stringContaining('reference-ipv6')]));
     expect(await failures.first().textContent()).toContain('expected SA ack 5');
 
     // Every link of the index leads to a file of the report.
@@ -160,9 +161,12 @@ describe('the report in headless Chromium', () => {
     expect(median).toBeLessThan(1000);
     expect(cold).toBeLessThan(1000);
 
-    // Every case page: one ladder, and a divergence mark exactly where the case failed.
+    // Every case page, one for each result (a case in each of its families on each target): one ladder, and a
+    // divergence mark exactly where the case failed.
     const pages = readdirSync(join(out, 'cases'), { recursive: true, encoding: 'utf8' }).filter((p) => p.endsWith('.html'));
-    expect(pages.length).toBe(cases * 4);
+    const results = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').length;
+    expect(results).toBeGreaterThan(cases * 4);
+    expect(pages.length).toBe(results);
     for (const file of pages) {
       await page.goto(pathToFileURL(resolve(out, 'cases', file)).href);
       const verdict = await page.locator('p > .verdict').first().textContent();

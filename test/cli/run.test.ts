@@ -35,6 +35,8 @@ describe('tcpconform run', () => {
     const hostBefore = hostNetwork();
     const run = runCli(['run', 'suites', '--target', 'linux', '--out', out], WHOLE_SUITE_MS);
     expect(run.stderr).toBe('');
+    // The failing cases first, with why: a bare exit code says nothing of what to look at.
+    expect(run.stdout.split('\n').filter((line) => /^(FAIL|ERROR) /.test(line))).toEqual([]);
     expect(run.code).toBe(0);
     expect(hostNetwork()).toBe(hostBefore);
     const results = resultsIn(out);
@@ -152,7 +154,8 @@ describe('tcpconform list', () => {
     const cases = loadSuites(['suites']).cases;
     const count = (area: string) => cases.filter((c) => c.area === area).length;
     const areas = [...new Set(cases.map((c) => c.area))].map((area) => `${area} ${count(area)}`).join(', ');
-    expect(run.stdout).toContain(`\n${cases.length} case(s). By area: ${areas}.`);
+    const inFamily = (family: 'ipv4' | 'ipv6') => cases.filter((c) => c.family === undefined || c.family === family).length;
+    expect(run.stdout).toContain(`\n${cases.length} case(s) (${inFamily('ipv4')} in ipv4, ${inFamily('ipv6')} in ipv6). By area: ${areas}.`);
   });
 });
 
