@@ -1,11 +1,12 @@
 /**
  * SYN -> SYN-ACK round trips through the local kernel: the linux target's TUN path from Node, against a
  * minimal C program (bench/roundtrip.c) doing the same exchanges on a TUN of its own. Each exchange uses
- * a fresh source port and ends with the peer's RST, which clears the half-open connection.
+ * a fresh source port and ends with the peer's RST, which clears the half-open connection. Over IPv4 and
+ * over IPv6, each against the C loop on the same family.
  *
  * Usage (as root): node -r esbuild-register bench/roundtrip.ts [EXCHANGES=1000] [RUNS=5]
- * Prints p50, p90 and the total for both, each the median over the runs, the Node/C ratios, and how long
- * one linux target takes to create and to close.
+ * Prints, for each family, p50, p90 and the total for both, each the median over the runs, and the
+ * Node/C ratios; then how long one linux target takes to create and to close.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,8 +14,8 @@ import path from 'node:path';
 
 import { createLinuxTarget } from '../src/targets/linux';
 import type { LinuxTarget } from '../src/targets/linux';
-import type { TimedPacket } from '../src/targets/target';
-import { IpProtocol, TcpFlag, decodePacket, encodePacket } from '../src/wire';
+import type { AddressFamily, TimedPacket } from '../src/targets/target';
+import { IpProtocol, TcpFlag, decodePacket, encodePacket, type IpHeader } from '../src/wire';
 
 const LISTEN_PORT = 8080;
 const SETUP_SAMPLES = 20;
@@ -25,9 +26,14 @@ interface RunFigures {
   totalNs: number;
 }
 
+const FAMILIES: readonly AddressFamily[] = ['ipv4', 'ipv6'];
+
 function segmentToListener(target: LinuxTarget, srcPort: number, seq: number, flags: number): Uint8Array {
+  const ip: IpHeader = target.address.includes(':')
+    ? { version: 6, src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, hopLimit: 64 }
+    : { version: 4, src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true };
   return encodePacket({
-    ip: { version: 4, src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true },
+    ip,
     tcp: {
       srcPort,
       dstPort: LISTEN_PORT,
@@ -52,11 +58,11 @@ function checkSynAck(bytes: Uint8Array, port: number): void {
 
 /**
  * The segments are encoded before the clock starts and the answers decoded after it stops: the wire codec
- * is not what is measured here. The driver hands over only IPv4, and the RSTs leave nothing to retransmit,
- * so each exchange's next packet is its SYN-ACK (checked afterwards).
+ * is not what is measured here. The driver passes the namespace's own IPv6 chatter over, and the RSTs
+ * leave nothing to retransmit, so each exchange's next packet is its SYN-ACK (checked afterwards).
  */
-async function runNode(exchanges: number): Promise<RunFigures> {
-  const target = await createLinuxTarget();
+async function runNode(exchanges: number, family: AddressFamily): Promise<RunFigures> {
+  const target = await createLinuxTarget(family);
   try {
     await target.app({ call: 'listen', port: LISTEN_PORT });
     const ports = Array.from({ length: exchanges }, (_, i) => 10000 + (i % 50000));
@@ -90,8 +96,8 @@ function compileC(): string {
   return binary;
 }
 
-function runC(binary: string, exchanges: number): RunFigures {
-  const output = execFileSync(binary, [String(exchanges)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function runC(binary: string, exchanges: number, family: AddressFamily): RunFigures {
+  const output = execFileSync(binary, [String(exchanges), family], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const { samplesNs, totalNs } = JSON.parse(output) as { samplesNs: number[]; totalNs: number };
   return summarize(samplesNs, totalNs);
 }
@@ -118,7 +124,7 @@ async function measureSetup(): Promise<{ createNs: number; closeNs: number }> {
   const closes: number[] = [];
   for (let i = 0; i < SETUP_SAMPLES; i++) {
     const start = process.hrtime.bigint();
-    const target = await createLinuxTarget();
+    const target = await createLinuxTarget('ipv4');
     const created = process.hrtime.bigint();
     await target.close();
     creates.push(Number(created - start));
@@ -131,24 +137,26 @@ async function main(): Promise<void> {
   const exchanges = Number(process.argv[2] ?? 1000);
   const runs = Number(process.argv[3] ?? 5);
   const binary = compileC();
-  await runNode(50); // warm-up: JIT, the addon, the first namespace of the process
-  const nodeRuns: RunFigures[] = [];
-  const cRuns: RunFigures[] = [];
-  for (let run = 0; run < runs; run++) {
-    nodeRuns.push(await runNode(exchanges));
-    cRuns.push(runC(binary, exchanges));
-  }
   const row = (label: string, p50: string, p90: string, total: string): string =>
-    `${label.padEnd(8)}${p50.padStart(10)}${p90.padStart(10)}${total.padStart(12)}`;
+    `${label.padEnd(12)}${p50.padStart(10)}${p90.padStart(10)}${total.padStart(12)}`;
   const micro = (ns: number): string => (ns / 1e3).toFixed(1);
   const milli = (ns: number): string => (ns / 1e6).toFixed(1);
-  const ratio = (figure: keyof RunFigures): string => `${(medianOf(nodeRuns, figure) / medianOf(cRuns, figure)).toFixed(2)}x`;
   console.log(`SYN -> SYN-ACK through the kernel: ${exchanges} exchanges, median of ${runs} runs`);
   console.log(row('', 'p50 µs', 'p90 µs', 'total ms'));
-  for (const [label, figures] of [['node', nodeRuns], ['c', cRuns]] as const) {
-    console.log(row(label, micro(medianOf(figures, 'p50Ns')), micro(medianOf(figures, 'p90Ns')), milli(medianOf(figures, 'totalNs'))));
+  for (const family of FAMILIES) {
+    await runNode(50, family); // warm-up: JIT, the addon, the first namespace of the process
+    const nodeRuns: RunFigures[] = [];
+    const cRuns: RunFigures[] = [];
+    for (let run = 0; run < runs; run++) {
+      nodeRuns.push(await runNode(exchanges, family));
+      cRuns.push(runC(binary, exchanges, family));
+    }
+    const ratio = (figure: keyof RunFigures): string => `${(medianOf(nodeRuns, figure) / medianOf(cRuns, figure)).toFixed(2)}x`;
+    for (const [label, figures] of [['node', nodeRuns], ['c', cRuns]] as const) {
+      console.log(row(`${family} ${label}`, micro(medianOf(figures, 'p50Ns')), micro(medianOf(figures, 'p90Ns')), milli(medianOf(figures, 'totalNs'))));
+    }
+    console.log(row(`${family} node/c`, ratio('p50Ns'), ratio('p90Ns'), ratio('totalNs')));
   }
-  console.log(row('node/c', ratio('p50Ns'), ratio('p90Ns'), ratio('totalNs')));
   const setup = await measureSetup();
   console.log(`linux target, median of ${SETUP_SAMPLES}: create ${milli(setup.createNs)} ms, close ${milli(setup.closeNs)} ms`);
 }

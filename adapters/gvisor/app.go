@@ -17,6 +17,7 @@ import (
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv6"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
 	"gvisor.dev/gvisor/pkg/waiter"
 )
@@ -74,8 +75,9 @@ func (a *app) current() *connection {
 	return nil
 }
 
-func (a *app) newEndpoint() (tcpip.Endpoint, tcpip.Error) {
-	ep, err := a.ns.stack.NewEndpoint(tcp.ProtocolNumber, ipv4.ProtocolNumber, &waiter.Queue{})
+// newEndpoint makes a TCP endpoint of `network` (ipv4.ProtocolNumber or ipv6.ProtocolNumber).
+func (a *app) newEndpoint(network tcpip.NetworkProtocolNumber) (tcpip.Endpoint, tcpip.Error) {
+	ep, err := a.ns.stack.NewEndpoint(tcp.ProtocolNumber, network, &waiter.Queue{})
 	if err != nil {
 		return nil, err
 	}
@@ -85,30 +87,41 @@ func (a *app) newEndpoint() (tcpip.Endpoint, tcpip.Error) {
 	return ep, nil
 }
 
+// listen listens on the stack's IPv4 address and on its IPv6 one: an endpoint each, bound to the
+// address, as a server bound to each of its addresses is.
 func (a *app) listen(port uint16) tcpip.Error {
-	ep, err := a.newEndpoint()
-	if err != nil {
-		return err
+	for _, local := range []struct {
+		network tcpip.NetworkProtocolNumber
+		addr    tcpip.Address
+	}{{ipv4.ProtocolNumber, a.ns.local}, {ipv6.ProtocolNumber, a.ns.local6}} {
+		ep, err := a.newEndpoint(local.network)
+		if err != nil {
+			return err
+		}
+		if err := ep.Bind(tcpip.FullAddress{Addr: local.addr, Port: port}); err != nil {
+			ep.Close()
+			return err
+		}
+		if err := ep.Listen(backlog); err != nil {
+			ep.Close()
+			return err
+		}
+		a.listeners = append(a.listeners, ep)
 	}
-	if err := ep.Bind(tcpip.FullAddress{Addr: a.ns.local, Port: port}); err != nil {
-		ep.Close()
-		return err
-	}
-	if err := ep.Listen(backlog); err != nil {
-		ep.Close()
-		return err
-	}
-	a.listeners = append(a.listeners, ep)
 	return nil
 }
 
 func (a *app) connect(host tcpip.Address, port, localPort uint16) tcpip.Error {
-	ep, err := a.newEndpoint()
+	network, local := tcpip.NetworkProtocolNumber(ipv4.ProtocolNumber), a.ns.local
+	if len(host) == 16 {
+		network, local = ipv6.ProtocolNumber, a.ns.local6
+	}
+	ep, err := a.newEndpoint(network)
 	if err != nil {
 		return err
 	}
 	if localPort != 0 {
-		if err := ep.Bind(tcpip.FullAddress{Addr: a.ns.local, Port: localPort}); err != nil {
+		if err := ep.Bind(tcpip.FullAddress{Addr: local, Port: localPort}); err != nil {
 			ep.Close()
 			return err
 		}

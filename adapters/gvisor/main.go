@@ -24,6 +24,9 @@ var stackVersion = "unknown"
 const (
 	localAddress = "198.18.0.1"
 	peerAddress  = "198.18.0.2"
+	// The stack's and the harness's IPv6 addresses, in 2001:2::/48 (RFC 5180).
+	localAddress6 = "2001:2::1"
+	peerAddress6  = "2001:2::2"
 	// broadcastAddress is the directed broadcast of the /15 the stack's address is on (netstack.go).
 	broadcastAddress = "198.19.255.255"
 	maxLine          = 256 << 10
@@ -49,7 +52,7 @@ func main() {
 	// scheduling to pay for: the adapter does one thing at a time anyway.
 	runtime.GOMAXPROCS(1)
 	out := newOutput(os.Stdout)
-	ns, err := newNetstack(parseAddress(localAddress), parseAddress(peerAddress))
+	ns, err := newNetstack(parseAddress(localAddress), parseAddress(peerAddress), tcpip.Address(net.ParseIP(localAddress6).To16()))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gvisor-adapter:", err)
 		os.Exit(1)
@@ -58,8 +61,8 @@ func main() {
 	out.send(hello{
 		Type: "hello", Protocol: 1,
 		Stack:   stackInfo{Name: "gvisor", Version: stackVersion},
-		Address: localAddress, Peer: peerAddress, Broadcast: broadcastAddress,
-		Capabilities: capabilities{Calls: calls, Options: optionNames, Clock: "virtual", Families: []string{"ipv4"}, Notes: notes},
+		Address: localAddress, Peer: peerAddress, Broadcast: broadcastAddress, Address6: localAddress6, Peer6: peerAddress6,
+		Capabilities: capabilities{Calls: calls, Options: optionNames, Clock: "virtual", Families: []string{"ipv4", "ipv6"}, Notes: notes},
 	})
 	a.flushPackets()
 	if err := out.flush(); err != nil {
@@ -136,7 +139,7 @@ func (a *adapter) packet(r *request) {
 	}
 	bytes, err := hex.DecodeString(*r.Hex)
 	if err != nil || len(bytes) < 20 {
-		a.out.badRequest(nil, "packet hex is not an IPv4 packet")
+		a.out.badRequest(nil, "packet hex is not an IPv4 or IPv6 packet")
 		return
 	}
 	a.ns.inject(bytes)
@@ -171,9 +174,13 @@ func (a *adapter) call(r *request) {
 		}
 		err = a.app.listen(uint16(*r.Port))
 	case "connect":
-		host := net.ParseIP(deref(r.Host)).To4()
+		parsed := net.ParseIP(deref(r.Host))
+		host := parsed.To4()
+		if host == nil {
+			host = parsed.To16()
+		}
 		if host == nil || !inRange(r.Port, 1, 65535) || (r.LocalPort != nil && !inRange(r.LocalPort, 1, 65535)) {
-			a.out.badRequest(r.ID, "connect needs host (IPv4), port and optionally localPort (1 to 65535)")
+			a.out.badRequest(r.ID, "connect needs host (IPv4 or IPv6), port and optionally localPort (1 to 65535)")
 			return
 		}
 		local := uint16(0)

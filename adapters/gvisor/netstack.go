@@ -1,6 +1,6 @@
 package main
 
-// The gVisor stack itself: IPv4 and TCP on one NIC whose link is a channel endpoint, driven on
+// The gVisor stack itself: IPv4, IPv6 and TCP on one NIC whose link is a channel endpoint, driven on
 // the virtual clock. Packets in go through InjectInbound; packets out are taken from the channel
 // the moment the stack writes them, stamped with the virtual time.
 
@@ -16,6 +16,7 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/link/channel"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv6"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
 )
@@ -42,6 +43,8 @@ type Netstack struct {
 	tcp   stack.TransportProtocol
 	local tcpip.Address
 	peer  tcpip.Address
+	// local6 is the stack's IPv6 address.
+	local6 tcpip.Address
 
 	mu  sync.Mutex
 	out []outPacket // written by the stack, not yet handed to the harness
@@ -65,13 +68,15 @@ func (s *lockedSource) Seed(seed int64) {
 	s.src.Seed(seed)
 }
 
-func newNetstack(local, peer tcpip.Address) (*Netstack, error) {
-	n := &Netstack{clock: newVirtualClock(), local: local, peer: peer}
+func newNetstack(local, peer, local6 tcpip.Address) (*Netstack, error) {
+	n := &Netstack{clock: newVirtualClock(), local: local, peer: peer, local6: local6}
 	// IPv4 draws its packet-ID counters from gVisor's own random reader when the protocol is made
 	// (ipv4.go, NewProtocolWithOptions: hash.RandN32): seeded too, so IDs repeat from run to run.
 	gvisorrand.Reader = rand.New(&lockedSource{src: rand.NewSource(seed + 2)})
 	n.stack = stack.New(stack.Options{
-		NetworkProtocols:   []stack.NetworkProtocolFactory{ipv4.NewProtocol},
+		// IPv6's zero options: no Duplicate Address Detection, no router solicitations, no MLD, so
+		// the stack sends nothing of its own over IPv6 but TCP.
+		NetworkProtocols:   []stack.NetworkProtocolFactory{ipv4.NewProtocol, ipv6.NewProtocolWithOptions(ipv6.Options{})},
 		TransportProtocols: []stack.TransportProtocolFactory{tcp.NewProtocol},
 		Clock:              n.clock,
 		RandSource:         &lockedSource{src: rand.NewSource(seed)},
@@ -90,7 +95,12 @@ func newNetstack(local, peer tcpip.Address) (*Netstack, error) {
 	if err := n.stack.AddProtocolAddress(nicID, tcpip.ProtocolAddress{Protocol: ipv4.ProtocolNumber, AddressWithPrefix: prefix}, stack.AddressProperties{}); err != nil {
 		return nil, fmt.Errorf("AddProtocolAddress: %s", err)
 	}
-	n.stack.SetRouteTable([]tcpip.Route{{Destination: prefix.Subnet(), NIC: nicID}})
+	// 2001:2::/64 is on the link too; the channel endpoint needs no neighbour discovery.
+	prefix6 := tcpip.AddressWithPrefix{Address: local6, PrefixLen: 64}
+	if err := n.stack.AddProtocolAddress(nicID, tcpip.ProtocolAddress{Protocol: ipv6.ProtocolNumber, AddressWithPrefix: prefix6}, stack.AddressProperties{}); err != nil {
+		return nil, fmt.Errorf("AddProtocolAddress: %s", err)
+	}
+	n.stack.SetRouteTable([]tcpip.Route{{Destination: prefix.Subnet(), NIC: nicID}, {Destination: prefix6.Subnet(), NIC: nicID}})
 	n.settle()
 	return n, nil
 }
@@ -117,10 +127,14 @@ func (n *Netstack) takeOutput() []outPacket {
 	return out
 }
 
-// inject hands the stack one IPv4 packet from the peer; settle afterwards.
+// inject hands the stack one IP packet from the peer, IPv4 or IPv6 by its version; settle afterwards.
 func (n *Netstack) inject(packet []byte) {
 	pkt := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: bufferv2.MakeWithData(packet)})
-	n.link.InjectInbound(header.IPv4ProtocolNumber, pkt)
+	protocol := header.IPv4ProtocolNumber
+	if header.IPVersion(packet) == header.IPv6Version {
+		protocol = header.IPv6ProtocolNumber
+	}
+	n.link.InjectInbound(protocol, pkt)
 	pkt.DecRef()
 }
 

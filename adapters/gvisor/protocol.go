@@ -81,6 +81,8 @@ type hello struct {
 	Address      string       `json:"address"`
 	Peer         string       `json:"peer"`
 	Broadcast    string       `json:"broadcast,omitempty"`
+	Address6     string       `json:"address6,omitempty"`
+	Peer6        string       `json:"peer6,omitempty"`
 	Capabilities capabilities `json:"capabilities"`
 }
 

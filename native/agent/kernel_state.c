@@ -66,8 +66,8 @@ static bool is_ignored(const struct inet_diag_msg *socket_info) {
   return false;
 }
 
-/* Calls `visit` for each IPv4 TCP socket the kernel holds (a sock_diag dump); 0 or -errno. */
-static int each_kernel_socket(void (*visit)(const struct inet_diag_msg *socket_info, void *context), void *context) {
+/* Calls `visit` for each TCP socket of `family` the kernel holds (a sock_diag dump); 0 or -errno. */
+static int each_kernel_socket_of(int family, void (*visit)(const struct inet_diag_msg *socket_info, void *context), void *context) {
   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0) return -errno;
   struct {
@@ -75,7 +75,7 @@ static int each_kernel_socket(void (*visit)(const struct inet_diag_msg *socket_i
     struct inet_diag_req_v2 request;
   } query = {
       .header = {.nlmsg_len = sizeof query, .nlmsg_type = SOCK_DIAG_BY_FAMILY, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
-      .request = {.sdiag_family = AF_INET, .sdiag_protocol = IPPROTO_TCP, .idiag_states = ~0U},
+      .request = {.sdiag_family = (__u8)family, .sdiag_protocol = IPPROTO_TCP, .idiag_states = ~0U},
   };
   if (send(fd, &query, sizeof query, 0) < 0) {
     int err = errno;
@@ -101,6 +101,12 @@ static int each_kernel_socket(void (*visit)(const struct inet_diag_msg *socket_i
   }
   close(fd);
   return rc;
+}
+
+/* Calls `visit` for each TCP socket the kernel holds, IPv4's then IPv6's (AF_INET6 sockets, IPv4-mapped ones too). */
+static int each_kernel_socket(void (*visit)(const struct inet_diag_msg *socket_info, void *context), void *context) {
+  int rc = each_kernel_socket_of(AF_INET, visit, context);
+  return rc < 0 ? rc : each_kernel_socket_of(AF_INET6, visit, context);
 }
 
 static void remember_existing(const struct inet_diag_msg *socket_info, void *context) {

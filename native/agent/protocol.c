@@ -100,20 +100,33 @@ static void call_listen(long long id, const struct json_object *request) {
     bad_request(&id, why);
     return;
   }
-  respond(id, sockets_listen((int)port));
+  /* "family": "inet6" listens on an AF_INET6 socket, which takes IPv6 and IPv4 (as mapped addresses). */
+  const struct json_field *family = json_find(request, "family");
+  bool inet6 = family != NULL && family->type == JSON_STRING && strcmp(family->string, "inet6") == 0;
+  if (family != NULL && !inet6 && !(family->type == JSON_STRING && strcmp(family->string, "inet") == 0)) {
+    bad_request(&id, "family must be inet or inet6");
+    return;
+  }
+  respond(id, sockets_listen(inet6 ? AF_INET6 : AF_INET, (int)port));
 }
 
 static void call_connect(long long id, const struct json_object *request) {
   char why[96];
   long long port = 0, local_port = 0;
   const struct json_field *host = json_find(request, "host");
-  struct in_addr address;
-  if (host == NULL || host->type != JSON_STRING || inet_pton(AF_INET, host->string, &address) != 1) {
-    bad_request(&id, "host must be an IPv4 address in dotted-quad form");
+  struct sockaddr_storage address = {0};
+  struct sockaddr_in *v4 = (struct sockaddr_in *)&address;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&address;
+  if (host != NULL && host->type == JSON_STRING && inet_pton(AF_INET, host->string, &v4->sin_addr) == 1) {
+    address.ss_family = AF_INET;
+  } else if (host != NULL && host->type == JSON_STRING && inet_pton(AF_INET6, host->string, &v6->sin6_addr) == 1) {
+    address.ss_family = AF_INET6;
+  } else {
+    bad_request(&id, "host must be an IPv4 address in dotted-quad form or an IPv6 address");
     return;
   }
-  if (!in_benchmark_range(address)) {
-    bad_request(&id, "host must lie in 198.18.0.0/15, the only range tcpconform speaks to");
+  if (address.ss_family == AF_INET ? !in_benchmark_range(v4->sin_addr) : !in_benchmark_range6(&v6->sin6_addr)) {
+    bad_request(&id, "host must lie in 198.18.0.0/15 or 2001:2::/48 (or be ::ffff: and an address of 198.18.0.0/15), the only ranges tcpconform speaks to");
     return;
   }
   if (!integer_arg(request, "port", 1, 65535, true, &port, why, sizeof why) ||
@@ -121,7 +134,7 @@ static void call_connect(long long id, const struct json_object *request) {
     bad_request(&id, why);
     return;
   }
-  respond(id, sockets_connect(address, (int)port, (int)local_port));
+  respond(id, sockets_connect(&address, (int)port, (int)local_port));
 }
 
 static void write_call(long long id, const struct json_object *request, long long (*write)(long long bytes)) {

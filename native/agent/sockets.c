@@ -36,11 +36,16 @@ void sockets_init(const struct socket_events *sink) {
   stream_init();
 }
 
+/* The port of an IPv4 or IPv6 socket address. */
+static unsigned short port_of(const struct sockaddr_storage *address) {
+  return ntohs(address->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)address)->sin6_port : ((const struct sockaddr_in *)address)->sin_port);
+}
+
 static void remember_port(int fd) {
-  struct sockaddr_in local;
+  struct sockaddr_storage local;
   socklen_t length = sizeof local;
   if (getsockname(fd, (struct sockaddr *)&local, &length) < 0) return;
-  unsigned short port = ntohs(local.sin_port);
+  unsigned short port = port_of(&local);
   if (port_used(port)) return;
   if (used_port_count < SOCKETS_MAX) used_ports[used_port_count++] = port;
 }
@@ -102,17 +107,26 @@ void connection_failed(struct sock *s, int err, bool keep) {
   if (keep) s->pending_error = err;
 }
 
-static int new_tcp_socket(int local_port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+static int new_tcp_socket(int domain, int local_port) {
+  int fd = socket(domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
-  int on = 1;
-  struct sockaddr_in local = {.sin_family = AF_INET, .sin_port = htons((uint16_t)local_port),
-                              .sin_addr.s_addr = htonl(INADDR_ANY)};
+  int on = 1, off = 0;
+  struct sockaddr_storage local = {.ss_family = (sa_family_t)domain};
+  socklen_t local_length = sizeof(struct sockaddr_in);
+  if (domain == AF_INET6) {
+    ((struct sockaddr_in6 *)&local)->sin6_port = htons((uint16_t)local_port);
+    local_length = sizeof(struct sockaddr_in6);
+  } else {
+    ((struct sockaddr_in *)&local)->sin_port = htons((uint16_t)local_port);
+  }
   /* SO_REUSEADDR so that a case can reuse a port still in TIME-WAIT from an earlier step; SO_OOBINLINE so
-   * that urgent data stays in the stream, as RFC 9293 has it (accepted sockets inherit both). */
+   * that urgent data stays in the stream, as RFC 9293 has it (accepted sockets inherit both). An AF_INET6
+   * socket takes IPv4 as well (IPV6_V6ONLY off), whatever the namespace's default: packetdrill's
+   * IPv4-mapped mode. */
   if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0 ||
       setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &on, sizeof on) < 0 ||
-      (local_port != 0 && bind(fd, (struct sockaddr *)&local, sizeof local) < 0)) {
+      (domain == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) < 0) ||
+      (local_port != 0 && bind(fd, (struct sockaddr *)&local, local_length) < 0)) {
     int err = errno;
     close(fd);
     return -err;
@@ -121,8 +135,8 @@ static int new_tcp_socket(int local_port) {
   return fd;
 }
 
-int sockets_listen(int port) {
-  int fd = new_tcp_socket(port);
+int sockets_listen(int domain, int port) {
+  int fd = new_tcp_socket(domain, port);
   if (fd < 0) return fd;
   if (listen(fd, SOMAXCONN) < 0) {
     int err = errno;
@@ -136,11 +150,18 @@ int sockets_listen(int port) {
   return 0;
 }
 
-int sockets_connect(struct in_addr host, int port, int local_port) {
-  int fd = new_tcp_socket(local_port);
+int sockets_connect(const struct sockaddr_storage *host, int port, int local_port) {
+  int fd = new_tcp_socket(host->ss_family, local_port);
   if (fd < 0) return fd;
-  struct sockaddr_in remote = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr = host};
-  int rc = connect(fd, (struct sockaddr *)&remote, sizeof remote);
+  struct sockaddr_storage remote = *host;
+  socklen_t length = sizeof(struct sockaddr_in);
+  if (remote.ss_family == AF_INET6) {
+    ((struct sockaddr_in6 *)&remote)->sin6_port = htons((uint16_t)port);
+    length = sizeof(struct sockaddr_in6);
+  } else {
+    ((struct sockaddr_in *)&remote)->sin_port = htons((uint16_t)port);
+  }
+  int rc = connect(fd, (struct sockaddr *)&remote, length);
   if (rc < 0 && errno != EINPROGRESS) {
     int err = errno;
     close(fd);
@@ -238,7 +259,7 @@ int sockets_poll_set(struct pollfd *fds, int max) {
 
 static void accept_all(int listener) {
   while (sock_count < SOCKETS_MAX) {
-    struct sockaddr_in remote;
+    struct sockaddr_storage remote;
     socklen_t length = sizeof remote;
     int fd = accept4(listener, (struct sockaddr *)&remote, &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
@@ -247,7 +268,7 @@ static void accept_all(int listener) {
     }
     options_apply_remembered(fd);
     add_sock(fd, CONNECTION);
-    events->accepted(ntohs(remote.sin_port));
+    events->accepted(port_of(&remote));
   }
 }
 

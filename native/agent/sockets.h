@@ -9,6 +9,7 @@
 #define TCPCONFORM_SOCKETS_H
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <poll.h>
 #include <stdbool.h>
 
@@ -25,8 +26,10 @@ struct socket_events {
 void sockets_init(const struct socket_events *events);
 
 /* Calls: 0 (or an octet count) on success, -errno on failure. */
-int sockets_listen(int port);
-int sockets_connect(struct in_addr host, int port, int local_port /* 0: any */);
+/* `domain`: AF_INET, or AF_INET6 (which takes IPv4 too, as IPv4-mapped addresses). */
+int sockets_listen(int domain, int port);
+/* `host`: a sockaddr_in or sockaddr_in6 whose port is set here. */
+int sockets_connect(const struct sockaddr_storage *host, int port, int local_port /* 0: any */);
 long long sockets_write(long long bytes);
 /* Writes `bytes` octets as urgent data: the urgent pointer goes after the last of them. */
 long long sockets_write_urgent(long long bytes);

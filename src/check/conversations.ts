@@ -6,13 +6,13 @@
  * that do not parse, are counted, not lost: the summary says how many and why.
  */
 // Straight from the modules, not the wire index: its re-exports cost a getter call on every use, and every segment passes here.
-import { icmpErrorOf, type IcmpError } from '../reference';
+import type { IcmpError } from '../reference';
+import { icmpErrorOfIcmpv4, icmpErrorOfIcmpv6 } from '../reference/icmpv6';
 import type { CaptureRecord } from '../wire/capture';
 import { WireError } from '../wire/errors';
 import { TcpFlag } from '../wire/flags';
-import type { Icmpv4Message } from '../wire/icmpv4';
 import type { IpHeader } from '../wire/ip';
-import { decodePacket } from '../wire/packet';
+import { decodePacket, type DecodedPacket } from '../wire/packet';
 import type { TcpSegment } from '../wire/tcp';
 
 export interface Socket {
@@ -109,7 +109,7 @@ export class ConversationSorter {
       return this.passOver(`does not parse as IP and TCP: ${error.message.replace(/ \(at byte \d+\)$/, '')}`, record.number);
     }
     const { ip, tcp } = decoded;
-    const icmp = decoded.icmp !== undefined && decoded.icmpChecksumOk ? icmpAboutTcp(decoded.icmp) : undefined;
+    const icmp = decoded.icmpChecksumOk ? icmpAboutTcp(decoded) : undefined;
     if (icmp !== undefined) {
       const conversation = this.byKey.get(this.keyOf(icmp.about, icmp.to));
       if (conversation === undefined) return this.passOver('an ICMP error about a TCP segment of no conversation in the capture', record.number);
@@ -168,13 +168,14 @@ export class ConversationSorter {
   }
 }
 
-/** What an ICMPv4 error says to TCP, and the sockets of the segment it quotes; undefined for anything else. */
-function icmpAboutTcp(message: Icmpv4Message): { error: IcmpError; about: Socket; to: Socket } | undefined {
-  const error = icmpErrorOf(message);
-  if (error === undefined || message.kind === 'other' || message.invoking === undefined) return undefined;
-  return {
-    error,
-    about: { address: message.invoking.src, port: error.quoted.srcPort },
-    to: { address: message.invoking.dst, port: error.quoted.dstPort },
-  };
+/**
+ * What an ICMP or ICMPv6 error says to TCP (an ICMPv6 one as the ICMP error that says the same,
+ * src/reference/icmpv6.ts), and the sockets of the segment it quotes; undefined for anything else.
+ */
+function icmpAboutTcp(decoded: DecodedPacket): { error: IcmpError; about: Socket; to: Socket } | undefined {
+  const error = decoded.icmp ? icmpErrorOfIcmpv4(decoded.icmp) : decoded.icmpv6 ? icmpErrorOfIcmpv6(decoded.icmpv6) : undefined;
+  const message = decoded.icmp ?? decoded.icmpv6;
+  const invoking = message === undefined || message.kind === 'other' ? undefined : message.invoking;
+  if (error === undefined || invoking === undefined) return undefined;
+  return { error, about: { address: invoking.src, port: error.quoted.srcPort }, to: { address: invoking.dst, port: error.quoted.dstPort } };
 }

@@ -24,6 +24,7 @@ import { TcpFlag } from '../wire/flags';
 import { seqAdd, seqGt, seqSub } from '../wire/seq';
 import type { TcpSegment } from '../wire/tcp';
 import type { TcpState } from '../wire/state';
+import { familyOfAddress } from '../reference/ip';
 import { sameSocket, type CapturedIcmp, type CapturedSegment, type Conversation, type Socket } from './conversations';
 import { SynBackoff } from './syn-backoff';
 
@@ -104,7 +105,9 @@ class EndpointJudge {
   ) {
     const peerSyn = conversation.segments.find((s) => sameSocket(s.src, peer) && has(s.tcp, TcpFlag.SYN));
     this.numbering = new Numbering(peerSyn?.tcp.seq ?? 0, peer.port, endpoint.port);
-    this.oracle = new Oracle(profile, { target: (seq) => this.numbering.targetRelative(seq), peer: (seq) => this.numbering.peerRelative(seq) }, 'real', 'unknown');
+    const relative = { target: (seq: number) => this.numbering.targetRelative(seq), peer: (seq: number) => this.numbering.peerRelative(seq) };
+    // The conversation's family: IPv6's default MSS and headers where the endpoint's address is IPv6.
+    this.oracle = new Oracle(profile, relative, 'real', 'unknown', familyOfAddress(endpoint.address));
     this.backoff = new SynBackoff(profile);
     this.icmp = conversation.icmp.filter((i) => sameSocket(i.about, endpoint));
     this.peerFurthest = furthest(conversation.segments, peer);

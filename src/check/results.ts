@@ -5,9 +5,9 @@
  * (a segment it lost, a deadline after its end) is `skip`, with the reason and the packet.
  */
 import type { CaseResult, StepOutcome, TraceEvent } from '../runner/result';
-import { segmentText, summarizeFromTarget, summarizeIcmp, summarizeToTarget } from '../runner/summary';
+import { segmentText, summarizeFromTarget, summarizeIcmpIn, summarizeToTarget } from '../runner/summary';
 import type { RequirementLevel } from '../suite/case';
-import { decodePacket, type Icmpv4Message } from '../wire';
+import { decodePacket } from '../wire';
 import { socketText, type Conversation } from './conversations';
 import type { Judgment } from './judge';
 
@@ -37,9 +37,8 @@ function trace(judgment: Judgment): TraceEvent[] {
       continue;
     }
     if (j.kind === 'icmp') {
-      const message = decodePacket(j.icmp.packet).icmp as Icmpv4Message;
-      const icmp = summarizeIcmp(message, true, (seq) => judgment.numbering.targetRelative(seq));
-      events.push({ kind: 'packet', timeMs: j.icmp.timeMs, direction: 'to-target', hex: hex(j.icmp.packet), icmp, reference: j.state, note: `packet ${j.icmp.number}` });
+      const icmp = summarizeIcmpIn(decodePacket(j.icmp.packet), (seq) => judgment.numbering.targetRelative(seq));
+      events.push({ kind: 'packet', timeMs: j.icmp.timeMs, direction: 'to-target', hex: hex(j.icmp.packet), ...(icmp && { icmp }), reference: j.state, note: `packet ${j.icmp.number}` });
       continue;
     }
     const { segment, fromEndpoint, state } = j;

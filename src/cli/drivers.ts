@@ -11,6 +11,9 @@ import { createRawTarget, preflightRawTarget, rawConfig, rawProfileName, rawSett
 import type { RawSettings } from '../targets/raw';
 import { createReferenceTarget } from '../targets/reference';
 import { packagePath } from '../package-root';
+import { wireFamily, type RunFamily } from '../targets/family';
+import { profileIn } from '../runner/families';
+import { RFC9293_PROFILE } from '../reference';
 import { loadProfile, namedProfile, rfcProfile } from './load-profiles';
 
 /** Userspace stacks wrapped by an adapter in adapters/<name>/, built by adapters/<name>/build. */
@@ -33,7 +36,7 @@ function builtInAdapterDriver(name: string): TargetDriver {
         throw new Error(`The ${name} adapter is not built: run ${setupCommand(name)} (it installs the stack's Debian packages and builds the adapter).`);
       }
     },
-    create: () => createProcessTarget({ name, command: [command] }),
+    create: (family) => createProcessTarget({ name, command: [command], family }),
   };
 }
 
@@ -45,11 +48,11 @@ const DRIVERS: Readonly<Record<string, TargetDriver>> = {
       checkLinuxHost();
       reapStaleNamespaces();
     },
-    create: createLinuxTarget,
+    create: (family) => createLinuxTarget(family),
   },
   ...Object.fromEntries(BUILT_IN_ADAPTERS.map((name) => [name, builtInAdapterDriver(name)])),
   // The reference machine itself: needs nothing from the machine it runs on.
-  reference: { name: 'reference', profile: loadProfile('rfc9293'), preflight: async () => undefined, create: () => createReferenceTarget() },
+  reference: { name: 'reference', profile: loadProfile('rfc9293'), preflight: async () => undefined, create: async (family) => createReferenceTarget(profileIn(RFC9293_PROFILE, family), wireFamily(family)) },
 };
 
 /**
@@ -88,7 +91,7 @@ const ADAPTER_PREFIX = 'adapter:';
 function userAdapterDriver(command: string, profileGiven: string | undefined): TargetDriver {
   const profile = profileGiven === undefined ? rfcProfile() : namedProfile(profileGiven);
   const name = profileGiven === undefined ? 'adapter' : profile.name;
-  const create = () => createProcessTarget({ name, command: ['/bin/sh', '-c', command] });
+  const create = (family: RunFamily = 'ipv4') => createProcessTarget({ name, command: ['/bin/sh', '-c', command], family });
   return {
     name,
     profile,

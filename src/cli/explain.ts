@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import picomatch from 'picomatch';
 import type { Case } from '../suite/case';
+import { profileIn } from '../runner/families';
 import { runCase } from '../runner/run-case';
 import type { CaseResult } from '../runner/result';
 import { stepText } from '../runner/step-text';
@@ -42,11 +43,13 @@ export function findCase(what: string, suites: readonly string[]): { case: Case;
   return { problem: `no file ${what}, and no case with that id in ${where}${hint}`, suite };
 }
 
-/** Runs `testCase` on the reference target with `profile`, as `validate` does. */
+/** Runs `testCase` on the reference target with `profile`, as `validate` does: over IPv4, or the family the case names. */
 export async function predictExchange(testCase: Case, profile: TargetProfile): Promise<CaseResult> {
-  const target = await createReferenceTarget(profile.profile);
+  const family = testCase.family ?? 'ipv4';
+  const values = profileIn(profile.profile, family, profile.ipv6Mss?.value);
+  const target = await createReferenceTarget(values, family);
   try {
-    return await runCase(testCase, target, profile.profile);
+    return await runCase(testCase, target, values);
   } finally {
     await target.close();
   }

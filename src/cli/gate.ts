@@ -7,7 +7,7 @@
  * run; one that newly passes is reported as an improvement; a failure the baseline already had does not.
  */
 import type { RequirementLevel } from '../suite/case';
-import type { CaseResult, Verdict } from '../runner/result';
+import { runOf, type CaseResult, type Verdict } from '../runner/result';
 import { ExitCode } from './exit-codes';
 
 export interface GateInput {
@@ -23,9 +23,10 @@ export interface GateOutcome {
   readonly lines: readonly string[];
 }
 
-const key = (r: CaseResult): string => `${r.target}\u0000${r.id}`;
+/** A case's result is compared with the baseline's of the same case on the same target in the same family. */
+const key = (r: CaseResult): string => `${runOf(r)}\u0000${r.id}`;
 const bad = (v: Verdict | undefined): boolean => v === 'fail' || v === 'error';
-const name = (r: CaseResult): string => `${r.id} on ${r.target} (${r.level})`;
+const name = (r: CaseResult): string => `${r.id} on ${runOf(r)} (${r.level})`;
 
 export function gate(input: GateInput): GateOutcome {
   const gating = input.results.filter((r) => input.failOn.includes(r.level));

@@ -6,6 +6,7 @@ import { loadSuites } from './load-suites';
 import { parseShard, type Selection } from './select';
 import { driverNames, isTargetName } from './drivers';
 import { packagePath } from '../package-root';
+import { FAMILY_CHOICES, familiesOf, type FamilyChoice, type RunFamily } from '../targets/family';
 
 /** tcpconform's own suite: what every command reads when no case files are named, wherever it is installed. */
 export const DEFAULT_SUITES = [packagePath('suites')];
@@ -41,6 +42,24 @@ function shard(value: string): { index: number; count: number } {
   const parsed = parseShard(value);
   if (typeof parsed === 'string') throw new InvalidArgumentError(parsed);
   return parsed;
+}
+
+function familyChoice(value: string): FamilyChoice {
+  if (!(FAMILY_CHOICES as readonly string[]).includes(value)) throw new InvalidArgumentError(`'${value}' is not a family; one of ${FAMILY_CHOICES.join(', ')}`);
+  return value as FamilyChoice;
+}
+
+/**
+ * `--family`: the families cases run in (`run`, `list`) or results are kept in (`merge`, `report`).
+ * `fallback` is what a command means without it.
+ */
+export function withFamily(command: Command, fallback: FamilyChoice | undefined, help: string): Command {
+  return command.option('--family <family>', `${help}: ${FAMILY_CHOICES.join(', ')} (both: ipv4 and ipv6)${fallback === undefined ? '' : `; default ${fallback}`}`, familyChoice, fallback);
+}
+
+/** The families `--family` names, or undefined when it was not given and the command has no default. */
+export function familiesOfOption(options: { family?: FamilyChoice }): RunFamily[] | undefined {
+  return options.family === undefined ? undefined : familiesOf(options.family);
 }
 
 export interface SelectionOptions {

@@ -6,7 +6,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CaseResult } from '../runner/result';
+import { runOf, type CaseResult } from '../runner/result';
 import type { Reporter } from '../runner/run-suite';
 import { renderHtmlReport } from '../report/html';
 import { renderJunit } from '../report/junit';
@@ -36,7 +36,7 @@ export function resultsFileReporter(outDir: string): Reporter {
     },
     onCaseEnd(result) {
       appendFileSync(resultsPath, `${JSON.stringify(result)}\n`);
-      writeFile(join(outDir, casePcapPath(result.target, result.id)), casePcap(result));
+      writeFile(join(outDir, casePcapPath(runOf(result), result.id)), casePcap(result));
     },
   };
 }
@@ -78,7 +78,7 @@ export function writeRenderedReport(outDir: string, results: readonly CaseResult
 export function writeReportFromResults(outDir: string, results: readonly CaseResult[]): string {
   clearReport(outDir);
   writeFile(join(outDir, RESULTS_FILE), results.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  for (const r of results) writeFile(join(outDir, casePcapPath(r.target, r.id)), casePcap(r));
+  for (const r of results) writeFile(join(outDir, casePcapPath(runOf(r), r.id)), casePcap(r));
   return writeRenderedReport(outDir, results);
 }
 

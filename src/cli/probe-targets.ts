@@ -4,7 +4,7 @@
  * prints it; the jest integration asks for it before it registers tests, to skip what cannot run.
  */
 import type { TargetDriver } from '../runner/run-suite';
-import type { AddressFamily, AppCallName, Capabilities, SocketOptionName } from '../targets/target';
+import type { RunFamily, AppCallName, Capabilities, SocketOptionName } from '../targets/target';
 
 export type TargetProbe =
   | {
@@ -13,7 +13,7 @@ export type TargetProbe =
       readonly appCalls: readonly AppCallName[];
       readonly options: readonly SocketOptionName[];
       readonly clock: Capabilities['clock'];
-      readonly families: readonly AddressFamily[];
+      readonly families: readonly RunFamily[];
       readonly notes: readonly string[];
       /** The stack behind the target, as it names itself (an adapter's hello). */
       readonly stack?: { readonly name: string; readonly version: string };
@@ -24,7 +24,7 @@ export type TargetProbe =
 export async function probeTarget(driver: TargetDriver): Promise<TargetProbe> {
   try {
     await driver.preflight();
-    const target = await driver.create();
+    const target = await driver.create('ipv4');
     try {
       const { appCalls, options, clock, notes, families, stack } = target.capabilities;
       return { name: driver.name, ok: true, appCalls, options: options ?? [], clock, families: families ?? ['ipv4'], notes: notes ?? [], ...(stack && { stack }) };

@@ -6,7 +6,7 @@
 import type { CaseResult, Verdict } from '../runner/result';
 import type { Reporter } from '../runner/run-suite';
 import { countVerdicts, groupBy } from '../report/summary';
-import { VERDICTS } from '../runner/result';
+import { familyOf, runOf, VERDICTS } from '../runner/result';
 
 const LABEL: Readonly<Record<Verdict, string>> = { pass: 'PASS  ', fail: 'FAIL  ', error: 'ERROR ', skip: 'SKIP  ', waived: 'WAIVED' };
 
@@ -22,7 +22,7 @@ function detailLines(result: CaseResult): string[] {
 }
 
 function caseLine(result: CaseResult, targets: number): string {
-  const on = targets > 1 ? ` [${result.target}]` : '';
+  const on = targets > 1 || familyOf(result) !== 'ipv4' ? ` [${runOf(result)}]` : '';
   const runs = result.earlierRuns?.length ? `, run ${result.earlierRuns.length + 1} times: the harness was late` : '';
   return `${LABEL[result.verdict]} ${result.id}${on} (${result.durationMs.toFixed(0)} ms${runs})`;
 }
@@ -34,7 +34,7 @@ export function summaryLine(results: readonly CaseResult[]): string {
 }
 
 function summaryTable(results: readonly CaseResult[]): string[] {
-  const rows = groupBy(results, (r) => `${r.target} ${r.area}`);
+  const rows = groupBy(results, (r) => `${runOf(r)} ${r.area}`);
   const width = Math.max(12, ...rows.map((r) => r.key.length));
   const header = `${'target area'.padEnd(width)} ${VERDICTS.map((v) => v.padStart(7)).join('')}`;
   return [header, ...rows.map((row) => `${row.key.padEnd(width)} ${VERDICTS.map((v) => String(row.counts[v]).padStart(7)).join('')}`)];

@@ -21,15 +21,15 @@ export interface Divergence {
   readonly result: CaseResult;
 }
 
-/** Runs `testCase` on a fresh target of `driver`'s. */
+/** Runs `testCase` on a fresh target of `driver`'s, over IPv4 or the family the case names. */
 export async function runOn(driver: TargetDriver, testCase: Case): Promise<CaseResult> {
-  const [result] = await runSuite([testCase], [driver], [], { jobs: 1 });
+  const [result] = await runSuite([testCase], [driver], [], { jobs: 1, families: [testCase.family ?? 'ipv4'] });
   return result as CaseResult;
 }
 
 /** The rules the reference machine fires over the first `count` steps of `testCase`, in order. */
 async function rulesOver(testCase: Case, count: number, profile: Profile): Promise<readonly string[]> {
-  const target = new ReferenceTarget(profile);
+  const target = new ReferenceTarget(profile, undefined, testCase.family ?? 'ipv4');
   await runCase({ ...testCase, steps: testCase.steps.slice(0, count) }, target, profile);
   return target.firedRules;
 }

@@ -157,7 +157,7 @@ async function withoutRefusedCalls(steps: readonly GeneratedStep[], caseOf: (ste
 
 /** What the target can do, from one instance of it. */
 async function capabilitiesOf(driver: TargetDriver) {
-  const target = await driver.create();
+  const target = await driver.create('ipv4');
   try {
     return target.capabilities;
   } finally {

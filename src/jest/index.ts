@@ -27,6 +27,8 @@ import type { CaseResult } from '../runner/result';
 import { appCallsNeeded } from '../suite/needs';
 import { unmetCondition } from '../suite/when';
 import { runSuite, type TargetDriver } from '../runner/run-suite';
+import { runsIn } from '../runner/families';
+import type { RunFamily } from '../targets/family';
 import { findDrivers, type AdapterSettings } from '../cli/drivers';
 import { loadSuites } from '../cli/load-suites';
 import { selectCases } from '../cli/select';
@@ -59,6 +61,8 @@ export interface ConformanceSuiteOptions {
   readonly failOn?: readonly RequirementLevel[];
   /** Milliseconds each case may take (default 300 000: real-clock targets wait out real timers). */
   readonly timeoutMs?: number;
+  /** The families each case runs in, unless it names its own: one test per case and family (default IPv4 alone). */
+  readonly families?: readonly RunFamily[];
 }
 
 /** A failed case, with its stack pointing at the case file so jest shows the YAML around the step. */
@@ -173,22 +177,27 @@ export function conformanceSuite(options: ConformanceSuiteOptions): void {
     }
     for (const area of areas) {
       describe(area, () => {
+        const asked = options.families ?? ['ipv4'];
         for (const testCase of cases.filter((c) => c.area === area).sort((a, b) => (a.id < b.id ? -1 : 1))) {
-          const name = `${testCase.id} [${testCase.level}] ${testCase.title}`;
-          const skip = skipReason(testCase, driver, target);
-          if (skip !== undefined) {
-            test.skip(`${testCase.id} [${testCase.level}] skipped: ${skip}`, () => undefined);
-            continue;
+          // A case for one family runs in it even when the options ask for others.
+          const families = testCase.family !== undefined ? [testCase.family] : asked.filter((family) => runsIn(testCase, family));
+          for (const family of families) {
+            const id = family === 'ipv4' ? testCase.id : `${testCase.id} (${family})`;
+            const skip = skipReason(testCase, driver, target);
+            if (skip !== undefined) {
+              test.skip(`${id} [${testCase.level}] skipped: ${skip}`, () => undefined);
+              continue;
+            }
+            test(
+              `${id} [${testCase.level}] ${testCase.title}`,
+              async () => {
+                if (!target.ok) throw new ConformanceFailure(target.problem);
+                const [result] = await runSuite([testCase], [driver], [], { jobs: 1, families: [family] });
+                judge(testCase, result, failOn);
+              },
+              timeout,
+            );
           }
-          test(
-            name,
-            async () => {
-              if (!target.ok) throw new ConformanceFailure(target.problem);
-              const [result] = await runSuite([testCase], [driver], [], { jobs: 1 });
-              judge(testCase, result, failOn);
-            },
-            timeout,
-          );
         }
       });
     }

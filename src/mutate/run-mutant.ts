@@ -5,6 +5,7 @@
 import type { Mutation, Profile } from '../reference';
 import type { CaseResult } from '../runner/result';
 import { runCase } from '../runner/run-case';
+import { profileIn } from '../runner/families';
 import type { Case } from '../suite/case';
 import { ReferenceTarget } from '../targets/reference';
 import type { Mutant } from './operators';
@@ -34,12 +35,17 @@ function withBudget(mutation: Mutation | undefined): Mutation {
   };
 }
 
-/** Runs `testCase` on the machine with `machineProfile` and `mutation`, the oracle keeping the true machine with `oracleProfile`. */
+/**
+ * Runs `testCase` on the machine with `machineProfile` and `mutation`, the oracle keeping the true machine
+ * with `oracleProfile`; over IPv4, or over the family the case names.
+ */
 export async function runOnMachine(testCase: Case, oracleProfile: Profile, machineProfile: Profile, mutation: Mutation | undefined): Promise<CaseOutcome> {
+  const family = testCase.family ?? 'ipv4';
+  const machine = profileIn(machineProfile, family);
   // As the oracle builds its machine: a buffer the unscaled window field cannot offer is offered as far as it reaches.
-  const target = new ReferenceTarget({ ...machineProfile, receiveBuffer: Math.min(machineProfile.receiveBuffer, 0xffff) }, withBudget(mutation));
+  const target = new ReferenceTarget({ ...machine, receiveBuffer: Math.min(machine.receiveBuffer, 0xffff) }, withBudget(mutation), family);
   try {
-    const result = await runCase(testCase, target, oracleProfile);
+    const result = await runCase(testCase, target, profileIn(oracleProfile, family));
     return { verdict: result.verdict, ...(result.reason !== undefined && { reason: result.reason }) };
   } finally {
     await target.close();

@@ -57,6 +57,7 @@ interface RawProfile {
   title: string;
   parameters?: Partial<Record<ParameterName, Sourced<string | number | boolean>>>;
   timingTolerance?: Sourced<string>;
+  ipv6?: { mss?: Sourced<number> };
   deviations?: { cases: string; reason: string; source?: string; allows: AllowedDivergence[] }[];
 }
 
@@ -104,6 +105,11 @@ export interface TargetProfile {
   readonly deviations: readonly Deviation[];
   /** The timing tolerance as written, with its source; absent for an exact (virtual) clock. */
   readonly timingTolerance?: Sourced<string>;
+  /**
+   * The MSS the target advertises over IPv6, where it does not follow from its IPv4 one (the same
+   * interface's MTU less 60 octets rather than 40: src/runner/families.ts); not inherited.
+   */
+  readonly ipv6Mss?: Sourced<number>;
 }
 
 export interface ParsedProfile {
@@ -164,6 +170,7 @@ export function parseProfile(file: string, text: string, base?: TargetProfile): 
       departures,
       deviations: raw.deviations ?? [],
       ...(raw.timingTolerance && { timingTolerance: raw.timingTolerance }),
+      ...(raw.ipv6?.mss && { ipv6Mss: raw.ipv6.mss }),
     },
   };
 }

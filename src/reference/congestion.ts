@@ -38,7 +38,7 @@ function flightSize(m: Machine): number {
 
 /** ESTABLISHED: cwnd starts at IW, the profile's number of full-sized segments (RFC 5681 §3.1, RFC 6928 §2). */
 export function startCongestionControl(m: Machine): void {
-  m.tcb.cc = { ...newCongestionState(), cwnd: m.profile.initialWindow * effSndMss(m.tcb) };
+  m.tcb.cc = { ...newCongestionState(), cwnd: m.profile.initialWindow * effSndMss(m.tcb, m.ip) };
 }
 
 /** An ACK of `octets` new data: the window grows, by slow start below ssthresh and congestion avoidance above it (RFC 5681 §3.1). */
@@ -46,7 +46,7 @@ export function onNewDataAcked(m: Machine, octets: number): void {
   const cc = m.tcb.cc;
   cc.dupAcks = 0;
   cc.timedOut = false;
-  const smss = effSndMss(m.tcb);
+  const smss = effSndMss(m.tcb, m.ip);
   if (cc.recovering) {
     // RFC 5681 §3.2 step 6: the ACK of new data ends fast recovery; cwnd deflates to ssthresh.
     fire(m, 'rfc5681/3.2/recovery-ended');
@@ -75,7 +75,7 @@ export function onPossibleDuplicateAck(m: Machine, seg: TcpSegment, resend: (m: 
   const duplicate = flightSize(m) > 0 && tcb.sndWnd > 0 && seg.payload.length === 0 && !(seg.flags & (TcpFlag.SYN | TcpFlag.FIN)) && seg.ack === tcb.sndUna && peerWindow(tcb, seg) === tcb.sndWnd;
   if (!duplicate) return;
   cc.dupAcks += 1;
-  const smss = effSndMss(tcb);
+  const smss = effSndMss(tcb, m.ip);
   if (cc.recovering) {
     fire(m, 'rfc5681/3.2/window-inflated');
     cc.cwnd += smss;
@@ -100,7 +100,7 @@ const DUPLICATE_THRESHOLD = 3;
  */
 export function onRetransmissionTimeout(m: Machine): void {
   const cc = m.tcb.cc;
-  const smss = effSndMss(m.tcb);
+  const smss = effSndMss(m.tcb, m.ip);
   fire(m, 'rfc5681/3.1/loss-window');
   if (!cc.timedOut) cc.ssthresh = Math.max(Math.floor(flightSize(m) / 2), 2 * smss);
   cc.timedOut = true;

@@ -7,7 +7,7 @@ import { seqAdd } from '../wire/seq';
 import { adoptIss } from './adopt-iss';
 import { adoptReceiveWindow, adoptSent } from './adopt-observed';
 import { icmpErrorArrives, type IcmpError } from './icmp';
-import { PLAIN_ARRIVAL, type Arrival } from './ip';
+import { familyOfAddress, IP_FACTS, PLAIN_ARRIVAL, type Arrival } from './ip';
 import type { EndpointOptions, Machine } from './machine';
 import { skippable } from './mutation';
 import type { Output } from './output';
@@ -46,6 +46,7 @@ export class ReferenceEndpoint {
     this.m = {
       profile,
       localPort: local.port,
+      ip: IP_FACTS[familyOfAddress(local.address)],
       passiveIss,
       settings: {
         nagle: options.nagle ?? true,

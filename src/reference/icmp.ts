@@ -5,12 +5,13 @@
  * 2. Source Quench is silently discarded (MUST-55);
  * 3. a quoted sequence number outside SND.UNA..SND.NXT names nothing in flight: the error cannot be
  *    this connection's, and is ignored (RFC 5927 §4.1, against blind ICMP attacks);
- * 4. fragmentation needed lowers the path MTU, and with it Eff.snd.MSS (RFC 1191 §6.4, MUST-16);
+ * 4. fragmentation needed lowers the path MTU, and with it Eff.snd.MSS (RFC 1191 §6.4, MUST-16); an
+ *    ICMPv6 packet too big (RFC 4443 §3.2) comes here as one, naming the MTU as well (RFC 8201 §5.2);
  * 5. port and protocol unreachable are hard errors: the connection is aborted (SHLD-26), unless it is
  *    synchronized and the profile takes RFC 5927 §5.2's advice to treat them as soft there;
  * 6. everything else is a soft error: the connection stays (MUST-56) and the user is told (SHLD-25).
  */
-import { IpProtocol, type Icmpv4Message } from '../wire';
+import type { Icmpv4Message } from '../wire';
 import { seqGe, seqLt } from '../wire/seq';
 import { fire, signal, type Machine } from './machine';
 import { deleteTcb, returnToListen } from './state';
@@ -29,25 +30,9 @@ export interface IcmpError {
   readonly quoted: { readonly srcPort: number; readonly dstPort: number; readonly seq: number };
 }
 
-/** What an ICMP message says to TCP: an error, when it quotes a TCP segment's ports and sequence number; else nothing. */
-export function icmpErrorOf(message: Icmpv4Message): IcmpError | undefined {
-  if (message.kind === 'other') return undefined;
-  const { invoking } = message;
-  if (invoking?.protocol !== IpProtocol.TCP || invoking.srcPort === undefined || invoking.dstPort === undefined || invoking.seq === undefined) return undefined;
-  return {
-    kind: message.kind,
-    // Fragmentation needed is destination unreachable's code 4 (RFC 792, RFC 1191 §4).
-    code: message.kind === 'frag-needed' ? 4 : message.code,
-    ...(message.kind === 'frag-needed' && { nextHopMtu: message.nextHopMtu }),
-    quoted: { srcPort: invoking.srcPort, dstPort: invoking.dstPort, seq: invoking.seq },
-  };
-}
-
 /** Destination unreachable codes RFC 9293 §3.9.2.2 calls hard errors, fragmentation needed (4) aside. */
 const PROTOCOL_UNREACHABLE = 2;
 const PORT_UNREACHABLE = 3;
-/** RFC 1191 §3: "a host MUST never reduce its estimate of the Path MTU below 68 octets" (RFC 791's minimum). */
-const MINIMUM_MTU = 68;
 
 /** States with a connection an error can be about; in CLOSED and LISTEN this endpoint has sent nothing. */
 function hasConnection(m: Machine): boolean {
@@ -79,7 +64,8 @@ export function icmpErrorArrives(m: Machine, error: IcmpError): void {
   }
   // 4. RFC 1191 §6.4: the segment was too large for a link on the path; later segments fit the MTU named.
   if (error.kind === 'frag-needed') {
-    const mtu = Math.max(MINIMUM_MTU, error.nextHopMtu ?? 0);
+    // RFC 1191 §3: never below 68 octets (RFC 791's minimum); RFC 8201 §4: never below IPv6's 1280.
+    const mtu = Math.max(m.ip.minimumMtu, error.nextHopMtu ?? 0);
     if (tcb.pathMtu !== undefined && mtu >= tcb.pathMtu) {
       fire(m, 'rfc1191/6.4/path-mtu-kept');
       return;

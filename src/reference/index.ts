@@ -23,7 +23,6 @@ export type { ConnectionSettings, EndpointOptions, KeepAlive } from './machine';
 export type { SettingChanges } from './settings';
 export type { Output, UserEvent } from './output';
 export type { IcmpError, IcmpErrorKind } from './icmp';
-export { icmpErrorOf } from './icmp';
 export { RFC9293_PROFILE, checkProfile, toleranceMs, type Profile, type TimingTolerance } from './profile';
 export { ALL_RULES, describeRule, unreachableBecause, type Rule } from './rules';
 export type { HeldRange, RttState, Tcb, Timers } from './tcb';
@@ -33,3 +32,5 @@ export { ALL_BOUNDARIES, boundaryInfo, relationHolds, relationOf, type Boundary,
 export { BranchSkipped, type Mutation, type TimerName } from './mutation';
 export { SEGMENT_FORMS, urgentPointerAt, type SegmentForm } from './segments';
 export { TIMER_ORDER as ALL_TIMERS } from './timeouts';
+export { IP_FACTS, familyOfAddress, mssIn, type IpFacts, type IpFamily } from './ip';
+export { icmpErrorOfIcmpv4, icmpErrorOfIcmpv6, icmpv6Counterpart, type Icmpv6Kind } from './icmpv6';

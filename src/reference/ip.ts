@@ -4,6 +4,7 @@
  * layer, or the oracle) turns the header into an Arrival with `arrivalOf`.
  */
 import type { Ecn } from '../wire/ecn';
+import type { IpHeader } from '../wire/ip';
 import type { Ipv4Header } from '../wire/ipv4';
 import { ipv4AddressKind } from '../wire/ipv4-address';
 import type { Ipv4Option } from '../wire/ipv4-options';
@@ -22,6 +23,50 @@ export interface Arrival {
   readonly returnRoute?: readonly string[];
 }
 
+/** The IP version an endpoint runs over: what its segments' sizes and defaults depend on. */
+export type IpFamily = 'ipv4' | 'ipv6';
+
+/** What differs for TCP between the two IP versions (RFC 9293 §3.7.1; RFC 8200 §5; RFC 8201). */
+export interface IpFacts {
+  readonly family: IpFamily;
+  /**
+   * SendMSS when the peer's SYN carries no MSS option (MUST-15): the least datagram every host takes
+   * less the IP and TCP headers, 576 - 40 for IPv4 (RFC 9293 §3.7.1), 1280 - 60 for IPv6 (RFC 8200 §5).
+   */
+  readonly defaultSendMss: number;
+  /** The IP header without options or extension headers, and TCP's: what an MTU holds besides data. */
+  readonly ipTcpHeaders: number;
+  /**
+   * The least path MTU an ICMP error may lower the estimate to: 68 for IPv4 (RFC 1191 §3), the IPv6
+   * minimum link MTU of 1280 for IPv6 (RFC 8201 §4).
+   */
+  readonly minimumMtu: number;
+}
+
+export const IP_FACTS: Readonly<Record<IpFamily, IpFacts>> = {
+  ipv4: { family: 'ipv4', defaultSendMss: 536, ipTcpHeaders: 40, minimumMtu: 68 },
+  ipv6: { family: 'ipv6', defaultSendMss: 1220, ipTcpHeaders: 60, minimumMtu: 1280 },
+};
+
+/**
+ * The MSS an interface whose IPv4 MSS is `ipv4Mss` (its MTU less 40 octets) gives in `family`: over IPv6
+ * the same MTU less 60, and never less than IPv6's minimum MTU of 1280 allows, 1220 (RFC 8200 §5).
+ */
+export function mssIn(ipv4Mss: number, family: IpFamily): number {
+  if (family === 'ipv4') return ipv4Mss;
+  return Math.max(ipv4Mss + IP_FACTS.ipv4.ipTcpHeaders, IP_FACTS.ipv6.minimumMtu) - IP_FACTS.ipv6.ipTcpHeaders;
+}
+
+/** The family an address is written in: IPv6 text has colons (RFC 4291 §2.2), IPv4's has none. */
+export function familyOfAddress(address: string): IpFamily {
+  return address.includes(':') ? 'ipv6' : 'ipv4';
+}
+
+/** Whether an IPv6 address is a group's, ff00::/8 (RFC 4291 §2.7). */
+function ipv6Multicast(address: string): boolean {
+  return /^ff[0-9a-f]{2}:/i.test(address);
+}
+
 /** A datagram from a unicast source to this host, with nothing else to say. */
 export const PLAIN_ARRIVAL: Arrival = { to: 'unicast', sourceValid: true, ecn: 'not-ect' };
 
@@ -34,15 +79,20 @@ function completed(option: RouteOption): boolean {
 
 /** Whether `address` names one host, or every host of a network or a group, at a host whose subnet broadcast is `broadcast`. */
 export function addressedTo(address: string, broadcast?: string): Arrival['to'] {
+  if (familyOfAddress(address) === 'ipv6') return ipv6Multicast(address) ? 'multicast' : 'unicast';
   const kind = ipv4AddressKind(address, broadcast);
   return kind === 'broadcast' || kind === 'multicast' ? kind : 'unicast';
 }
 
 /**
  * What IP tells TCP of a datagram with `header`, at a host whose subnet's directed broadcast address is
- * `broadcast` (where its interface has one).
+ * `broadcast` (where its interface has one). IPv6 has no broadcast (RFC 4291 §2) and no source route
+ * to reverse (RFC 5095 deprecated type 0): its datagrams are to one host or to a group (ff00::/8).
  */
-export function arrivalOf(header: Ipv4Header, broadcast?: string): Arrival {
+export function arrivalOf(header: IpHeader, broadcast?: string): Arrival {
+  if (header.version === 6) {
+    return { to: addressedTo(header.dst), sourceValid: !ipv6Multicast(header.src) && header.src !== '::', ecn: header.ecn ?? 'not-ect' };
+  }
   const route = (header.options ?? []).find((o): o is RouteOption => o.kind === 'lsrr' || o.kind === 'ssrr');
   const returnRoute = route && completed(route) ? [...route.route].reverse().concat(header.src) : undefined;
   return {

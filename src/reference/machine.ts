@@ -3,7 +3,7 @@
  * of the event being processed, and where outputs and fired rules go.
  */
 import type { TcpState } from '../wire';
-import type { Arrival } from './ip';
+import type { Arrival, IpFacts } from './ip';
 import type { Mutation } from './mutation';
 import type { Output, UserEvent } from './output';
 import type { Profile } from './profile';
@@ -42,6 +42,8 @@ export interface Machine {
   readonly profile: Profile;
   /** This endpoint's port. The endpoint never sees IP headers: addresses are its caller's business. */
   readonly localPort: number;
+  /** The IP version under the endpoint: its default send MSS, headers and least path MTU. */
+  readonly ip: IpFacts;
   readonly passiveIss: number;
   settings: ConnectionSettings;
   /** The peer's port, once a connection exists (given by an active OPEN, learned from a SYN in LISTEN). */

@@ -42,7 +42,7 @@ export function takeOctets(m: Machine, count: number): void {
 export function updateReceiveWindow(m: Machine): boolean {
   const { tcb } = m;
   const reduction = tcb.rcvBuff - tcb.rcvUser - tcb.rcvWnd;
-  if (reduction <= 0 || !ge(m, '3.8.6.2.2: RCV.BUFF-RCV.USER-RCV.WND >= min(Fr*RCV.BUFF,Eff.snd.MSS)', reduction, Math.min(FR * tcb.rcvBuff, effSndMss(tcb)))) return false;
+  if (reduction <= 0 || !ge(m, '3.8.6.2.2: RCV.BUFF-RCV.USER-RCV.WND >= min(Fr*RCV.BUFF,Eff.snd.MSS)', reduction, Math.min(FR * tcb.rcvBuff, effSndMss(tcb, m.ip)))) return false;
   tcb.rcvWnd = tcb.rcvBuff - tcb.rcvUser;
   return true;
 }

@@ -10,6 +10,7 @@ import type { Profile } from './profile';
 import { SendBuffer } from './send-buffer';
 import { newNegotiated, type Negotiated } from './syn-options';
 import type { TimestampState } from './timestamps';
+import { IP_FACTS, type IpFacts } from './ip';
 
 /** Sequence numbers `start` up to, not including, `end`, received beyond RCV.NXT and held (SHLD-31). */
 export interface HeldRange {
@@ -199,20 +200,18 @@ export function newTcb(profile: Profile, iss: Seq): Tcb {
   };
 }
 
-/** The send MSS assumed when the peer's SYN has no MSS option: 576 - 40 for IPv4 (RFC 9293 §3.7.1, MUST-15). */
-export const DEFAULT_SEND_MSS = 536;
-
-/** IPv4 and TCP headers without options: what an MTU holds besides a segment's data (RFC 9293 §3.7.1). */
-export const IP_TCP_HEADERS = 40;
+/** The send MSS assumed for IPv4 when the peer's SYN has no MSS option, 576 - 40 (RFC 9293 §3.7.1, MUST-15). */
+export const DEFAULT_SEND_MSS = IP_FACTS.ipv4.defaultSendMss;
 
 /**
  * Eff.snd.MSS: the largest segment this endpoint sends, the smaller of the peer's MSS and its own, and
- * of what the path MTU leaves for data once ICMP has lowered it (RFC 9293 §3.7.1, MUST-16).
+ * of what the path MTU leaves for data, less `ip`'s headers, once ICMP has lowered it (RFC 9293 §3.7.1,
+ * MUST-16).
  */
-export function effSndMss(tcb: Tcb): number {
+export function effSndMss(tcb: Tcb, ip: IpFacts): number {
   // TCPhdrsize counts the options every segment carries: TSopt with its two NOPs once negotiated (RFC 7323 §3.2).
   const options = tcb.options.timestamps ? TSOPT_OCTETS : 0;
-  return Math.min(tcb.sndMss, tcb.rcvMss, tcb.pathMtu === undefined ? Infinity : tcb.pathMtu - IP_TCP_HEADERS) - options;
+  return Math.min(tcb.sndMss, tcb.rcvMss, tcb.pathMtu === undefined ? Infinity : tcb.pathMtu - ip.ipTcpHeaders) - options;
 }
 
 /** TSopt (10 octets) and the two NOPs that align it (RFC 7323 Appendix A). */

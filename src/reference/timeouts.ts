@@ -80,7 +80,7 @@ function retransmissionTimeout(m: Machine): void {
   } else {
     fire(m, '3.10.8/retransmission/data');
     onRetransmissionTimeout(m);
-    resend(m, effSndMss(tcb));
+    resend(m, effSndMss(tcb, m.ip));
   }
   arm(m, 'retransmission', tcb.rtt.rto);
 }
@@ -97,7 +97,7 @@ function probeTimeout(m: Machine): void {
   const usable = usableWindow(m);
   if (gt(m, '3.8.6.1 probe: U > 0', usable, 0)) {
     fire(m, '3.8.6.2.1/override');
-    const count = Math.min(unsentOctets(m), usable, effSndMss(m.tcb));
+    const count = Math.min(unsentOctets(m), usable, effSndMss(m.tcb, m.ip));
     sendNew(m, count, usable > count);
   } else {
     fire(m, '3.8.6.1/probe');

@@ -80,7 +80,7 @@ function sendNext(m: Machine): boolean {
   const rule = sendRule(m, unsent, usable);
   if (rule === undefined) return false;
   fire(m, rule);
-  const count = Math.min(unsent, usable, effSndMss(m.tcb));
+  const count = Math.min(unsent, usable, effSndMss(m.tcb, m.ip));
   sendNew(m, count, gt(m, '3.6 FIN fits: U > count', usable, count));
   return true;
 }
@@ -94,7 +94,7 @@ function sendNext(m: Machine): boolean {
 function sendRule(m: Machine, unsent: number, usable: number): Rule | undefined {
   if (le(m, '3.8.6.1: U =< 0', usable, 0)) return hold(m, congestionLimited(m) ? 'rfc5681/3.1/congestion-window-full' : '3.8.6.1/window-closed');
   const sendable = Math.min(unsent, usable);
-  if (ge(m, '3.8.6.2.1 (1): min(D,U) >= Eff.snd.MSS', sendable, effSndMss(m.tcb))) return '3.8.6.2.1/full-segment';
+  if (ge(m, '3.8.6.2.1 (1): min(D,U) >= Eff.snd.MSS', sendable, effSndMss(m.tcb, m.ip))) return '3.8.6.2.1/full-segment';
   if (m.settings.nagle && !eq(m, '3.7.4 Nagle: SND.NXT = SND.UNA', m.tcb.sndNxt, m.tcb.sndUna)) return hold(m, '3.7.4/nagle');
   if (le(m, '3.8.6.2.1 (2): D =< U', unsent, usable)) return '3.8.6.2.1/pushed';
   if (ge(m, '3.8.6.2.1 (3): min(D,U) >= Fr*Max(SND.WND)', sendable, m.tcb.maxSndWnd / 2)) return '3.8.6.2.1/half-max-window';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { lateText } from '../runner/lateness';
-import { VERDICTS, type CaseResult, type IsnReport, type TargetInfo, type TraceEvent } from '../runner/result';
+import { runOf, VERDICTS, type CaseResult, type IsnReport, type TargetInfo, type TraceEvent } from '../runner/result';
 import { icmpText } from '../runner/summary';
 import { casePagePath, casePcapPath } from './paths';
 import { countVerdicts, groupBy, inReportOrder, matrix, requirementTable, targetsOf, worstVerdict, type VerdictCounts } from './summary';
@@ -94,7 +94,7 @@ function targetText(info: TargetInfo): string {
 /** Each target as it described itself (in its first result that says), for the index's table of targets. */
 function targetDescriptions(results: readonly CaseResult[], targets: readonly string[]) {
   return targets.flatMap((target) => {
-    const info = results.find((r) => r.target === target && r.targetInfo)?.targetInfo;
+    const info = results.find((r) => runOf(r) === target && r.targetInfo)?.targetInfo;
     if (!info) return [];
     return [{ target, stack: info.stack ? `${info.stack.name} ${info.stack.version}` : '—', clock: info.clock, families: info.families.join(', '), appCalls: info.appCalls.join(', '), notes: info.notes ?? [] }];
   });
@@ -117,12 +117,12 @@ function isnView(report: IsnReport) {
 }
 
 function renderCase(result: CaseResult): RenderedFile {
-  const path = casePagePath(result.target, result.id);
+  const path = casePagePath(runOf(result), result.id);
   const body = casePage({
     ...result,
     home: '../../index.html',
-    pcap: `../../${casePcapPath(result.target, result.id)}`,
-    pcapName: casePcapPath(result.target, result.id).split('/').pop(),
+    pcap: `../../${casePcapPath(runOf(result), result.id)}`,
+    pcapName: casePcapPath(runOf(result), result.id).split('/').pop(),
     duration: durationText(result.durationMs),
     targetText: result.targetInfo && targetText(result.targetInfo),
     sections: result.spec.rfc9293.join(', §'),
@@ -138,7 +138,7 @@ function renderCase(result: CaseResult): RenderedFile {
     // SVG text the ladder module built itself, every string in it escaped there.
     ladder: renderLadder(result)?.svg,
   });
-  return { path, content: layout({ title: `${result.id} on ${result.target}`, body }) };
+  return { path, content: layout({ title: `${result.id} on ${runOf(result)}`, body }) };
 }
 
 /** "12 pass · 1 fail": the non-zero counts of a group, worst first. */
@@ -151,7 +151,7 @@ function groupRows(results: readonly CaseResult[], targets: readonly string[], k
   return keys.map((key) => ({
     label: label(key),
     cells: targets.map((target) => {
-      const members = results.filter((r) => r.target === target && keyOf(r) === key);
+      const members = results.filter((r) => runOf(r) === target && keyOf(r) === key);
       return { worst: worstVerdict(members.map((r) => r.verdict)), text: countsText(countVerdicts(members)) };
     }),
   }));
@@ -161,15 +161,15 @@ function groupRows(results: readonly CaseResult[], targets: readonly string[], k
 function failures(results: readonly CaseResult[]) {
   return results
     .filter((r) => r.verdict === 'fail' || r.verdict === 'error')
-    .sort((a, b) => a.id.localeCompare(b.id) || a.target.localeCompare(b.target))
+    .sort((a, b) => a.id.localeCompare(b.id) || runOf(a).localeCompare(runOf(b)))
     .map((r) => {
       const d = r.divergence;
       const step = d && r.steps.find((s) => s.index === d.step);
       return {
         id: r.id,
-        target: r.target,
+        target: runOf(r),
         verdict: r.verdict,
-        href: casePagePath(r.target, r.id),
+        href: casePagePath(runOf(r), r.id),
         level: r.level,
         requirements: r.spec.requirements.join(', '),
         sections: r.spec.rfc9293.map((s) => `§${s}`).join(' '),
@@ -196,7 +196,7 @@ function renderIndex(results: readonly CaseResult[]): RenderedFile {
     duration: results.length > 0 ? durationText(ended - started) : '—',
     verdictNames: VERDICTS,
     totals: targets.map((target) => {
-      const counts = countVerdicts(results.filter((r) => r.target === target));
+      const counts = countVerdicts(results.filter((r) => runOf(r) === target));
       return { target, counts: VERDICTS.map((v) => counts[v]), total: counts.total };
     }),
     groups: [
@@ -208,7 +208,7 @@ function renderIndex(results: readonly CaseResult[]): RenderedFile {
     failures: failures(results),
     targetDescriptions: targetDescriptions(results, targets),
     profiles: targets.flatMap((target) => {
-      const profile = results.find((r) => r.target === target && r.profile)?.profile;
+      const profile = results.find((r) => runOf(r) === target && r.profile)?.profile;
       return profile ? [{ target, ...profile }] : [];
     }),
     rows: matrix(results, targets).map((row) => {
@@ -219,7 +219,7 @@ function renderIndex(results: readonly CaseResult[]): RenderedFile {
         requirements: first ? first.spec.requirements.join(', ') : '',
         reason: first?.reason ?? '',
         cells: row.cells.map((cell) =>
-          cell ? { verdict: cell.verdict, reason: cell.reason ?? '', href: casePagePath(cell.target, cell.id) } : {},
+          cell ? { verdict: cell.verdict, reason: cell.reason ?? '', href: casePagePath(runOf(cell), cell.id) } : {},
         ),
       };
     }),

@@ -3,7 +3,7 @@
  * message is the first divergence in one line; its body holds expected against observed and the file
  * and line of the step. Everything is escaped: reasons can carry what a target sent.
  */
-import type { CaseResult } from '../runner/result';
+import { runOf, type CaseResult } from '../runner/result';
 import { countVerdicts, groupBy, inReportOrder } from './summary';
 
 const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
@@ -16,7 +16,7 @@ function xml(text: string): string {
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
 function testcase(r: CaseResult): string {
-  const open = `    <testcase classname="${xml(`${r.target}.${r.area}`)}" name="${xml(r.id)}" file="${xml(r.file)}" time="${seconds(r.durationMs)}">`;
+  const open = `    <testcase classname="${xml(`${runOf(r)}.${r.area}`)}" name="${xml(r.id)}" file="${xml(r.file)}" time="${seconds(r.durationMs)}">`;
   const reason = r.reason ?? '';
   switch (r.verdict) {
     case 'pass':
@@ -38,8 +38,8 @@ function testcase(r: CaseResult): string {
 
 export function renderJunit(unordered: readonly CaseResult[]): string {
   const results = inReportOrder(unordered);
-  const suites = groupBy(results, (r) => `${r.target}/${r.area}`).map(({ key }) => {
-    const members = results.filter((r) => `${r.target}/${r.area}` === key);
+  const suites = groupBy(results, (r) => `${runOf(r)}/${r.area}`).map(({ key }) => {
+    const members = results.filter((r) => `${runOf(r)}/${r.area}` === key);
     const c = countVerdicts(members);
     const time = seconds(members.reduce((sum, r) => sum + r.durationMs, 0));
     return [

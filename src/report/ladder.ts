@@ -11,7 +11,7 @@
  * height than a row or two. Pure: text in, text out; every string that came from a case or a target
  * goes through `esc`.
  */
-import type { CaseResult, StepOutcome, TraceEvent } from '../runner/result';
+import { runOf, type CaseResult, type StepOutcome, type TraceEvent } from '../runner/result';
 import { icmpText, segmentText } from '../runner/summary';
 import { arrowLabel, callText, CHAR_WIDTH, esc, eventText, fit, idleText, resultText, timeText, wrap } from './ladder-text';
 
@@ -325,7 +325,7 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
     text(G.peerX, 18, 'peer', 'class="head" text-anchor="middle"') +
     text(G.peerX, 33, 'tcpconform (scripted)', 'class="sub" text-anchor="middle"') +
     text(G.targetX + 4, 18, 'target', 'class="head" text-anchor="end"') +
-    text(G.targetX + 4, 33, fit(result.target, 160), 'class="sub" text-anchor="end"') +
+    text(G.targetX + 4, 33, fit(runOf(result), 160), 'class="sub" text-anchor="end"') +
     text(G.stateX, 18, 'reference', 'class="head"') +
     text(G.stateX, 33, 'RFC 9293 state', 'class="sub"') +
     text(G.appX, 18, "target's application", 'class="head"') +
@@ -349,8 +349,8 @@ export function renderLadder(result: CaseResult): LadderSvg | undefined {
     `.ladder .life{stroke:${COLOURS.line};stroke-width:1.5}` +
     '</style>';
   const summary = d
-    ? `Ladder diagram of ${result.id} on ${result.target}: ${result.trace.length} events; first divergence at step ${d.step}: expected ${d.expected}, observed ${d.observed}.`
-    : `Ladder diagram of ${result.id} on ${result.target}: ${result.trace.length} events.`;
+    ? `Ladder diagram of ${result.id} on ${runOf(result)}: ${result.trace.length} events; first divergence at step ${d.step}: expected ${d.expected}, observed ${d.observed}.`
+    : `Ladder diagram of ${result.id} on ${runOf(result)}: ${result.trace.length} events.`;
   const svg =
     `<svg class="ladder" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${G.width} ${height}" width="${G.width}" height="${height}" role="img" aria-label="${esc(summary)}">` +
     `<title>${esc(summary)}</title>${style}${header}${lines.join('')}${band.join('')}${parts.join('')}</svg>`;

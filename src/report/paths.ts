@@ -7,12 +7,13 @@ export function caseSlug(id: string): string {
   return id.replace(/\//g, '.');
 }
 
-export function casePagePath(target: string, id: string): string {
-  return `cases/${target}/${caseSlug(id)}.html`;
+/** `run`: the target, with its family beside it unless IPv4 (`linux-ipv6`; runOf in src/runner/result.ts). */
+export function casePagePath(run: string, id: string): string {
+  return `cases/${run}/${caseSlug(id)}.html`;
 }
 
-export function casePcapPath(target: string, id: string): string {
-  return `pcap/${target}/${caseSlug(id)}.pcap`;
+export function casePcapPath(run: string, id: string): string {
+  return `pcap/${run}/${caseSlug(id)}.pcap`;
 }
 
 /** The capture of the whole run: every case's packets, one after the other. */

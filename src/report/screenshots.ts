@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import type { CaseResult } from '../runner/result';
+import { runOf, type CaseResult } from '../runner/result';
 import { casePagePath } from './paths';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -46,7 +46,7 @@ export function failingCasePage(reportDir: string): string | undefined {
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as CaseResult);
   const chosen = results.find((r) => r.verdict === 'fail') ?? results.find((r) => r.verdict === 'error');
-  return chosen && casePagePath(chosen.target, chosen.id);
+  return chosen && casePagePath(runOf(chosen), chosen.id);
 }
 
 /** Writes `index.png` and, when a case failed, `case.png` (full pages) into `outDir`; returns their paths. */

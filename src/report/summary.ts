@@ -2,7 +2,7 @@
  * Aggregates of a run's results for the index page: counts by verdict, by area, by requirement level
  * and by RFC 9293 requirement, and the matrix of cases against targets. Pure: results in, tables out.
  */
-import { VERDICTS, type CaseResult, type Verdict } from '../runner/result';
+import { runOf, VERDICTS, type CaseResult, type Verdict } from '../runner/result';
 
 export type VerdictCounts = Readonly<Record<Verdict, number>> & { readonly total: number };
 
@@ -48,7 +48,7 @@ export function requirementTable(results: readonly CaseResult[], targets: readon
       cases: [...new Set(proving.map((r) => r.id))],
       verdicts: targets.map((target) => ({
         target,
-        verdict: worstVerdict(proving.filter((r) => r.target === target).map((r) => r.verdict)),
+        verdict: worstVerdict(proving.filter((r) => runOf(r) === target).map((r) => r.verdict)),
       })),
     };
   });
@@ -71,13 +71,13 @@ export function matrix(results: readonly CaseResult[], targets: readonly string[
       id,
       title: first.title,
       level: first.level,
-      cells: targets.map((target) => results.find((r) => r.id === id && r.target === target)),
+      cells: targets.map((target) => results.find((r) => r.id === id && runOf(r) === target)),
     };
   });
 }
 
 export function targetsOf(results: readonly CaseResult[]): string[] {
-  return [...new Set(results.map((r) => r.target))];
+  return [...new Set(results.map((r) => runOf(r)))];
 }
 
 /**
@@ -86,5 +86,5 @@ export function targetsOf(results: readonly CaseResult[]): string[] {
  */
 export function inReportOrder(results: readonly CaseResult[]): CaseResult[] {
   const targets = targetsOf(results);
-  return [...results].sort((a, b) => targets.indexOf(a.target) - targets.indexOf(b.target) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...results].sort((a, b) => targets.indexOf(runOf(a)) - targets.indexOf(runOf(b)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -3,9 +3,10 @@
  * case's relative numbering, and the oracle that judges every segment the moment it is taken. Steps
  * (steps/) drive an Exchange; run-case.ts runs the steps.
  */
-import { decodePacket, encodePacket, IpProtocol, parseFlags, quoteForIcmpv4, seqAdd, TcpFlag, WireError, type Icmpv4Message, type IpHeader, type Ipv4Header, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
+import { decodePacket, encodePacket, IpProtocol, parseFlags, seqAdd, TcpFlag, WireError, type IpHeader, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
 import type { AddressTemplate, Case, IcmpTemplate, IpTemplate, OptionTemplate, SegmentTemplate } from '../suite/case';
-import { arrivalOf } from '../reference/ip';
+import { arrivalOf, familyOfAddress, type IpFamily } from '../reference/ip';
+import { icmpErrorPacket } from './icmp-packet';
 import { formatDuration } from '../suite/duration';
 import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
 import type { AppEvent, Target, TimedPacket } from '../targets/target';
@@ -17,7 +18,7 @@ import { Lateness } from './lateness';
 import { Numbering } from './numbering';
 import { PeerTimestamps } from './peer-timestamps';
 import type { Direction, IsnReport, StepOutcome, TraceEvent } from './result';
-import { ipText, segmentText, summarizeAbsolute, summarizeFromTarget, summarizeIcmp, summarizeToTarget } from './summary';
+import { ipText, segmentText, summarizeAbsolute, summarizeFromTarget, summarizeIcmpIn, summarizeToTarget } from './summary';
 
 /** The result of one step; `undefined` fields are left out of the JSON. */
 export type StepResult = Omit<StepOutcome, 'index' | 'line' | 'text' | 'note'>;
@@ -103,8 +104,11 @@ export class Exchange {
   isnReport: IsnReport | undefined;
   /** The last TCP segment the target sent, as it came: what an `icmp` step quotes. */
   private lastFromTarget: { readonly bytes: Uint8Array; readonly segment: TcpSegment } | undefined;
+  /** The IP version on the wire: the target's address is of the case's family. */
+  readonly family: IpFamily;
 
   constructor(readonly testCase: Case, readonly target: Target, profile: Profile) {
+    this.family = familyOfAddress(target.address);
     this.numbering = new Numbering(testCase.peerIsn, testCase.peerPort, testCase.port);
     this.startNs = target.now();
     this.timeValues = timeValuesOf(profile);
@@ -114,6 +118,7 @@ export class Exchange {
       profile,
       { target: (seq) => this.numbering.targetRelative(seq), peer: (seq) => this.numbering.peerRelative(seq) },
       target.capabilities.clock,
+      this.family,
     );
   }
 
@@ -210,8 +215,23 @@ export class Exchange {
     return this.target.broadcast;
   }
 
-  /** The peer's datagram header: from the peer to the target, unless the case writes other addresses, an ECN codepoint or options. */
-  private ipHeader(template: IpTemplate | undefined): Ipv4Header {
+  /**
+   * The peer's datagram header: from the peer to the target, unless the case writes other addresses, an
+   * ECN codepoint or options. Over IPv6 the ECN codepoint goes in the traffic class (RFC 3168 §5), and
+   * the flow label stays 0; IPv4 options have no place there (a case with them is for IPv4).
+   */
+  ipHeader(template?: IpTemplate): IpHeader {
+    if (this.family === 'ipv6') {
+      if (template?.options !== undefined) throw new Error('IPv4 options cannot go in an IPv6 datagram: the case is for IPv4 (family: ipv4)');
+      return {
+        version: 6,
+        src: this.address(template?.src ?? this.target.peerAddress),
+        dst: this.address(template?.dst ?? this.target.address),
+        protocol: IpProtocol.TCP,
+        hopLimit: 64,
+        ...(template?.ecn !== undefined && { ecn: template.ecn }),
+      };
+    }
     return {
       version: 4,
       src: this.address(template?.src ?? this.target.peerAddress),
@@ -267,7 +287,7 @@ export class Exchange {
   }
 
   /** The segment, its datagram and the bytes for `template`; the connection moves on past it. */
-  private build(template: SegmentTemplate): { tcp: TcpSegment; ip: Ipv4Header; bytes: Uint8Array; good: boolean } {
+  private build(template: SegmentTemplate): { tcp: TcpSegment; ip: IpHeader; bytes: Uint8Array; good: boolean } {
     const flags = parseFlags(template.flags);
     const tcp: TcpSegment = {
       srcPort: this.numbering.peerPort,
@@ -288,9 +308,8 @@ export class Exchange {
 
   /**
    * The peer sends an ICMP error about the target's last segment (RFC 9293 §3.9.2.2), from the peer's
-   * address as a router on the path would: the quote is that segment's IP header and first 8 octets of
-   * data (RFC 792), with the sequence number and remote port the step names, if any. The oracle's
-   * machine gets it too.
+   * address as a router on the path would, quoting that segment with the sequence number the step names,
+   * if any; over IPv6, the ICMPv6 error that says the same (icmp-packet.ts). The oracle's machine gets it too.
    */
   sendIcmp(template: IcmpTemplate): void {
     const last = this.lastFromTarget;
@@ -300,20 +319,15 @@ export class Exchange {
     const { checksum: _onTheWire, ...segment } = last.segment;
     const dstPort = template.peerPort ?? last.segment.dstPort;
     const quoted = seq === last.segment.seq && dstPort === last.segment.dstPort ? last.bytes : encodePacket({ ip: invoking.ip, tcp: { ...segment, seq, dstPort } } as TcpPacket);
-    const quote = quoteForIcmpv4(quoted);
-    const message: Icmpv4Message =
-      template.kind === 'frag-needed' ? { kind: 'frag-needed', nextHopMtu: template.nextHopMtu ?? 0, quote }
-      : template.kind === 'parameter-problem' ? { kind: 'parameter-problem', code: template.code, pointer: template.pointer ?? 0, quote }
-      : { kind: template.kind, code: template.code, quote };
-    const ip = { version: 4 as const, src: this.target.peerAddress, dst: this.target.address, protocol: IpProtocol.ICMP, ttl: 64, id: 0, dontFragment: false };
-    const sent = this.target.send(encodePacket({ ip, icmp: message }));
+    const packet = icmpErrorPacket(template, quoted, this.target.peerAddress, this.target.address);
+    const sent = this.target.send(encodePacket(packet));
     const atMs = this.elapsedMs(sent.timeNs);
     this.noteLate('sending an ICMP error', atMs - this.anchor);
     this.moveAnchor(atMs);
     const error = { kind: template.kind, code: template.code, ...(template.nextHopMtu !== undefined && { nextHopMtu: template.nextHopMtu }), quoted: { srcPort: last.segment.srcPort, dstPort, seq } };
     this.oracle.icmpSent(error, atMs, last.segment.srcPort === this.numbering.targetPort);
-    const icmp = summarizeIcmp(decodePacket(sent.bytes).icmp as Icmpv4Message, true, (n) => this.numbering.targetRelative(n));
-    this.recordPacket('to-target', sent, { icmp });
+    const icmp = summarizeIcmpIn(decodePacket(sent.bytes), (n) => this.numbering.targetRelative(n));
+    this.recordPacket('to-target', sent, { ...(icmp && { icmp }) });
   }
 
   /**
@@ -328,8 +342,9 @@ export class Exchange {
       const atMs = this.elapsedMs(packet.timeNs);
       try {
         const decoded = decodePacket(packet.bytes);
-        if (decoded.icmp) {
-          this.recordPacket('from-target', packet, { icmp: summarizeIcmp(decoded.icmp, decoded.icmpChecksumOk, (n) => this.numbering.peerRelative(n)) });
+        const icmp = summarizeIcmpIn(decoded, (n) => this.numbering.peerRelative(n));
+        if (icmp) {
+          this.recordPacket('from-target', packet, { icmp });
           continue;
         }
         if (!decoded.tcp) {

@@ -3,7 +3,7 @@
  * between the runner and everything after it (JSON results, HTML, JUnit, pcap), so they hold plain
  * JSON only: a results file can be re-rendered without rerunning anything.
  */
-import type { AddressFamily, AppCall, AppCallName, AppEvent, AppResult } from '../targets/target';
+import type { AppCall, AppCallName, AppEvent, AppResult, RunFamily } from '../targets/target';
 import type { RequirementLevel } from '../suite/case';
 import type { TcpState } from '../wire';
 import type { IsnSample, IsnStatistic } from './isn/statistics';
@@ -42,11 +42,13 @@ export interface SegmentSummary {
 
 /** An ICMP message as a person reads it, with what its quote shows of the segment it is about. */
 export interface IcmpSummary {
+  /** 6 for ICMPv6 (RFC 4443); ICMP for IPv4 when absent. */
+  readonly version?: 6;
   /** As a case names it (`port-unreachable`, `frag-needed`), or `type 8 code 0` for a message that is no error. */
   readonly message: string;
   readonly type: number;
   readonly code: number;
-  /** Fragmentation needed: the next hop's MTU (RFC 1191 §4). */
+  /** Fragmentation needed, or ICMPv6 packet too big: the next hop's MTU (RFC 1191 §4, RFC 4443 §3.2). */
   readonly nextHopMtu?: number;
   /** Parameter problem: the octet in error (RFC 792). */
   readonly pointer?: number;
@@ -126,6 +128,8 @@ export interface CaseResult {
   readonly sysctl?: Readonly<Record<string, string>>;
   readonly file: string;
   readonly target: string;
+  /** The family the case ran in; IPv4 when absent (results written before families were a dimension). */
+  readonly family?: RunFamily;
   readonly verdict: Verdict;
   /** One line: the first divergence, the error, or why the case was skipped. */
   readonly reason?: string;
@@ -176,7 +180,7 @@ export interface IsnReport {
 export interface TargetInfo {
   readonly stack?: { readonly name: string; readonly version: string };
   readonly clock: 'real' | 'virtual';
-  readonly families: readonly AddressFamily[];
+  readonly families: readonly RunFamily[];
   readonly appCalls: readonly AppCallName[];
   readonly notes?: readonly string[];
 }
@@ -194,4 +198,19 @@ export interface ProfileSummary {
   readonly name: string;
   readonly title: string;
   readonly departures: readonly { readonly parameter: string; readonly value: string; readonly rfcValue: string; readonly source: string }[];
+}
+
+/** The family a result's case ran in. */
+export function familyOf(result: Pick<CaseResult, 'family'>): RunFamily {
+  return result.family ?? 'ipv4';
+}
+
+/**
+ * The run a result belongs to, as a report's column and a gate's key name it: the target, with the
+ * family beside it unless IPv4 (`linux`, `linux-ipv6`, `linux-ipv4-mapped`). A case's result is unique
+ * per run.
+ */
+export function runOf(result: Pick<CaseResult, 'target' | 'family'>): string {
+  const family = familyOf(result);
+  return family === 'ipv4' ? result.target : `${result.target}-${family}`;
 }

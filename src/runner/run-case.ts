@@ -11,7 +11,7 @@ import { formatDuration } from '../suite/duration';
 import { timeValuesOf } from '../profile/time-values';
 import { unmetCondition } from '../suite/when';
 import type { Target } from '../targets/target';
-import { RFC9293_PROFILE, type Profile } from '../reference';
+import { familyOfAddress, IP_FACTS, RFC9293_PROFILE, type Profile } from '../reference';
 import { Exchange, type StepResult } from './exchange';
 import type { CaseResult, StepOutcome } from './result';
 import { stepText } from './step-text';
@@ -142,6 +142,10 @@ function cannotRun(testCase: Case, target: Target, profile: Profile): string | u
   const unmet = unmetCondition(testCase.when, profile);
   if (unmet !== undefined) return unmet;
   const { capabilities, name } = target;
+  const family = familyOfAddress(target.address);
+  if (testCase.family !== undefined && testCase.family !== family) {
+    return `written for ${testCase.family === 'ipv4' ? 'IPv4' : 'IPv6'} alone (family: ${testCase.family}), and the ${name} target speaks ${family === 'ipv4' ? 'IPv4' : 'IPv6'} here`;
+  }
   if (testCase.clock === 'virtual' && capabilities.clock !== 'virtual') {
     return `written for a virtual clock: it waits ${formatDuration(leastDurationMs(testCase.steps, timeValuesOf(profile)))}, which the ${name} target's real clock would spend`;
   }
@@ -161,10 +165,11 @@ function cannotRun(testCase: Case, target: Target, profile: Profile): string | u
  * Runs `testCase` on `target`, with the reference machine beside it running `profile` (the target's
  * declared parameters; the RFC's by default). The target is the caller's to close. A case's MTU is
  * set on the target's interface first, and the reference machine advertises the MSS it gives, the MTU
- * less 40 octets of IPv4 and TCP headers (RFC 9293 §3.7.1).
+ * less the IP and TCP headers of the target's family, 40 octets for IPv4, 60 for IPv6 (RFC 9293 §3.7.1).
  */
 export async function runCase(testCase: Case, target: Target, targetProfile: Profile = RFC9293_PROFILE): Promise<CaseResult> {
-  const profile = testCase.mtu === undefined ? targetProfile : { ...targetProfile, mss: testCase.mtu - 40 };
+  const headers = IP_FACTS[familyOfAddress(target.address)].ipTcpHeaders;
+  const profile = testCase.mtu === undefined ? targetProfile : { ...targetProfile, mss: testCase.mtu - headers };
   const run = new CaseRun(testCase, target, profile);
   const reason = cannotRun(testCase, target, profile);
   if (reason !== undefined) return run.result('skip', notRun(testCase), reason);

@@ -8,6 +8,8 @@ import { leastDurationMs } from '../suite/needs';
 import { timeValuesOf } from '../profile/time-values';
 import type { TargetProfile } from '../profile/parse';
 import type { Target } from '../targets/target';
+import { FAMILY_NAMES, wireFamily, type RunFamily } from '../targets/family';
+import { profileIn, runsIn } from './families';
 import { lateText } from './lateness';
 import type { CaseResult, EarlierRun, TargetInfo } from './result';
 import { runCase } from './run-case';
@@ -21,7 +23,11 @@ export interface TargetDriver {
   readonly profile: TargetProfile;
   /** Throws, with one sentence a person can act on, when this machine cannot host the target. */
   preflight(): Promise<void>;
-  create(): Promise<Target>;
+  /**
+   * A fresh target whose addresses are of `family` (IPv4 for `ipv4-mapped`, whose application socket
+   * is AF_INET6) where it speaks it; one that does not says so in its capabilities' `families`.
+   */
+  create(family: RunFamily): Promise<Target>;
 }
 
 export interface Reporter {
@@ -33,6 +39,8 @@ export interface Reporter {
 export interface RunOptions {
   /** Cases run at the same time, each on its own target. */
   readonly jobs: number;
+  /** The families every case runs in, unless it names its own (IPv4 alone by default). */
+  readonly families?: readonly RunFamily[];
 }
 
 function messageOf(error: unknown): string {
@@ -40,8 +48,9 @@ function messageOf(error: unknown): string {
 }
 
 /** A case the harness could not run: its target would not come up, or the harness itself broke. */
-function harnessError(testCase: Case, target: string, reason: string): CaseResult {
+function harnessError(testCase: Case, target: string, family: RunFamily, reason: string): CaseResult {
   return {
+    family,
     id: testCase.id,
     title: testCase.title,
     area: testCase.area,
@@ -59,6 +68,11 @@ function harnessError(testCase: Case, target: string, reason: string): CaseResul
   };
 }
 
+/** A case the target cannot run in `family`, which it does not speak. */
+function familySkip(testCase: Case, driver: TargetDriver, family: RunFamily, spoken: readonly RunFamily[]): CaseResult {
+  return { ...harnessError(testCase, driver.name, family, `the ${driver.name} target does not speak ${FAMILY_NAMES[family]} (it speaks ${spoken.join(', ')})`), verdict: 'skip' };
+}
+
 /**
  * Runs of a case, at most, while each fails with the harness late (lateness.ts): on a loaded machine a
  * second run is usually on time, and a target that fails on time fails the same way.
@@ -69,10 +83,10 @@ const RUNS_WHILE_HARNESS_LATE = 3;
  * The case on a fresh target, again while it fails with the harness late. After the last run, such a
  * failure is the harness's as likely as the target's: an error, never a finding.
  */
-async function runOne(testCase: Case, driver: TargetDriver): Promise<CaseResult> {
+async function runOne(testCase: Case, driver: TargetDriver, family: RunFamily): Promise<CaseResult> {
   const earlierRuns: EarlierRun[] = [];
   for (;;) {
-    const result = await runOnce(testCase, driver);
+    const result = await runOnce(testCase, driver, family);
     const { harnessLate } = result;
     if (result.verdict !== 'fail' || harnessLate === undefined) return earlierRuns.length > 0 ? { ...result, earlierRuns } : result;
     earlierRuns.push({ reason: result.reason ?? '', harnessLate });
@@ -88,21 +102,23 @@ async function runOne(testCase: Case, driver: TargetDriver): Promise<CaseResult>
   }
 }
 
-async function runOnce(testCase: Case, driver: TargetDriver): Promise<CaseResult> {
+async function runOnce(testCase: Case, driver: TargetDriver, family: RunFamily): Promise<CaseResult> {
   let target: Target;
   try {
-    target = await driver.create();
+    target = await driver.create(family);
   } catch (error) {
-    return harnessError(testCase, driver.name, `the ${driver.name} target could not be set up: ${messageOf(error)}`);
+    return harnessError(testCase, driver.name, family, `the ${driver.name} target could not be set up: ${messageOf(error)}`);
   }
   try {
     const { name, title, departures } = driver.profile;
-    const { stack, clock, families, appCalls, notes } = target.capabilities;
-    const targetInfo: TargetInfo = { ...(stack && { stack }), clock, families: families ?? ['ipv4'], appCalls, ...(notes && { notes }) };
-    return { ...waive(await runCase(testCase, target, driver.profile.profile), driver.profile), profile: { name, title, departures }, targetInfo };
+    const { stack, clock, families = ['ipv4'], appCalls, notes } = target.capabilities;
+    if (!families.includes(family) || !families.includes(wireFamily(family))) return familySkip(testCase, driver, family, families);
+    const targetInfo: TargetInfo = { ...(stack && { stack }), clock, families, appCalls, ...(notes && { notes }) };
+    const result = await runCase(testCase, target, profileIn(driver.profile.profile, family, driver.profile.ipv6Mss?.value));
+    return { ...waive({ ...result, family }, driver.profile), profile: { name, title, departures }, targetInfo };
   } catch (error) {
     // runCase turns what goes wrong in a step into a verdict; reaching here is a harness bug, kept to this case.
-    return harnessError(testCase, driver.name, `the harness failed: ${messageOf(error)}`);
+    return harnessError(testCase, driver.name, family, `the harness failed: ${messageOf(error)}`);
   } finally {
     await target.close();
   }
@@ -113,14 +129,22 @@ async function runOnce(testCase: Case, driver: TargetDriver): Promise<CaseResult
  * profile), so that a few minutes-long cases run beside the many short ones instead of after them,
  * and the wall time stays near the longest case's. Ties keep the suite's order.
  */
-function longestFirst(work: readonly { testCase: Case; driver: TargetDriver }[]): number[] {
+function longestFirst(work: readonly Work[]): number[] {
   const expectedMs = work.map(({ testCase, driver }) => leastDurationMs(testCase.steps, timeValuesOf(driver.profile.profile)));
   return work.map((_, index) => index).sort((a, b) => (expectedMs[b] as number) - (expectedMs[a] as number));
 }
 
+/** One case to run: on which target, in which family. */
+interface Work {
+  readonly testCase: Case;
+  readonly driver: TargetDriver;
+  readonly family: RunFamily;
+}
+
 /**
- * Every case on every target. Results come in the order of targets, then cases, whatever order they
- * finished in; `jobs` of them run at the same time, each on a target of its own, the longest first.
+ * Every case on every target, in every family asked for that the case runs in. Results come in the
+ * order of targets, then families, then cases, whatever order they finished in; `jobs` of them run at
+ * the same time, each on a target of its own, the longest first.
  */
 export async function runSuite(
   cases: readonly Case[],
@@ -128,7 +152,8 @@ export async function runSuite(
   reporters: readonly Reporter[],
   options: RunOptions,
 ): Promise<CaseResult[]> {
-  const work = drivers.flatMap((driver) => cases.map((testCase) => ({ testCase, driver })));
+  const families = options.families ?? ['ipv4'];
+  const work: Work[] = drivers.flatMap((driver) => families.flatMap((family) => cases.filter((c) => runsIn(c, family)).map((testCase) => ({ testCase, driver, family }))));
   for (const r of reporters) r.onRunStart?.({ target: drivers.map((d) => d.name).join(','), cases: work.length });
   const results: CaseResult[] = new Array(work.length);
   const order = longestFirst(work);
@@ -136,8 +161,8 @@ export async function runSuite(
   const worker = async (): Promise<void> => {
     while (next < order.length) {
       const index = order[next++] as number;
-      const { testCase, driver } = work[index] as (typeof work)[number];
-      const result = await runOne(testCase, driver);
+      const { testCase, driver, family } = work[index] as Work;
+      const result = await runOne(testCase, driver, family);
       results[index] = result;
       for (const r of reporters) r.onCaseEnd?.(result);
     }

@@ -1,5 +1,5 @@
 /** One-line forms of segments and expectations, shared by failure messages, traces and reports. */
-import { formatFlags, formatOptions, ICMPV4_KIND_TYPES, IpProtocol, TcpFlag, type Icmpv4Message, type IpHeader, type Ipv4Option, type TcpSegment } from '../wire';
+import { formatFlags, formatOptions, ICMPV4_KIND_TYPES, ICMPV6_PARAMETER_PROBLEM_CODES, ICMPV6_TIME_EXCEEDED_CODES, ICMPV6_UNREACHABLE_CODES, Icmpv6Type, IpProtocol, TcpFlag, type DecodedPacket, type Icmpv4Message, type Icmpv6Message, type InvokingPacket, type IpHeader, type Ipv4Option, type TcpSegment } from '../wire';
 import type { Range, SegmentMatch, OptionExpectation } from '../suite/case';
 import { icmpMessageName } from '../suite/icmp-message';
 import type { IcmpSummary, SegmentSummary } from './result';
@@ -118,6 +118,12 @@ export function matchText(m: SegmentMatch): string {
   return parts.join(' ');
 }
 
+/** What a quote shows of the segment an error is about, its sequence number as a case writes it. */
+function quotedOf(invoking: InvokingPacket | undefined, relative: (seq: number) => number): Pick<IcmpSummary, 'quoted'> {
+  if (invoking?.protocol !== IpProtocol.TCP || invoking.srcPort === undefined || invoking.dstPort === undefined) return {};
+  return { quoted: { srcPort: invoking.srcPort, dstPort: invoking.dstPort, ...(invoking.seq !== undefined && { seq: relative(invoking.seq) }) } };
+}
+
 /**
  * An ICMP message for the trace: named as a case names it, with what its quote shows of the segment it
  * is about; `relative` turns the quoted sequence number into the numbers a case writes.
@@ -125,19 +131,41 @@ export function matchText(m: SegmentMatch): string {
 export function summarizeIcmp(message: Icmpv4Message, checksumOk: boolean, relative: (seq: number) => number): IcmpSummary {
   if (message.kind === 'other') return { message: `type ${message.type} code ${message.code}`, type: message.type, code: message.code, checksumOk };
   const code = message.kind === 'frag-needed' ? 4 : message.code;
-  const invoking = message.invoking;
-  const quotesTcp = invoking?.protocol === IpProtocol.TCP && invoking.srcPort !== undefined && invoking.dstPort !== undefined;
   return {
     message: icmpMessageName(message.kind, code) ?? `${message.kind} code ${code}`,
     type: ICMPV4_KIND_TYPES[message.kind],
     code,
     ...(message.kind === 'frag-needed' && { nextHopMtu: message.nextHopMtu }),
     ...(message.kind === 'parameter-problem' && { pointer: message.pointer }),
-    ...(quotesTcp && {
-      quoted: { srcPort: invoking.srcPort as number, dstPort: invoking.dstPort as number, ...(invoking.seq !== undefined && { seq: relative(invoking.seq) }) },
-    }),
+    ...quotedOf(message.invoking, relative),
     checksumOk,
   };
+}
+
+const ICMPV6_TYPES = { unreachable: Icmpv6Type.DESTINATION_UNREACHABLE, 'packet-too-big': Icmpv6Type.PACKET_TOO_BIG, 'time-exceeded': Icmpv6Type.TIME_EXCEEDED, 'parameter-problem': Icmpv6Type.PARAMETER_PROBLEM } as const;
+
+/** An ICMPv6 message for the trace, named by RFC 4443's codes (`port-unreachable`, `packet-too-big`), as summarizeIcmp does for ICMP. */
+export function summarizeIcmpv6(message: Icmpv6Message, checksumOk: boolean, relative: (seq: number) => number): IcmpSummary {
+  const base = { version: 6 as const, checksumOk };
+  if (message.kind === 'other') return { ...base, message: `type ${message.type} code ${message.code}`, type: message.type, code: message.code };
+  const names: Record<typeof message.kind, readonly string[]> = { unreachable: ICMPV6_UNREACHABLE_CODES, 'packet-too-big': ['packet-too-big'], 'time-exceeded': ICMPV6_TIME_EXCEEDED_CODES, 'parameter-problem': ICMPV6_PARAMETER_PROBLEM_CODES.map((c) => `parameter-problem-${c}`) };
+  return {
+    ...base,
+    message: names[message.kind][message.code] ?? `${message.kind} code ${message.code}`,
+    type: ICMPV6_TYPES[message.kind],
+    code: message.code,
+    ...(message.kind === 'packet-too-big' && { nextHopMtu: message.mtu }),
+    ...(message.kind === 'parameter-problem' && { pointer: message.pointer }),
+    ...quotedOf(message.invoking, relative),
+  };
+}
+
+/** The ICMP or ICMPv6 message a decoded packet carries, for the trace; undefined for a packet that carries none. */
+export function summarizeIcmpIn(decoded: DecodedPacket, relative: (seq: number) => number): IcmpSummary | undefined {
+  const checksumOk = decoded.icmpChecksumOk === true;
+  if (decoded.icmp) return summarizeIcmp(decoded.icmp, checksumOk, relative);
+  if (decoded.icmpv6) return summarizeIcmpv6(decoded.icmpv6, checksumOk, relative);
+  return undefined;
 }
 
 /** `ICMP frag-needed (3/4) mtu 552 about 8080 > 40000 seq 1`: one line for ladders and failures. */
@@ -145,5 +173,5 @@ export function icmpText(s: IcmpSummary): string {
   const fields = [s.nextHopMtu !== undefined ? ` mtu ${s.nextHopMtu}` : '', s.pointer !== undefined ? ` pointer ${s.pointer}` : ''].join('');
   const about = s.quoted ? ` about ${s.quoted.srcPort} > ${s.quoted.dstPort}${s.quoted.seq !== undefined ? ` seq ${s.quoted.seq}` : ''}` : '';
   const checksum = s.checksumOk ? '' : ' [bad checksum]';
-  return `ICMP ${s.message} (${s.type}/${s.code})${fields}${about}${checksum}`;
+  return `${s.version === 6 ? 'ICMPv6' : 'ICMP'} ${s.message} (${s.type}/${s.code})${fields}${about}${checksum}`;
 }

@@ -62,6 +62,8 @@ export interface Case {
   readonly clock?: 'virtual';
   /** The MTU of the target's interface, set before the first step; a target that cannot set it skips the case. */
   readonly mtu?: number;
+  /** The one address family the case is for; absent, it runs in every family a run asks for. */
+  readonly family?: 'ipv4' | 'ipv6';
   readonly source: SourcePosition;
 }
 

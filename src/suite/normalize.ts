@@ -62,7 +62,7 @@ export interface RawCase {
   id: string; title: string; description?: string;
   spec: { rfc9293: string[]; requirements?: string[] } & Record<string, string[]>;
   level: Case['level']; tags?: string[]; port?: number; peerPort?: number; peerIsn?: number;
-  from?: string; when?: RawWhen; sysctl?: Record<string, number | string>; clock?: 'virtual'; mtu?: number;
+  from?: string; when?: RawWhen; sysctl?: Record<string, number | string>; clock?: 'virtual'; mtu?: number; family?: 'ipv4' | 'ipv6';
   steps: RawStep[];
 }
 
@@ -425,6 +425,7 @@ export function normalizeCase(
       ...(raw.sysctl !== undefined && { sysctl: Object.fromEntries(Object.entries(raw.sysctl).map(([key, value]) => [key, String(value)])) }),
       ...(raw.clock !== undefined && { clock: raw.clock }),
       ...(raw.mtu !== undefined && { mtu: raw.mtu }),
+      ...(raw.family !== undefined && { family: raw.family }),
       source: locate([]),
     },
   };

@@ -16,7 +16,11 @@ export const AGENT_CAPABILITIES: Pick<Capabilities, 'appCalls' | 'options'> = {
 };
 
 /** An app call as the agent takes it: connect also names the host to connect to. */
-export type AgentRequest = AppCall | (Extract<AppCall, { call: 'connect' }> & { readonly host: string });
+export type AgentRequest =
+  | AppCall
+  | (Extract<AppCall, { call: 'connect' }> & { readonly host: string })
+  /** `inet6`: an AF_INET6 listener, which takes IPv6 and IPv4 (as IPv4-mapped addresses) alike. */
+  | (Extract<AppCall, { call: 'listen' }> & { readonly family: 'inet' | 'inet6' });
 
 const ANSWER_TIMEOUT_MS = 5000;
 

@@ -1,17 +1,20 @@
 /**
  * The one interface every target driver implements (design notes, "Targets").
  *
- * A target is a TCP implementation reached as the remote peer: the harness writes the peer's IPv4
- * packets into it and reads the target's packets out of it, and asks the target's application side
+ * A target is a TCP implementation reached as the remote peer: the harness writes the peer's IP
+ * packets (of the case's family) into it and reads the target's packets out of it, and asks the target's application side
  * to make socket calls. Each case gets a fresh `Target`, so cases cannot disturb each other.
  *
  * Drivers do I/O; they never interpret TCP. Decoding and checking belong to `wire/` and `runner/`.
  */
 import type { TcpState } from '../wire';
+import type { RunFamily } from './family';
 
-/** An IPv4 packet that crossed the boundary between the harness and the target. */
+export type { AddressFamily, RunFamily } from './family';
+
+/** An IP packet (IPv4 or IPv6) that crossed the boundary between the harness and the target. */
 export interface TimedPacket {
-  /** The whole IPv4 packet, header included. */
+  /** The whole IP packet, header included. */
   readonly bytes: Uint8Array;
   /** When it crossed, in nanoseconds on the harness's monotonic clock (`process.hrtime.bigint()`). */
   readonly timeNs: bigint;
@@ -116,8 +119,6 @@ export interface TimedEvent {
   readonly timeNs: bigint;
 }
 
-/** An address family a target speaks: the harness speaks IPv4 today. */
-export type AddressFamily = 'ipv4' | 'ipv6';
 
 /** What a driver can do, so that cases needing more are skipped with a reason, never failed. */
 export interface Capabilities {
@@ -132,8 +133,8 @@ export interface Capabilities {
   readonly options?: readonly SocketOptionName[];
   /** Anything a report reader should know about how this target is driven. */
   readonly notes?: readonly string[];
-  /** The address families it speaks; IPv4 alone when absent. */
-  readonly families?: readonly AddressFamily[];
+  /** The families it speaks (`ipv4-mapped`: its application side can use AF_INET6 sockets on IPv4); IPv4 alone when absent. */
+  readonly families?: readonly RunFamily[];
   /**
    * Whether ICMP the harness sends reaches the stack (RFC 9293 §3.9.2.2); absent means it does. False
    * where the path carries TCP alone: cases with `icmp` steps are then skipped with the reason.
@@ -150,9 +151,12 @@ export interface Target {
   /** A short name for reports, e.g. `linux`. */
   readonly name: string;
   readonly capabilities: Capabilities;
-  /** The target's IPv4 address, dotted quad, e.g. `198.18.0.1`. */
+  /**
+   * The target's address in the family it was created for: a dotted quad in 198.18.0.0/15
+   * (`198.18.0.1`), or IPv6 text in 2001:2::/48 (`2001:2::1`). Its packets are of that family.
+   */
   readonly address: string;
-  /** The address the harness speaks from as the remote peer, e.g. `198.18.0.2`. */
+  /** The address the harness speaks from as the remote peer, of the same family, e.g. `198.18.0.2`. */
   readonly peerAddress: string;
   /**
    * The directed broadcast address of the subnet the target's interface is on, within 198.18.0.0/15
@@ -164,7 +168,7 @@ export interface Target {
   now(): bigint;
   /** Lets `ms` pass on the target's clock; whatever the target sends meanwhile is queued. */
   sleep(ms: number): Promise<void>;
-  /** Hands one IPv4 packet to the target and returns when it was handed over. */
+  /** Hands one IP packet to the target and returns when it was handed over. */
   send(packet: Uint8Array): TimedPacket;
   /**
    * Hands several packets to the target at once, queued together as a burst on a wire would leave them,
@@ -173,7 +177,7 @@ export interface Target {
    */
   sendBurst?(packets: readonly Uint8Array[]): TimedPacket[];
   /**
-   * The next IPv4 packet the target sent, in order, or `undefined` when none arrives within
+   * The next IP packet the target sent, in order, or `undefined` when none arrives within
    * `timeoutMs` of the target's clock. Packets are queued from the moment the target exists, so none is
    * lost between calls. A virtual-clock target advances its clock only as far as the packet.
    */

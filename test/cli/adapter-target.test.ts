@@ -27,6 +27,7 @@ afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })))
 interface ResultLine {
   id: string;
   target: string;
+  family?: string;
   verdict: string;
   reason?: string;
   targetInfo?: { stack?: { name: string; version: string }; clock: string; families: string[]; appCalls: string[] };
@@ -42,9 +43,11 @@ test('run --target adapter --adapter --profile: the C starter passes a handful o
   const out = dir();
   const run = runCli(['run', '--target', 'adapter', '--adapter', ADAPTER, '--profile', PROFILE, ...ids(HANDFUL), '--out', out]);
   expect(run.stderr).toBe('');
-  expect(run.stdout).toContain(`tcpconform: ${HANDFUL.length} case(s) on tiny-tcp`);
+  // Both families by default: the starter's hello says IPv4 alone, so its IPv6 runs are skipped, saying so.
+  expect(run.stdout).toContain(`tcpconform: ${HANDFUL.length * 2} case(s) on tiny-tcp`);
+  expect(run.stdout).toContain('the tiny-tcp target does not speak IPv6 (it speaks ipv4)');
   expect(run.code).toBe(0);
-  const results = resultsIn(out);
+  const results = resultsIn(out).filter((r) => r.family !== 'ipv6');
   expect(results.map((r) => `${r.target} ${r.id} ${r.verdict}`).sort()).toEqual(HANDFUL.map((id) => `tiny-tcp ${id} pass`).sort());
   // What the hello said is in every result, and in the report.
   expect(results[0]?.targetInfo).toEqual({
@@ -62,14 +65,14 @@ test('run --target adapter --adapter --profile: the C starter passes a handful o
 
 test('the short form adapter:COMMAND, without a profile: RFC 9293\'s values and the name adapter', () => {
   const out = dir();
-  const run = runCli(['run', '--target', `adapter:${ADAPTER}`, '--id', 'handshake/passive-open', '--out', out]);
+  const run = runCli(['run', '--target', `adapter:${ADAPTER}`, '--id', 'handshake/passive-open', '--family', 'ipv4', '--out', out]);
   expect(run.code).toBe(0);
   expect(resultsIn(out).map((r) => `${r.target} ${r.verdict}`)).toEqual(['adapter pass']);
 });
 
 test('a deviation declared in the profile waives the failure, naming the profile file', () => {
   const out = dir();
-  const run = runCli(['run', '--target', 'adapter', '--adapter', ADAPTER, '--profile', PROFILE, '--id', 'handshake/syn-retransmitted', '--out', out]);
+  const run = runCli(['run', '--target', 'adapter', '--adapter', ADAPTER, '--profile', PROFILE, '--id', 'handshake/syn-retransmitted', '--family', 'ipv4', '--out', out]);
   expect(run.code).toBe(0);
   const [result] = resultsIn(out);
   expect(result?.verdict).toBe('waived');
@@ -79,7 +82,7 @@ test('a deviation declared in the profile waives the failure, naming the profile
 test('an adapter that crashes mid-case gives that case an error verdict, and the run goes on', () => {
   const out = dir();
   const crash = `node ${join(ROOT, 'adapters/testing/crash-on-write.js')}`;
-  const run = runCli(['run', '--target', 'adapter', '--adapter', crash, '--id', 'handshake/passive-open', '--id', 'window/data-both-directions', '--id', 'rst/closed-port-syn', '--out', out]);
+  const run = runCli(['run', '--target', 'adapter', '--adapter', crash, '--id', 'handshake/passive-open', '--id', 'window/data-both-directions', '--id', 'rst/closed-port-syn', '--family', 'ipv4', '--out', out]);
   expect(run.code).toBe(3);
   const verdicts = Object.fromEntries(resultsIn(out).map((r) => [r.id, r]));
   expect(verdicts['handshake/passive-open']?.verdict).toBe('pass');
@@ -131,8 +134,8 @@ test('list and explain take a profile file', () => {
 test('merge: the adapter run beside a reference run, one report comparing both', () => {
   const mine = dir();
   const reference = dir();
-  expect(runCli(['run', '--target', 'adapter', '--adapter', ADAPTER, '--profile', PROFILE, ...ids(HANDFUL), '--out', mine]).code).toBe(0);
-  expect(runCli(['run', '--target', 'reference', ...ids(HANDFUL), '--out', reference]).code).toBe(0);
+  expect(runCli(['run', '--target', 'adapter', '--adapter', ADAPTER, '--profile', PROFILE, ...ids(HANDFUL), '--family', 'ipv4', '--out', mine]).code).toBe(0);
+  expect(runCli(['run', '--target', 'reference', ...ids(HANDFUL), '--family', 'ipv4', '--out', reference]).code).toBe(0);
   const merged = dir();
   const merge = runCli(['merge', mine, reference, '--out', merged, '--fail-on', 'MUST']);
   expect(merge.stdout).toContain(`merged ${HANDFUL.length * 2} result(s) from 2 input(s)`);

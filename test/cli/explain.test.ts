@@ -71,10 +71,10 @@ describe('tcpconform targets', () => {
       appCalls: ['listen', 'connect', 'write', 'write-urgent', 'read', 'stop-reading', 'shutdown', 'close', 'abort', 'state', 'at-mark', 'set-option'],
       options: ['nodelay', 'rcvbuf', 'sndbuf', 'keepalive', 'keepalive-idle', 'keepalive-interval', 'keepalive-count', 'user-timeout', 'linger', 'dscp'],
       clock: 'virtual',
-      families: ['ipv4'],
+      families: ['ipv4', 'ipv6'],
       notes: [expect.any(String)],
     });
-    expect(runCli(['targets', 'reference']).stdout).toMatch(/^reference {2}ready {2}virtual clock {2}ipv4 {2}app calls: listen, connect/);
+    expect(runCli(['targets', 'reference']).stdout).toMatch(/^reference {2}ready {2}virtual clock {2}ipv4,ipv6 {2}app calls: listen, connect/);
   });
 
   test('an unknown target is a usage error', () => {

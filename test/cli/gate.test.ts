@@ -29,6 +29,17 @@ describe('gate without a baseline', () => {
   });
 });
 
+describe('gate with families', () => {
+  const in6 = (result: CaseResult): CaseResult => ({ ...result, family: 'ipv6' });
+  test('a baseline compares like with like: a case failing over IPv4 before does not cover its IPv6 run', () => {
+    const baseline = [r('a/x', 'fail'), in6(r('a/x', 'pass'))];
+    const outcome = gate({ results: [r('a/x', 'fail'), in6(r('a/x', 'fail'))], baseline, failOn: MUST_SHOULD, suiteProblems: 0 });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.lines).toContain('newly failing: a/x on linux-ipv6 (MUST): a/x went fail');
+    expect(outcome.lines).toContain('1 failing case(s) unchanged from the baseline');
+  });
+});
+
 describe('gate with a baseline', () => {
   const baseline = [r('a/old-failure', 'fail'), r('a/fixed', 'fail'), r('a/steady', 'pass'), r('a/broke', 'pass')];
   test('a case that newly fails exits 1 and is named', () => {

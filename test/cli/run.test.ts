@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { decodePacket } from '../../src/wire';
 import { loadSuites } from '../../src/cli/load-suites';
 import { FIRST, namespacesOf, runCli, startCli } from './run-cli';
+import { inTestRange } from '../../src/targets/family';
+import { runOf } from '../../src/runner/result';
 
 /** The whole suite on the local kernel: its longest case (TIME-WAIT, 2×MSL = 60 s) and then some. */
 const WHOLE_SUITE_MS = 15 * 60_000;
@@ -19,17 +21,16 @@ const outDir = (): string => {
   return dir;
 };
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-interface ResultLine { id: string; verdict: string; trace: { kind: string; hex?: string }[] }
+interface ResultLine { id: string; target: string; family?: 'ipv4' | 'ipv6'; verdict: string; trace: { kind: string; hex?: string }[] }
 const resultsIn = (dir: string): ResultLine[] =>
   readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as ResultLine);
 /** The host's own interfaces, addresses and routes, which a run must never touch. */
 const hostNetwork = (): string =>
   ['link', 'addr', 'route'].map((what) => spawnSync('ip', ['-o', what, 'show'], { encoding: 'utf8' }).stdout).join('\n');
-const inBenchmarkRange = (address: string): boolean => /^198\.1[89]\./.test(address);
 
 describe('tcpconform run', () => {
-  test('the README main command passes every case of the suite and writes the report', () => {
-    // The whole suite against the local kernel: TIME-WAIT cases alone take 2×MSL of real time.
+  test('the README main command passes every case of the suite in both families and writes the report', () => {
+    // The whole suite against the local kernel, over IPv4 and IPv6: TIME-WAIT cases alone take 2×MSL of real time.
     const out = outDir();
     const hostBefore = hostNetwork();
     const run = runCli(['run', 'suites', '--target', 'linux', '--out', out], WHOLE_SUITE_MS);
@@ -39,18 +40,21 @@ describe('tcpconform run', () => {
     expect({ code: run.code, notPassed }).toEqual({ code: 0, notPassed: [] });
     expect(hostNetwork()).toBe(hostBefore);
     const results = resultsIn(out);
-    // Network rule: every packet of the run stayed within 198.18.0.0/15.
+    // Network rule: every packet of the run stayed within 198.18.0.0/15 and 2001:2::/48.
     const packets = results.flatMap((r) => r.trace.filter((e) => e.kind === 'packet').map((e) => decodePacket(Buffer.from(e.hex ?? '', 'hex')).ip));
     expect(packets.length).toBeGreaterThan(20);
-    expect(packets.filter((ip) => !inBenchmarkRange(ip.src) || !inBenchmarkRange(ip.dst))).toEqual([]);
+    expect(packets.filter((ip) => ip.version === 6).length).toBeGreaterThan(20);
+    expect(packets.filter((ip) => !inTestRange(ip.src) || !inTestRange(ip.dst))).toEqual([]);
     expect(results.length).toBeGreaterThanOrEqual(6);
+    expect(results.filter((r) => r.family === 'ipv6').length).toBeGreaterThan(results.length / 3);
     // Cases written for other profile values (when:) are skipped with the reason, Linux's declared
     // deviations (profiles/linux.yaml) are waived with theirs; none fails or errors.
-    expect(results.filter((r) => !['pass', 'skip', 'waived'].includes(r.verdict)).map((r) => `${r.id}: ${r.verdict}`)).toEqual([]);
+    expect(results.filter((r) => !['pass', 'skip', 'waived'].includes(r.verdict)).map((r) => `${r.id} on ${runOf(r)}: ${r.verdict}`)).toEqual([]);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('handshake/passive-open');
+    // Each family's pages and captures in the run's own folder: linux for IPv4, linux-ipv6 beside it.
     for (const r of results) {
-      expect(existsSync(join(out, 'cases', 'linux', `${r.id.replace(/\//g, '.')}.html`))).toBe(true);
-      expect(existsSync(join(out, 'pcap', 'linux', `${r.id.replace(/\//g, '.')}.pcap`))).toBe(true);
+      expect(existsSync(join(out, 'cases', runOf(r), `${r.id.replace(/\//g, '.')}.html`))).toBe(true);
+      expect(existsSync(join(out, 'pcap', runOf(r), `${r.id.replace(/\//g, '.')}.pcap`))).toBe(true);
     }
   }, WHOLE_SUITE_MS);
 
@@ -64,7 +68,7 @@ describe('tcpconform run', () => {
 
   test('bad suite files are named with file and line, and the rest still runs (exit 2)', () => {
     const out = outDir();
-    const run = runCli(['run', 'test/fixtures/mixed-suite', '--out', out]);
+    const run = runCli(['run', 'test/fixtures/mixed-suite', '--family', 'ipv4', '--out', out]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/mixed-suite\/schema-error\.yaml:7:\d+: steps\[1\]\.send\.win: 70000 must be at most 65535/);
     expect(run.stderr).toMatch(/mixed-suite\/unknown-step\.yaml:7:5: steps\[1\]: unknown step 'sned'/);
@@ -77,7 +81,7 @@ describe('tcpconform run', () => {
     ['SIGTERM', 143],
   ] as const)('%s half-way keeps the finished results, writes the report and removes the namespaces', async (signal, code) => {
     const out = outDir();
-    const { child, done } = startCli(['run', 'test/fixtures/interrupt', '--out', out]);
+    const { child, done } = startCli(['run', 'test/fixtures/interrupt', '--family', 'ipv4', '--out', out]);
     // Interrupt once the quick case is written and the slow one has its namespace.
     for (let i = 0; i < 600 && !(existsSync(join(out, 'results.jsonl')) && readFileSync(join(out, 'results.jsonl'), 'utf8').includes('fixture-quick') && namespacesOf(child.pid!).length > 0); i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -105,9 +109,10 @@ describe('tcpconform run', () => {
   test('selection by id glob and by tag', () => {
     const out = outDir();
     expect(runCli(['run', 'suites', '--id', 'handshake/passive-open', '--id', 'handshake/active-open', '--out', out]).code).toBe(0);
-    expect(resultsIn(out).map((r) => r.id).sort()).toEqual(['handshake/active-open', 'handshake/passive-open']);
-    expect(runCli(['run', 'suites', '--id', 'close/passive-close', '--id', 'close/active-close', '--tag', 'passive-close', '--out', out]).code).toBe(0);
-    expect(resultsIn(out).map((r) => r.id)).toEqual(['close/passive-close']);
+    // Both families by default: each case once per family, a run of its own.
+    expect(resultsIn(out).map((r) => `${r.id} ${runOf(r)}`).sort()).toEqual(['handshake/active-open linux', 'handshake/active-open linux-ipv6', 'handshake/passive-open linux', 'handshake/passive-open linux-ipv6']);
+    expect(runCli(['run', 'suites', '--id', 'close/passive-close', '--id', 'close/active-close', '--tag', 'passive-close', '--family', 'ipv6', '--out', out]).code).toBe(0);
+    expect(resultsIn(out).map((r) => `${r.id} ${runOf(r)}`)).toEqual(['close/passive-close linux-ipv6']);
     const none = runCli(['run', 'suites', '--id', 'nothing/*', '--out', out]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no case selected');
@@ -132,7 +137,7 @@ describe('gating and machine-readable output', () => {
   });
 
   test('--json prints one JSON result per line on stdout and keeps progress off it', () => {
-    const run = runCli(['run', 'suites', '--id', 'rst/closed-port-syn', '--json', '--out', outDir()]);
+    const run = runCli(['run', 'suites', '--id', 'rst/closed-port-syn', '--json', '--family', 'ipv4', '--out', outDir()]);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; verdict: string });
     expect(lines.map((l) => [l.id, l.verdict])).toEqual([['rst/closed-port-syn', 'pass']]);
@@ -149,7 +154,8 @@ describe('tcpconform list', () => {
     const cases = loadSuites(['suites']).cases;
     const count = (area: string) => cases.filter((c) => c.area === area).length;
     const areas = [...new Set(cases.map((c) => c.area))].map((area) => `${area} ${count(area)}`).join(', ');
-    expect(run.stdout).toContain(`\n${cases.length} case(s). By area: ${areas}.`);
+    const inFamily = (family: 'ipv4' | 'ipv6') => cases.filter((c) => c.family === undefined || c.family === family).length;
+    expect(run.stdout).toContain(`\n${cases.length} case(s) (${inFamily('ipv4')} in ipv4, ${inFamily('ipv6')} in ipv6). By area: ${areas}.`);
   });
 });
 

@@ -96,7 +96,7 @@ test('the C starter adapter, copied out of the package and built: adapter-check,
   const check = run('npx', ['tcpconform', 'adapter-check', './adapter/adapter'], project);
   expect(check.stdout).toContain('The adapter follows the protocol in all 15 checks');
   expect(check.status).toBe(0);
-  const runArgs = ['tcpconform', 'run', '--target', 'adapter', '--adapter', './adapter/adapter', '--profile', './adapter/profile.yaml', ...HANDFUL.flatMap((id) => ['--id', id]), '--out', 'reports/mine'];
+  const runArgs = ['tcpconform', 'run', '--target', 'adapter', '--adapter', './adapter/adapter', '--profile', './adapter/profile.yaml', ...HANDFUL.flatMap((id) => ['--id', id]), '--family', 'ipv4', '--out', 'reports/mine'];
   const outcome = run('npx', runArgs, project);
   expect(outcome.stderr).toBe('');
   expect(outcome.status).toBe(0);

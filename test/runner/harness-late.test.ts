@@ -9,6 +9,7 @@
 import { findDriver } from '../../src/cli/drivers';
 import { parseCase } from '../../src/suite/parse';
 import { runSuite, type TargetDriver } from '../../src/runner/run-suite';
+import type { RunFamily } from '../../src/targets/family';
 import type { CaseResult } from '../../src/runner/result';
 
 const CASE = parseCase(
@@ -33,8 +34,8 @@ function lateDriver(lateMs: number, lateIn: (run: number) => boolean): TargetDri
   const driver = {
     ...reference,
     runs: 0,
-    async create() {
-      const target = await reference.create();
+    async create(family: RunFamily) {
+      const target = await reference.create(family);
       const run = ++driver.runs;
       const app = target.app.bind(target);
       target.app = async (call) => {

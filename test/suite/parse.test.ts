@@ -94,7 +94,7 @@ describe('parseCase', () => {
   test('an unknown field points at the key and lists the allowed ones', () => {
     const problems = parseCase('case.yaml', `${header}stepz: []\nsteps:\n  - wait: 1s\n`).problems.map(formatProblem);
     expect(problems).toEqual([
-      "case.yaml:5:1: the case: unknown field 'stepz'; allowed here: id, title, description, spec, level, tags, port, peerPort, peerIsn, from, when, mtu, sysctl, clock, matrix, steps",
+      "case.yaml:5:1: the case: unknown field 'stepz'; allowed here: id, title, description, spec, level, tags, port, peerPort, peerIsn, from, when, family, mtu, sysctl, clock, matrix, steps",
     ]);
   });
 

@@ -62,7 +62,7 @@ test('a request with a known id but a bad call or argument is refused with that 
     { type: 'result', id: 1, ok: false, error: 'bad request: unknown call fly' },
     { type: 'result', id: 2, ok: false, error: 'bad request: call must be a string' },
     { type: 'result', id: 3, ok: false, error: 'bad request: port must be an integer from 1 to 65535' },
-    { type: 'result', id: 4, ok: false, error: 'bad request: host must be an IPv4 address in dotted-quad form' },
+    { type: 'result', id: 4, ok: false, error: 'bad request: host must be an IPv4 address in dotted-quad form or an IPv6 address' },
     { type: 'result', id: 5, ok: false, error: 'bad request: bytes must be an integer from 0 to 1099511627776' },
   ]);
 });

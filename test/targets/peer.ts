@@ -4,18 +4,21 @@
  */
 import type { AppEvent, Target } from '../../src/targets/target';
 import { IpProtocol, decodePacket, encodePacket, parseFlags } from '../../src/wire';
-import type { DecodedPacket, Ipv4Option, TcpSegment } from '../../src/wire';
+import type { DecodedPacket, IpHeader, Ipv4Option, TcpSegment } from '../../src/wire';
 
 export type Received = DecodedPacket & { tcp: TcpSegment; timeNs: bigint };
 
-/** A segment from the peer to the target; `flags` as letters, e.g. 'SA'; `ipOptions` in its IPv4 header. */
+/** A segment from the peer to the target; `flags` as letters, e.g. 'SA'; `ipOptions` in its IPv4 header (none over IPv6). */
 export function peerSegment(
   target: Target,
   fields: Partial<Omit<TcpSegment, 'flags'>> & { flags: string; srcPort: number; dstPort: number },
   ipOptions: Ipv4Option[] = [],
 ): Uint8Array {
+  const ip: IpHeader = target.address.includes(':')
+    ? { version: 6, src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, hopLimit: 64 }
+    : { version: 4, src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true, options: ipOptions };
   return encodePacket({
-    ip: { version: 4, src: target.peerAddress, dst: target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true, options: ipOptions },
+    ip,
     tcp: { seq: 0, ack: 0, window: 65535, urgentPointer: 0, options: [], payload: new Uint8Array(), ...fields, flags: parseFlags(fields.flags) },
   });
 }

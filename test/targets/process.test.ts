@@ -258,10 +258,21 @@ describe('adapters that fail before or at their hello', () => {
     ['address', { address: '10.0.2.15' }, 'gives address 10.0.2.15, outside 198.18.0.0/15'],
     ['peer', { peer: '192.168.1.1' }, 'gives peer 192.168.1.1, outside 198.18.0.0/15'],
     ['protocol', { protocol: 2 }, 'speaks protocol version 2, but this harness speaks version 1'],
-    ['family', { capabilities: { ...HELLO.capabilities, families: ['ipv6'] } }, 'says its stack speaks ipv6 but not ipv4, and this harness speaks ipv4 only'],
+    ['family', { capabilities: { ...HELLO.capabilities, families: ['ipv6'] } }, 'says its stack speaks ipv6 but not ipv4, which every adapter speaks'],
+    ['family without its addresses', { capabilities: { ...HELLO.capabilities, families: ['ipv4', 'ipv6'] } }, 'says its stack speaks ipv6 but gives no address6 and peer6'],
+    ['IPv6 address', { address6: '2001:db8::1', peer6: '2001:2::2', capabilities: { ...HELLO.capabilities, families: ['ipv4', 'ipv6'] } }, 'gives address6 2001:db8::1, outside 2001:2::/48'],
   ])('one whose hello gives a %s the harness refuses', async (_, change, phrase) => {
     const error = await startFailure({ command: inline({ ...HELLO, ...change }) });
     expect(error.message).toContain(`the harness refuses the toy adapter: its hello ${phrase}`);
+  });
+
+  test('an adapter speaking IPv6 gives its IPv6 addresses to a case in that family, IPv4 ones to the others', async () => {
+    const hello = { ...HELLO, address6: '2001:2::1', peer6: '2001:2::2', capabilities: { ...HELLO.capabilities, families: ['ipv4', 'ipv6'] } };
+    const six = await start({ command: inline(hello), family: 'ipv6' });
+    expect([six.address, six.peerAddress, six.broadcast]).toEqual(['2001:2::1', '2001:2::2', undefined]);
+    expect(six.capabilities.families).toEqual(['ipv4', 'ipv6']);
+    const four = await start({ command: inline(hello) });
+    expect([four.address, four.peerAddress]).toEqual([HELLO.address, HELLO.peer]);
   });
 
   test('198.19.255.254 is still inside the range', async () => {

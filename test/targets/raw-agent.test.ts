@@ -77,15 +77,13 @@ test('it listens only in 198.18.0.0/15, and says so', () => {
   expect(spawnSync(agentPath, ['--serve'], { encoding: 'utf8' }).stderr.trim()).toBe('usage: tcpconform-agent [--listen HOST:PORT]');
 });
 
-test('a session speaks the stdin agent\'s lines, and connects only within 198.18.0.0/15', async () => {
+test('a session speaks the stdin agent\'s lines, and connects only within 198.18.0.0/15 and 2001:2::/48', async () => {
   const first = await session();
   expect(await first.call({ call: 'state' })).toEqual({ type: 'result', id: 1, ok: true, state: 'CLOSED' });
-  expect(await first.call({ call: 'connect', host: '192.0.2.1', port: 80 })).toEqual({
-    type: 'result',
-    id: 2,
-    ok: false,
-    error: 'bad request: host must lie in 198.18.0.0/15, the only range tcpconform speaks to',
-  });
+  const refusal = 'bad request: host must lie in 198.18.0.0/15 or 2001:2::/48 (or be ::ffff: and an address of 198.18.0.0/15), the only ranges tcpconform speaks to';
+  expect(await first.call({ call: 'connect', host: '192.0.2.1', port: 80 })).toEqual({ type: 'result', id: 2, ok: false, error: refusal });
+  expect(await first.call({ call: 'connect', host: '2001:db8::1', port: 80 })).toEqual({ type: 'result', id: 3, ok: false, error: refusal });
+  expect(await first.call({ call: 'connect', host: '::ffff:192.0.2.1', port: 80 })).toEqual({ type: 'result', id: 4, ok: false, error: refusal });
   first.end();
   await first.closed;
 });

@@ -234,16 +234,19 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err) {
   return ERR_OK;
 }
 
-/* A new pcb with SO_REUSEADDR, as the Linux agent's sockets have: a case may reuse a port in TIME-WAIT. */
-static struct tcp_pcb *new_pcb(int local_port, const char **error) {
-  struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+/*
+ * A new pcb of `type` (IPADDR_TYPE_V4, _V6, or _ANY for a listener that takes both families) with
+ * SO_REUSEADDR, as the Linux agent's sockets have: a case may reuse a port in TIME-WAIT.
+ */
+static struct tcp_pcb *new_pcb(u8_t type, int local_port, const char **error) {
+  struct tcp_pcb *pcb = tcp_new_ip_type(type);
   if (pcb == NULL) {
     *error = "ENOMEM";
     return NULL;
   }
   ip_set_option(pcb, SOF_REUSEADDR);
   if (local_port != 0) {
-    err_t err = tcp_bind(pcb, IP4_ADDR_ANY, (u16_t)local_port);
+    err_t err = tcp_bind(pcb, type == IPADDR_TYPE_V4 ? IP4_ADDR_ANY : type == IPADDR_TYPE_V6 ? IP6_ADDR_ANY : IP_ANY_TYPE, (u16_t)local_port);
     if (err != ERR_OK) {
       tcp_close(pcb);
       *error = err_name(err);
@@ -255,7 +258,7 @@ static struct tcp_pcb *new_pcb(int local_port, const char **error) {
 
 int app_listen(int port, const char **error) {
   if (listener_count == MAX_LISTENERS) return fail(error, "EMFILE");
-  struct tcp_pcb *pcb = new_pcb(port, error);
+  struct tcp_pcb *pcb = new_pcb(IPADDR_TYPE_ANY, port, error);
   if (pcb == NULL) return -1;
   err_t err = ERR_OK;
   struct tcp_pcb *listener = tcp_listen_with_backlog_and_err(pcb, TCP_DEFAULT_LISTEN_BACKLOG, &err);
@@ -272,7 +275,7 @@ int app_listen(int port, const char **error) {
 int app_connect(const char *host, int port, int local_port, const char **error) {
   ip_addr_t remote;
   if (!ipaddr_aton(host, &remote)) return fail(error, "EINVAL");
-  struct tcp_pcb *pcb = new_pcb(local_port, error);
+  struct tcp_pcb *pcb = new_pcb(IP_IS_V6(&remote) ? IPADDR_TYPE_V6 : IPADDR_TYPE_V4, local_port, error);
   if (pcb == NULL) return -1;
   struct conn *c = adopt(pcb);
   if (c == NULL) {

@@ -74,7 +74,7 @@ static long long run_call(const char *name, const struct json_object *message, l
     const struct json_field *host = json_get(message, "host");
     if (!only_fields(message, fields, id)) return ANSWERED;
     if (host == NULL || host->kind != JSON_STRING) {
-      out_bad_request(id, "host must be an IPv4 address");
+      out_bad_request(id, "host must be an IPv4 or IPv6 address");
       return ANSWERED;
     }
     if (!integer_arg(message, "port", 1, 65535, true, &a, id) || !integer_arg(message, "localPort", 1, 65535, false, &b, id)) return ANSWERED;

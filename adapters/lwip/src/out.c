@@ -22,8 +22,9 @@ void out_hello(void) {
   printf(
       "{\"type\":\"hello\",\"protocol\":1,\"stack\":{\"name\":\"lwip\",\"version\":\"%s\"},"
       "\"address\":\"198.18.0.1\",\"peer\":\"198.18.0.2\",\"broadcast\":\"198.19.255.255\","
+      "\"address6\":\"2001:2::1\",\"peer6\":\"2001:2::2\","
       "\"capabilities\":{\"calls\":[\"listen\",\"connect\",\"write\",\"read\",\"stop-reading\",\"shutdown\","
-      "\"close\",\"abort\",\"state\",\"set-option\"],\"options\":[" OPTIONS_JSON "],\"clock\":\"virtual\",\"families\":[\"ipv4\"],\"notes\":["
+      "\"close\",\"abort\",\"state\",\"set-option\"],\"options\":[" OPTIONS_JSON "],\"clock\":\"virtual\",\"families\":[\"ipv4\",\"ipv6\"],\"notes\":["
       "\"lwIP's raw TCP API, single-threaded (lwip_init, no tcpip thread), built with Debian's lwipopts.h\","
       "\"lwIP's TCP timers tick every 250 ms (fast: delayed ACKs) and 500 ms (slow: retransmission, "
       "TIME-WAIT), so its timers fire on those ticks\","

@@ -23,34 +23,35 @@ u32_t sys_now(void) { return (u32_t)now_ms; }
 
 double stack_now(void) { return now_ms; }
 
-static err_t output_ipv4(struct netif *nif, struct pbuf *p, const ip4_addr_t *next_hop) {
-  (void)nif;
-  (void)next_hop;
+/* Hands a packet lwIP sent, of either family, to the harness. */
+static void output(struct pbuf *p) {
   static uint8_t packet[0x10000];
   u16_t length = pbuf_copy_partial(p, packet, p->tot_len, 0);
   out_packet(packet, length, now_ms);
   packets_out++;
+}
+
+static err_t output_ipv4(struct netif *nif, struct pbuf *p, const ip4_addr_t *next_hop) {
+  (void)nif;
+  (void)next_hop;
+  output(p);
   return ERR_OK;
 }
 
-#if LWIP_IPV6
-/* Debian's build has IPv6; this netif has no IPv6 address, and nothing IPv6 goes to the harness. */
+/* Debian's build has IPv6 (lwipopts.h: LWIP_IPV6 1): the netif's IPv6 packets go to the harness as they are. */
 static err_t output_ipv6(struct netif *nif, struct pbuf *p, const ip6_addr_t *next_hop) {
   (void)nif;
-  (void)p;
   (void)next_hop;
+  output(p);
   return ERR_OK;
 }
-#endif
 
 static err_t netif_setup(struct netif *nif) {
   nif->name[0] = 't';
   nif->name[1] = 'c';
   nif->mtu = 1500;
   nif->output = output_ipv4;
-#if LWIP_IPV6
   nif->output_ip6 = output_ipv6;
-#endif
   /* A point-to-point link: no Ethernet, no ARP; packets go straight to the harness. The link has a
      subnet (198.18.0.0/15) whose broadcast address, 198.19.255.255, lwIP knows as one only with
      NETIF_FLAG_BROADCAST (ip4_addr_isbroadcast_u32): the hello gives it for address validation cases. */
@@ -65,6 +66,15 @@ void stack_init(void) {
   ip4addr_aton("255.254.0.0", &netmask); /* 198.18.0.0/15 */
   ip4addr_aton(PEER_ADDRESS, &gateway);
   netif_add(&netif, &address, &netmask, &gateway, NULL, netif_setup, ip_input);
+  /* 2001:2::1, on the /64 lwIP takes every address's prefix to be (ip6_route), so the peer is on-link.
+     Set PREFERRED at once: no Duplicate Address Detection, hence no solicited-node group joined and no
+     MLD report; no router solicitations either (rs_count 0). The harness sees IPv6 TCP alone. */
+  ip6_addr_t address6;
+  s8_t slot;
+  ip6addr_aton(STACK_ADDRESS6, &address6);
+  netif_add_ip6_address(&netif, &address6, &slot);
+  netif_ip6_addr_set_state(&netif, slot, IP6_ADDR_PREFERRED);
+  netif.rs_count = 0;
   netif_set_default(&netif);
   netif_set_link_up(&netif);
   netif_set_up(&netif);

@@ -12,6 +12,9 @@
 /* The stack's address and the peer's, as the hello announces them (198.18.0.0/15 only). */
 #define STACK_ADDRESS "198.18.0.1"
 #define PEER_ADDRESS "198.18.0.2"
+/* The stack's and the harness's IPv6 addresses, in 2001:2::/48 (RFC 5180). */
+#define STACK_ADDRESS6 "2001:2::1"
+#define PEER_ADDRESS6 "2001:2::2"
 
 void stack_init(void);
 

@@ -4,7 +4,9 @@
 
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/inet6-socket-address.h"
 #include "ns3/ipv4-address.h"
+#include "ns3/ipv6-address.h"
 #include "ns3/object-vector.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-l4-protocol.h"
@@ -135,13 +137,19 @@ App::Watch(Ptr<TcpSocketBase> socket)
 CallResult
 App::Listen(uint16_t port)
 {
-    Ptr<TcpSocketBase> socket = NewSocket();
-    if (socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), port)) != 0 || socket->Listen() != 0)
+    // A listener for each family: ns-3's sockets are bound to an IPv4 or an IPv6 endpoint, not both.
+    for (bool six : {false, true})
     {
-        return Failed(socket);
+        Ptr<TcpSocketBase> socket = NewSocket();
+        int bound = six ? socket->Bind(Inet6SocketAddress(Ipv6Address::GetAny(), port))
+                        : socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), port));
+        if (bound != 0 || socket->Listen() != 0)
+        {
+            return Failed(socket);
+        }
+        socket->SetAcceptCallback(MakeCallback(&AcceptAll), MakeCallback(&App::OnAccepted, this));
+        m_listeners.push_back(socket);
     }
-    socket->SetAcceptCallback(MakeCallback(&AcceptAll), MakeCallback(&App::OnAccepted, this));
-    m_listeners.push_back(socket);
     return {};
 }
 
@@ -156,21 +164,25 @@ App::OnAccepted(Ptr<Socket> socket, const Address& from)
     socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeCallback(&App::OnErrorClose, this));
     socket->SetSendCallback(MakeCallback(&App::OnSendSpace, this));
     m_connections.push_back(c);
-    m_sink("\"event\":\"accepted\",\"remotePort\":" +
-           std::to_string(InetSocketAddress::ConvertFrom(from).GetPort()));
+    uint16_t remotePort = Inet6SocketAddress::IsMatchingType(from) ? Inet6SocketAddress::ConvertFrom(from).GetPort()
+                                                                   : InetSocketAddress::ConvertFrom(from).GetPort();
+    m_sink("\"event\":\"accepted\",\"remotePort\":" + std::to_string(remotePort));
 }
 
 CallResult
 App::Connect(const std::string& host, uint16_t port, uint16_t localPort)
 {
     in_addr parsed;
-    if (inet_pton(AF_INET, host.c_str(), &parsed) != 1)
+    in6_addr parsed6;
+    bool six = inet_pton(AF_INET6, host.c_str(), &parsed6) == 1;
+    if (!six && inet_pton(AF_INET, host.c_str(), &parsed) != 1)
     {
         return Fail("EINVAL");
     }
     Ptr<TcpSocketBase> socket = NewSocket();
-    int bound = localPort != 0 ? socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), localPort))
-                               : socket->Bind();
+    int bound = localPort != 0 ? (six ? socket->Bind(Inet6SocketAddress(Ipv6Address::GetAny(), localPort))
+                                      : socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), localPort)))
+                               : (six ? socket->Bind6() : socket->Bind());
     if (bound != 0)
     {
         return Failed(socket);
@@ -182,7 +194,9 @@ App::Connect(const std::string& host, uint16_t port, uint16_t localPort)
     Connection c;
     c.socket = socket;
     m_connections.push_back(c);
-    if (socket->Connect(InetSocketAddress(Ipv4Address(host.c_str()), port)) != 0)
+    int connected = six ? socket->Connect(Inet6SocketAddress(Ipv6Address(host.c_str()), port))
+                        : socket->Connect(InetSocketAddress(Ipv4Address(host.c_str()), port));
+    if (connected != 0)
     {
         m_connections.pop_back();
         return Failed(socket);

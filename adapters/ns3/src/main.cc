@@ -121,9 +121,10 @@ class Protocol
         std::string version = std::to_string(ns3::Version::Major()) + "." + std::to_string(ns3::Version::Minor());
         Emit(std::string("{\"type\":\"hello\",\"protocol\":1,\"stack\":{\"name\":\"ns3\",\"version\":\"") + version +
              "\"},\"address\":\"" + Stack::kAddress + "\",\"peer\":\"" + Stack::kPeer +
+             "\",\"address6\":\"" + Stack::kAddress6 + "\",\"peer6\":\"" + Stack::kPeer6 +
              "\",\"capabilities\":{\"calls\":[\"listen\",\"connect\",\"write\",\"read\",\"stop-reading\","
              "\"shutdown\",\"close\",\"state\",\"set-option\"],\"options\":[\"nodelay\",\"rcvbuf\",\"sndbuf\"],"
-             "\"clock\":\"virtual\",\"families\":[\"ipv4\"],\"notes\":[" +
+             "\"clock\":\"virtual\",\"families\":[\"ipv4\",\"ipv6\"],\"notes\":[" +
              json::Quote("no abort: ns-3's socket API has no ABORT call (TcpSocketBase::SendRST is protected), "
                          "so cases that abort are skipped") + "," +
              json::Quote("simulated time: data written by the application leaves 1 ns after the call, because "

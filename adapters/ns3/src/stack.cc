@@ -1,10 +1,12 @@
 #include "stack.h"
 
 #include "ns3/boolean.h"
+#include "ns3/config.h"
 #include "ns3/global-value.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-static-routing-helper.h"
 #include "ns3/ipv4.h"
+#include "ns3/ipv6.h"
 #include "ns3/mac48-address.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
@@ -34,16 +36,17 @@ Stack::Stack(PacketSink sink)
     RngSeedManager::SetSeed(1);
     RngSeedManager::SetRun(1);
 
+    // IPv6 addresses are usable at once: no Duplicate Address Detection (and so no neighbour
+    // solicitation of its own on the link, which has no neighbour to answer it).
+    Config::SetDefault("ns3::Icmpv6L4Protocol::DAD", BooleanValue(false));
     m_node = CreateObject<Node>();
     InternetStackHelper internet;
-    // IPv6 would announce itself on the link (router solicitations, DAD); this link carries IPv4 only.
-    internet.SetIpv6StackInstall(false);
     // Static routing only: the one route is added below, nothing is computed globally.
     Ipv4StaticRoutingHelper staticRouting;
     internet.SetRoutingHelper(staticRouting);
     internet.Install(m_node);
 
-    // Point-to-point and no ARP: the device carries bare IPv4 packets, which is what the harness speaks.
+    // Point-to-point and no ARP (nor neighbour discovery): the device carries bare IPv4 and IPv6 packets.
     m_device = CreateObject<VirtualNetDevice>();
     m_device->SetNeedsArp(false);
     m_device->SetIsPointToPoint(true);
@@ -56,6 +59,12 @@ Stack::Stack(PacketSink sink)
     ipv4->AddAddress(interface, Ipv4InterfaceAddress(Ipv4Address(kAddress), Ipv4Mask("/32")));
     ipv4->SetUp(interface);
     staticRouting.GetStaticRouting(ipv4)->AddHostRouteTo(Ipv4Address(kPeer), interface);
+
+    // 2001:2::1/64: the prefix's route goes to the device, so the peer is on-link.
+    Ptr<Ipv6> ipv6 = m_node->GetObject<Ipv6>();
+    uint32_t interface6 = ipv6->AddInterface(m_device);
+    ipv6->AddAddress(interface6, Ipv6InterfaceAddress(Ipv6Address(kAddress6), Ipv6Prefix(64)));
+    ipv6->SetUp(interface6);
     Settle();
 }
 
@@ -68,7 +77,7 @@ Stack::NowNs() const
 bool
 Stack::OnDeviceSend(Ptr<Packet> packet, const Address&, const Address&, uint16_t)
 {
-    // The device hands over the IPv4 packet, header included (no link-layer header: no ARP, p2p).
+    // The device hands over the IP packet, header included (no link-layer header: no ARP, p2p).
     std::vector<uint8_t> bytes(packet->GetSize());
     packet->CopyData(bytes.data(), bytes.size());
     m_sink(bytes, NowNs());
@@ -85,12 +94,25 @@ Stack::OnDeviceSend(Ptr<Packet> packet, const Address&, const Address&, uint16_t
 bool
 Stack::Inject(const std::vector<uint8_t>& packet, std::string& why)
 {
-    // Only structurally sound IPv4 reaches ns-3, whose header parsers trust lengths; checksums,
+    // Only structurally sound IPv4 and IPv6 reach ns-3, whose header parsers trust lengths; checksums,
     // addresses and everything above are left to the stack to judge.
+    if (packet.size() >= 40 && (packet[0] >> 4) == 6)
+    {
+        size_t total = 40 + ((static_cast<size_t>(packet[4]) << 8) | packet[5]);
+        if (total > packet.size())
+        {
+            why = "the IPv6 payload length does not fit the packet";
+            return false;
+        }
+        Ptr<Packet> p = Create<Packet>(packet.data(), static_cast<uint32_t>(total));
+        m_device->Receive(p, 0x86DD, m_device->GetAddress(), m_device->GetAddress(), NetDevice::PACKET_HOST);
+        Settle();
+        return true;
+    }
     if (packet.size() < 20 || (packet[0] >> 4) != 4 || (packet[0] & 0x0f) < 5 ||
         static_cast<size_t>(packet[0] & 0x0f) * 4 > packet.size())
     {
-        why = "not an IPv4 packet (too short, wrong version or header length)";
+        why = "not an IPv4 or IPv6 packet (too short, wrong version or header length)";
         return false;
     }
     size_t total = (static_cast<size_t>(packet[2]) << 8) | packet[3];

@@ -19,6 +19,9 @@ class Stack
   public:
     static constexpr const char* kAddress = "198.18.0.1";
     static constexpr const char* kPeer = "198.18.0.2";
+    // The stack's and the harness's IPv6 addresses, in 2001:2::/48 (RFC 5180).
+    static constexpr const char* kAddress6 = "2001:2::1";
+    static constexpr const char* kPeer6 = "2001:2::2";
 
     // Called for every IPv4 packet the node sends, with the virtual time it was sent at.
     using PacketSink = std::function<void(const std::vector<uint8_t>& packet, int64_t timeNs)>;

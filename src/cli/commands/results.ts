@@ -7,7 +7,9 @@ import { ExitCode } from '../exit-codes';
 import { gate } from '../gate';
 import { readResults, resultsPathOf, writeReportFromResults } from '../outputs';
 import { summaryLine } from '../progress';
-import { complain, level, messageOf, say } from '../options';
+import { complain, familiesOfOption, level, messageOf, say, withFamily } from '../options';
+import { familyOf, runOf } from '../../runner/result';
+import type { FamilyChoice } from '../../targets/family';
 
 /** Runs a command that reads results files, turning an unreadable one into a usage error. */
 function readingResults<A extends unknown[]>(command: (...args: A) => void): (...args: A) => void {
@@ -21,20 +23,23 @@ function readingResults<A extends unknown[]>(command: (...args: A) => void): (..
   };
 }
 
-function reportCommand(results: string, options: { out?: string }): void {
-  const read = readResults(results);
+function reportCommand(results: string, options: { out?: string; family?: FamilyChoice }): void {
+  const families = familiesOfOption(options);
+  const read = readResults(results).filter((r) => families === undefined || families.includes(familyOf(r)));
   const out = options.out ?? dirname(resultsPathOf(results));
   const index = writeReportFromResults(out, read);
   say(`${summaryLine(read)}\nreport: ${index}`);
 }
 
-function mergeCommand(inputs: string[], options: { out: string; baseline?: string; failOn: RequirementLevel[] }): void {
+function mergeCommand(inputs: string[], options: { out: string; baseline?: string; failOn: RequirementLevel[]; family?: FamilyChoice }): void {
+  const families = familiesOfOption(options);
   const baseline = options.baseline === undefined ? undefined : readResults(options.baseline);
   const byKey = new Map<string, ReturnType<typeof readResults>[number]>();
   for (const input of inputs) {
     for (const r of readResults(input)) {
-      const key = `${r.target}\u0000${r.id}`;
-      if (byKey.has(key)) complain(`tcpconform: ${r.id} on ${r.target} appears more than once; keeping the one from ${input}`);
+      if (families !== undefined && !families.includes(familyOf(r))) continue;
+      const key = `${runOf(r)}\u0000${r.id}`;
+      if (byKey.has(key)) complain(`tcpconform: ${r.id} on ${runOf(r)} appears more than once; keeping the one from ${input}`);
       byKey.set(key, r);
     }
   }
@@ -50,8 +55,8 @@ function mergeCommand(inputs: string[], options: { out: string; baseline?: strin
 }
 
 export function addResultsCommands(program: Command): void {
-  program
-    .command('report')
+  withFamily(program
+    .command('report'), undefined, 'only the results of these families (default: every family the results hold)')
     .description('Render the HTML report, JUnit XML and pcaps again from saved results, without running anything.')
     .argument('<results>', 'a results.jsonl, or the report folder holding it')
     .option('-o, --out <dir>', 'report folder (default: beside the results)')
@@ -60,8 +65,8 @@ Example:
   tcpconform report reports/linux/results.jsonl --out /tmp/linux-report`)
     .action(readingResults(reportCommand));
 
-  program
-    .command('merge')
+  withFamily(program
+    .command('merge'), undefined, 'only the results of these families (default: every family the inputs hold)')
     .description('Combine the results of several runs or shards into one results file and one report.')
     .argument('<results...>', 'results.jsonl files or report folders')
     .requiredOption('-o, --out <dir>', 'report folder for the merged results')

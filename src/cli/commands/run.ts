@@ -11,17 +11,22 @@ import { selectCases } from '../select';
 import { driverNames, findDrivers } from '../drivers';
 import { adapterSettingsOf, withAdapterOptions } from '../adapter-options';
 import { rawSettingsOf, withRawOptions } from '../raw-options';
-import { complain, level, loadAndReport, messageOf, positiveInteger, say, selectionOf, SUITE_PATHS_HELP, targetName, withSelection, type SelectionOptions } from '../options';
+import { complain, familiesOfOption, level, loadAndReport, messageOf, positiveInteger, say, selectionOf, SUITE_PATHS_HELP, targetName, withFamily, withSelection, type SelectionOptions } from '../options';
+import type { FamilyChoice } from '../../targets/family';
+
+/** Cases at the same time for each family a run asks for, unless --jobs says otherwise. */
+const JOBS_PER_FAMILY = 8;
 
 interface RunOptions extends SelectionOptions {
   target: string[];
   adapter?: string;
   profile?: string;
   out: string;
-  jobs: number;
+  jobs?: number;
   baseline?: string;
   failOn: RequirementLevel[];
   json: boolean;
+  family: FamilyChoice;
 }
 
 /**
@@ -84,7 +89,10 @@ async function runCommand(paths: string[], options: RunOptions): Promise<void> {
   const onTerminal = progressStream.isTTY === true && process.env['CI'] !== 'true';
   const progress: Reporter = onTerminal ? liveProgress(progressStream) : plainProgress(tell);
   const reporters = [resultsFileReporter(options.out), renderedReportReporter(options.out), progress, ...(options.json ? [jsonLinesReporter(say)] : [])];
-  const results = await runSuite(cases, drivers, reporters, { jobs: options.jobs });
+  const families = familiesOfOption(options) ?? ['ipv4'];
+  // The cases mostly wait on timers: a second family runs beside the first, not after it.
+  const jobs = options.jobs ?? JOBS_PER_FAMILY * families.length;
+  const results = await runSuite(cases, drivers, reporters, { jobs, families });
   const outcome = gate({ results, failOn: options.failOn.length > 0 ? options.failOn : ['MUST', 'SHOULD'], suiteProblems: suite.problems.length, ...(baseline && { baseline }) });
   for (const line of outcome.lines) tell(line);
   tell(`report: ${options.out}/index.html`);
@@ -92,15 +100,15 @@ async function runCommand(paths: string[], options: RunOptions): Promise<void> {
 }
 
 export function addRunCommand(program: Command): void {
-  const run = withSelection(
+  const run = withFamily(withSelection(
     program
       .command('run')
       .description('Run cases against one or more targets; write JSON results, a pcap per case, JUnit XML and an HTML report.')
       .argument('[paths...]', SUITE_PATHS_HELP),
-  )
+  ), 'both', 'the families each case runs in, unless it names its own (family: ipv4 in the case file)')
     .option('-t, --target <name>', `the implementation under test: ${driverNames().join(', ')} (your own, with --adapter), or adapter:COMMAND (repeatable: one report compares them; default linux)`, targetName, [])
     .option('-o, --out <dir>', 'report folder (results.jsonl, index.html, junit.xml, cases/, pcap/)', 'reports/latest')
-    .option('-j, --jobs <n>', 'cases run at the same time, each on its own target (namespace or adapter process)', positiveInteger, 8)
+    .option('-j, --jobs <n>', `cases run at the same time, each on its own target (namespace or adapter process); default ${JOBS_PER_FAMILY} for each family`, positiveInteger)
     .option('--baseline <results>', 'a results.jsonl (or report folder) to compare with: only new failures fail the run')
     .option('--fail-on <levels>', 'requirement levels whose failures fail the run', level, [])
     .option('--json', 'print each result as a JSON line on stdout (progress goes to stderr)', false);
@@ -110,6 +118,8 @@ Examples:
   tcpconform run suites/handshake --out reports/hs
   tcpconform run --id 'close/*' --tag fin --jobs 4
   tcpconform run --level MUST --fail-on MUST       gate on MUST requirements only
+  tcpconform run --family ipv6                     IPv6 alone (default: both IPv4 and IPv6)
+  tcpconform run --family ipv4-mapped              an AF_INET6 application socket talking IPv4 (linux; cases with application calls)
   tcpconform run --baseline reports/main/results.jsonl   fail only on what got worse
   tcpconform run --shard 2/3 --out shard2          one of three CI machines; then tcpconform merge
   tcpconform run --target adapter --adapter ./my-adapter --profile ./my-stack.yaml

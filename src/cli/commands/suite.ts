@@ -10,7 +10,10 @@ import { selectCases } from '../select';
 import { checkAgainstReference } from '../check-against-reference';
 import { explanationLines, findCase, predictExchange } from '../explain';
 import { profileArgument } from './profile-argument';
-import { collect, complain, DEFAULT_SUITES, loadAndReport, say, selectionOf, SUITE_PATHS_HELP, withSelection, type SelectionOptions } from '../options';
+import { collect, complain, DEFAULT_SUITES, loadAndReport, say, selectionOf, SUITE_PATHS_HELP, withFamily, withSelection, type SelectionOptions } from '../options';
+import { runsIn } from '../../runner/families';
+import { familiesOf, type FamilyChoice, type RunFamily } from '../../targets/family';
+import type { Case } from '../../suite/case';
 
 async function validateCommand(paths: string[]): Promise<void> {
   const suite = loadAndReport(paths);
@@ -35,23 +38,26 @@ async function rulesCommand(paths: string[]): Promise<void> {
   for (const rule of unreached) say(`  ${rule}  ${describeRule(rule)}`);
 }
 
-function listCommand(paths: string[], options: SelectionOptions & { json: boolean; profile: string }): void {
+function listCommand(paths: string[], options: SelectionOptions & { json: boolean; profile: string; family: FamilyChoice }): void {
   const profile = profileArgument(options.profile);
   if (profile === undefined) return;
   const timers = timeValuesOf(profile.profile);
   const suite = loadAndReport(paths);
-  const cases = selectCases(suite.cases, selectionOf(options));
+  const asked = familiesOf(options.family);
+  const familiesOfCase = (c: Case): RunFamily[] => asked.filter((f) => runsIn(c, f));
+  const cases = selectCases(suite.cases, selectionOf(options)).filter((c) => familiesOfCase(c).length > 0);
   if (options.json) {
-    for (const c of cases) say(JSON.stringify({ id: c.id, title: c.title, area: c.area, level: c.level, tags: c.tags, spec: c.spec, needs: caseNeeds(c, timers), file: c.source.file }));
+    for (const c of cases) say(JSON.stringify({ id: c.id, title: c.title, area: c.area, level: c.level, tags: c.tags, spec: c.spec, families: familiesOfCase(c), needs: caseNeeds(c, timers), file: c.source.file }));
   } else {
     for (const c of cases) {
       say(`${c.id}  ${c.level}  §${c.spec.rfc9293.join(' §')}${c.spec.requirements.length > 0 ? `  ${c.spec.requirements.join(',')}` : ''}`);
       say(`    ${c.title}`);
-      say(`    tags: ${c.tags.join(', ') || '—'}  needs: ${needsText(caseNeeds(c, timers), options.profile)}`);
+      say(`    tags: ${c.tags.join(', ') || '—'}  families: ${familiesOfCase(c).join(', ')}  needs: ${needsText(caseNeeds(c, timers), options.profile)}`);
     }
     const count = (key: (c: (typeof cases)[number]) => string) =>
       [...new Set(cases.map(key))].map((k) => `${k} ${cases.filter((c) => key(c) === k).length}`).join(', ');
-    say(`\n${cases.length} case(s). By area: ${count((c) => c.area)}. By level: ${count((c) => c.level)}.`);
+    const runs = asked.map((f) => `${cases.filter((c) => runsIn(c, f)).length} in ${f}`).join(', ');
+    say(`\n${cases.length} case(s) (${runs}). By area: ${count((c) => c.area)}. By level: ${count((c) => c.level)}.`);
     const coverage = wireCoverage(cases);
     say(`RFC 9293 requirements testable on the wire (Appendix B's W, W+T and W~): ${coverage.covered.length} of ${coverage.testable.length} named by these cases.`);
     if (coverage.uncovered.length > 0) say(`Not named: ${coverage.uncovered.join(', ')}.`);
@@ -103,12 +109,12 @@ Example:
   tcpconform rules`)
     .action(rulesCommand);
 
-  withSelection(
+  withFamily(withSelection(
     program
       .command('list')
       .description('List cases: id, level, RFC 9293 sections, requirement ids, tags and what each needs from a target.')
       .argument('[paths...]', SUITE_PATHS_HELP),
-  )
+  ), 'both', 'the families to list cases for; a case that names its own is listed in that one')
     .option('--json', 'one JSON object per case', false)
     .option('--profile <name|file>', "the profile whose timers say how long a case takes on a real clock: one of tcpconform's by name, or a file such as ./my-stack.yaml", 'linux')
     .addHelpText('after', `

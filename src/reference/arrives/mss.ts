@@ -3,14 +3,13 @@
  */
 import type { TcpSegment } from '../../wire';
 import { fire, type Machine } from '../machine';
-import { DEFAULT_SEND_MSS } from '../tcb';
 
-/** SendMSS: the peer's MSS option, or 536 when its SYN has none (MUST-15). */
+/** SendMSS: the peer's MSS option, or when its SYN has none the family's default, 536 or 1220 (MUST-15). */
 export function learnSendMss(m: Machine, syn: TcpSegment): void {
   const option = syn.options.find((o) => o.kind === 'mss');
   if (option === undefined) {
     fire(m, '3.7.1/mss-default');
-    m.tcb.sndMss = DEFAULT_SEND_MSS;
+    m.tcb.sndMss = m.ip.defaultSendMss;
     return;
   }
   fire(m, '3.7.1/mss-option');

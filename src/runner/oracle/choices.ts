@@ -5,7 +5,7 @@
  * the target diverges only when every machine rules it out. When the `either` step picks a branch, only
  * that branch's machine stays. A case without `either` has one machine, and this is the plain oracle.
  */
-import type { IcmpError, Profile } from '../../reference';
+import type { IcmpError, IpFamily, Profile } from '../../reference';
 import type { Case } from '../../suite/case';
 import { meeting } from '../../suite/when';
 import type { AppCall } from '../../targets/target';
@@ -28,11 +28,12 @@ function branchesOf(testCase: Case) {
 export class OracleChoices {
   private alive: Choice[];
 
-  constructor(testCase: Case, profile: Profile, relative: Relative, clock: 'real' | 'virtual') {
+  /** `family`: the IP version the case runs over. */
+  constructor(testCase: Case, profile: Profile, relative: Relative, clock: 'real' | 'virtual', family: IpFamily = 'ipv4') {
     const branches = branchesOf(testCase);
     this.alive = branches
-      ? branches.map((b, branch) => ({ branch, oracle: new Oracle(meeting(b.when, profile), relative, clock) }))
-      : [{ branch: undefined, oracle: new Oracle(profile, relative, clock) }];
+      ? branches.map((b, branch) => ({ branch, oracle: new Oracle(meeting(b.when, profile), relative, clock, 'pattern', family) }))
+      : [{ branch: undefined, oracle: new Oracle(profile, relative, clock, 'pattern', family) }];
   }
 
   private get first(): Oracle {

@@ -6,7 +6,7 @@
  * RFC 2018 forbids that option only on segments without SYN, and a connection uses SACK only when
  * both sides offered it).
  */
-import { DEFAULT_SEND_MSS } from '../../reference/tcb';
+import { IP_FACTS, type IpFacts } from '../../reference/ip';
 import type { TcpOption, TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 
@@ -15,31 +15,33 @@ export interface Offered {
   readonly wscale: boolean;
   readonly sackPermitted: boolean;
   readonly timestamps: boolean;
-  /** SendMSS: the peer's MSS option, or 536 for IPv4 when it sent none (RFC 9293 §3.7.1, MUST-15). */
+  /** SendMSS: the peer's MSS option, or when it sent none 536 for IPv4, 1220 for IPv6 (RFC 9293 §3.7.1, MUST-15). */
   readonly sendMss: number;
 }
 
-export function offeredBy(syn: TcpSegment): Offered {
+export function offeredBy(syn: TcpSegment, ip: IpFacts = IP_FACTS.ipv4): Offered {
   const has = (kind: TcpOption['kind']): boolean => syn.options.some((o) => o.kind === kind);
   const mss = syn.options.find((o) => o.kind === 'mss');
-  return { wscale: has('wscale'), sackPermitted: has('sack-permitted'), timestamps: has('timestamps'), sendMss: mss?.kind === 'mss' ? mss.mss : DEFAULT_SEND_MSS };
+  return { wscale: has('wscale'), sackPermitted: has('sack-permitted'), timestamps: has('timestamps'), sendMss: mss?.kind === 'mss' ? mss.mss : ip.defaultSendMss };
 }
 
 /**
  * RFC 9293 §3.7.1: Eff.snd.MSS = min(SendMSS + 20, MMS_S) - TCPhdrsize - IPoptionsize, and no segment's
  * data exceeds it (MUST-16): the options a segment carries come out of the peer's MSS. MMS_S is known
- * here only once an ICMP fragmentation needed gave the path MTU (RFC 1191): the MTU less the IPv4
- * header; until then only the peer's side of the minimum is held.
+ * here only once an ICMP fragmentation needed (RFC 1191) or ICMPv6 packet too big (RFC 8201) gave the
+ * path MTU: the MTU less the IP header of `ip`'s family; until then only the peer's side is held.
  */
-export function sizeViolation(segment: TcpSegment, offered: Offered | undefined, pathMtu?: number): (OptionViolation & { limit: number }) | undefined {
+export function sizeViolation(segment: TcpSegment, offered: Offered | undefined, pathMtu?: number, ip: IpFacts = IP_FACTS.ipv4): (OptionViolation & { limit: number }) | undefined {
   if (offered === undefined || segment.payload.length === 0) return undefined;
   const headerBytes = (segment.dataOffset ?? 5) * 4;
-  const byPath = pathMtu !== undefined && pathMtu - IPV4_HEADER < offered.sendMss + 20;
-  const limit = (byPath ? (pathMtu as number) - IPV4_HEADER : offered.sendMss + 20) - headerBytes;
+  const ipHeader = ip.ipTcpHeaders - TCP_HEADER;
+  const byPath = pathMtu !== undefined && pathMtu - ipHeader < offered.sendMss + TCP_HEADER;
+  const limit = (byPath ? (pathMtu as number) - ipHeader : offered.sendMss + TCP_HEADER) - headerBytes;
   if (segment.payload.length <= limit) return undefined;
+  const error = ip.family === 'ipv6' ? 'ICMPv6 packet too big gave (RFC 8201)' : 'ICMP fragmentation needed gave (RFC 1191)';
   const mss = byPath
-    ? `the path MTU of ${pathMtu as number} an ICMP fragmentation needed gave (RFC 1191)`
-    : offered.sendMss === DEFAULT_SEND_MSS ? `${DEFAULT_SEND_MSS}, the default when the peer's SYN carries no MSS option (MUST-15)` : `${offered.sendMss}, the peer's MSS option`;
+    ? `the path MTU of ${pathMtu as number} an ${error}`
+    : offered.sendMss === ip.defaultSendMss ? `${ip.defaultSendMss}, the default when the peer's SYN carries no MSS option (MUST-15)` : `${offered.sendMss}, the peer's MSS option`;
   return {
     rule: 'MUST-16',
     limit,
@@ -47,8 +49,8 @@ export function sizeViolation(segment: TcpSegment, offered: Offered | undefined,
   };
 }
 
-/** The IPv4 header without options: what MMS_S leaves out of the path MTU (RFC 9293 §3.7.1). */
-const IPV4_HEADER = 20;
+/** The TCP header without options: SendMSS + 20 is what RFC 9293 §3.7.1 bounds a segment by. */
+const TCP_HEADER = 20;
 
 export interface OptionViolation {
   readonly rule: string;

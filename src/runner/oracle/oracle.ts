@@ -21,6 +21,7 @@
  * Retransmission timing is left to cases that assert it: a target's RTO follows its own measurements.
  */
 import { ReferenceTarget } from '../../targets/reference';
+import { IP_FACTS, type IpFacts, type IpFamily } from '../../reference/ip';
 import type { IcmpError, Profile, Rule } from '../../reference';
 import type { Arrival } from '../../reference/ip';
 import type { AppCall } from '../../targets/target';
@@ -34,7 +35,6 @@ import { TargetOffer } from './target-offer';
 import { isKeepAliveProbe, probeWhileOutstanding } from './keep-alive-rules';
 import { CongestionWatch } from './congestion-rules';
 import { sackViolation } from './sack-rules';
-import { DEFAULT_SEND_MSS } from '../../reference/tcb';
 import { TimestampWatch } from './timestamp-rules';
 import { urgentViolation } from './urgent-rules';
 
@@ -107,7 +107,9 @@ export class Oracle {
   /** The ACK field of the last segment the machine sent with ACK. */
   private machineAck: number | undefined;
   /** The target's MSS, window scale and windows, as it offers them to the peer. */
-  readonly targetOffer = new TargetOffer();
+  readonly targetOffer: TargetOffer;
+  /** The IP version under the connection: its default MSS and header sizes. */
+  private readonly ip: IpFacts;
   /** ECN as both SYNs negotiated it, and RFC 3168's rules on the target's ECN field. */
   private readonly ecn = new EcnWatch();
   /** Timestamps as both SYNs negotiated them, and RFC 7323's rules on the target's TSopt. */
@@ -127,10 +129,13 @@ export class Oracle {
     private readonly relative: Relative,
     clock: 'real' | 'virtual',
     private readonly written: WrittenOctets = 'pattern',
+    family: IpFamily = 'ipv4',
   ) {
+    this.ip = IP_FACTS[family];
+    this.targetOffer = new TargetOffer(this.ip);
     // The machine takes its window and buffer from what the target offers (adoptReceiveWindow) once the
     // target has offered one; until then its own, as far as the unscaled field reaches (RFC 9293 §3.1).
-    this.shadow = new ReferenceTarget({ ...profile, receiveBuffer: Math.min(profile.receiveBuffer, 0xffff) });
+    this.shadow = new ReferenceTarget({ ...profile, receiveBuffer: Math.min(profile.receiveBuffer, 0xffff) }, undefined, family);
     this.congestion = new CongestionWatch(profile.initialWindow, profile.tailLossProbe);
     // A real clock adds the time the packets take through the harness itself.
     this.ackSlackMs = clock === 'real' ? 50 : 1;
@@ -195,7 +200,7 @@ export class Oracle {
     this.timestamps.peerSent(sent.filter((p) => p.toShadowPort).map((p) => p.segment), connected ? this.shadow.tcb.rcvNxt : undefined);
     for (const { segment } of sent) {
       if (segment.flags & TcpFlag.SYN) {
-        this.offered = offeredBy(segment);
+        this.offered = offeredBy(segment, this.ip);
         this.targetOffer.peerSyn(segment);
       }
       this.ecn.peerSent(segment);
@@ -237,9 +242,9 @@ export class Oracle {
     this.oblige(atMs);
   }
 
-  /** SMSS, the largest segment the target may send: the peer's MSS (RFC 5681 §2), 536 before its SYN. */
+  /** SMSS, the largest segment the target may send: the peer's MSS (RFC 5681 §2), the family's default (536, 1220) before its SYN. */
   private smss(): number {
-    return this.offered?.sendMss ?? DEFAULT_SEND_MSS;
+    return this.offered?.sendMss ?? this.ip.defaultSendMss;
   }
 
   /** Whether sequence space the target sent awaits the peer's acknowledgment. */
@@ -364,7 +369,7 @@ export class Oracle {
     if (f.syn) this.congestion.targetSyn(segment);
     const congestion = this.congestion.targetSent(segment, this.smss(), tcb().options.sack);
     if (congestion) return this.violation(congestion.rule, 'no more in flight than the congestion window allows', congestion.message);
-    const size = sizeViolation(segment, this.offered, tcb().pathMtu);
+    const size = sizeViolation(segment, this.offered, tcb().pathMtu, this.ip);
     if (size) return this.violation(size.rule, `data within the send MSS (${size.limit})`, size.message);
     const urgent = urgentViolation(segment, tcb().sndUp, (seq) => this.relative.target(seq));
     if (urgent) return this.violation(urgent.rule, urgent.expected, urgent.message);

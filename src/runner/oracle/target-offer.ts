@@ -5,7 +5,7 @@
  * earlier offers: the right edge never retreats (SHLD-14), and when it advances it does not open a
  * silly window (MUST-39). The oracle follows the window in the reference machine; the runner fills it.
  */
-import { DEFAULT_SEND_MSS } from '../../reference/tcb';
+import { IP_FACTS, type IpFacts } from '../../reference/ip';
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 import { seqAdd, seqGt, seqLt } from '../../wire/seq';
@@ -33,10 +33,15 @@ export class TargetOffer {
   private targetSynShift: number | undefined;
   /** The largest window the target has offered: a lower bound on its buffer (RCV.BUFF). */
   private largestWindow = 0;
-  private announcedMss = DEFAULT_SEND_MSS;
+  private announcedMss: number;
   /** The furthest right edge (SEG.ACK + window) the target has advertised on a segment without SYN. */
   private furthestEdge: number | undefined;
   private lastEdge: number | undefined;
+
+  /** `ip`: the IP version under the connection, whose default MSS a SYN without the option announces. */
+  constructor(private readonly ip: IpFacts = IP_FACTS.ipv4) {
+    this.announcedMss = ip.defaultSendMss;
+  }
 
   /** The MSS the target's SYN announced (RFC 9293 §3.7.1): the largest segment the peer may send it. */
   get mss(): number {
@@ -75,7 +80,7 @@ export class TargetOffer {
     this.largestWindow = 0;
     this.targetSynShift = shiftOf(syn);
     const mss = syn.options.find((o) => o.kind === 'mss');
-    this.announcedMss = mss?.kind === 'mss' ? mss.mss : DEFAULT_SEND_MSS;
+    this.announcedMss = mss?.kind === 'mss' ? mss.mss : this.ip.defaultSendMss;
   }
 
   /**

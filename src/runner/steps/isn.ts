@@ -10,7 +10,7 @@
  * - passive: the peer's SYN from one of its ports, the target's SYN-ACK, and the peer's RST at RCV.NXT,
  *   which returns the target to LISTEN (§3.10.7.4, MUST-11).
  */
-import { decodePacket, encodePacket, IpProtocol, TcpFlag, WireError, type TcpSegment } from '../../wire';
+import { decodePacket, encodePacket, TcpFlag, WireError, type TcpSegment } from '../../wire';
 import type { IsnPlan, Step } from '../../suite/case';
 import { CASE_DEFAULTS } from '../../suite/normalize';
 import type { Exchange, StepResult } from '../exchange';
@@ -37,7 +37,7 @@ class Opener {
   /** The peer sends `segment` to the target from the peer's address. */
   private send(segment: Omit<TcpSegment, 'window' | 'urgentPointer' | 'options' | 'payload'> & { options?: TcpSegment['options'] }): void {
     const tcp: TcpSegment = { window: CASE_DEFAULTS.window, urgentPointer: 0, payload: new Uint8Array(0), options: [], ...segment };
-    const ip = { version: 4 as const, src: this.x.target.peerAddress, dst: this.x.target.address, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true };
+    const ip = this.x.ipHeader();
     this.x.recordUnjudged('to-target', this.x.target.send(encodePacket({ ip, tcp })), tcp);
   }
 

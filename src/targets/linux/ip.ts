@@ -13,6 +13,17 @@ export async function runIp(ip: string, args: readonly string[], input?: string)
   });
 }
 
+/** Runs `command` (`ip`, or a command that enters a namespace and runs `ip` there) and returns what it printed. */
+export async function ipOutput(command: readonly string[]): Promise<string> {
+  const [program, ...args] = command as [string, ...string[]];
+  return new Promise<string>((resolve, reject) => {
+    execFile(program, args, (error, stdout, stderr) => {
+      if (error) reject(ipError(args, error, stderr));
+      else resolve(stdout);
+    });
+  });
+}
+
 export function runIpSync(ip: string, args: readonly string[]): void {
   try {
     execFileSync(ip, args, { stdio: ['ignore', 'ignore', 'pipe'] });

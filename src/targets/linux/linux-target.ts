@@ -4,19 +4,28 @@
 import { AGENT_CAPABILITIES } from '../agent-session';
 import { sleepOnHostClock } from '../host-clock';
 import type { AppCall, AppResult, Capabilities, KernelSettings, Target, TimedEvent, TimedPacket } from '../target';
-import { BROADCAST_ADDRESS, PEER_ADDRESS, TARGET_ADDRESS } from './namespace';
+import { BROADCAST_ADDRESS, PEER_ADDRESS, PEER_ADDRESS6, TARGET_ADDRESS, TARGET_ADDRESS6 } from './namespace';
+import type { RunFamily } from '../family';
 import { checkLinuxHost } from './preflight';
 import { reapStaleNamespaces } from './reap';
 import { Sandbox } from './sandbox';
 
 export class LinuxTarget implements Target {
   readonly name = 'linux';
-  readonly capabilities: Capabilities = { ...AGENT_CAPABILITIES, clock: 'real' };
-  readonly address = TARGET_ADDRESS;
-  readonly peerAddress = PEER_ADDRESS;
-  readonly broadcast = BROADCAST_ADDRESS;
+  readonly capabilities: Capabilities = { ...AGENT_CAPABILITIES, clock: 'real', families: ['ipv4', 'ipv6', 'ipv4-mapped'] };
+  readonly address: string;
+  readonly peerAddress: string;
+  readonly broadcast: string | undefined;
 
-  constructor(private readonly sandbox: Sandbox) {}
+  /**
+   * `family`: the addresses the case speaks over; with `ipv4-mapped` the wire is IPv4 and the application's
+   * sockets are AF_INET6, seeing the peer as ::ffff:198.18.0.2 (RFC 4291 §2.5.5.2).
+   */
+  constructor(private readonly sandbox: Sandbox, private readonly family: RunFamily = 'ipv4') {
+    this.address = family === 'ipv6' ? TARGET_ADDRESS6 : TARGET_ADDRESS;
+    this.peerAddress = family === 'ipv6' ? PEER_ADDRESS6 : PEER_ADDRESS;
+    this.broadcast = family === 'ipv6' ? undefined : BROADCAST_ADDRESS;
+  }
 
   /**
    * The network namespace the target lives in, e.g. for `ip netns exec` while debugging: its name, or
@@ -49,7 +58,13 @@ export class LinuxTarget implements Target {
   }
 
   app(call: AppCall): Promise<AppResult> {
-    return this.sandbox.agent.call(call.call === 'connect' ? { ...call, host: call.host ?? PEER_ADDRESS } : call);
+    const agent = this.sandbox.agent;
+    // An AF_INET6 socket listens for both families; one connecting to IPv4 names the peer IPv4-mapped.
+    const inet6 = this.family !== 'ipv4';
+    if (call.call === 'listen') return agent.call(inet6 ? { ...call, family: 'inet6' } : call);
+    if (call.call !== 'connect') return agent.call(call);
+    const host = call.host ?? this.peerAddress;
+    return agent.call({ ...call, host: this.family === 'ipv4-mapped' ? `::ffff:${host}` : host });
   }
 
   /** Sets the TUN's MTU inside the target's namespace: the kernel advertises its MSS from it. */
@@ -77,11 +92,11 @@ let reaped = false;
  * A fresh linux target in a namespace of its own. Throws a TargetSetupError when this machine cannot host
  * one. The first target of a process also removes the namespaces killed runs left behind.
  */
-export async function createLinuxTarget(): Promise<LinuxTarget> {
+export async function createLinuxTarget(family: RunFamily = 'ipv4'): Promise<LinuxTarget> {
   const tools = checkLinuxHost();
   if (!reaped) {
     reapStaleNamespaces();
     reaped = true;
   }
-  return new LinuxTarget(await Sandbox.create(tools));
+  return new LinuxTarget(await Sandbox.create(tools, family === 'ipv6'), family);
 }

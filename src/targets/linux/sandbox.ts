@@ -17,10 +17,32 @@ import {
   deleteNamespaceSync,
   namespacePath,
   nextNamespaceName,
+  waitForIpv6,
 } from './namespace';
 import { agentPath, loadTunAddon } from './native';
 import type { TunAddon, TunHandle } from './native';
 import { PacketQueue } from './packet-queue';
+
+/** IPv6's Next Header values the harness takes: TCP, and ICMPv6 (RFC 8200 §4, RFC 4443). */
+const IPV6_NEXT_HEADER_AT = 6;
+const IPV6_HEADER = 40;
+const TCP = 6;
+const ICMPV6 = 58;
+/** ICMPv6 types from 128 on are informational (RFC 4443 §2.1): neighbour and router discovery, MLD. */
+const ICMPV6_FIRST_INFORMATIONAL = 128;
+
+/**
+ * Whether a packet from the TUN belongs to a case: any IPv4 packet; an IPv6 one carrying TCP or an ICMPv6
+ * error. The rest is the namespace's own IPv6 chatter (router solicitations, MLD reports behind a
+ * hop-by-hop header), which no case asks about.
+ */
+function isTestTraffic(bytes: Uint8Array): boolean {
+  const version = bytes.length > 0 ? bytes[0]! >> 4 : 0;
+  if (version === 4) return true;
+  if (version !== 6 || bytes.length <= IPV6_HEADER) return false;
+  const next = bytes[IPV6_NEXT_HEADER_AT];
+  return next === TCP || (next === ICMPV6 && bytes[IPV6_HEADER]! < ICMPV6_FIRST_INFORMATIONAL);
+}
 
 export class Sandbox {
   /** What the kernel sent, from the moment the TUN opened, each with its wire time. */
@@ -42,10 +64,12 @@ export class Sandbox {
     this.unregisterCleanup = registerCleanup(() => this.releaseSync());
   }
 
-  static async create(tools: HostTools): Promise<Sandbox> {
+  /** `ipv6`: the case speaks IPv6, so set-up waits until the kernel takes packets to its IPv6 address. */
+  static async create(tools: HostTools, ipv6 = false): Promise<Sandbox> {
     const sandbox = new Sandbox(tools, loadTunAddon());
     try {
       await (tools.privilege === 'root' ? sandbox.setUp(tools.ip) : sandbox.setUpInUserNamespace(tools.unshare, tools.nsenter));
+      if (ipv6) await waitForIpv6(tools.ip, sandbox.enterCommand());
     } catch (error) {
       sandbox.releaseSync();
       throw error;
@@ -125,8 +149,7 @@ export class Sandbox {
 
   private startReading(tun: TunHandle): void {
     this.addon.startReading(tun, (bytes, timeNs) => {
-      // The TUN also carries the namespace's IPv6 chatter (router solicitations); the harness speaks IPv4.
-      if (bytes.length > 0 && bytes[0]! >> 4 === 4) this.packets.push({ bytes, timeNs } satisfies TimedPacket);
+      if (isTestTraffic(bytes)) this.packets.push({ bytes, timeNs } satisfies TimedPacket);
     });
   }
 

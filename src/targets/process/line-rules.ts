@@ -15,15 +15,19 @@ export type JudgedLine =
 
 export interface LineContext {
   readonly helloSeen: boolean;
+  /** Whether the hello said the stack speaks IPv6, so that its packets may be IPv6 too. */
+  readonly speaksIpv6?: boolean;
   /** The id of the oldest request waiting for its result; null when that is a line that was not a request. */
   readonly oldestWaiting: number | null | undefined;
 }
 
-/** Why an adapter's packet cannot be taken (the harness speaks IPv4 only), or undefined. */
-export function packetProblem(bytes: Uint8Array): string | undefined {
-  if (bytes.length < 20) return `a packet that is not IPv4 (${bytes.length} octets)`;
-  const version = bytes[0]! >> 4;
-  return version === 4 ? undefined : `a packet that is not IPv4 (IP version ${version})`;
+/** Why an adapter's packet cannot be taken (it must be IPv4, or IPv6 from an adapter that speaks it), or undefined. */
+export function packetProblem(bytes: Uint8Array, speaksIpv6 = false): string | undefined {
+  const families = speaksIpv6 ? 'IPv4 or IPv6' : 'IPv4';
+  const version = bytes.length > 0 ? bytes[0]! >> 4 : 0;
+  const least = version === 6 ? 40 : 20;
+  if (bytes.length < least) return `a packet that is not ${families} (${bytes.length} octets)`;
+  return version === 4 || (version === 6 && speaksIpv6) ? undefined : `a packet that is not ${families} (IP version ${version})`;
 }
 
 export function judgeAdapterLine(line: string, context: LineContext): JudgedLine {
@@ -34,7 +38,7 @@ export function judgeAdapterLine(line: string, context: LineContext): JudgedLine
   if (!context.helloSeen) return message.type === 'hello' ? { ok: true, message } : broken(`its first line must be a hello, not a ${message.type}`);
   if (message.type === 'hello') return broken('a second hello');
   if (message.type === 'packet') {
-    const problem = packetProblem(Buffer.from(message.hex, 'hex'));
+    const problem = packetProblem(Buffer.from(message.hex, 'hex'), context.speaksIpv6);
     if (problem !== undefined) return broken(problem);
   }
   if (message.type === 'result' && message.id !== null && message.id !== context.oldestWaiting) {

@@ -17,6 +17,9 @@ export interface HelloMessage {
   readonly peer: string;
   /** The directed broadcast address of the stack's subnet, where its interface has one. */
   readonly broadcast?: string;
+  /** The stack's IPv6 address and the harness's, in 2001:2::/48, where `families` holds `ipv6`. */
+  readonly address6?: string;
+  readonly peer6?: string;
   readonly capabilities: {
     readonly calls: readonly AppCallName[];
     readonly options?: readonly SocketOptionName[];

@@ -7,7 +7,7 @@
  */
 import { sleepOnHostClock } from '../host-clock';
 import { PacketQueue } from '../linux/packet-queue';
-import type { AppCall, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
+import type { AppCall, AppResult, Capabilities, RunFamily, Target, TimedEvent, TimedPacket } from '../target';
 import type { HelloMessage, ResultMessage } from './messages';
 import { AdapterSession } from './session';
 import type { Request, SessionTimeouts } from './session';
@@ -20,6 +20,8 @@ export interface ProcessTargetOptions {
   /** Added to the harness's environment for the adapter. */
   readonly env?: Readonly<Record<string, string>>;
   readonly timeouts?: Partial<SessionTimeouts>;
+  /** The family the case speaks: the hello's IPv6 addresses are the target's for `ipv6`. */
+  readonly family?: RunFamily;
 }
 
 export const DEFAULT_TIMEOUTS: SessionTimeouts = { helloMs: 5000, requestMs: 5000, closeMs: 1000 };
@@ -56,8 +58,11 @@ export class ProcessTarget implements Target {
   private packetsWritten = 0;
   private packetsHandled = 0;
 
+  private readonly ipv6: boolean;
+
   constructor(options: ProcessTargetOptions) {
     this.name = options.name;
+    this.ipv6 = options.family === 'ipv6';
     this.session = new AdapterSession(
       options.name,
       options.command,
@@ -88,17 +93,18 @@ export class ProcessTarget implements Target {
     return { appCalls: calls, clock, families, stack: this.hello.stack, ...(options && { options }), ...(icmp !== undefined && { icmp }), ...(notes && { notes }) };
   }
 
+  /** The stack's address in the case's family, as its hello gives it (IPv4's where it gives no IPv6 one). */
   get address(): string {
-    return this.hello.address;
+    return (this.ipv6 && this.hello.address6) || this.hello.address;
   }
 
   get peerAddress(): string {
-    return this.hello.peer;
+    return (this.ipv6 && this.hello.peer6) || this.hello.peer;
   }
 
-  /** The directed broadcast address of the stack's subnet, as its hello gives it. */
+  /** The directed broadcast address of the stack's subnet, as its hello gives it; IPv6 has none. */
   get broadcast(): string | undefined {
-    return this.hello.broadcast;
+    return this.ipv6 ? undefined : this.hello.broadcast;
   }
 
   /** The stack the adapter wraps, as its hello names it. */

@@ -53,6 +53,7 @@ export class AdapterSession {
   private readonly pending: Pending[] = [];
   private nextId = 1;
   private helloSeen = false;
+  private speaksIpv6 = false;
   private settleHello: { resolve(hello: HelloMessage): void; reject(error: Error): void } | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Set once the session is over, failed or closed: the error every later request gets. */
@@ -168,7 +169,7 @@ export class AdapterSession {
 
   private onLine(line: string): void {
     if (this.failing || this.endError) return;
-    const judged = judgeAdapterLine(line, { helloSeen: this.helloSeen, oldestWaiting: this.pending[0]?.id });
+    const judged = judgeAdapterLine(line, { helloSeen: this.helloSeen, speaksIpv6: this.speaksIpv6, oldestWaiting: this.pending[0]?.id });
     if (!judged.ok) {
       if (judged.notJson) this.fail(`${this.adapter} wrote a line that is not JSON ${this.when()}: ${excerpt(line)}`);
       else this.violation(judged.problem, line);
@@ -191,6 +192,7 @@ export class AdapterSession {
 
   private onHello(hello: HelloMessage): void {
     this.helloSeen = true;
+    this.speaksIpv6 = hello.capabilities.families.includes('ipv6');
     clearTimeout(this.timer);
     const refusal = helloRefusal(hello);
     if (refusal !== undefined) {

@@ -3,9 +3,10 @@
  * so that a suite runs on it without a network and a 2×MSL wait costs nothing (design notes, "Targets").
  */
 import { createHash } from 'node:crypto';
-import { icmpErrorOf, ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
+import { icmpErrorOfIcmpv4, icmpErrorOfIcmpv6, IP_FACTS, ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
 import { addressedTo, arrivalOf, sendingFields, type Arrival } from '../../reference/ip';
-import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type Ipv4Header, type TcpSegment } from '../../wire';
+import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type IpHeader, type Ipv4Header, type TcpSegment } from '../../wire';
+import type { AddressFamily } from '../family';
 import { SOCKET_OPTION_NAMES, type AppCall, type AppCallName, type AppEvent, type AppResult, type Capabilities, type Target, type TimedEvent, type TimedPacket } from '../target';
 import { SocketOptions } from './socket-options';
 
@@ -13,6 +14,9 @@ export const REFERENCE_ADDRESS = '198.18.0.1';
 export const REFERENCE_PEER_ADDRESS = '198.18.0.2';
 /** The directed broadcast address of the reference target's subnet, 198.18.0.0/24. */
 export const REFERENCE_BROADCAST = '198.18.0.255';
+/** The reference target and its peer on IPv6, in 2001:2::/64 (which has no broadcast address). */
+export const REFERENCE_ADDRESS6 = '2001:2::1';
+export const REFERENCE_PEER_ADDRESS6 = '2001:2::2';
 /** The local port of a connect that names none: the first of the dynamic range (RFC 6335 §6). */
 const EPHEMERAL_PORT = 49152;
 /**
@@ -55,11 +59,12 @@ export class ReferenceTarget implements Target {
     appCalls: APP_CALLS,
     options: SOCKET_OPTION_NAMES,
     clock: 'virtual',
+    families: ['ipv4', 'ipv6'],
     notes: ['the reference machine (RFC 9293 §3.10) on a virtual clock'],
   };
-  readonly address = REFERENCE_ADDRESS;
-  readonly peerAddress = REFERENCE_PEER_ADDRESS;
-  readonly broadcast = REFERENCE_BROADCAST;
+  readonly address: string;
+  readonly peerAddress: string;
+  readonly broadcast: string | undefined;
 
   /** Virtual time in milliseconds. */
   private clockMs = 0;
@@ -84,7 +89,12 @@ export class ReferenceTarget implements Target {
     private profile: Profile,
     /** A seeded defect (src/mutate): the target is then a mutant of the reference machine. */
     private readonly mutation?: Mutation,
+    /** The IP version it speaks: its addresses, the datagrams it takes and sends. */
+    private readonly family: AddressFamily = 'ipv4',
   ) {
+    this.address = family === 'ipv6' ? REFERENCE_ADDRESS6 : REFERENCE_ADDRESS;
+    this.peerAddress = family === 'ipv6' ? REFERENCE_PEER_ADDRESS6 : REFERENCE_PEER_ADDRESS;
+    this.broadcast = family === 'ipv6' ? undefined : REFERENCE_BROADCAST;
     this.endpoint = this.newEndpoint(0);
   }
 
@@ -222,9 +232,9 @@ export class ReferenceTarget implements Target {
     }
   }
 
-  /** The interface's MTU: the machine advertises the MSS it allows, 40 octets less (RFC 9293 §3.7.1). */
+  /** The interface's MTU: the machine advertises the MSS it allows, the IP and TCP headers less (RFC 9293 §3.7.1). */
   async setMtu(mtu: number): Promise<void> {
-    this.profile = { ...this.profile, mss: mtu - 40 };
+    this.profile = { ...this.profile, mss: mtu - IP_FACTS[this.family].ipTcpHeaders };
     if (this.endpoint.state === 'CLOSED') this.endpoint = this.newEndpoint(this.endpoint.local.port);
   }
 
@@ -358,11 +368,12 @@ export class ReferenceTarget implements Target {
   private arrivalFor(packet: Uint8Array): { segment: TcpSegment; arrival: Arrival } | { icmp: IcmpError } | undefined {
     try {
       const decoded = decodePacket(packet);
-      if (decoded.ip.version !== 4 || !decoded.ipChecksumOk) return undefined;
+      if (decoded.ip.version !== (this.family === 'ipv6' ? 6 : 4) || !decoded.ipChecksumOk) return undefined;
       const arrival = arrivalOf(decoded.ip, this.broadcast);
       if (decoded.ip.dst !== this.address && arrival.to === 'unicast') return undefined;
       if (decoded.tcp === undefined) {
-        const error = decoded.icmp !== undefined && decoded.icmpChecksumOk && arrival.to === 'unicast' ? icmpErrorOf(decoded.icmp) : undefined;
+        const heard = decoded.icmpChecksumOk === true && arrival.to === 'unicast';
+        const error = !heard ? undefined : decoded.icmp ? icmpErrorOfIcmpv4(decoded.icmp) : decoded.icmpv6 ? icmpErrorOfIcmpv6(decoded.icmpv6) : undefined;
         return error && { icmp: error };
       }
       if (!decoded.tcpChecksumOk) return undefined;
@@ -397,7 +408,12 @@ export class ReferenceTarget implements Target {
   }
 
   private encoded({ tcp, id, fields, timeNs }: QueuedSegment): TimedPacket {
-    const ip: Ipv4Header = { version: 4, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id, dontFragment: true, ...fields };
+    // IPv6 has no Identification in its fixed header and no options: the ECN field (in the traffic
+    // class, RFC 3168 §5) is what a segment's sending asks of it.
+    const ip: IpHeader =
+      this.family === 'ipv6'
+        ? { version: 6, src: this.address, dst: fields.dst ?? this.peerAddress, protocol: IpProtocol.TCP, hopLimit: 64, ...(fields.ecn !== undefined && { ecn: fields.ecn }) }
+        : { version: 4, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id, dontFragment: true, ...fields };
     return { bytes: encodePacket({ ip, tcp }), timeNs };
   }
 
@@ -444,6 +460,7 @@ function unreachableErrno(error: IcmpError | undefined): string {
   return error?.code === 2 ? 'ENOPROTOOPT' : 'ECONNREFUSED';
 }
 
-export async function createReferenceTarget(profile: Profile = RFC9293_PROFILE): Promise<ReferenceTarget> {
-  return new ReferenceTarget(profile);
+/** The reference target speaking `family`, with `profile`'s values for that family (src/runner/families.ts profileIn). */
+export async function createReferenceTarget(profile: Profile = RFC9293_PROFILE, family: AddressFamily = 'ipv4'): Promise<ReferenceTarget> {
+  return new ReferenceTarget(profile, undefined, family);
 }

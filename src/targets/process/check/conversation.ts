@@ -54,6 +54,7 @@ export class Conversation {
   private inputLines = 0;
   private lastId = 0;
   private helloSeen = false;
+  private speaksIpv6 = false;
   private readonly waiting: Waiting[] = [];
   private packets: Numbered<TimedBytes>[] = [];
   private events: Numbered<AppEvent>[] = [];
@@ -211,7 +212,7 @@ export class Conversation {
     const line = ++this.outputLines;
     if (this.broken) return;
     const oldest = this.waiting[0];
-    const judged = judgeAdapterLine(text, { helloSeen: this.helloSeen, oldestWaiting: oldest?.id });
+    const judged = judgeAdapterLine(text, { helloSeen: this.helloSeen, speaksIpv6: this.speaksIpv6, oldestWaiting: oldest?.id });
     if (!judged.ok) {
       this.break(`line ${line} of the adapter's output ${judged.notJson ? 'is not JSON' : `breaks the protocol: ${judged.problem}`}: ${excerpt(text)}`);
       return;
@@ -220,6 +221,7 @@ export class Conversation {
     switch (message.type) {
       case 'hello':
         this.helloSeen = true;
+        this.speaksIpv6 = message.capabilities.families.includes('ipv6');
         clearTimeout(this.timer);
         this.settleHello.resolve({ value: message, line });
         return;
