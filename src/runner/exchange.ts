@@ -93,6 +93,8 @@ export class Exchange {
    */
   private events = 0;
   private anchorEvent = 0;
+  /** When the harness last stopped waiting for what the reference machine obliged the target to send (settle). */
+  private settledAt = 0;
   private readonly tolerance: TimingTolerance;
   /** Every segment the target sent, as flags/seq/length, with the IPv4 Identification it first went with: what a retransmission repeats. */
   private readonly sentByTarget = new Map<string, number | undefined>();
@@ -152,10 +154,23 @@ export class Exchange {
     return toleranceMs(this.tolerance, intervalMs);
   }
 
-  /** The peer did `what` `lateMs` after the case meant it to: judged against the profile's least tolerance. */
-  noteLate(what: string, lateMs: number): void {
-    // The case's first act follows nothing: no time was meant for it.
-    if (this.events > 0) this.lateness.note(what, lateMs, this.slackMs(0));
+  /**
+   * The peer did `what` at `atMs`; the case meant it to follow the last thing that happened, or the end
+   * of the harness's own wait for what the target owed (settle). Beyond the profile's least tolerance,
+   * the harness was late.
+   */
+  noteActedAt(what: string, atMs: number): void {
+    this.noteLate(what, atMs - Math.max(this.anchor, this.settledAt));
+  }
+
+  /** Something the case means to take no time (a burst, an application call) took `tookMs`. */
+  noteTook(what: string, tookMs: number): void {
+    this.noteLate(what, tookMs);
+  }
+
+  private noteLate(what: string, lateMs: number): void {
+    // Only a real clock runs while the harness works; the case's first act follows nothing, so no time was meant for it.
+    if (this.target.capabilities.clock === 'real' && this.events > 0) this.lateness.note(what, lateMs, this.slackMs(0));
   }
 
   /** `59s (2*msl - 1s)`: the duration, and how the case wrote it when that says more. */
@@ -268,8 +283,8 @@ export class Exchange {
     const packets = built.map((b) => b.bytes);
     const sent = packets.length > 1 && this.target.sendBurst ? this.target.sendBurst(packets) : packets.map((bytes) => this.target.send(bytes));
     const [firstMs, lastMs] = [sent[0], sent[sent.length - 1]].map((p) => this.elapsedMs((p as TimedPacket).timeNs)) as [number, number];
-    this.noteLate(packets.length > 1 ? `sending a burst of ${packets.length} segments` : 'sending a segment', firstMs - this.anchor);
-    this.noteLate(`spreading a burst of ${packets.length} segments`, lastMs - firstMs);
+    this.noteActedAt(packets.length > 1 ? `sending a burst of ${packets.length} segments` : 'sending a segment', firstMs);
+    this.noteTook(`spreading a burst of ${packets.length} segments`, lastMs - firstMs);
     const toOracle: PeerSegment[] = [];
     built.forEach(({ tcp, ip, good }, i) => {
       this.moveAnchor(this.elapsedMs((sent[i] as TimedPacket).timeNs));
@@ -322,7 +337,7 @@ export class Exchange {
     const packet = icmpErrorPacket(template, quoted, this.target.peerAddress, this.target.address);
     const sent = this.target.send(encodePacket(packet));
     const atMs = this.elapsedMs(sent.timeNs);
-    this.noteLate('sending an ICMP error', atMs - this.anchor);
+    this.noteActedAt('sending an ICMP error', atMs);
     this.moveAnchor(atMs);
     const error = { kind: template.kind, code: template.code, ...(template.nextHopMtu !== undefined && { nextHopMtu: template.nextHopMtu }), quoted: { srcPort: last.segment.srcPort, dstPort, seq } };
     this.oracle.icmpSent(error, atMs, last.segment.srcPort === this.numbering.targetPort);
@@ -424,8 +439,10 @@ export class Exchange {
       if (!got) {
         // A real clock's timer may wake a little before the deadline: judge only once it has passed.
         while (this.elapsedMs() <= deadline) await this.target.sleep(Math.max(1, deadline - this.elapsedMs()));
+        this.settledAt = Math.max(this.settledAt, deadline);
         return (await this.overdue()) ?? { outcome: 'pass' };
       }
+      this.settledAt = Math.max(this.settledAt, got.atMs);
       if (got.violation) return this.divergence(got.violation, this.segmentTextOf(got));
       if (got.garbage !== undefined) return { outcome: 'fail', expected: 'a well-formed packet', observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage}` };
     }

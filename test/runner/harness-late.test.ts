@@ -2,9 +2,9 @@
  * A failure seen while the harness was late is not trusted: the case runs again on a fresh target, and
  * after three late failures ends as an error, never as a finding (run-suite.ts, lateness.ts).
  *
- * The harness is made late the way a loaded machine makes it: time passes on the target's clock between
- * the moment the harness decides to make an application call and the call reaching the target, and the
- * target's timers run meanwhile. On the reference target that time is virtual, so the delay is exact.
+ * The harness is made late the way a loaded machine makes it: time passes between the moment the harness
+ * decides to make an application call and the call reaching the target, the local kernel's timers
+ * running meanwhile. Only a real clock runs while the harness works, so the target is the linux one.
  */
 import { findDriver } from '../../src/cli/drivers';
 import { parseCase } from '../../src/suite/parse';
@@ -28,14 +28,14 @@ steps:
 `,
 ).case!;
 
-/** The reference driver, its targets' `write` calls made `lateMs` late in the runs `lateIn` names (1-based). */
+/** The linux driver, its targets' `write` calls made `lateMs` late in the runs `lateIn` names (1-based). */
 function lateDriver(lateMs: number, lateIn: (run: number) => boolean): TargetDriver & { runs: number } {
-  const reference = findDriver('reference');
+  const linux = findDriver('linux');
   const driver = {
-    ...reference,
+    ...linux,
     runs: 0,
     async create(family: RunFamily) {
-      const target = await reference.create(family);
+      const target = await linux.create(family);
       const run = ++driver.runs;
       const app = target.app.bind(target);
       target.app = async (call) => {
@@ -58,13 +58,13 @@ test('a case that fails with the harness late runs again, and the run on time co
   const result = await runWith(driver);
   expect(driver.runs).toBe(2);
   expect(result.verdict).toBe('pass');
-  expect(result.harnessLate).toBeUndefined();
   expect(result.earlierRuns).toEqual([
     {
       reason: expect.stringMatching(/^late\.yaml:\d+: /),
-      harnessLate: { ms: 300, what: 'waiting for the answer to the application call write', at: expect.stringMatching(/^late\.yaml:\d+$/) },
+      harnessLate: { ms: expect.any(Number), what: 'waiting for the answer to the application call write', at: expect.stringMatching(/^late\.yaml:\d+$/) },
     },
   ]);
+  expect(result.earlierRuns![0]!.harnessLate.ms).toBeGreaterThanOrEqual(300);
 });
 
 test('three late failures end as an error that says the harness could not keep time', async () => {
@@ -73,7 +73,7 @@ test('three late failures end as an error that says the harness could not keep t
   expect(driver.runs).toBe(3);
   expect(result.verdict).toBe('error');
   expect(result.divergence).toBeUndefined();
-  expect(result.reason).toMatch(/^the harness could not keep the case's timing in 3 runs \(the last: 300 ms late waiting for the answer to the application call write at late\.yaml:\d+\); it failed then with late\.yaml:\d+: /);
+  expect(result.reason).toMatch(/^the harness could not keep the case's timing in 3 runs \(the last: 3\d\d(\.\d+)? ms late waiting for the answer to the application call write at late\.yaml:\d+\); it failed then with late\.yaml:\d+: /);
   expect(result.earlierRuns).toHaveLength(2);
 });
 
@@ -83,11 +83,12 @@ test('a case that passes with the harness late runs once, and says how late the 
   const result = await runWith(driver);
   expect(driver.runs).toBe(1);
   expect(result.verdict).toBe('pass');
-  expect(result.harnessLate).toMatchObject({ ms: 50 });
+  expect(result.harnessLate?.ms).toBeGreaterThanOrEqual(50);
 });
 
 test('a failure on time is the target\'s: it runs once', async () => {
   const driver = lateDriver(0, () => false);
+  // A listener answers a SYN with a SYN-ACK, never a RST.
   const failing = parseCase('on-time.yaml', `id: window/wrong\ntitle: Expects what never comes\nspec: { rfc9293: ["3.8.6"] }\nlevel: MUST\nsteps:\n  - app: listen\n  - send: { flags: S }\n  - expect: { flags: R, within: 100ms }\n`).case!;
   const [result] = await runSuite([failing], [driver], [], { jobs: 1 });
   expect(driver.runs).toBe(1);

@@ -22,11 +22,11 @@ async function makeCall(x: Exchange, call: AppCall): Promise<AppResult> {
   await x.collectArrived();
   // The target may answer before the call returns: what it sends from the moment of the call counts.
   const calledMs = x.elapsedMs();
-  x.noteLate(`making the application call ${call.call}`, calledMs - x.anchorMs);
+  x.noteActedAt(`making the application call ${call.call}`, calledMs);
   x.moveAnchor(calledMs);
   const result = await x.target.app(call);
   // When between the call and its answer the target acted is unknown: a slow answer is a late call.
-  x.noteLate(`waiting for the answer to the application call ${call.call}`, x.elapsedMs() - calledMs);
+  x.noteTook(`waiting for the answer to the application call ${call.call}`, x.elapsedMs() - calledMs);
   await x.oracle.appCall(call, calledMs);
   x.trace.push({ kind: 'app-call', timeMs: x.elapsedMs(), call, result, reference: x.oracle.state });
   x.drainAppEvents();
