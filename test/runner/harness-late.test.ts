@@ -24,7 +24,7 @@ steps:
   - expect: { flags: SA, ack: 1 }
   - send: { flags: A }
   - app: { write: 100 }
-  - expect: { flags: PA, seq: 1, len: 100, within: 100ms }
+  - expect: { flags: PA, seq: 1, len: 100, within: 300ms }
 `,
 ).case!;
 
@@ -54,7 +54,7 @@ async function runWith(driver: TargetDriver): Promise<CaseResult> {
 }
 
 test('a case that fails with the harness late runs again, and the run on time counts', async () => {
-  const driver = lateDriver(300, (run) => run === 1);
+  const driver = lateDriver(600, (run) => run === 1);
   const result = await runWith(driver);
   expect(driver.runs).toBe(2);
   expect(result.verdict).toBe('pass');
@@ -64,21 +64,21 @@ test('a case that fails with the harness late runs again, and the run on time co
       harnessLate: { ms: expect.any(Number), what: 'waiting for the answer to the application call write', at: expect.stringMatching(/^late\.yaml:\d+$/) },
     },
   ]);
-  expect(result.earlierRuns![0]!.harnessLate.ms).toBeGreaterThanOrEqual(300);
+  expect(result.earlierRuns![0]!.harnessLate.ms).toBeGreaterThanOrEqual(600);
 });
 
 test('three late failures end as an error that says the harness could not keep time', async () => {
-  const driver = lateDriver(300, () => true);
+  const driver = lateDriver(600, () => true);
   const result = await runWith(driver);
   expect(driver.runs).toBe(3);
   expect(result.verdict).toBe('error');
   expect(result.divergence).toBeUndefined();
-  expect(result.reason).toMatch(/^the harness could not keep the case's timing in 3 runs \(the last: 3\d\d(\.\d+)? ms late waiting for the answer to the application call write at late\.yaml:\d+\); it failed then with late\.yaml:\d+: /);
+  expect(result.reason).toMatch(/^the harness could not keep the case's timing in 3 runs \(the last: 6\d\d(\.\d+)? ms late waiting for the answer to the application call write at late\.yaml:\d+\); it failed then with late\.yaml:\d+: /);
   expect(result.earlierRuns).toHaveLength(2);
 });
 
 test('a case that passes with the harness late runs once, and says how late the harness was', async () => {
-  // 50 ms late: the data goes out 50 ms after the call was meant, within the step's 100 ms.
+  // 50 ms late: the data goes out 50 ms after the call was meant, well within the step's 300 ms.
   const driver = lateDriver(50, () => true);
   const result = await runWith(driver);
   expect(driver.runs).toBe(1);
@@ -88,8 +88,8 @@ test('a case that passes with the harness late runs once, and says how late the 
 
 test('a failure on time is the target\'s: it runs once', async () => {
   const driver = lateDriver(0, () => false);
-  // A listener answers a SYN with a SYN-ACK, never a RST.
-  const failing = parseCase('on-time.yaml', `id: window/wrong\ntitle: Expects what never comes\nspec: { rfc9293: ["3.8.6"] }\nlevel: MUST\nsteps:\n  - app: listen\n  - send: { flags: S }\n  - expect: { flags: R, within: 100ms }\n`).case!;
+  // A target nobody asked to open sends nothing; the peer does nothing either, so it cannot be late.
+  const failing = parseCase('on-time.yaml', `id: window/wrong\ntitle: Expects what never comes\nspec: { rfc9293: ["3.8.6"] }\nlevel: MUST\nsteps:\n  - expect: { flags: S, within: 100ms }\n`).case!;
   const [result] = await runSuite([failing], [driver], [], { jobs: 1 });
   expect(driver.runs).toBe(1);
   expect(result!.verdict).toBe('fail');
