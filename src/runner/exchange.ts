@@ -1,20 +1,17 @@
 /**
  * One case's exchange with its target: what crosses the wire both ways, the trace that records it, the
  * case's relative numbering, and the oracle that judges every segment the moment it is taken. Steps
- * (steps/) drive an Exchange; run-case.ts runs the steps.
+ * (steps/) drive an Exchange; run-case.ts runs the steps. Its time (the anchor, tolerance, lateness) is a CaseClock.
  */
 import { decodePacket, encodePacket, IpProtocol, parseFlags, seqAdd, TcpFlag, WireError, type IpHeader, type TcpPacket, type TcpOption, type TcpSegment } from '../wire';
 import type { AddressTemplate, Case, IcmpTemplate, IpTemplate, OptionTemplate, SegmentTemplate } from '../suite/case';
 import { arrivalOf, familyOfAddress, type IpFamily } from '../reference/ip';
 import { icmpErrorPacket } from './icmp-packet';
-import { formatDuration } from '../suite/duration';
-import { timeMs, type TimeExpr, type TimeValues } from '../suite/time';
 import type { AppEvent, Target, TimedPacket } from '../targets/target';
-import { toleranceMs, type Profile, type TimingTolerance } from '../reference';
-import { timeValuesOf } from '../profile/time-values';
+import type { Profile } from '../reference';
 import type { PeerSegment, Violation } from './oracle/oracle';
 import { OracleChoices } from './oracle/choices';
-import { Lateness } from './lateness';
+import { CaseClock } from './case-clock';
 import { Numbering } from './numbering';
 import { PeerTimestamps } from './peer-timestamps';
 import type { Direction, IsnReport, StepOutcome, TraceEvent } from './result';
@@ -73,35 +70,16 @@ export class Exchange {
   readonly numbering: Numbering;
   readonly oracle: OracleChoices;
   readonly startedAt = Date.now();
-  private readonly startNs: bigint;
-  /** The profile's timers, for durations a case writes in them (`2*msl`). */
-  private readonly timeValues: TimeValues;
+  /** The case's time: the anchor, the profile's timers and tolerance, the harness's lateness. */
+  readonly clock: CaseClock;
   /** Segments taken from the target (and judged by the oracle) that no step has consumed yet. */
   readonly inbox: Pulled[] = [];
   /** Every application event the target reported, oldest first. */
   readonly appEvents: SeenEvent[] = [];
-  /**
-   * When the last thing the case did or saw happened, in ms on the target's clock: the peer's segment
-   * written, the application's call made, the expected segment on the wire, a wait or quiet over.
-   * `within`, `after` and `quiet` measure from here, so a harness late to start a step judges the
-   * target by the same wire times as a prompt one.
-   */
-  private anchor = 0;
-  /**
-   * The exchange's events in the order the harness saw them: a segment taken before the anchor's event
-   * came before it, also when a virtual clock gives both the same time.
-   */
-  private events = 0;
-  private anchorEvent = 0;
-  /** When the harness last stopped waiting for what the reference machine obliged the target to send (settle). */
-  private settledAt = 0;
-  private readonly tolerance: TimingTolerance;
   /** Every segment the target sent, as flags/seq/length, with the IPv4 Identification it first went with: what a retransmission repeats. */
   private readonly sentByTarget = new Map<string, number | undefined>();
   /** The peer's timestamps (RFC 7323), which it sends on every segment once both SYNs carried them. */
   private readonly peerTimestamps = new PeerTimestamps();
-  /** How far the harness fell behind the case's timing (lateness.ts). */
-  readonly lateness = new Lateness();
   /** What an `isn` step saw, for the case's result. */
   isnReport: IsnReport | undefined;
   /** The last TCP segment the target sent, as it came: what an `icmp` step quotes. */
@@ -112,9 +90,7 @@ export class Exchange {
   constructor(readonly testCase: Case, readonly target: Target, profile: Profile) {
     this.family = familyOfAddress(target.address);
     this.numbering = new Numbering(testCase.peerIsn, testCase.peerPort, testCase.port);
-    this.startNs = target.now();
-    this.timeValues = timeValuesOf(profile);
-    this.tolerance = profile.timingTolerance;
+    this.clock = new CaseClock(target, profile);
     this.oracle = new OracleChoices(
       testCase,
       profile,
@@ -124,68 +100,13 @@ export class Exchange {
     );
   }
 
-  /** Milliseconds since the case started, on the target's clock (virtual for virtual-clock targets). */
-  elapsedMs(timeNs: bigint = this.target.now()): number {
-    return Number(timeNs - this.startNs) / 1e6;
-  }
-
-  /** A case's duration under this target's profile, in milliseconds. */
-  ms(time: TimeExpr): number {
-    return timeMs(time, this.timeValues);
-  }
-
-  get anchorMs(): number {
-    return this.anchor;
-  }
-
-  /** The case moved on at `atMs`; a segment taken from the inbox that came earlier does not move it back. */
-  moveAnchor(atMs: number): void {
-    this.anchor = Math.max(this.anchor, atMs);
-    this.anchorEvent = ++this.events;
-  }
-
-  /** Whether `got` came before the anchor: on the wire, or (at the same time) before it in the harness's order. */
-  cameBeforeAnchor(got: Pulled): boolean {
-    return got.atMs < this.anchor || got.order < this.anchorEvent;
-  }
-
-  /** The slack a timed check of `intervalMs` is granted: the target profile's tolerance. */
-  slackMs(intervalMs: number): number {
-    return toleranceMs(this.tolerance, intervalMs);
-  }
-
-  /**
-   * The peer did `what` at `atMs`; the case meant it to follow the last thing that happened, or the end
-   * of the harness's own wait for what the target owed (settle). Beyond the profile's least tolerance,
-   * the harness was late.
-   */
-  noteActedAt(what: string, atMs: number): void {
-    this.noteLate(what, atMs - Math.max(this.anchor, this.settledAt));
-  }
-
-  /** Something the case means to take no time (a burst, an application call) took `tookMs`. */
-  noteTook(what: string, tookMs: number): void {
-    this.noteLate(what, tookMs);
-  }
-
-  private noteLate(what: string, lateMs: number): void {
-    // Only a real clock runs while the harness works; the case's first act follows nothing, so no time was meant for it.
-    if (this.target.capabilities.clock === 'real' && this.events > 0) this.lateness.note(what, lateMs, this.slackMs(0));
-  }
-
-  /** `59s (2*msl - 1s)`: the duration, and how the case wrote it when that says more. */
-  said(time: TimeExpr): string {
-    const text = formatDuration(this.ms(time));
-    return text === time.text ? text : `${text} (${time.text})`;
-  }
-
   /**
    * Takes the target's application events into the trace where their times put them: a packet is
    * recorded when a step takes it, so an event that came before it may only now be collected.
    */
   drainAppEvents(): void {
     for (const { event, timeNs } of this.target.takeEvents()) {
-      const timeMs = this.elapsedMs(timeNs);
+      const timeMs = this.clock.elapsedMs(timeNs);
       let at = this.trace.length;
       while (at > 0 && (this.trace[at - 1] as TraceEvent).timeMs > timeMs) at--;
       this.trace.splice(at, 0, { kind: 'app-event', timeMs, event });
@@ -202,8 +123,8 @@ export class Exchange {
     const slice = this.target.capabilities.clock === 'real' ? EVENT_WATCH_MS : Infinity;
     for (;;) {
       this.drainAppEvents();
-      if (ready() || this.elapsedMs() >= deadlineMs) return undefined;
-      const got = await this.fromTarget(Math.min(deadlineMs, this.elapsedMs() + slice));
+      if (ready() || this.clock.elapsedMs() >= deadlineMs) return undefined;
+      const got = await this.fromTarget(Math.min(deadlineMs, this.clock.elapsedMs() + slice));
       if (!got) continue;
       this.inbox.push(got);
       if (got.violation) return this.divergence(got.violation, this.segmentTextOf(got));
@@ -211,7 +132,7 @@ export class Exchange {
   }
 
   private recordPacket(direction: Direction, packet: TimedPacket, details: Pick<TraceEvent & { kind: 'packet' }, 'segment' | 'icmp' | 'note'>): void {
-    this.trace.push({ kind: 'packet', timeMs: this.elapsedMs(packet.timeNs), direction, hex: toHex(packet.bytes), reference: this.oracle.state, ...details });
+    this.trace.push({ kind: 'packet', timeMs: this.clock.elapsedMs(packet.timeNs), direction, hex: toHex(packet.bytes), reference: this.oracle.state, ...details });
     this.drainAppEvents();
   }
 
@@ -282,12 +203,12 @@ export class Exchange {
     const built = templates.map((template) => this.build(template));
     const packets = built.map((b) => b.bytes);
     const sent = packets.length > 1 && this.target.sendBurst ? this.target.sendBurst(packets) : packets.map((bytes) => this.target.send(bytes));
-    const [firstMs, lastMs] = [sent[0], sent[sent.length - 1]].map((p) => this.elapsedMs((p as TimedPacket).timeNs)) as [number, number];
-    this.noteActedAt(packets.length > 1 ? `sending a burst of ${packets.length} segments` : 'sending a segment', firstMs);
-    this.noteTook(`spreading a burst of ${packets.length} segments`, lastMs - firstMs);
+    const [firstMs, lastMs] = [sent[0], sent[sent.length - 1]].map((p) => this.clock.elapsedMs((p as TimedPacket).timeNs)) as [number, number];
+    this.clock.noteActedAt(packets.length > 1 ? `sending a burst of ${packets.length} segments` : 'sending a segment', firstMs);
+    this.clock.noteTook(`spreading a burst of ${packets.length} segments`, lastMs - firstMs);
     const toOracle: PeerSegment[] = [];
     built.forEach(({ tcp, ip, good }, i) => {
-      this.moveAnchor(this.elapsedMs((sent[i] as TimedPacket).timeNs));
+      this.clock.moveAnchor(this.clock.elapsedMs((sent[i] as TimedPacket).timeNs));
       const arrival = arrivalOf(ip, this.target.broadcast);
       const delivered = ip.dst === this.target.address || arrival.to !== 'unicast';
       // A segment with a bad checksum never reaches a conforming TCP (MUST-3), nor does one IP hands to
@@ -295,7 +216,7 @@ export class Exchange {
       if (good && delivered) toOracle.push({ segment: tcp, toShadowPort: tcp.dstPort === this.numbering.targetPort, arrival });
     });
     // At the time the last of them was handed over: what the target sends in answer comes no earlier.
-    if (toOracle.length > 0) this.oracle.peerSentTogether(toOracle, this.elapsedMs((sent[sent.length - 1] as TimedPacket).timeNs));
+    if (toOracle.length > 0) this.oracle.peerSentTogether(toOracle, this.clock.elapsedMs((sent[sent.length - 1] as TimedPacket).timeNs));
     built.forEach(({ tcp, ip, good }, i) => {
       this.recordPacket('to-target', sent[i] as TimedPacket, { segment: summarizeToTarget(tcp, this.numbering, good, ipText(ip, this.target.peerAddress, this.target.address)) });
     });
@@ -312,7 +233,7 @@ export class Exchange {
       flags,
       window: template.window,
       urgentPointer: template.urgentPointer,
-      options: this.peerTimestamps.complete(flags, template.options.map((o) => wireOption(o, this.numbering, this.peerTimestamps)), this.elapsedMs()),
+      options: this.peerTimestamps.complete(flags, template.options.map((o) => wireOption(o, this.numbering, this.peerTimestamps)), this.clock.elapsedMs()),
       payload: template.payload,
     };
     const ip = this.ipHeader(template.ip);
@@ -336,9 +257,9 @@ export class Exchange {
     const quoted = seq === last.segment.seq && dstPort === last.segment.dstPort ? last.bytes : encodePacket({ ip: invoking.ip, tcp: { ...segment, seq, dstPort } } as TcpPacket);
     const packet = icmpErrorPacket(template, quoted, this.target.peerAddress, this.target.address);
     const sent = this.target.send(encodePacket(packet));
-    const atMs = this.elapsedMs(sent.timeNs);
-    this.noteActedAt('sending an ICMP error', atMs);
-    this.moveAnchor(atMs);
+    const atMs = this.clock.elapsedMs(sent.timeNs);
+    this.clock.noteActedAt('sending an ICMP error', atMs);
+    this.clock.moveAnchor(atMs);
     const error = { kind: template.kind, code: template.code, ...(template.nextHopMtu !== undefined && { nextHopMtu: template.nextHopMtu }), quoted: { srcPort: last.segment.srcPort, dstPort, seq } };
     this.oracle.icmpSent(error, atMs, last.segment.srcPort === this.numbering.targetPort);
     const icmp = summarizeIcmpIn(decodePacket(sent.bytes), (n) => this.numbering.targetRelative(n));
@@ -352,9 +273,9 @@ export class Exchange {
   private async fromTarget(deadlineMs: number): Promise<Pulled | undefined> {
     for (;;) {
       // Even with no time left, what the target has already sent is taken (a receive of 0 ms).
-      const packet = await this.target.receive(Math.max(0, deadlineMs - this.elapsedMs()));
+      const packet = await this.target.receive(Math.max(0, deadlineMs - this.clock.elapsedMs()));
       if (!packet) return undefined;
-      const atMs = this.elapsedMs(packet.timeNs);
+      const atMs = this.clock.elapsedMs(packet.timeNs);
       try {
         const decoded = decodePacket(packet.bytes);
         const icmp = summarizeIcmpIn(decoded, (n) => this.numbering.peerRelative(n));
@@ -377,11 +298,11 @@ export class Exchange {
         const ipId = decoded.ip.version === 4 ? decoded.ip.id : undefined;
         const sameIpId = repeats && ipId !== undefined && this.sentByTarget.get(key) === ipId;
         if (!repeats) this.sentByTarget.set(key, ipId);
-        return { segment: decoded.tcp, ip: decoded.ip, checksumOk, atMs, repeats, sameIpId, order: ++this.events, ...(violation && { violation }) };
+        return { segment: decoded.tcp, ip: decoded.ip, checksumOk, atMs, repeats, sameIpId, order: this.clock.nextOrder(), ...(violation && { violation }) };
       } catch (error) {
         if (!(error instanceof WireError)) throw error;
         this.recordPacket('from-target', packet, { note: `does not parse: ${error.message}` });
-        return { garbage: error.message, atMs, order: ++this.events };
+        return { garbage: error.message, atMs, order: this.clock.nextOrder() };
       }
     }
   }
@@ -425,7 +346,7 @@ export class Exchange {
    */
   async overdue(): Promise<StepResult | undefined> {
     await this.collectArrived();
-    const late = this.oracle.overdue(this.elapsedMs());
+    const late = this.oracle.overdue(this.clock.elapsedMs());
     return late && { ...this.divergence(late, 'nothing'), message: `${late.rule}: ${late.message}` };
   }
 
@@ -438,11 +359,11 @@ export class Exchange {
       const got = await this.pull(deadline + 0.001);
       if (!got) {
         // A real clock's timer may wake a little before the deadline: judge only once it has passed.
-        while (this.elapsedMs() <= deadline) await this.target.sleep(Math.max(1, deadline - this.elapsedMs()));
-        this.settledAt = Math.max(this.settledAt, deadline);
+        while (this.clock.elapsedMs() <= deadline) await this.target.sleep(Math.max(1, deadline - this.clock.elapsedMs()));
+        this.clock.settledUntil(deadline);
         return (await this.overdue()) ?? { outcome: 'pass' };
       }
-      this.settledAt = Math.max(this.settledAt, got.atMs);
+      this.clock.settledUntil(got.atMs);
       if (got.violation) return this.divergence(got.violation, this.segmentTextOf(got));
       if (got.garbage !== undefined) return { outcome: 'fail', expected: 'a well-formed packet', observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage}` };
     }

@@ -78,7 +78,7 @@ class CaseRun {
         continue;
       }
       let result: StepResult;
-      this.exchange.lateness.stepAt(step.source.file, step.source.line);
+      this.exchange.clock.lateness.stepAt(step.source.file, step.source.line);
       try {
         result = await this.stepAndSettle(step, index);
       } catch (error) {
@@ -122,12 +122,12 @@ class CaseRun {
       ...(reason !== undefined && { reason }),
       ...(divergence && { divergence }),
       startedAt: x.startedAt,
-      durationMs: x.elapsedMs(),
+      durationMs: x.clock.elapsedMs(),
       steps,
       trace: x.trace,
       rules: [...new Set(x.oracle.rules)],
       ...(x.isnReport && { isn: x.isnReport }),
-      ...(x.lateness.late && { harnessLate: x.lateness.late }),
+      ...(x.clock.lateness.late && { harnessLate: x.clock.lateness.late }),
     };
   }
 }

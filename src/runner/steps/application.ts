@@ -21,14 +21,14 @@ async function makeCall(x: Exchange, call: AppCall): Promise<AppResult> {
   // What the target sent before the call is judged first, in the order of the wire.
   await x.collectArrived();
   // The target may answer before the call returns: what it sends from the moment of the call counts.
-  const calledMs = x.elapsedMs();
-  x.noteActedAt(`making the application call ${call.call}`, calledMs);
-  x.moveAnchor(calledMs);
+  const calledMs = x.clock.elapsedMs();
+  x.clock.noteActedAt(`making the application call ${call.call}`, calledMs);
+  x.clock.moveAnchor(calledMs);
   const result = await x.target.app(call);
   // When between the call and its answer the target acted is unknown: a slow answer is a late call.
-  x.noteTook(`waiting for the answer to the application call ${call.call}`, x.elapsedMs() - calledMs);
+  x.clock.noteTook(`waiting for the answer to the application call ${call.call}`, x.clock.elapsedMs() - calledMs);
   await x.oracle.appCall(call, calledMs);
-  x.trace.push({ kind: 'app-call', timeMs: x.elapsedMs(), call, result, reference: x.oracle.state });
+  x.trace.push({ kind: 'app-call', timeMs: x.clock.elapsedMs(), call, result, reference: x.oracle.state });
   x.drainAppEvents();
   return result;
 }
@@ -77,7 +77,7 @@ export async function app(x: Exchange, step: Step & { kind: 'app' }): Promise<St
 
 /** RFC 9293 §3.10.6 STATUS: always of the reference machine, and of the target where it can tell. */
 export async function state(x: Exchange, step: Step & { kind: 'state' }): Promise<StepResult> {
-  const machineState = x.oracle.status(x.elapsedMs());
+  const machineState = x.oracle.status(x.clock.elapsedMs());
   if (machineState !== step.state) {
     // The machine's state follows from the case's stimuli alone: this is the case contradicting RFC 9293.
     throw new Error(`the case says ${step.state}, but after these steps the reference machine is in ${machineState} (tcpconform validate finds such cases before any run)`);
@@ -87,7 +87,7 @@ export async function state(x: Exchange, step: Step & { kind: 'state' }): Promis
   }
   const call: AppCall = { call: 'state' };
   const result = await x.target.app(call);
-  x.trace.push({ kind: 'app-call', timeMs: x.elapsedMs(), call, result });
+  x.trace.push({ kind: 'app-call', timeMs: x.clock.elapsedMs(), call, result });
   if (!result.ok) throw new Error(`the target could not tell its state: ${result.error}`);
   const observed = result.state ?? 'nothing';
   if (observed === step.state) return { outcome: 'pass', expected: step.state, observed };

@@ -22,18 +22,18 @@ function eventText(event: AppEvent): string {
 }
 
 export async function event(x: Exchange, step: Step & { kind: 'event' }): Promise<StepResult> {
-  const startMs = x.anchorMs;
-  const withinMs = x.ms(step.within);
-  const deadlineMs = startMs + withinMs + x.slackMs(withinMs);
+  const startMs = x.clock.anchorMs;
+  const withinMs = x.clock.ms(step.within);
+  const deadlineMs = startMs + withinMs + x.clock.slackMs(withinMs);
   const find = (): SeenEvent | undefined => x.appEvents.find((e) => !e.taken && caseEventOf(e.event) === step.event);
   const diverged = await x.watch(() => find() !== undefined, deadlineMs);
   if (diverged) return diverged;
-  const expected = `${step.event}${step.after ? ` after ${x.said(step.after)}` : ''} within ${x.said(step.within)}`;
+  const expected = `${step.event}${step.after ? ` after ${x.clock.said(step.after)}` : ''} within ${x.clock.said(step.within)}`;
   const found = find();
   if (!found) {
     const others = x.appEvents.filter((e) => !e.taken).map((e) => eventText(e.event));
     const observed = others.length > 0 ? `only ${others.join(', ')}` : 'no event';
-    return { outcome: 'fail', expected, observed, message: `expected the application to learn of ${step.event} within ${x.said(step.within)}${slackText(x, withinMs)}, but it learned of ${others.length > 0 ? others.join(', ') : 'nothing'}` };
+    return { outcome: 'fail', expected, observed, message: `expected the application to learn of ${step.event} within ${x.clock.said(step.within)}${slackText(x, withinMs)}, but it learned of ${others.length > 0 ? others.join(', ') : 'nothing'}` };
   }
   found.taken = true;
   const tookMs = found.timeMs - startMs;
@@ -41,13 +41,13 @@ export async function event(x: Exchange, step: Step & { kind: 'event' }): Promis
   const observed = `${step.event} ${early}`;
   const timing = timingText(x, tookMs, step.within, step.after);
   if (found.timeMs > deadlineMs) {
-    return { outcome: 'fail', expected, observed, mismatches: [{ field: 'time', expected: `<= ${x.said(step.within)}`, observed: formatDuration(tookMs) }], message: `${step.event}: expected within ${x.said(step.within)}, observed after ${formatDuration(tookMs)}`, timing };
+    return { outcome: 'fail', expected, observed, mismatches: [{ field: 'time', expected: `<= ${x.clock.said(step.within)}`, observed: formatDuration(tookMs) }], message: `${step.event}: expected within ${x.clock.said(step.within)}, observed after ${formatDuration(tookMs)}`, timing };
   }
-  const afterMs = step.after && x.ms(step.after);
-  if (afterMs !== undefined && tookMs < afterMs - x.slackMs(afterMs)) {
-    const notBefore = x.said(step.after!);
+  const afterMs = step.after && x.clock.ms(step.after);
+  if (afterMs !== undefined && tookMs < afterMs - x.clock.slackMs(afterMs)) {
+    const notBefore = x.clock.said(step.after!);
     return { outcome: 'fail', expected, observed, mismatches: [{ field: 'time', expected: `>= ${notBefore}`, observed: tookMs < 0 ? 'before the step began' : formatDuration(tookMs) }], message: `${step.event}: expected no earlier than ${notBefore}, observed ${early}`, timing };
   }
-  x.moveAnchor(found.timeMs);
+  x.clock.moveAnchor(found.timeMs);
   return { outcome: 'pass', expected, observed, timing };
 }

@@ -44,11 +44,11 @@ class Opener {
   /** The first segment from the target that `wanted` takes, within the time a target has to answer; the others are recorded. */
   private async answer(wanted: (tcp: TcpSegment) => boolean): Promise<{ tcp: TcpSegment; atMs: number } | undefined> {
     const within = CASE_DEFAULTS.expectWithinMs;
-    const deadline = this.x.elapsedMs() + within + this.x.slackMs(within);
+    const deadline = this.x.clock.elapsedMs() + within + this.x.clock.slackMs(within);
     for (;;) {
-      const packet = await this.x.target.receive(Math.max(0, deadline - this.x.elapsedMs()));
+      const packet = await this.x.target.receive(Math.max(0, deadline - this.x.clock.elapsedMs()));
       if (!packet) return undefined;
-      const atMs = this.x.elapsedMs(packet.timeNs);
+      const atMs = this.x.clock.elapsedMs(packet.timeNs);
       let tcp: TcpSegment | undefined;
       try {
         const decoded = decodePacket(packet.bytes);
@@ -94,13 +94,13 @@ class Opener {
 async function rounds(x: Exchange, plan: IsnPlan, ports: readonly number[], open: (port: number) => Promise<Opened>): Promise<IsnSample[] | string> {
   const samples: IsnSample[] = [];
   for (let round = 0; round < plan.rounds; round++) {
-    const start = x.elapsedMs();
+    const start = x.clock.elapsedMs();
     for (const port of ports) {
       const opened = await open(port);
       if ('failure' in opened) return opened.failure;
       samples.push(opened.sample);
     }
-    await x.target.sleep(Math.max(0, start + x.ms(plan.apart) - x.elapsedMs()));
+    await x.target.sleep(Math.max(0, start + x.clock.ms(plan.apart) - x.clock.elapsedMs()));
   }
   return samples;
 }

@@ -64,9 +64,9 @@ export async function fill(x: Exchange, step: Step & { kind: 'fill' }): Promise<
  */
 export async function expect(x: Exchange, step: Step & { kind: 'expect' }): Promise<StepResult> {
   const expected = matchText(step.match);
-  const startMs = x.anchorMs;
-  const within = x.ms(step.within);
-  const deadline = startMs + within + x.slackMs(within);
+  const startMs = x.clock.anchorMs;
+  const within = x.clock.ms(step.within);
+  const deadline = startMs + within + x.clock.slackMs(within);
   let passedOver: { observed: string; found: Mismatch[] } | undefined;
   let others = 0;
   /** Segments passed over that the target sent since the step began (not answers to earlier steps). */
@@ -80,26 +80,26 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }): Prom
     // RFC 9293 §3.1 MUST-2: every segment carries a correct checksum, whatever the case asserts.
     if (!got.checksumOk) found.push({ field: 'checksum', expected: 'valid', observed: 'invalid' });
     // What a timer sends comes after what starts it; a segment sent before answered an earlier step.
-    if (step.after && x.cameBeforeAnchor(got)) found.push({ field: 'time', expected: `>= ${x.said(step.after)}`, observed: 'sent before the step began' });
+    if (step.after && x.clock.cameBeforeAnchor(got)) found.push({ field: 'time', expected: `>= ${x.clock.said(step.after)}`, observed: 'sent before the step began' });
     if (got.violation) return x.divergence(got.violation, observed);
     if (found.length > 0) {
       if (passedOver) others++;
       else passedOver = { observed, found };
-      if (!x.cameBeforeAnchor(got)) before++;
+      if (!x.clock.cameBeforeAnchor(got)) before++;
       continue;
     }
-    const after = step.after && x.ms(step.after);
+    const after = step.after && x.clock.ms(step.after);
     const timing = timingText(x, got.atMs - startMs, step.within, step.after);
-    if (after !== undefined && got.atMs - startMs < after - x.slackMs(after)) {
+    if (after !== undefined && got.atMs - startMs < after - x.clock.slackMs(after)) {
       const early = formatDuration(got.atMs - startMs);
-      const notBefore = x.said(step.after as TimeExpr);
+      const notBefore = x.clock.said(step.after as TimeExpr);
       return { outcome: 'fail', expected: `${expected} after ${notBefore}`, observed: `${observed} after ${early}`, mismatches: [{ field: 'time', expected: `>= ${notBefore}`, observed: early }], message: `time: expected no earlier than ${notBefore}, observed after ${early}`, timing };
     }
     if (step.match.preceded && before > step.match.preceded.max) {
       const most = step.match.preceded.max;
       return { outcome: 'fail', expected: `${expected} after at most ${most} other segment(s)`, observed: `${observed} after ${before}`, mismatches: [{ field: 'preceded', expected: `<= ${most}`, observed: String(before) }], message: `preceded: the target sent ${before} other segment(s) before ${observed}, at most ${most} may come first` };
     }
-    x.moveAnchor(got.atMs);
+    x.clock.moveAnchor(got.atMs);
     return { outcome: 'pass', expected, observed, timing };
   }
   if (passedOver) {
@@ -112,12 +112,12 @@ export async function expect(x: Exchange, step: Step & { kind: 'expect' }): Prom
       message: `${passedOver.found.map((m) => `${m.field}: expected ${m.expected}, observed ${m.observed}`).join('; ')}${more}`,
     };
   }
-  return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${x.said(step.within)}${slackText(x, within)}, but the target sent nothing` };
+  return { outcome: 'fail', expected, observed: 'nothing', message: `expected ${expected} within ${x.clock.said(step.within)}${slackText(x, within)}, but the target sent nothing` };
 }
 
 /** ` (+4.4ms tolerance)`, or nothing on an exact clock. */
 export function slackText(x: Exchange, intervalMs: number): string {
-  const slack = x.slackMs(intervalMs);
+  const slack = x.clock.slackMs(intervalMs);
   return slack > 0 ? ` (+${formatDuration(slack)} tolerance)` : '';
 }
 
@@ -126,9 +126,9 @@ export function slackText(x: Exchange, intervalMs: number): string {
  * wire time the segment came at, measured from the last thing the case did or saw.
  */
 export function timingText(x: Exchange, tookMs: number, within: TimeExpr, after: TimeExpr | undefined): string {
-  const withinMs = x.ms(within);
-  const bounds = [`within ${x.said(within)}${slackText(x, withinMs)}`];
-  if (after) bounds.unshift(`no earlier than ${x.said(after)}${x.slackMs(x.ms(after)) > 0 ? ` (-${formatDuration(x.slackMs(x.ms(after)))} tolerance)` : ''}`);
+  const withinMs = x.clock.ms(within);
+  const bounds = [`within ${x.clock.said(within)}${slackText(x, withinMs)}`];
+  if (after) bounds.unshift(`no earlier than ${x.clock.said(after)}${x.clock.slackMs(x.clock.ms(after)) > 0 ? ` (-${formatDuration(x.clock.slackMs(x.clock.ms(after)))} tolerance)` : ''}`);
   return `${bounds.join(', ')}; on the wire ${formatDuration(Math.max(0, tookMs))} after the step's previous event`;
 }
 
@@ -140,8 +140,8 @@ export function timingText(x: Exchange, tookMs: number, within: TimeExpr, after:
  */
 export async function either(x: Exchange, step: Step & { kind: 'either' }, steps: Step[]): Promise<StepResult> {
   const openings = step.branches.map((b) => b.steps[0] as Step & { kind: 'expect' });
-  const withinMs = Math.max(...openings.map((o) => x.ms(o.within)));
-  const deadline = x.anchorMs + withinMs + x.slackMs(withinMs);
+  const withinMs = Math.max(...openings.map((o) => x.clock.ms(o.within)));
+  const deadline = x.clock.anchorMs + withinMs + x.clock.slackMs(withinMs);
   const expected = `one of: ${openings.map((o) => matchText(o.match)).join(' | ')}`;
   for (let got = await x.pull(deadline); got; got = await x.pull(deadline)) {
     if (!got.segment) return { outcome: 'fail', expected, observed: 'a packet that does not parse', message: `the target sent a malformed packet: ${got.garbage ?? 'no segment'}` };
@@ -164,32 +164,32 @@ export async function either(x: Exchange, step: Step & { kind: 'either' }, steps
  * segment repeating an earlier one passes, judged by the oracle alone.
  */
 export async function quiet(x: Exchange, step: Step & { kind: 'quiet' }): Promise<StepResult> {
-  const startMs = x.anchorMs;
-  const duration = x.ms(step.duration);
+  const startMs = x.clock.anchorMs;
+  const duration = x.clock.ms(step.duration);
   const end = startMs + duration;
-  const strictEnd = end - x.slackMs(duration);
+  const strictEnd = end - x.clock.slackMs(duration);
   for (let got = await x.pull(end); got; got = await x.pull(end)) {
     if (got.violation) return x.divergence(got.violation, x.segmentTextOf(got));
-    if (x.cameBeforeAnchor(got) || (step.allowRetransmissions && got.repeats)) continue;
+    if (x.clock.cameBeforeAnchor(got) || (step.allowRetransmissions && got.repeats)) continue;
     if (got.atMs >= strictEnd) {
       x.inbox.unshift(got);
       break;
     }
     const observed = x.segmentTextOf(got);
     const after = formatDuration(Math.max(0, got.atMs - startMs));
-    return { outcome: 'fail', expected: 'nothing', observed, message: `expected no segment for ${x.said(step.duration)}, but the target sent ${observed} after ${after}` };
+    return { outcome: 'fail', expected: 'nothing', observed, message: `expected no segment for ${x.clock.said(step.duration)}, but the target sent ${observed} after ${after}` };
   }
   // The quiet lasts its whole duration, also when a segment in the tolerated stretch ended the wait early.
-  await x.target.sleep(Math.max(0, end - x.elapsedMs()));
-  x.moveAnchor(end);
+  await x.target.sleep(Math.max(0, end - x.clock.elapsedMs()));
+  x.clock.moveAnchor(end);
   return { outcome: 'pass' };
 }
 
 /** Time passes; what the target sends meanwhile waits in the inbox for the steps after, judged as it comes. */
 export async function wait(x: Exchange, step: Step & { kind: 'wait' }): Promise<StepResult> {
-  const startMs = x.elapsedMs();
-  await x.target.sleep(x.ms(step.duration));
-  x.moveAnchor(startMs + x.ms(step.duration));
+  const startMs = x.clock.elapsedMs();
+  await x.target.sleep(x.clock.ms(step.duration));
+  x.clock.moveAnchor(startMs + x.clock.ms(step.duration));
   await x.collectArrived();
   const judged = x.inbox.find((got) => got.violation);
   if (judged?.violation) return x.divergence(judged.violation, x.segmentTextOf(judged));
