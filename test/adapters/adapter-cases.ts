@@ -11,12 +11,14 @@ import { loadProfile } from '../../src/cli/load-profiles';
 import { loadSuites } from '../../src/cli/load-suites';
 import { parseProfile } from '../../src/profile/parse';
 import { differenceText, firstDifference } from '../../src/report/first-difference';
+import { profileIn } from '../../src/runner/families';
 import type { CaseResult, Verdict } from '../../src/runner/result';
 import { runCase } from '../../src/runner/run-case';
 import type { Case } from '../../src/suite/case';
 import { parseCase } from '../../src/suite/parse';
 import { createProcessTarget } from '../../src/targets/process';
 import type { ProcessTarget } from '../../src/targets/process';
+import type { RunFamily } from '../../src/targets/family';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -33,17 +35,24 @@ export interface Adapter {
   readonly profile: ReturnType<typeof loadProfile>['profile'];
   /** Throws, naming the build script, when the adapter is not built: these tests build nothing. */
   requireBuilt(): void;
-  /** One adapter process as a process target; `args` follow the adapter's path on its command line. */
-  start(args?: readonly string[]): Promise<ProcessTarget>;
-  /** One case on a fresh adapter process, as the harness runs it (one process per case), then stops it. */
-  run(testCase: Case, args?: readonly string[]): Promise<CaseResult>;
+  /**
+   * One adapter process as a process target; `args` follow the adapter's path on its command line;
+   * `family` (IPv4 by default) picks the hello's addresses the target speaks from.
+   */
+  start(args?: readonly string[], family?: RunFamily): Promise<ProcessTarget>;
+  /**
+   * One case on a fresh adapter process, as the harness runs it (one process per case, the profile
+   * as it reads in `family`), then stops it.
+   */
+  run(testCase: Case, args?: readonly string[], family?: RunFamily): Promise<CaseResult>;
 }
 
 export function adapter(stack: string): Adapter {
   const adapterPath = path.join(ROOT, 'adapters', stack, 'out/adapter');
-  const profile = loadProfile(stack).profile;
-  const start = (args: readonly string[] = []): Promise<ProcessTarget> =>
-    createProcessTarget({ name: stack, command: [adapterPath, ...args] });
+  const loaded = loadProfile(stack);
+  const profile = loaded.profile;
+  const start = (args: readonly string[] = [], family: RunFamily = 'ipv4'): Promise<ProcessTarget> =>
+    createProcessTarget({ name: stack, command: [adapterPath, ...args], family });
   return {
     stack,
     path: adapterPath,
@@ -52,10 +61,10 @@ export function adapter(stack: string): Adapter {
       if (!existsSync(adapterPath)) throw new Error(`the ${stack} adapter is not built (${adapterPath}): run adapters/${stack}/build`);
     },
     start,
-    async run(testCase, args = []) {
-      const target = await start(args);
+    async run(testCase, args = [], family = 'ipv4') {
+      const target = await start(args, family);
       try {
-        return await runCase(testCase, target, profile);
+        return await runCase(testCase, target, profileIn(profile, family, loaded.ipv6Mss?.value));
       } finally {
         await target.close();
       }

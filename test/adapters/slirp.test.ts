@@ -10,6 +10,7 @@ import type { CaseResult } from '../../src/runner/result';
 import { runCase } from '../../src/runner/run-case';
 import type { Case } from '../../src/suite/case';
 import type { ProcessTarget } from '../../src/targets/process';
+import type { RunFamily } from '../../src/targets/family';
 import { adapter, casesIn, expectIdenticalRuns, expectIdleCostsNoRealTime, expectVerdict, idleTwoMinutesCase, inlineCase, loadSuite, parseOwnProfile, sentTimesMs, timeWaitCase, timed } from './adapter-cases';
 import type { ExpectedVerdict } from './adapter-cases';
 
@@ -22,12 +23,12 @@ type Clock = 'real' | 'virtual';
 
 const clockArgs = (clock: Clock): string[] => (clock === 'virtual' ? ['--virtual-clock'] : []);
 
-async function slirp(clock: Clock): Promise<ProcessTarget> {
-  return SLIRP.start(clockArgs(clock));
+async function slirp(clock: Clock, family: RunFamily = 'ipv4'): Promise<ProcessTarget> {
+  return SLIRP.start(clockArgs(clock), family);
 }
 
-async function run(testCase: Case, clock: Clock): Promise<CaseResult> {
-  return SLIRP.run(testCase, clockArgs(clock));
+async function run(testCase: Case, clock: Clock, family: RunFamily = 'ipv4'): Promise<CaseResult> {
+  return SLIRP.run(testCase, clockArgs(clock), family);
 }
 
 const suite = loadSuite();
@@ -73,6 +74,7 @@ describe('slirp adapter', () => {
       expect(target.stack).toEqual({ name: 'slirp', version: '4.7.0' });
       expect([target.address, target.peerAddress]).toEqual(['198.18.0.1', '198.18.0.2']);
       expect(target.capabilities.clock).toBe('real');
+      expect(target.capabilities.families).toEqual(['ipv4', 'ipv6']);
       expect([...target.capabilities.appCalls].sort()).toEqual(
         ['abort', 'at-mark', 'close', 'connect', 'listen', 'read', 'shutdown', 'state', 'stop-reading', 'write', 'write-urgent'],
       );
@@ -88,6 +90,13 @@ describe('slirp adapter', () => {
     } finally {
       await virtual.close();
     }
+    // Over IPv6 slirp's vhost6 on 2001:2::/64, the harness its guest.
+    const ipv6 = await slirp('real', 'ipv6');
+    try {
+      expect([ipv6.address, ipv6.peerAddress]).toEqual(['2001:2::1', '2001:2::2']);
+    } finally {
+      await ipv6.close();
+    }
   });
 
   test('the suite loads', () => {
@@ -95,10 +104,14 @@ describe('slirp adapter', () => {
     expect(suite.cases.length).toBeGreaterThan(0);
   });
 
-  describe.each<Clock>(['real', 'virtual'])('the suite on the %s clock', (clock) => {
+  // Over IPv6 the guest's SYN to [2001:2::1]:P reaches a listener on [::1]:P, and connect goes
+  // through a host forward on [::1] (adapters/slirp/README.md).
+  describe.each<[Clock, RunFamily]>([['real', 'ipv4'], ['virtual', 'ipv4'], ['real', 'ipv6'], ['virtual', 'ipv6']])('the suite on the %s clock over %s', (clock, family) => {
     // The first cases; adapters/slirp/findings.yaml records what the rest of the suite finds.
     test.each(casesIn(suite.cases, EXPECTED))('%s', async (id, testCase) => {
-      expectVerdict(await run(testCase, clock), EXPECTED[id]);
+      const result = await run(testCase, clock, family);
+      expect(result.trace.find((e) => e.kind === 'packet')?.hex.slice(0, 1)).toBe(family === 'ipv6' ? '6' : '4');
+      expectVerdict(result, EXPECTED[id]);
     });
   });
 
@@ -109,6 +122,13 @@ describe('slirp adapter', () => {
     const result = await run(PEER_MSS_CASE, clock);
     expect(result.verdict).toBe('fail');
     // The oracle sees it first: every segment's data must fit the peer's MSS (RFC 9293 §3.7.1, MUST-16).
+    expect(result.divergence?.mismatches).toEqual([{ field: 'MUST-16', expected: 'data within the send MSS (536)', observed: 'A seq 1 ack 1 win 65535 len 1440' }]);
+  });
+
+  test('finding over IPv6: a passive open ignores the peer MSS there too (1440 octets where 536 was announced)', async () => {
+    // The same root as over IPv4: tcp_newtcpcb's if_mtu - 60, and the SYN's options never read.
+    const result = await run(PEER_MSS_CASE, 'virtual', 'ipv6');
+    expect(result.verdict).toBe('fail');
     expect(result.divergence?.mismatches).toEqual([{ field: 'MUST-16', expected: 'data within the send MSS (536)', observed: 'A seq 1 ack 1 win 65535 len 1440' }]);
   });
 

@@ -2,15 +2,16 @@
  * The application side (see app.h).
  *
  * How slirp's proxying shows through, and what this file does about it:
- * - listen: a real listener on 127.0.0.1:port. A guest SYN to 198.18.0.1:port makes slirp connect()
- *   to it, and slirp answers the SYN only once that connect succeeds (tcp_input.c, LISTEN case), so
+ * - listen: real listeners on 127.0.0.1:port and [::1]:port. A guest SYN to 198.18.0.1:port makes
+ *   slirp connect() to the first, one to [2001:2::1]:port to the second (socket.c sotranslate_out), and slirp answers the SYN only once that connect succeeds (tcp_input.c, LISTEN case), so
  *   the host connection exists before the guest's handshake is done. The adapter accepts it at once
  *   but keeps it hidden until slirp's tcpcb is ESTABLISHED; then it is `accepted`, with the guest's
  *   port. One that slirp drops before that (a RST in SYN-RECEIVED) is closed unseen, as a kernel
  *   drops a connection reset before accept().
  * - connect: a host forward 127.0.0.1:F -> 198.18.0.2:port and a real connect() to F from
  *   127.0.0.1:localPort; slirp accepts it and sends its SYN from 198.18.0.1:localPort (tcp_subr.c
- *   tcp_connect). The host connect succeeds before the guest answers, so `connected` waits for slirp's
+ *   tcp_connect). Over IPv6 the same with [::1]:F -> [2001:2::2]:port and [::1]:localPort; slirp's
+ *   SYN comes from [2001:2::1]:localPort (socket.c sotranslate_accept). The host connect succeeds before the guest answers, so `connected` waits for slirp's
  *   tcpcb to be ESTABLISHED; if slirp drops the connection first, the error is ECONNREFUSED.
  * - everything else acts on the real host socket, with the native agent's semantics (a connection's
  *   data both ways is stream.c's): close waits for held octets; abort is SO_LINGER 0; errors raised
@@ -33,7 +34,7 @@
 #include "connection.h"
 #include "link.h"
 
-#define LISTENERS_MAX 8
+#define LISTENERS_MAX 16 /* two per listen: one for each family */
 #define CONNECTIONS_MAX 64
 
 struct listener {
@@ -54,30 +55,48 @@ void app_init(const struct app_hooks *h) {
 
 /* --- sockets ----------------------------------------------------------------------------------- */
 
-static struct sockaddr_in loopback(int port) {
-    return (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+/* The loopback address of `family` (AF_INET or AF_INET6) with `port`. */
+static socklen_t loopback(int family, int port, struct sockaddr_storage *address) {
+    memset(address, 0, sizeof *address);
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)address;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)port);
+        in6->sin6_addr = in6addr_loopback;
+        return sizeof *in6;
+    }
+    struct sockaddr_in *in = (struct sockaddr_in *)address;
+    in->sin_family = AF_INET;
+    in->sin_port = htons((uint16_t)port);
+    in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return sizeof *in;
 }
 
 static int port_of(int fd, bool peer) {
-    struct sockaddr_in address;
+    struct sockaddr_storage address;
     socklen_t length = sizeof address;
     int rc = peer ? getpeername(fd, (struct sockaddr *)&address, &length)
                   : getsockname(fd, (struct sockaddr *)&address, &length);
-    return rc < 0 ? -1 : ntohs(address.sin_port);
+    if (rc < 0) return -1;
+    /* sin_port and sin6_port lie at the same offset */
+    return ntohs(((struct sockaddr_in *)&address)->sin_port);
 }
 
-/* A non-blocking TCP socket bound to 127.0.0.1:port (any port when 0): nothing else is ever bound. */
-static int loopback_socket(int port) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+/*
+ * A non-blocking TCP socket bound to 127.0.0.1:port or [::1]:port (any port when 0): nothing else is
+ * ever bound.
+ */
+static int loopback_socket(int family, int port) {
+    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -errno;
     int on = 1;
-    struct sockaddr_in local = loopback(port);
+    struct sockaddr_storage local;
+    socklen_t local_length = loopback(family, port, &local);
     /* SO_REUSEADDR: a port may still be in TIME-WAIT from an earlier connection of the same case.
      * SO_OOBINLINE: urgent data stays in the stream, as RFC 9293 has it (accepted sockets inherit it). */
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0 ||
         setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &on, sizeof on) < 0 ||
-        bind(fd, (struct sockaddr *)&local, sizeof local) < 0) {
+        bind(fd, (struct sockaddr *)&local, local_length) < 0) {
         int err = errno;
         close(fd);
         return -err;
@@ -159,9 +178,9 @@ static struct connection *find_by_fd(int fd) {
 
 /* --- calls -------------------------------------------------------------------------------------- */
 
-int app_listen(int port) {
+static int listen_on(int family, int port) {
     if (listener_count == LISTENERS_MAX) return -EMFILE;
-    int fd = loopback_socket(port);
+    int fd = loopback_socket(family, port);
     if (fd < 0) return fd;
     if (listen(fd, SOMAXCONN) < 0) {
         int err = errno;
@@ -172,9 +191,23 @@ int app_listen(int port) {
     return 0;
 }
 
-/* A free port on 127.0.0.1 for a host forward: the kernel's pick, released just before slirp binds it. */
-static int free_loopback_port(void) {
-    int fd = loopback_socket(0);
+bool app_ipv6_usable(void) {
+    int fd = loopback_socket(AF_INET6, 0);
+    if (fd < 0) return false;
+    close(fd);
+    return true;
+}
+
+/* A listener for each family the hello declares: the case's family decides which one slirp reaches. */
+int app_listen(int port) {
+    int rc = listen_on(AF_INET, port);
+    if (rc == 0 && app_ipv6_usable()) rc = listen_on(AF_INET6, port);
+    return rc;
+}
+
+/* A free loopback port for a host forward: the kernel's pick, released just before slirp binds it. */
+static int free_loopback_port(int family) {
+    int fd = loopback_socket(family, 0);
     if (fd < 0) return fd;
     int port = port_of(fd, false);
     close(fd);
@@ -186,25 +219,38 @@ static int free_loopback_port(void) {
  * without a localPort the first free one from 49152 up is taken, not the kernel's random pick: the
  * same case then shows the same segments every run.
  */
-static int deterministic_socket(void) {
+static int deterministic_socket(int family) {
     for (int port = 49152; port < 49152 + 256; port++) {
-        int fd = loopback_socket(port);
+        int fd = loopback_socket(family, port);
         if (fd != -EADDRINUSE) return fd;
     }
-    return loopback_socket(0);
+    return loopback_socket(family, 0);
+}
+
+/* The family of the guest's address `host`, or 0 when it is not the guest's (in either spelling). */
+static int guest_family(const char *host) {
+    struct in6_addr given, guest;
+    if (strcmp(host, LINK_PEER_ADDRESS) == 0) return AF_INET;
+    if (inet_pton(AF_INET6, host, &given) == 1 && inet_pton(AF_INET6, LINK_PEER_ADDRESS6, &guest) == 1 &&
+        memcmp(&given, &guest, sizeof given) == 0) {
+        return AF_INET6;
+    }
+    return 0;
 }
 
 int app_connect(const char *host, int port, int local_port) {
     /* slirp forwards only to its guest, which is the harness; nothing else is reachable. */
-    if (strcmp(host, LINK_PEER_ADDRESS) != 0) return -ENETUNREACH;
-    int forward_port = free_loopback_port();
+    int family = guest_family(host);
+    if (family == 0) return -ENETUNREACH;
+    int forward_port = free_loopback_port(family);
     if (forward_port < 0) return forward_port;
-    if (stack_add_forward(forward_port, port) < 0) return -EADDRINUSE;
-    int fd = local_port ? loopback_socket(local_port) : deterministic_socket();
+    if (stack_add_forward(family, forward_port, port) < 0) return -EADDRINUSE;
+    int fd = local_port ? loopback_socket(family, local_port) : deterministic_socket(family);
     if (fd < 0) return fd;
     no_delay(fd);
-    struct sockaddr_in forward = loopback(forward_port);
-    int rc = connect(fd, (struct sockaddr *)&forward, sizeof forward);
+    struct sockaddr_storage forward;
+    socklen_t forward_length = loopback(family, forward_port, &forward);
+    int rc = connect(fd, (struct sockaddr *)&forward, forward_length);
     if (rc < 0 && errno != EINPROGRESS) {
         int err = errno;
         close(fd);
@@ -260,12 +306,12 @@ const char *app_state(void) {
     int guest_port;
     struct connection *c = current();
     if (c != NULL) {
-        if (stack_find_connection(c->slirp_port, &state, &guest_port)) return state;
+        if (stack_find_connection(c->slirp_port, c->active, &state, &guest_port)) return state;
         /* A connect slirp has not picked up yet (it accepts on its next poll): its SYN is imminent. */
         return c->active && !c->seen ? "SYN-SENT" : "CLOSED";
     }
     for (int i = connection_count - 1; i >= 0; i--) {
-        if (stack_find_connection(connections[i].slirp_port, &state, &guest_port)) return state;
+        if (stack_find_connection(connections[i].slirp_port, connections[i].active, &state, &guest_port)) return state;
     }
     return listener_count > 0 ? "LISTEN" : "CLOSED";
 }
@@ -364,7 +410,7 @@ void app_track(void) {
         if (c->established || c->gone) continue;
         const char *state;
         int guest_port;
-        if (stack_find_connection(c->slirp_port, &state, &guest_port)) {
+        if (stack_find_connection(c->slirp_port, c->active, &state, &guest_port)) {
             c->seen = true;
             if (strcmp(state, "SYN-SENT") == 0 || strcmp(state, "SYN-RECEIVED") == 0) continue;
             c->established = true;

@@ -1,5 +1,5 @@
 /*
- * The application on slirp's host side: real TCP sockets on 127.0.0.1, which slirp proxies to the
+ * The application on slirp's host side: real TCP sockets on 127.0.0.1 and [::1], which slirp proxies to the
  * guest-facing connections the harness sees. Calls return 0 (or a count) on success and -errno on
  * failure, as the adapter protocol's results need them.
  */
@@ -21,7 +21,10 @@ struct app_hooks {
 
 void app_init(const struct app_hooks *hooks);
 
+/* Listens on 127.0.0.1:port, and on [::1]:port where the loopback has IPv6. */
 int app_listen(int port);
+/* Whether [::1] can be bound here: slirp's IPv6 side reaches the application through it. */
+bool app_ipv6_usable(void);
 int app_connect(const char *host, int port, int local_port);
 long long app_write(long long bytes);
 /* As write, the octets urgent data: slirp points the urgent pointer after them. */

@@ -350,14 +350,23 @@ static void handle_line(char *line) {
 static void hello(enum sandbox sandbox) {
     printf("{\"type\":\"hello\",\"protocol\":1,\"stack\":{\"name\":\"slirp\",\"version\":");
     json_write_string(slirp_version_string());
-    printf("},\"address\":\"%s\",\"peer\":\"%s\",\"broadcast\":\"%s\",\"capabilities\":{", LINK_STACK_ADDRESS, LINK_PEER_ADDRESS, LINK_BROADCAST);
+    printf("},\"address\":\"%s\",\"peer\":\"%s\",\"broadcast\":\"%s\",", LINK_STACK_ADDRESS, LINK_PEER_ADDRESS, LINK_BROADCAST);
+    /* slirp's IPv6 side reaches the application on [::1]: without it, IPv6 cannot be carried. */
+    bool ipv6 = app_ipv6_usable();
+    if (ipv6) printf("\"address6\":\"%s\",\"peer6\":\"%s\",", LINK_STACK_ADDRESS6, LINK_PEER_ADDRESS6);
+    printf("\"capabilities\":{");
     printf("\"calls\":[\"listen\",\"connect\",\"write\",\"write-urgent\",\"read\",\"stop-reading\",\"shutdown\",\"close\","
            "\"abort\",\"state\",\"at-mark\"],");
-    printf("\"clock\":\"%s\",\"families\":[\"ipv4\"],\"notes\":[", virtual_clock ? "virtual" : "real");
+    printf("\"clock\":\"%s\",\"families\":[\"ipv4\"%s],\"notes\":[", virtual_clock ? "virtual" : "real",
+           ipv6 ? ",\"ipv6\"" : "");
     const char *notes[] = {
-        "The application side is real TCP sockets on 127.0.0.1, which slirp proxies to the guest-facing "
-        "connections the harness sees: listen is a real listener slirp connects to when the peer's SYN "
-        "arrives; connect is a slirp host forward plus a real connect() to it.",
+        "The application side is real TCP sockets on 127.0.0.1 (and [::1] over IPv6), which slirp proxies "
+        "to the guest-facing connections the harness sees: listen is a real listener slirp connects to "
+        "when the peer's SYN arrives; connect is a slirp host forward plus a real connect() to it.",
+        ipv6 ? "IPv6: slirp's router advertisements are not sent (its RA timer never fires) and its "
+               "neighbour discovery is answered by the adapter, not shown."
+             : "IPv4 only: [::1] cannot be bound here (no IPv6 on the loopback), and slirp's IPv6 side "
+               "reaches the application only through it (socket.c sotranslate_out).",
         virtual_clock
             ? "Clock: virtual for slirp's TCP timers (clock_get_ns), stepped 1 ms at a time while slirp has "
               "TCP sockets. The loopback sockets of the application side are real but are let settle after "

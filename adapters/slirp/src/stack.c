@@ -32,8 +32,9 @@ static bool virtual_clock;
 static int64_t virtual_ns;
 static struct timespec started;
 
-/* An ARP reply waits here until slirp returns: slirp_input is not called from inside slirp. */
-static uint8_t arp_reply[64];
+/* An ARP reply or neighbour advertisement waits here until slirp returns: slirp_input is not called
+ * from inside slirp. */
+static uint8_t arp_reply[128];
 static size_t arp_reply_length;
 
 int pollset_add(struct pollset *set, int fd, short events) {
@@ -60,7 +61,7 @@ static ssize_t send_packet(const void *buf, size_t len, void *opaque) {
     const uint8_t *packet;
     size_t packet_length;
     switch (link_frame_from_slirp(buf, len, &packet, &packet_length, arp_reply, &arp_reply_length)) {
-    case LINK_IPV4: output(packet, packet_length); break;
+    case LINK_PACKET: output(packet, packet_length); break;
     case LINK_ARP_REPLY: break; /* fed back by answer_arp() once slirp returns */
     case LINK_IGNORED: break;
     }
@@ -77,11 +78,15 @@ static int64_t clock_get_ns(void *opaque) {
     return stack_time_ns() + CLOCK_OFFSET_NS;
 }
 
-/* slirp only makes timers for IPv6 router advertisements, and IPv6 is off: one showing up is a bug. */
+/*
+ * slirp's only timer is the one for its periodic IPv6 router advertisements (ip6_icmp.c icmp6_init;
+ * its TCP timers run in slirp_pollfds_poll). Router advertisements are link housekeeping the adapter
+ * protocol leaves out, and link.c would drop them anyway: the timer is made but never fires.
+ */
+static int router_advertisement_timer;
 static void *timer_new(SlirpTimerCb cb, void *cb_opaque, void *opaque) {
     (void)cb, (void)cb_opaque, (void)opaque;
-    fprintf(stderr, "slirp asked for a timer, which this adapter does not provide (IPv6 is off)\n");
-    abort();
+    return &router_advertisement_timer;
 }
 static void timer_free(void *timer, void *opaque) { (void)timer, (void)opaque; }
 static void timer_mod(void *timer, int64_t expire_time, void *opaque) { (void)timer, (void)expire_time, (void)opaque; }
@@ -117,6 +122,12 @@ static struct in_addr ipv4(const char *dotted) {
     return a;
 }
 
+static struct in6_addr ipv6(const char *text) {
+    struct in6_addr a;
+    inet_pton(AF_INET6, text, &a);
+    return a;
+}
+
 void stack_init(bool use_virtual_clock, stack_output out) {
     output = out;
     virtual_clock = use_virtual_clock;
@@ -129,7 +140,11 @@ void stack_init(bool use_virtual_clock, stack_output out) {
         .vnetwork = ipv4(LINK_NETWORK),
         .vnetmask = ipv4(LINK_NETMASK),
         .vhost = ipv4(LINK_STACK_ADDRESS),
-        .in6_enabled = false,
+        .in6_enabled = true,
+        .vprefix_addr6 = ipv6(LINK_PREFIX6),
+        .vprefix_len = LINK_PREFIX6_LENGTH,
+        .vhost6 = ipv6(LINK_STACK_ADDRESS6),
+        .vnameserver6 = ipv6(LINK_NAMESERVER6),
         /* Unused addresses inside the virtual network; DNS and DHCP are off, and link.c lets nothing
          * addressed to them in. */
         .vdhcp_start = ipv4("198.18.0.15"),
@@ -144,8 +159,9 @@ void stack_init(bool use_virtual_clock, stack_output out) {
         fprintf(stderr, "slirp_new refused the configuration\n");
         exit(1);
     }
-    uint8_t frame[64];
+    uint8_t frame[128];
     slirp_input(slirp, frame, (int)link_gratuitous_arp(frame));
+    slirp_input(slirp, frame, (int)link_unsolicited_advertisement(frame));
 }
 
 void stack_cleanup(void) {
@@ -231,7 +247,15 @@ int64_t stack_next_due_ns(void) {
     return INT64_MAX;
 }
 
-int stack_add_forward(int host_port, int guest_port) {
+int stack_add_forward(int family, int host_port, int guest_port) {
+    if (family == AF_INET6) {
+        struct sockaddr_in6 host = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)host_port),
+                                    .sin6_addr = in6addr_loopback};
+        struct sockaddr_in6 guest = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)guest_port),
+                                     .sin6_addr = ipv6(LINK_PEER_ADDRESS6)};
+        return slirp_add_hostxfwd(slirp, (struct sockaddr *)&host, sizeof host, (struct sockaddr *)&guest,
+                                  sizeof guest, SLIRP_HOSTFWD_V6ONLY);
+    }
     return slirp_add_hostfwd(slirp, 0, ipv4("127.0.0.1"), host_port, ipv4(LINK_PEER_ADDRESS), guest_port);
 }
 
@@ -251,19 +275,24 @@ static const char *rfc_state(const char *slirp_name) {
 }
 
 static int local_port(int fd) {
-    struct sockaddr_in local;
+    struct sockaddr_storage local;
     socklen_t length = sizeof local;
-    if (getsockname(fd, (struct sockaddr *)&local, &length) < 0 || local.sin_family != AF_INET) return -1;
-    return ntohs(local.sin_port);
+    if (getsockname(fd, (struct sockaddr *)&local, &length) < 0) return -1;
+    if (local.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&local)->sin_port);
+    if (local.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&local)->sin6_port);
+    return -1;
 }
 
 /*
  * The tcpcb is not in libslirp's API, but slirp_connection_info (misc.c) prints every TCP socket's
  * tcpcb state with slirp's descriptor and both address pairs. A connection is recognised by its
- * descriptor's local port, which is the far end of the adapter's own host socket; the pair printed
- * with 198.18.0.2 is the guest's side.
+ * descriptor's local port, which is the far end of the adapter's own host socket. The guest's port is
+ * printed first for a connection the guest opened, second for one a host forward made
+ * (SS_INCOMING). The addresses are no help over IPv6: the table prints IPv4 alone ("TODO: IPv6"), so
+ * an IPv6 socket's show as "*" or 0.0.0.0, but its ports are right (sin_port and sin6_port share an
+ * offset).
  */
-bool stack_find_connection(int slirp_host_port, const char **state, int *guest_port) {
+bool stack_find_connection(int slirp_host_port, bool forwarded, const char **state, int *guest_port) {
     char *table = slirp_connection_info(slirp);
     bool found = false;
     for (char *line = strtok(table, "\n"); line && !found; line = strtok(NULL, "\n")) {
@@ -274,7 +303,7 @@ bool stack_find_connection(int slirp_host_port, const char **state, int *guest_p
         const char *rfc = rfc_state(name);
         if (rfc == NULL) continue; /* "NONE": a socket without a tcpcb */
         *state = rfc;
-        *guest_port = strcmp(addr1, LINK_PEER_ADDRESS) == 0 ? port1 : port2;
+        *guest_port = forwarded ? port2 : port1;
         found = true;
     }
     free(table); /* g_string_free's buffer; GLib's allocator is the C library's (GLib >= 2.46) */

@@ -19,7 +19,7 @@ struct pollset {
 /* Adds a descriptor and returns its index, or -1 when the set is full. */
 int pollset_add(struct pollset *set, int fd, short events);
 
-/* Called with every IPv4 packet slirp sends toward the harness. */
+/* Called with every IPv4 or IPv6 packet slirp sends toward the harness. */
 typedef void (*stack_output)(const uint8_t *packet, size_t length);
 
 /* Creates the Slirp instance. With `virtual_clock`, slirp's time moves only by stack_set_time_ns. */
@@ -30,7 +30,7 @@ void stack_cleanup(void);
 int64_t stack_time_ns(void);
 void stack_set_time_ns(int64_t ns);
 
-/* Feeds one IPv4 packet from the harness to slirp; false (with *why) when the link refuses it. */
+/* Feeds one IPv4 or IPv6 packet from the harness to slirp; false (with *why) when the link refuses it. */
 bool stack_input(const uint8_t *packet, size_t length, const char **why);
 
 /* Adds slirp's descriptors to `set`; *timeout_ms comes back no longer than slirp's timers allow. */
@@ -50,14 +50,18 @@ int64_t stack_next_due_ns(void);
  */
 bool stack_connect_pending(void);
 
-/* A host forward 127.0.0.1:host_port -> guest 198.18.0.2:guest_port; 0 or -1. */
-int stack_add_forward(int host_port, int guest_port);
+/*
+ * A host forward 127.0.0.1:host_port -> guest 198.18.0.2:guest_port (AF_INET), or
+ * [::1]:host_port -> [2001:2::2]:guest_port (AF_INET6); 0 or -1.
+ */
+int stack_add_forward(int family, int host_port, int guest_port);
 
 /*
- * The guest-facing TCP connection whose host socket is bound to 127.0.0.1:slirp_host_port, as slirp's
- * connection table shows it. Returns false when slirp has no such connection (its tcpcb is gone).
- * `state` gets the RFC 9293 spelling; `guest_port` the harness's port.
+ * The guest-facing TCP connection whose host socket is bound to slirp_host_port on the loopback, as
+ * slirp's connection table shows it; `forwarded` when a host forward made it (the application's
+ * connect). Returns false when slirp has no such connection (its tcpcb is gone). `state` gets the
+ * RFC 9293 spelling; `guest_port` the harness's port.
  */
-bool stack_find_connection(int slirp_host_port, const char **state, int *guest_port);
+bool stack_find_connection(int slirp_host_port, bool forwarded, const char **state, int *guest_port);
 
 #endif
