@@ -64,8 +64,15 @@ export function icmpErrorArrives(m: Machine, error: IcmpError): void {
   }
   // 4. RFC 1191 §6.4: the segment was too large for a link on the path; later segments fit the MTU named.
   if (error.kind === 'frag-needed') {
-    // RFC 1191 §3: never below 68 octets (RFC 791's minimum); RFC 8201 §4: never below IPv6's 1280.
-    const mtu = Math.max(m.ip.minimumMtu, error.nextHopMtu ?? 0);
+    const named = error.nextHopMtu ?? 0;
+    // RFC 8201 §4: a packet too big "reporting a next-hop MTU that is less than the IPv6 minimum link
+    // MTU" is discarded; the estimate never drops below 1280.
+    if (m.ip.family === 'ipv6' && named < m.ip.minimumMtu) {
+      fire(m, 'rfc8201/4/below-minimum-discarded');
+      return;
+    }
+    // RFC 1191 §3: never below 68 octets, RFC 791's minimum.
+    const mtu = Math.max(m.ip.minimumMtu, named);
     if (tcb.pathMtu !== undefined && mtu >= tcb.pathMtu) {
       fire(m, 'rfc1191/6.4/path-mtu-kept');
       return;

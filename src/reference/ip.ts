@@ -37,8 +37,9 @@ export interface IpFacts {
   /** The IP header without options or extension headers, and TCP's: what an MTU holds besides data. */
   readonly ipTcpHeaders: number;
   /**
-   * The least path MTU an ICMP error may lower the estimate to: 68 for IPv4 (RFC 1191 §3), the IPv6
-   * minimum link MTU of 1280 for IPv6 (RFC 8201 §4).
+   * The least path MTU an ICMP error may lower the estimate to: 68 for IPv4 (RFC 1191 §3, an error
+   * naming less lowers it to 68), the IPv6 minimum link MTU of 1280 for IPv6 (RFC 8201 §4, an error
+   * naming less is discarded).
    */
   readonly minimumMtu: number;
 }

@@ -35,6 +35,7 @@ const RULES = {
   'rfc5927/4.1/outside-send-window-ignored': 'an ICMP error quoting a sequence number outside SND.UNA..SND.NXT: ignored (RFC 5927 §4.1)',
   'rfc1191/6.4/path-mtu-lowered': 'fragmentation needed: the path MTU drops to the next hop\'s, and Eff.snd.MSS with it (MUST-16)',
   'rfc1191/6.4/path-mtu-kept': 'fragmentation needed naming an MTU no lower than the path MTU: nothing changes',
+  'rfc8201/4/below-minimum-discarded': 'an ICMPv6 packet too big naming less than IPv6\'s minimum link MTU of 1280: discarded (RFC 8201 §4)',
   '3.9.2.2/hard-error-abort': 'port or protocol unreachable: the connection is aborted and the user told (SHLD-26)',
   'rfc5927/5.2/hard-error-as-soft': 'port or protocol unreachable on a synchronized connection, where the profile says so: a soft error (RFC 5927 §5.2)',
   '3.9.2.2/soft-error': 'a soft ICMP error: the connection stays (MUST-56) and the user is told (SHLD-25)',

@@ -48,15 +48,25 @@ describe('the default send MSS (RFC 9293 §3.7.1, MUST-15)', () => {
 });
 
 describe('a path MTU from ICMP', () => {
-  test('a packet too big lowers the path MTU, never below 1280, and holds segments to it less 60 octets', async () => {
+  const packetTooBig = (mtu: number) => icmpErrorOfIcmpv6({ kind: 'packet-too-big', code: 0, mtu, quote: new Uint8Array(), invoking: { version: 6, src: '2001:2::1', dst: '2001:2::2', protocol: 6, srcPort: 8080, dstPort: 40000, seq: TARGET_ISN + 1 } });
+  const octets = (from: number, n: number) => Uint8Array.from({ length: n }, (_, i) => 0x61 + ((from + i) % 26));
+
+  test('a packet too big lowers the path MTU and holds segments to it less 60 octets', async () => {
     const oracle = await establishedWithoutMss('ipv6', [{ kind: 'mss', mss: 1460 }]);
-    const error = icmpErrorOfIcmpv6({ kind: 'packet-too-big', code: 0, mtu: 552, quote: new Uint8Array(), invoking: { version: 6, src: '2001:2::1', dst: '2001:2::2', protocol: 6, srcPort: 8080, dstPort: 40000, seq: TARGET_ISN + 1 } });
-    expect(error).toEqual({ kind: 'frag-needed', code: 4, nextHopMtu: 552, quoted: { srcPort: 8080, dstPort: 40000, seq: TARGET_ISN + 1 } });
+    const error = packetTooBig(1280);
+    expect(error).toEqual({ kind: 'frag-needed', code: 4, nextHopMtu: 1280, quoted: { srcPort: 8080, dstPort: 40000, seq: TARGET_ISN + 1 } });
     // Quoting data in flight: the oracle's machine must have sent it first.
-    expect(oracle.observe(fromTarget({ payload: Uint8Array.from({ length: 1220 }, (_, i) => 0x61 + (i % 26)) }), 3)).toBeUndefined();
+    expect(oracle.observe(fromTarget({ payload: octets(0, 1220) }), 3)).toBeUndefined();
     oracle.icmpSent(error!, 4, true);
-    const tooLarge = oracle.observe(fromTarget({ seq: TARGET_ISN + 1221, payload: Uint8Array.from({ length: 1221 }, (_, i) => 0x61 + ((1220 + i) % 26)) }), 5);
+    const tooLarge = oracle.observe(fromTarget({ seq: TARGET_ISN + 1221, payload: octets(1220, 1221) }), 5);
     expect(tooLarge?.message).toContain('more than the 1220 the path allows (the path MTU of 1280 an ICMPv6 packet too big gave (RFC 8201)');
+  });
+
+  test('one naming less than 1280 is discarded (RFC 8201 §4): segments keep the size the MSS allows', async () => {
+    const oracle = await establishedWithoutMss('ipv6', [{ kind: 'mss', mss: 1460 }]);
+    expect(oracle.observe(fromTarget({ payload: octets(0, 1220) }), 3)).toBeUndefined();
+    oracle.icmpSent(packetTooBig(552)!, 4, true);
+    expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1221, payload: octets(1220, 1400) }), 5)).toBeUndefined();
   });
 });
 
