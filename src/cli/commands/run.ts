@@ -15,7 +15,7 @@ import { complain, familiesOfOption, level, loadAndReport, messageOf, positiveIn
 import type { FamilyChoice } from '../../targets/family';
 
 /** Cases at the same time for each family a run asks for, unless --jobs says otherwise. */
-const JOBS_PER_FAMILY = 8;
+export const JOBS_PER_FAMILY = 8;
 
 interface RunOptions extends SelectionOptions {
   target: string[];
