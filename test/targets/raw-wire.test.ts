@@ -23,13 +23,13 @@ describe('the peer\'s ports on the wire', () => {
   test('a rewritten port carries the checksum a fresh encoding would, and a bad checksum stays exactly as bad', () => {
     for (const [from, to] of [[40000, 51234], [1, 65535], [65535, 0], [8080, 8080]] as const) {
       const original = packet(addresses.peer, addresses.target, from, 8080);
-      const rewritten = withPort(original, 0, to);
+      const rewritten = withPort(original, 20, 0, to);
       expect(Buffer.from(rewritten).equals(Buffer.from(packet(addresses.peer, addresses.target, to, 8080)))).toBe(true);
       const bad = Uint8Array.from(original);
       bad[37] = bad[37]! ^ 0x5a;
-      const badRewritten = withPort(bad, 0, to);
+      const badRewritten = withPort(bad, 20, 0, to);
       expect(decodePacket(badRewritten).tcpChecksumOk).toBe(false);
-      expect(withPort(badRewritten, 0, from)).toEqual(bad);
+      expect(withPort(badRewritten, 20, 0, from)).toEqual(bad);
     }
     // RFC 1624's example: 0xdd2f with 0x5555 becoming 0x3285 gives 0x0000, not eqn. 2's 0xffff.
     expect(adjustChecksum(0xdd2f, 0x5555, 0x3285)).toBe(0x0000);
@@ -143,7 +143,7 @@ describe('settings', () => {
   });
 
   test('the RST rule drops only unmarked RSTs from the peer\'s wire ports to the target', () => {
-    expect(rstRule(good)).toBe(`table ip tcpconform_raw {
+    expect(rstRule({ ...good, family: 'ipv4' })).toBe(`table ip tcpconform_raw {
   chain output {
     type filter hook output priority filter; policy accept;
     ip saddr 198.18.1.1 ip daddr 198.18.1.2 tcp sport 40000-59999 tcp flags & rst == rst meta mark != 0x74637266 counter drop
