@@ -7,14 +7,15 @@ import { rawConfig, rawSettingsFromEnv, rstRule } from '../../src/targets/raw';
 import { configProblems } from '../../src/targets/raw/config';
 import { fromWire, toWire } from '../../src/targets/raw/packets';
 import { PeerPorts, adjustChecksum, withPort } from '../../src/targets/raw/ports';
-import { IpProtocol, decodePacket, encodePacket, parseFlags, quoteForIcmpv4 } from '../../src/wire';
+import { IpProtocol, decodePacket, encodePacket, parseFlags, quoteForIcmpv4, quoteForIcmpv6 } from '../../src/wire';
 
 const addresses = { target: '198.18.1.2', peer: '198.18.1.1' };
+const addresses6 = { target: '2001:2::1:2', peer: '2001:2::1:1' };
 const RANGE = { first: 40000, last: 40009 };
 
 function packet(src: string, dst: string, srcPort: number, dstPort: number, payload = 'data'): Uint8Array {
   return encodePacket({
-    ip: { version: 4, src, dst, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true },
+    ip: src.includes(':') ? { version: 6, src, dst, protocol: IpProtocol.TCP, hopLimit: 64 } : { version: 4, src, dst, protocol: IpProtocol.TCP, ttl: 64, id: 0, dontFragment: true },
     tcp: { srcPort, dstPort, seq: 123456, ack: 654321, flags: parseFlags('PA'), window: 1000, urgentPointer: 0, options: [{ kind: 'mss', mss: 1460 }], payload: new TextEncoder().encode(payload) },
   });
 }
@@ -94,6 +95,31 @@ describe('packets between the case and the wire', () => {
   });
 });
 
+describe('packets between the case and the wire over IPv6', () => {
+  test('a segment goes out from the wire port and comes back mapped, behind a destination options header too', () => {
+    const ports = new PeerPorts(RANGE);
+    const out = decodePacket(toWire(packet(addresses6.peer, addresses6.target, 40000, 8080), addresses6, ports));
+    expect([out.tcp?.srcPort, out.tcpChecksumOk]).toEqual([ports.wire(40000), true]);
+    expect(() => toWire(packet(addresses6.peer, '2001:2::1:3', 40000, 8080), addresses6, ports)).toThrow('only from 2001:2::1:1 to 2001:2::1:2');
+    const withOptions = encodePacket({
+      ip: { version: 6, src: addresses6.target, dst: addresses6.peer, protocol: IpProtocol.TCP, hopLimit: 64, extensions: [{ kind: 'destination-options', options: Uint8Array.from([1, 4, 0, 0, 0, 0]) }] },
+      tcp: { srcPort: 8080, dstPort: ports.wire(40000), seq: 1, ack: 2, flags: parseFlags('A'), window: 1000, urgentPointer: 0, options: [], payload: new Uint8Array() },
+    });
+    const answer = fromWire(withOptions, addresses6, ports);
+    expect(answer && [decodePacket(answer).tcp?.dstPort, decodePacket(answer).tcpChecksumOk]).toEqual([40000, true]);
+    expect(fromWire(packet(addresses6.target, addresses6.peer, 8080, ports.wire(40000)), addresses, ports)).toBeUndefined();
+  });
+
+  test("an ICMPv6 error about the target's segment quotes the wire port, its checksum made again over the pseudo-header", () => {
+    const ports = new PeerPorts(RANGE);
+    const quote = quoteForIcmpv6(packet(addresses6.target, addresses6.peer, 8080, 40000));
+    const ip = { version: 6 as const, src: addresses6.peer, dst: addresses6.target, protocol: IpProtocol.ICMPV6, hopLimit: 64 };
+    const out = decodePacket(toWire(encodePacket({ ip, icmpv6: { kind: 'packet-too-big', code: 0, mtu: 1280, quote } }), addresses6, ports));
+    expect(out.icmpChecksumOk).toBe(true);
+    expect(out.icmpv6?.kind !== 'other' && out.icmpv6?.invoking).toMatchObject({ srcPort: 8080, dstPort: ports.wire(40000) });
+  });
+});
+
 describe('settings', () => {
   const good: RawConfig = {
     target: '198.18.1.2',
@@ -106,8 +132,8 @@ describe('settings', () => {
   test('every address must lie in 198.18.0.0/15, and names and ports must be usable', () => {
     expect(configProblems(good)).toEqual([]);
     expect(configProblems({ ...good, target: '10.0.0.2', application: { mode: 'agent', agent: { host: '192.168.1.1', port: 0 } } })).toEqual([
-      'the target address 10.0.0.2 is outside 198.18.0.0/15, the only range tcpconform speaks to',
-      'the agent address 192.168.1.1 is outside 198.18.0.0/15, the only range tcpconform speaks to',
+      'the target address 10.0.0.2 is outside 198.18.0.0/15, the only IPv4 range tcpconform speaks to',
+      'the agent address 192.168.1.1 is outside 198.18.0.0/15, the only IPv4 range tcpconform speaks to',
       '0 is not a TCP port',
     ]);
     expect(configProblems({ ...good, peer: '198.18.1.2', peerPorts: { first: 60000, last: 62000 } })).toEqual([
@@ -140,6 +166,21 @@ describe('settings', () => {
 
   test('the environment holds the same settings, under the variables the options name', () => {
     expect(rawSettingsFromEnv({ TCPCONFORM_RAW_TARGET: '198.18.1.2', TCPCONFORM_RAW_PEER_PORTS: '20000-20999', HOME: '/root' })).toEqual({ target: '198.18.1.2', peerPorts: '20000-20999' });
+  });
+
+  test('IPv6 addresses must lie in 2001:2::/48, and are kept in RFC 5952\'s form', () => {
+    expect(configProblems({ ...good, ipv6: { target: '2001:db8::2', peer: 'nonsense' } })).toEqual([
+      'the IPv6 target address 2001:db8::2 is outside 2001:2::/48, the only IPv6 range tcpconform speaks to',
+      'the IPv6 peer address "nonsense" is not an IPv6 address',
+    ]);
+    expect(configProblems({ ...good, ipv6: { target: '2001:2::1:2', peer: '2001:2:0::1:2' } })).toEqual(['the IPv6 target and peer cannot both be 2001:2::1:2']);
+    expect(rawConfig({ target: '198.18.1.2', target6: '2001:0002:0:0::1:2', link: 'veth:lab:br0', agent: '198.18.1.2:7000' }).ipv6).toEqual({ target: '2001:2::1:2', peer: '2001:2::1:1' });
+    expect(() => rawConfig({ target: '198.18.1.2', peer6: '2001:2::9', link: 'veth:lab:br0', agent: '198.18.1.2:7000' })).toThrow('--raw-target6 (or TCPCONFORM_RAW_TARGET6)');
+    expect(() => rawConfig({ target: '198.18.1.2', target6: '::ffff:198.18.1.2', link: 'veth:lab:br0', agent: '198.18.1.2:7000' })).toThrow('outside 2001:2::/48');
+  });
+
+  test('the IPv6 RST rule is the same in an ip6 table', () => {
+    expect(rstRule({ ...good, family: 'ipv6', target: '2001:2::1:2', peer: '2001:2::1:1' })).toContain('table ip6 tcpconform_raw {\n  chain output {\n    type filter hook output priority filter; policy accept;\n    ip6 saddr 2001:2::1:1 ip6 daddr 2001:2::1:2 tcp sport 40000-59999 tcp flags & rst == rst meta mark != 0x74637266 counter drop');
   });
 
   test('the RST rule drops only unmarked RSTs from the peer\'s wire ports to the target', () => {
