@@ -117,12 +117,14 @@ async function onRaw(testCase: Case, on: TargetHost, mode: 'agent' | 'service', 
 }
 
 /**
- * Why `testCase` was skipped on the raw target, when the reason is something the raw target documents it
- * cannot do (src/targets/raw/README.md, "What it cannot do"): set the MTU of the target host's interface,
- * or address the broadcast address of the target's subnet. Such a case has no raw verdict to compare with
+ * Why `testCase` was skipped on the raw target (or erred), when the reason is something the raw target
+ * documents it cannot do (src/targets/raw/README.md, "What it cannot do"): set the MTU of the target host's
+ * interface, address the broadcast address of the target's subnet, or send a packet larger than its link's MTU. Such a case has no raw verdict to compare with
  * linux's; a skip for any other reason is a difference like any other.
  */
 function documentedLack(testCase: Case, raw: CaseResult): string | undefined {
+  // A peer's packet larger than the link's MTU (1460 octets of data over IPv6's 60 of headers) leaves no wire.
+  if (raw.verdict === 'error' && raw.reason?.includes("larger than its link's MTU")) return raw.reason;
   if (raw.verdict !== 'skip') return undefined;
   const documented = [
     ...(testCase.mtu !== undefined ? [`needs an interface MTU of ${testCase.mtu}, which the raw target cannot set`] : []),
@@ -238,7 +240,7 @@ describe('raw target: the suite, case by case, against the linux target on the s
       return { testCase, linux, raw };
     });
     const comparable = runs.filter(({ testCase, raw }) => documentedLack(testCase, raw.result) === undefined);
-    const notComparable = runs.filter((run) => !comparable.includes(run)).map(({ testCase, linux, raw }) => `${testCase.id}: linux ${linux.verdict}, raw skipped: ${raw.result.reason ?? ''}`);
+    const notComparable = runs.filter((run) => !comparable.includes(run)).map(({ testCase, linux, raw }) => `${testCase.id}: linux ${linux.verdict}, raw ${raw.result.verdict}: ${raw.result.reason ?? ''}`);
     // Cases are held to real-time deadlines (an ACK within 200 ms), which a loaded two-core machine running
     // several at once can miss on either target: a difference counts when it comes back with the case alone.
     const reruns: string[] = [];

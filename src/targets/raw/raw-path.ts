@@ -33,6 +33,14 @@ const SOL_SOCKET = 1;
 const SO_MARK = 36;
 /** How raw-socket words EAGAIN (strerror): a non-blocking read found nothing waiting. */
 const NOTHING_WAITING = /temporarily unavailable/i;
+/** How raw-socket words EMSGSIZE (strerror). */
+const TOO_LONG = /message too long/i;
+
+/** Why a packet of `octets` could not leave: the reason a case errs with, which the raw target documents. */
+export function packetTooLong(octets: number): string {
+  return `the raw target cannot send a packet of ${octets} octets, larger than its link's MTU`;
+}
+
 /** A packet is at most 65535 octets (without jumbograms); raw-socket reads at most its buffer's size. */
 const MAX_PACKET = 65535;
 
@@ -135,7 +143,13 @@ export class RawPath {
     const wire = toWire(packet, this.addresses, this.ports);
     const buffer = Buffer.from(wire.buffer, wire.byteOffset, wire.byteLength);
     const timeNs = process.hrtime.bigint();
-    this.sender.wrap.send(buffer, 0, buffer.length, this.addresses.target, () => undefined);
+    try {
+      this.sender.wrap.send(buffer, 0, buffer.length, this.addresses.target, () => undefined);
+    } catch (error) {
+      // EMSGSIZE: the harness's kernel sends no packet larger than its link's MTU, as no wire carries one.
+      if (TOO_LONG.test((error as Error).message)) throw new Error(`${packetTooLong(buffer.length)} (${(error as Error).message})`);
+      throw error;
+    }
     return timeNs;
   }
 
