@@ -67,7 +67,7 @@ function rawDriver(settings: RawSettings): TargetDriver {
     preflight: async () => {
       await preflightRawTarget(rawConfig(settings));
     },
-    create: (family) => createRawTarget(rawConfig(settings), family),
+    create: (family, testCase) => createRawTarget(rawConfig(settings), family, testCase),
   };
 }
 

@@ -19,6 +19,9 @@ export const TARGET = '198.18.1.2';
 export const PEER = '198.18.1.1';
 export const TARGET6 = '2001:2::1:2';
 export const PEER6 = '2001:2::1:1';
+/** The peer's addresses in the cases that lower the path MTU (src/suite/needs.ts, lowersPathMtu). */
+export const PATH_MTU_PEER = '198.18.1.3';
+export const PATH_MTU_PEER6 = '2001:2::1:3';
 export const BRIDGE = 'br0';
 export const AGENT_PORT = 7000;
 export const ECHO_PORT = 7;
@@ -79,7 +82,8 @@ export async function startTargetHost(): Promise<TargetHost> {
     config: (mode, overrides = {}) => ({
       target: TARGET,
       peer: PEER,
-      ipv6: { target: TARGET6, peer: PEER6 },
+      pathMtuPeer: PATH_MTU_PEER,
+      ipv6: { target: TARGET6, peer: PEER6, pathMtuPeer: PATH_MTU_PEER6 },
       peerPorts: { first: 40000, last: 59999 },
       link: { kind: 'veth', namespace, bridge: BRIDGE },
       application: mode === 'agent' ? { mode, agent: { host: TARGET, port: AGENT_PORT } } : { mode, port: ECHO_PORT },

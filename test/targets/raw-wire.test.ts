@@ -124,6 +124,7 @@ describe('settings', () => {
   const good: RawConfig = {
     target: '198.18.1.2',
     peer: '198.18.1.1',
+    pathMtuPeer: '198.18.1.3',
     peerPorts: { first: 40000, last: 59999 },
     link: { kind: 'veth', namespace: 'lab', bridge: 'br0' },
     application: { mode: 'agent', agent: { host: '198.18.1.2', port: 7000 } },
@@ -146,6 +147,9 @@ describe('settings', () => {
       'the link\'s bridge name "a-bridge-name-too-long" is not a usable interface name',
     ]);
     expect(configProblems({ ...good, target: '198.18.1.256' })).toEqual(['the target address "198.18.1.256" is not an IPv4 address']);
+    expect(configProblems({ ...good, pathMtuPeer: '198.18.1.1' })).toEqual(['the peer and the path-MTU peer cannot both be 198.18.1.1']);
+    expect(configProblems({ ...good, pathMtuPeer: '198.18.1.2' })).toEqual(['the target and the path-MTU peer cannot both be 198.18.1.2', "the agent cannot be at the path-MTU peer's address 198.18.1.2"]);
+    expect(configProblems({ ...good, pathMtuPeer: '192.0.2.3' })).toEqual(['the path-MTU peer address 192.0.2.3 is outside 198.18.0.0/15, the only IPv4 range tcpconform speaks to']);
   });
 
   test('the settings give a config, or say what is missing and by which option or variable', () => {
@@ -169,12 +173,15 @@ describe('settings', () => {
   });
 
   test('IPv6 addresses must lie in 2001:2::/48, and are kept in RFC 5952\'s form', () => {
-    expect(configProblems({ ...good, ipv6: { target: '2001:db8::2', peer: 'nonsense' } })).toEqual([
+    expect(configProblems({ ...good, ipv6: { target: '2001:db8::2', peer: 'nonsense', pathMtuPeer: '2001:db8::3' } })).toEqual([
       'the IPv6 target address 2001:db8::2 is outside 2001:2::/48, the only IPv6 range tcpconform speaks to',
       'the IPv6 peer address "nonsense" is not an IPv6 address',
+      'the IPv6 path-MTU peer address 2001:db8::3 is outside 2001:2::/48, the only IPv6 range tcpconform speaks to',
     ]);
-    expect(configProblems({ ...good, ipv6: { target: '2001:2::1:2', peer: '2001:2:0::1:2' } })).toEqual(['the IPv6 target and peer cannot both be 2001:2::1:2']);
-    expect(rawConfig({ target: '198.18.1.2', target6: '2001:0002:0:0::1:2', link: 'veth:lab:br0', agent: '198.18.1.2:7000' }).ipv6).toEqual({ target: '2001:2::1:2', peer: '2001:2::1:1' });
+    expect(configProblems({ ...good, ipv6: { target: '2001:2::1:2', peer: '2001:2:0::1:2', pathMtuPeer: '2001:2::1:3' } })).toEqual(['the IPv6 target and the peer cannot both be 2001:2::1:2']);
+    expect(configProblems({ ...good, ipv6: { target: '2001:2::1:2', peer: '2001:2::1:1', pathMtuPeer: '2001:2::0:1:1' } })).toEqual(['the IPv6 peer and the path-MTU peer cannot both be 2001:2::1:1']);
+    expect(rawConfig({ target: '198.18.1.2', target6: '2001:0002:0:0::1:2', link: 'veth:lab:br0', agent: '198.18.1.2:7000', pathMtuPeer6: '2001:2::1:0009' }).ipv6).toEqual({ target: '2001:2::1:2', peer: '2001:2::1:1', pathMtuPeer: '2001:2::1:9' });
+    expect(() => rawConfig({ target: '198.18.1.2', pathMtuPeer6: '2001:2::9', link: 'veth:lab:br0', agent: '198.18.1.2:7000' })).toThrow('--raw-target6 (or TCPCONFORM_RAW_TARGET6)');
     expect(() => rawConfig({ target: '198.18.1.2', peer6: '2001:2::9', link: 'veth:lab:br0', agent: '198.18.1.2:7000' })).toThrow('--raw-target6 (or TCPCONFORM_RAW_TARGET6)');
     expect(() => rawConfig({ target: '198.18.1.2', target6: '::ffff:198.18.1.2', link: 'veth:lab:br0', agent: '198.18.1.2:7000' })).toThrow('outside 2001:2::/48');
   });

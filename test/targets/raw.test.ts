@@ -10,7 +10,7 @@ import { loadProfile } from '../../src/cli/load-profiles';
 import { loadSuites } from '../../src/cli/load-suites';
 import { profileIn, runsIn } from '../../src/runner/families';
 import { runCase } from '../../src/runner/run-case';
-import { appCallsNeeded, usesBroadcast } from '../../src/suite/needs';
+import { appCallsNeeded, lowersPathMtu, usesBroadcast } from '../../src/suite/needs';
 import type { CaseResult } from '../../src/runner/result';
 import type { Case } from '../../src/suite/case';
 import { createLinuxTarget } from '../../src/targets/linux';
@@ -22,7 +22,7 @@ import { TcpFlag, formatFlags } from '../../src/wire';
 import { agentPattern, nextSegment, peerSegment, waitForEvent } from './peer';
 import { sentResets, startCapture, unexplainedResets } from './raw-capture';
 import type { Reset } from './raw-capture';
-import { ECHO_PORT, PEER, PEER6, TARGET, TARGET6, startTargetHost } from './raw-host';
+import { ECHO_PORT, PATH_MTU_PEER, PATH_MTU_PEER6, PEER, PEER6, TARGET, TARGET6, startTargetHost } from './raw-host';
 import type { TargetHost } from './raw-host';
 
 const { cases, problems } = loadSuites([path.join(__dirname, '../../suites')]);
@@ -98,10 +98,10 @@ interface RawRun {
  * the case will send anything (a skipped one does not).
  */
 async function onRaw(testCase: Case, on: TargetHost, mode: 'agent' | 'service', family: AddressFamily, capturing = true): Promise<RawRun> {
-  const target = await createRawTarget(on.config(mode), family);
+  const target = await createRawTarget(on.config(mode), family, testCase);
   try {
     if (!capturing) return { result: await runCase(testCase, target, linuxProfile(family)), leaked: [], dropped: 0 };
-    const capture = await startCapture(target.namespace, LINK_NAME, peerIn(family));
+    const capture = await startCapture(target.namespace, LINK_NAME, target.peerAddress);
     let result: CaseResult;
     try {
       result = await runCase(testCase, target, linuxProfile(family));
@@ -209,6 +209,26 @@ describe('raw target: segments through raw sockets to a kernel on another host',
     expect(() => target.send(elsewhere)).toThrow('only from 198.18.1.1 to 198.18.1.2');
   });
 
+  test.each([
+    ['ipv4', 'icmp/frag-needed-shrinks-segments', PATH_MTU_PEER, PEER],
+    ['ipv6', 'icmp/packet-too-big-shrinks-segments', PATH_MTU_PEER6, PEER6],
+  ] as const)('a case that lowers the path MTU speaks from the path-MTU peer\'s address, which no other case uses (%s)', async (family, id, pathMtuPeer, peer) => {
+    const lowering = cases.find((testCase) => testCase.id === id)!;
+    expect(lowersPathMtu(lowering)).toBe(true);
+    const others = cases.filter((testCase) => runsIn(testCase, family) && !lowersPathMtu(testCase));
+    expect(others.length).toBeGreaterThan(0);
+    for (const [testCase, address] of [[lowering, pathMtuPeer], [others[0]!, peer]] as const) {
+      const target = await createRawTarget(host.config('agent'), family, testCase);
+      open.push(target);
+      expect(target.peerAddress).toBe(address);
+      await target.app({ call: 'listen', port: 8080 });
+      target.send(peerSegment(target, { flags: 'S', srcPort: 40000, dstPort: 8080, seq: 1000 }));
+      const synAck = await nextSegment(target);
+      expect([formatFlags(synAck.tcp.flags), synAck.ip.dst]).toEqual(['SA', address]);
+      await target.close();
+    }
+  });
+
   test('segments an earlier case left behind do not reach the next case', async () => {
     const first = await newTarget();
     await first.app({ call: 'listen', port: 8080 });
@@ -298,10 +318,10 @@ describe('raw target: the capture check can fail, and the preflight probe', () =
     expect(leaked).toEqual([{ dstPort: 8080, seq: synAck.tcp.ack, ack: 0, flags: TcpFlag.RST }]);
   });
 
-  test('the probe finds the agent and the echo service over both families, and says what is wrong when nothing listens', async () => {
+  test('the probe finds the agent and the echo service over both families, from both peer addresses, and says what is wrong when nothing listens', async () => {
     for (const mode of ['agent', 'service'] as const) {
       const roundTrips = await preflightRawTarget(host.config(mode));
-      expect(roundTrips).toHaveLength(2);
+      expect(roundTrips).toHaveLength(4);
       for (const roundTrip of roundTrips) expect(roundTrip).toBeGreaterThan(0);
     }
     await expect(preflightRawTarget(host.config('service', { application: { mode: 'service', port: ECHO_PORT + 2 } }))).rejects.toThrow(

@@ -43,13 +43,25 @@ export interface FamilyAddresses {
   readonly peer: string;
 }
 
+/** A family's addresses in the config: the target's, the peer's, and the path-MTU peer's. */
+export interface ConfiguredAddresses extends FamilyAddresses {
+  /**
+   * The peer's address for the cases that lower the path MTU (lowersPathMtu), and for no other. The
+   * target host keeps a lowered path MTU for the address the error was about for minutes (Linux: 10),
+   * across cases and runs; other cases, from `peer`, never meet it.
+   */
+  readonly pathMtuPeer: string;
+}
+
 export interface RawConfig {
   /** The target's IPv4 address: the host's name for the one-at-a-time turn, whatever the family. */
   readonly target: string;
   /** The IPv4 address the harness speaks from as the peer. */
   readonly peer: string;
-  /** The IPv6 pair, in 2001:2::/48, for IPv6 runs; without it the target speaks IPv4 alone. */
-  readonly ipv6?: FamilyAddresses;
+  /** The IPv4 address the harness speaks from as the peer of the cases that lower the path MTU. */
+  readonly pathMtuPeer: string;
+  /** The IPv6 addresses, in 2001:2::/48, for IPv6 runs; without them the target speaks IPv4 alone. */
+  readonly ipv6?: ConfiguredAddresses;
   readonly peerPorts: PortRange;
   readonly link: VethLink;
   readonly application: ApplicationSide;
@@ -59,6 +71,8 @@ export interface RawConfig {
 
 export const DEFAULT_PEER = '198.18.1.1';
 export const DEFAULT_PEER6 = '2001:2::1:1';
+export const DEFAULT_PATH_MTU_PEER = '198.18.1.3';
+export const DEFAULT_PATH_MTU_PEER6 = '2001:2::1:3';
 export const DEFAULT_PEER_PORTS: PortRange = { first: 40000, last: 59999 };
 /**
  * The harness namespace's own ephemeral ports (its one kernel connection: the agent's control
@@ -69,23 +83,26 @@ export const CONTROL_PORTS: PortRange = { first: 61000, last: 65000 };
 /** The config's problems, each one sentence; empty when it is usable. */
 export function configProblems(config: RawConfig): string[] {
   const problems: string[] = [];
-  const addresses: [string, string][] = [['target', config.target], ['peer', config.peer]];
+  const addresses: [string, string][] = [['target', config.target], ['peer', config.peer], ['path-MTU peer', config.pathMtuPeer]];
   if (config.application.mode === 'agent') addresses.push(['agent', config.application.agent.host]);
   for (const [role, address] of addresses) {
     if (!isIpv4(address)) problems.push(`the ${role} address ${JSON.stringify(address)} is not an IPv4 address`);
     else if (!inIpv4TestRange(address)) problems.push(`the ${role} address ${address} is outside 198.18.0.0/15, the only IPv4 range tcpconform speaks to`);
   }
-  if (config.target === config.peer) problems.push(`the target and the peer cannot both be ${config.target}`);
+  problems.push(...sameAddresses('', { target: config.target, peer: config.peer, pathMtuPeer: config.pathMtuPeer }, (a) => a));
   if (config.ipv6 !== undefined) {
-    const { target, peer } = config.ipv6;
-    for (const [role, address] of [['IPv6 target', target], ['IPv6 peer', peer]] as const) {
+    const { target, peer, pathMtuPeer } = config.ipv6;
+    for (const [role, address] of [['IPv6 target', target], ['IPv6 peer', peer], ['IPv6 path-MTU peer', pathMtuPeer]] as const) {
       if (canonicalIpv6(address) === undefined) problems.push(`the ${role} address ${JSON.stringify(address)} is not an IPv6 address`);
       else if (!inIpv6TestRange(address)) problems.push(`the ${role} address ${address} is outside 2001:2::/48, the only IPv6 range tcpconform speaks to`);
     }
-    if (canonicalIpv6(target) !== undefined && canonicalIpv6(target) === canonicalIpv6(peer)) problems.push(`the IPv6 target and peer cannot both be ${target}`);
+    problems.push(...sameAddresses('IPv6 ', config.ipv6, canonicalIpv6));
   }
-  if (config.application.mode === 'agent' && config.application.agent.host === config.peer) {
-    problems.push(`the agent cannot be at the peer's address ${config.peer}`);
+  if (config.application.mode === 'agent') {
+    const { host } = config.application.agent;
+    for (const [role, address] of [['peer', config.peer], ['path-MTU peer', config.pathMtuPeer]] as const) {
+      if (host === address) problems.push(`the agent cannot be at the ${role}'s address ${address}`);
+    }
   }
   const { first, last } = config.peerPorts;
   if (!isPort(first) || !isPort(last) || first > last || first < 1024 || last >= CONTROL_PORTS.first) {
@@ -108,7 +125,22 @@ export function checkConfig(config: RawConfig): RawConfig {
   const problems = configProblems(config);
   if (problems.length > 0) throw new TargetSetupError(`The raw target's settings are wrong: ${problems.join('; ')}.`);
   const { ipv6 } = config;
-  return ipv6 === undefined ? config : { ...config, ipv6: { target: canonicalIpv6(ipv6.target)!, peer: canonicalIpv6(ipv6.peer)! } };
+  return ipv6 === undefined ? config : { ...config, ipv6: { target: canonicalIpv6(ipv6.target)!, peer: canonicalIpv6(ipv6.peer)!, pathMtuPeer: canonicalIpv6(ipv6.pathMtuPeer)! } };
+}
+
+/**
+ * The config a case that lowers the target host's path MTU runs with: the path-MTU peer's addresses as
+ * the peer's, so the estimate the host keeps afterwards is for addresses no other case speaks from. The
+ * two trade places, so the result is a sound config too.
+ */
+export function forPathMtuCase(config: RawConfig): RawConfig {
+  const { ipv6 } = config;
+  return {
+    ...config,
+    peer: config.pathMtuPeer,
+    pathMtuPeer: config.peer,
+    ...(ipv6 !== undefined && { ipv6: { ...ipv6, peer: ipv6.pathMtuPeer, pathMtuPeer: ipv6.peer } }),
+  };
 }
 
 /** The families `config` gives addresses for. */
@@ -120,7 +152,16 @@ export function familiesOf(config: RawConfig): AddressFamily[] {
 export function addressesIn(config: RawConfig, family: AddressFamily): FamilyAddresses {
   if (family === 'ipv4') return { target: config.target, peer: config.peer };
   if (config.ipv6 === undefined) throw new TargetSetupError('The raw target has no IPv6 addresses: give --raw-target6 (or TCPCONFORM_RAW_TARGET6) for IPv6 runs.');
-  return config.ipv6;
+  return { target: config.ipv6.target, peer: config.ipv6.peer };
+}
+
+/** `the target and the peer cannot both be X`, for each two of a family's addresses that are one. */
+function sameAddresses(prefix: string, addresses: ConfiguredAddresses, canonical: (address: string) => string | undefined): string[] {
+  const roles = [['target', addresses.target], ['peer', addresses.peer], ['path-MTU peer', addresses.pathMtuPeer]] as const;
+  return roles.flatMap(([role, address], index) =>
+    roles.slice(index + 1)
+      .filter(([, other]) => canonical(address) !== undefined && canonical(address) === canonical(other))
+      .map(([otherRole]) => `the ${prefix}${role} and the ${otherRole} cannot both be ${address}`));
 }
 
 function canonicalIpv6(text: string): string | undefined {

@@ -3,14 +3,14 @@
  * (then the peer resets it). In service mode the port is the service's; in agent mode the agent listens
  * on PROBE_PORT first, which also proves the control connection. A target that cannot be reached fails
  * the run's preflight in one sentence, instead of every case with a timeout. A target with IPv6 addresses
- * is probed over both families.
+ * is probed over both families, each from the peer's address and the path-MTU peer's.
  */
 import { IpProtocol, TcpFlag, decodePacket, encodePacket, formatFlags, parseFlags } from '../../wire';
 import { TargetSetupError } from '../linux/setup-error';
 import type { IpHeader } from '../../wire';
 import type { AddressFamily } from '../family';
 import type { RawConfig } from './config';
-import { familiesOf } from './config';
+import { familiesOf, forPathMtuCase } from './config';
 import { createRawTarget } from './raw-target';
 import type { RawTarget } from './raw-target';
 
@@ -45,7 +45,7 @@ export async function probe(target: RawTarget, config: RawConfig): Promise<numbe
     if (answer === undefined) {
       const { namespace, bridge } = config.link;
       throw new TargetSetupError(
-        `The target ${target.address} did not answer a SYN to port ${port} within ${ANSWER_MS / 1000} s: is it up and reachable through bridge ${bridge} in namespace ${namespace}${application.mode === 'service' ? ', and is its service listening on that port' : ''}?`,
+        `The target ${target.address} did not answer a SYN from ${target.peerAddress} to port ${port} within ${ANSWER_MS / 1000} s: is it up and reachable through bridge ${bridge} in namespace ${namespace}, with that address on its link${application.mode === 'service' ? ', and is its service listening on that port' : ''}?`,
       );
     }
     const tcp = decodePacket(answer.bytes).tcp;
@@ -60,12 +60,15 @@ export async function probe(target: RawTarget, config: RawConfig): Promise<numbe
 
 /**
  * The driver's preflight: this machine can host the harness's side, the config is sound, and the target
- * answers in every family the config gives addresses for, through targets made and closed for the
- * purpose. Returns the probes' round trips in µs, IPv4's first.
+ * answers in every family the config gives addresses for, from the peer's address and from the path-MTU
+ * peer's, through targets made and closed for the purpose. Returns the probes' round trips in µs, IPv4's
+ * first, each family's from the peer's address first.
  */
 export async function preflightRawTarget(config: RawConfig): Promise<number[]> {
   const roundTrips: number[] = [];
-  for (const family of familiesOf(config)) roundTrips.push(await probeIn(config, family));
+  for (const family of familiesOf(config)) {
+    for (const each of [config, forPathMtuCase(config)]) roundTrips.push(await probeIn(each, family));
+  }
   return roundTrips;
 }
 

@@ -8,8 +8,10 @@ import { AGENT_CAPABILITIES } from '../agent-session';
 import { sleepOnHostClock } from '../host-clock';
 import type { AppCall, AppResult, Capabilities, Target, TimedEvent, TimedPacket } from '../target';
 import type { AddressFamily, RunFamily } from '../family';
+import type { Case } from '../../suite/case';
+import { lowersPathMtu } from '../../suite/needs';
 import type { RawConfig } from './config';
-import { addressesIn, checkConfig, familiesOf } from './config';
+import { addressesIn, checkConfig, familiesOf, forPathMtuCase } from './config';
 import { checkRawHost, reapStale } from './preflight';
 import { RawSandbox } from './sandbox';
 
@@ -85,11 +87,13 @@ let reaped = false;
  * cannot host one. A family the config gives no addresses for (IPv6 without --raw-target6), or that the
  * target does not offer (IPv4-mapped), gets a target over IPv4 whose capabilities leave that family out,
  * so the runner skips the case with the reason. Targets for the same host come one at a time: a second
- * create waits for the first's close.
+ * create waits for the first's close. A target for a case that lowers the path MTU speaks from the
+ * path-MTU peer's addresses (config.ts says why).
  */
-export async function createRawTarget(given: RawConfig, family: RunFamily = 'ipv4'): Promise<RawTarget> {
+export async function createRawTarget(given: RawConfig, family: RunFamily = 'ipv4', testCase?: Case): Promise<RawTarget> {
   const tools = checkRawHost();
-  const config = checkConfig(given);
+  const checked = checkConfig(given);
+  const config = testCase !== undefined && lowersPathMtu(testCase) ? forPathMtuCase(checked) : checked;
   const spoken = familiesOf(config).find((each) => each === family) ?? 'ipv4';
   if (!reaped) {
     reapStale();
