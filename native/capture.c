@@ -145,3 +145,32 @@ uint64_t capture_wire_time(capture_ring_t *ring, uint8_t *packet, size_t length)
   }
   return 0;
 }
+
+/*
+ * Whether capture `c` is an IPv6 packet whose headers (fixed and extension) are followed by `payload`: an
+ * IPv6 raw socket hands over the transport header onward, never the IPv6 header (RFC 3542 §3), so the
+ * capture's length less the payload's is the length of the headers.
+ */
+static size_t ipv6_headers_before(const capture_t *c, const uint8_t *payload, size_t length) {
+  if (c->length <= length || c->prefix[0] >> 4 != 6) return 0;
+  size_t headers = c->length - length;
+  if (headers < 40 || headers >= CAPTURE_PREFIX) return 0;
+  size_t compared = CAPTURE_PREFIX - headers < length ? CAPTURE_PREFIX - headers : length;
+  return memcmp(c->prefix + headers, payload, compared) == 0 ? headers : 0;
+}
+
+uint64_t capture_wire_time_ipv6(capture_ring_t *ring, const uint8_t *payload, size_t length, uint8_t *headers, size_t *headers_length) {
+  for (size_t i = 0; i < ring->count; i++) {
+    const capture_t *c = &ring->ring[(ring->head + i) % CAPTURE_RING];
+    size_t found = ipv6_headers_before(c, payload, length);
+    if (found != 0) {
+      memcpy(headers, c->prefix, found);
+      *headers_length = found;
+      ring->head = (ring->head + i + 1) % CAPTURE_RING;
+      ring->count -= i + 1;
+      return c->monotonic_ns;
+    }
+  }
+  *headers_length = 0;
+  return 0;
+}

@@ -49,4 +49,12 @@ void capture_collect(capture_ring_t *ring);
  */
 uint64_t capture_wire_time(capture_ring_t *ring, uint8_t *packet, size_t length);
 
+/*
+ * The same for what an IPv6 raw socket reads: `payload` is the packet from its transport header on. The
+ * capture matched is the IPv6 packet that ends with it (compared within the prefix); its IPv6 headers,
+ * fixed and extension, are copied to `headers` (room for CAPTURE_PREFIX octets) and their length to
+ * `headers_length`. 0, and a length of 0, when no capture matches.
+ */
+uint64_t capture_wire_time_ipv6(capture_ring_t *ring, const uint8_t *payload, size_t length, uint8_t *headers, size_t *headers_length);
+
 #endif

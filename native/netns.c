@@ -21,6 +21,11 @@
  *   wireTime(capture, packet) -> bigint     when `packet` arrived on the device (CLOCK_MONOTONIC ns), 0n
  *                                           when no capture matches it; an IPv4 header with options gets
  *                                           the wire's octets back in `packet` (capture.h)
+ *   wireHeaders6(capture, payload) -> { timeNs, headers } | undefined
+ *                                           for what an IPv6 raw socket read (its transport header on): when
+ *                                           its packet arrived, and the IPv6 headers the wire carried before
+ *                                           it, which the socket does not give; undefined when no capture
+ *                                           matches it (capture.h)
  *   closeCapture(capture)                   idempotent
  */
 #define _GNU_SOURCE
@@ -300,6 +305,33 @@ static napi_value wire_time(napi_env env, napi_callback_info info) {
   return result;
 }
 
+static napi_value wire_headers6(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  capture_ring_t *ring = argc < 2 ? NULL : capture_arg(env, argv[0]);
+  const uint8_t *data = NULL;
+  size_t length = 0;
+  if (ring == NULL || !addon_get_bytes(env, argv[1], &data, &length, "payload")) return NULL;
+  capture_collect(ring);
+  uint8_t headers[CAPTURE_PREFIX];
+  size_t headers_length = 0;
+  uint64_t time_ns = capture_wire_time_ipv6(ring, data, length, headers, &headers_length);
+  napi_value result;
+  if (headers_length == 0) {
+    CHECK(env, napi_get_undefined(env, &result));
+    return result;
+  }
+  napi_value time, copy;
+  void *copy_data = NULL;
+  CHECK(env, napi_create_object(env, &result));
+  CHECK(env, napi_create_bigint_uint64(env, time_ns, &time));
+  CHECK(env, napi_create_buffer_copy(env, headers_length, headers, &copy_data, &copy));
+  CHECK(env, napi_set_named_property(env, result, "timeNs", time));
+  CHECK(env, napi_set_named_property(env, result, "headers", copy));
+  return result;
+}
+
 static napi_value close_capture(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -318,6 +350,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"disableOffloads", NULL, disable_offloads, NULL, NULL, NULL, napi_default, NULL},
       {"openCapture", NULL, open_capture, NULL, NULL, NULL, napi_default, NULL},
       {"wireTime", NULL, wire_time, NULL, NULL, NULL, napi_default, NULL},
+      {"wireHeaders6", NULL, wire_headers6, NULL, NULL, NULL, napi_default, NULL},
       {"closeCapture", NULL, close_capture, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(env, napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties));

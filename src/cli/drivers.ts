@@ -67,7 +67,7 @@ function rawDriver(settings: RawSettings): TargetDriver {
     preflight: async () => {
       await preflightRawTarget(rawConfig(settings));
     },
-    create: () => createRawTarget(rawConfig(settings)),
+    create: (family, testCase) => createRawTarget(rawConfig(settings), family, testCase),
   };
 }
 

@@ -26,8 +26,10 @@ export interface TargetDriver {
   /**
    * A fresh target whose addresses are of `family` (IPv4 for `ipv4-mapped`, whose application socket
    * is AF_INET6) where it speaks it; one that does not says so in its capabilities' `families`.
+   * `testCase` is the case it is for, where that changes the set-up (the raw target's host outlives the
+   * case, so one that lowers the path MTU speaks from an address of its own).
    */
-  create(family: RunFamily): Promise<Target>;
+  create(family: RunFamily, testCase?: Case): Promise<Target>;
 }
 
 export interface Reporter {
@@ -105,7 +107,7 @@ async function runOne(testCase: Case, driver: TargetDriver, family: RunFamily): 
 async function runOnce(testCase: Case, driver: TargetDriver, family: RunFamily): Promise<CaseResult> {
   let target: Target;
   try {
-    target = await driver.create(family);
+    target = await driver.create(family, testCase);
   } catch (error) {
     return harnessError(testCase, driver.name, family, `the ${driver.name} target could not be set up: ${messageOf(error)}`);
   }

@@ -29,6 +29,17 @@ export function sendsIcmp(testCase: Case): boolean {
   return allSteps(testCase.steps).some((step) => step.kind === 'icmp');
 }
 
+/**
+ * Whether a case lowers the target host's path MTU to the peer, on a target that acts on ICMP as it
+ * should: a fragmentation needed (ICMPv6's packet too big) quoting the segment in flight (RFC 1191,
+ * RFC 8201). The host keeps that estimate for the peer's address for minutes after the case, so a target
+ * whose host outlives a case gives such a case a peer address no other case uses. A quote the target must
+ * ignore (another sequence number or port: RFC 5927) lowers nothing.
+ */
+export function lowersPathMtu(testCase: Case): boolean {
+  return allSteps(testCase.steps).some((step) => step.kind === 'icmp' && step.icmp.kind === 'frag-needed' && step.icmp.seq === undefined && step.icmp.peerPort === undefined);
+}
+
 /** The socket options a case sets, so a target that cannot set them skips it. */
 export function optionsNeeded(testCase: Case): Set<SocketOptionName> {
   const options = new Set<SocketOptionName>();

@@ -1,13 +1,17 @@
 import { parseCase } from '../../src/suite/parse';
-import { caseNeeds, needsText } from '../../src/suite/needs';
+import { caseNeeds, lowersPathMtu, needsText } from '../../src/suite/needs';
 
 const values = { msl: 30_000, initialRto: 1000, minRto: 200, maxRto: 120_000, maxAckDelay: 200, userTimeout: 924_000, synUserTimeout: 127_000, keepAliveIdle: 7_200_000, keepAliveInterval: 75_000 };
 const header = 'id: time-wait/example\ntitle: t\nspec: { rfc9293: ["3.6.1"] }\nlevel: MUST\n';
 
-function needsOf(steps: string) {
+function caseOf(steps: string) {
   const parsed = parseCase('c.yaml', `${header}steps:\n${steps}`);
   if (!parsed.case) throw new Error(parsed.problems.map((p) => p.message).join('\n'));
-  return caseNeeds(parsed.case, values);
+  return parsed.case;
+}
+
+function needsOf(steps: string) {
+  return caseNeeds(caseOf(steps), values);
 }
 
 describe('what a case needs', () => {
@@ -32,5 +36,14 @@ describe('what a case needs', () => {
 
   test('a short timer is not worth a word', () => {
     expect(needsText(needsOf('  - quiet: 9s\n'), 'linux')).toBe('nothing but the wire');
+  });
+
+  test('a fragmentation needed quoting the segment in flight lowers the path MTU, in an either branch too; a blind one, another error, or none does not', () => {
+    expect(lowersPathMtu(caseOf('  - icmp: { message: frag-needed, mtu: 552 }\n'))).toBe(true);
+    expect(lowersPathMtu(caseOf('  - either:\n      - steps: [{ expect: { flags: R } }]\n      - steps: [{ expect: { flags: A } }, { icmp: { message: frag-needed, mtu: 1280 } }]\n'))).toBe(true);
+    expect(lowersPathMtu(caseOf('  - icmp: { message: frag-needed, mtu: 552, seq: 100000 }\n'))).toBe(false);
+    expect(lowersPathMtu(caseOf('  - icmp: { message: frag-needed, mtu: 552, peerPort: 4242 }\n'))).toBe(false);
+    expect(lowersPathMtu(caseOf('  - icmp: { message: port-unreachable }\n'))).toBe(false);
+    expect(lowersPathMtu(caseOf('  - send: { flags: S }\n'))).toBe(false);
   });
 });

@@ -25,7 +25,7 @@ export interface Reset {
 export interface Capture {
   /** Stops capturing and returns the RSTs the peer sent on the wire. */
   stop(): Promise<Reset[]>;
-  /** After stop: how many captured TCP segments from `source` carry `flag` (a TcpFlag). */
+  /** After stop: how many captured TCP segments from `source` (of the peer's family) carry `flag` (a TcpFlag). */
   countFrom(source: string, flag: number): number;
 }
 
@@ -52,6 +52,8 @@ export async function startCapture(namespace: string, device: string, peer: stri
     void exited.then(() => reject(new Error('dumpcap exited before capturing')));
   });
   let packets: string[][] = [];
+  // The peer's family names the source field: tshark's ip.src or ipv6.src.
+  const source = peer.includes(':') ? 'ipv6.src' : 'ip.src';
   return {
     async stop() {
       // dumpcap reads the kernel's capture buffer every 250 ms, and what it has not read when told to stop
@@ -62,8 +64,8 @@ export async function startCapture(namespace: string, device: string, peer: stri
       // From the peer's ports only: the control connection to the agent is the harness's own channel,
       // which a case's end may reset (closed with an agent line still unread), not an answer to the target.
       const fromPeerPorts = `tcp.srcport >= ${DEFAULT_PEER_PORTS.first} && tcp.srcport <= ${DEFAULT_PEER_PORTS.last}`;
-      const resets = readFields(file, `ip.src == ${peer} && tcp.flags.reset == 1 && ${fromPeerPorts}`, ['tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags']);
-      packets = readFields(file, 'tcp', ['frame.number', 'ip.src', 'tcp.flags']);
+      const resets = readFields(file, `${source} == ${peer} && tcp.flags.reset == 1 && ${fromPeerPorts}`, ['tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags']);
+      packets = readFields(file, 'tcp', ['frame.number', source, 'tcp.flags']);
       fs.rmSync(directory, { recursive: true, force: true });
       return resets.map(([dstPort, seq, ack, flags]) => ({ dstPort: Number(dstPort), seq: Number(seq), ack: Number(ack), flags: Number(flags) }));
     },

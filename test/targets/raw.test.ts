@@ -1,30 +1,37 @@
 /**
  * The raw target for real (needs root, as in CI): the harness in a namespace of its own, the Linux kernel
  * as the target in another (raw-host.ts), joined by a veth pair on the target's bridge. The whole suite
- * runs through raw and through linux on the same kernel, and the verdicts must agree case by case.
+ * runs through raw and through linux on the same kernel, over IPv4 and over IPv6, and the verdicts must
+ * agree case by case.
  */
 import path from 'node:path';
 
 import { loadProfile } from '../../src/cli/load-profiles';
 import { loadSuites } from '../../src/cli/load-suites';
+import { profileIn, runsIn } from '../../src/runner/families';
 import { runCase } from '../../src/runner/run-case';
-import { appCallsNeeded, usesBroadcast } from '../../src/suite/needs';
+import { appCallsNeeded, lowersPathMtu, usesBroadcast } from '../../src/suite/needs';
 import type { CaseResult } from '../../src/runner/result';
 import type { Case } from '../../src/suite/case';
 import { createLinuxTarget } from '../../src/targets/linux';
 import { createRawTarget, droppedResets, preflightRawTarget } from '../../src/targets/raw';
 import type { RawTarget } from '../../src/targets/raw';
 import { LINK_NAME } from '../../src/targets/raw/harness-namespace';
-import type { Target } from '../../src/targets/target';
+import type { AddressFamily, Target } from '../../src/targets/target';
 import { TcpFlag, formatFlags } from '../../src/wire';
 import { agentPattern, nextSegment, peerSegment, waitForEvent } from './peer';
 import { sentResets, startCapture, unexplainedResets } from './raw-capture';
 import type { Reset } from './raw-capture';
-import { ECHO_PORT, PEER, TARGET, startTargetHost } from './raw-host';
+import { ECHO_PORT, PATH_MTU_PEER, PATH_MTU_PEER6, PEER, PEER6, TARGET, TARGET6, startTargetHost } from './raw-host';
 import type { TargetHost } from './raw-host';
 
 const { cases, problems } = loadSuites([path.join(__dirname, '../../suites')]);
-const linuxProfile = loadProfile('linux').profile;
+const linux = loadProfile('linux');
+const FAMILIES: readonly AddressFamily[] = ['ipv4', 'ipv6'];
+/** The linux profile's values in `family`, as the runner gives them. */
+const linuxProfile = (family: AddressFamily) => profileIn(linux.profile, family, linux.ipv6Mss?.value);
+/** The peer's address in `family`, as the capture filters on it. */
+const peerIn = (family: AddressFamily): string => (family === 'ipv4' ? PEER : PEER6);
 
 /**
  * Target hosts, each a kernel of its own: one raw target at a time per host (as on a real one), so the
@@ -63,16 +70,16 @@ async function onEachHost<T, R>(items: readonly T[], work: (item: T, on: TargetH
   return results;
 }
 
-async function newTarget(mode: 'agent' | 'service' = 'agent'): Promise<RawTarget> {
-  const target = await createRawTarget(host.config(mode));
+async function newTarget(mode: 'agent' | 'service' = 'agent', family: AddressFamily = 'ipv4'): Promise<RawTarget> {
+  const target = await createRawTarget(host.config(mode), family);
   open.push(target);
   return target;
 }
 
-async function onLinux(testCase: Case): Promise<CaseResult> {
-  const target = await createLinuxTarget();
+async function onLinux(testCase: Case, family: AddressFamily): Promise<CaseResult> {
+  const target = await createLinuxTarget(family);
   try {
-    return await runCase(testCase, target, linuxProfile);
+    return await runCase(testCase, target, linuxProfile(family));
   } finally {
     await target.close();
   }
@@ -90,32 +97,34 @@ interface RawRun {
  * Runs `testCase` through a fresh raw target on `on`, capturing on the harness's end of the link when
  * the case will send anything (a skipped one does not).
  */
-async function onRaw(testCase: Case, on: TargetHost, mode: 'agent' | 'service', capturing = true): Promise<RawRun> {
-  const target = await createRawTarget(on.config(mode));
+async function onRaw(testCase: Case, on: TargetHost, mode: 'agent' | 'service', family: AddressFamily, capturing = true): Promise<RawRun> {
+  const target = await createRawTarget(on.config(mode), family, testCase);
   try {
-    if (!capturing) return { result: await runCase(testCase, target, linuxProfile), leaked: [], dropped: 0 };
-    const capture = await startCapture(target.namespace, LINK_NAME, PEER);
+    if (!capturing) return { result: await runCase(testCase, target, linuxProfile(family)), leaked: [], dropped: 0 };
+    const capture = await startCapture(target.namespace, LINK_NAME, target.peerAddress);
     let result: CaseResult;
     try {
-      result = await runCase(testCase, target, linuxProfile);
+      result = await runCase(testCase, target, linuxProfile(family));
     } catch (error) {
       await capture.stop();
       throw error;
     }
     const captured = await capture.stop();
-    return { result, leaked: unexplainedResets(captured, sentResets(result.trace)), dropped: await droppedResets('ip', 'nft', target.namespace) };
+    return { result, leaked: unexplainedResets(captured, sentResets(result.trace)), dropped: await droppedResets('ip', 'nft', target.namespace, family) };
   } finally {
     await target.close();
   }
 }
 
 /**
- * Why `testCase` was skipped on the raw target, when the reason is something the raw target documents it
- * cannot do (src/targets/raw/README.md, "What it cannot do"): set the MTU of the target host's interface,
- * or address the broadcast address of the target's subnet. Such a case has no raw verdict to compare with
+ * Why `testCase` was skipped on the raw target (or erred), when the reason is something the raw target
+ * documents it cannot do (src/targets/raw/README.md, "What it cannot do"): set the MTU of the target host's
+ * interface, address the broadcast address of the target's subnet, or send a packet larger than its link's MTU. Such a case has no raw verdict to compare with
  * linux's; a skip for any other reason is a difference like any other.
  */
 function documentedLack(testCase: Case, raw: CaseResult): string | undefined {
+  // A peer's packet larger than the link's MTU (1460 octets of data over IPv6's 60 of headers) leaves no wire.
+  if (raw.verdict === 'error' && raw.reason?.includes("larger than its link's MTU")) return raw.reason;
   if (raw.verdict !== 'skip') return undefined;
   const documented = [
     ...(testCase.mtu !== undefined ? [`needs an interface MTU of ${testCase.mtu}, which the raw target cannot set`] : []),
@@ -125,16 +134,20 @@ function documentedLack(testCase: Case, raw: CaseResult): string | undefined {
 }
 
 describe('raw target: segments through raw sockets to a kernel on another host', () => {
-  test('a SYN to a listening port gets a SYN-ACK from the target, to the case\'s own peer port', async () => {
-    const target = await newTarget();
+  test.each([
+    ['ipv4', TARGET, PEER],
+    ['ipv6', TARGET6, PEER6],
+  ] as const)('a SYN to a listening port gets a SYN-ACK from the target, to the case\'s own peer port (%s)', async (family, targetAddress, peerAddress) => {
+    const target = await newTarget('agent', family);
     expect(await target.app({ call: 'listen', port: 8080 })).toEqual({ ok: true });
-    const sent = target.send(peerSegment(target, { flags: 'S', srcPort: 40000, dstPort: 8080, seq: 1000, options: [{ kind: 'mss', mss: 1460 }] }));
+    const sent = target.send(peerSegment(target, { flags: 'S', srcPort: 40000, dstPort: 8080, seq: 1000, options: [{ kind: 'mss', mss: 1400 }] }));
     const synAck = await nextSegment(target);
     expect(formatFlags(synAck.tcp.flags)).toBe('SA');
-    expect([synAck.ip.src, synAck.ip.dst, synAck.tcp.srcPort, synAck.tcp.dstPort]).toEqual([TARGET, PEER, 8080, 40000]);
+    expect([synAck.ip.src, synAck.ip.dst, synAck.tcp.srcPort, synAck.tcp.dstPort]).toEqual([targetAddress, peerAddress, 8080, 40000]);
     expect(synAck.tcp.ack).toBe(1001);
     // The port went out another way and came back mapped: both checksums still hold.
     expect(synAck.ipChecksumOk && synAck.tcpChecksumOk).toBe(true);
+    // The wire's stamp, where an IPv6 segment also got its headers back from.
     expect(synAck.timeNs).toBeGreaterThan(sent.timeNs);
     expect(synAck.timeNs).toBeLessThanOrEqual(process.hrtime.bigint());
   });
@@ -196,6 +209,26 @@ describe('raw target: segments through raw sockets to a kernel on another host',
     expect(() => target.send(elsewhere)).toThrow('only from 198.18.1.1 to 198.18.1.2');
   });
 
+  test.each([
+    ['ipv4', 'icmp/frag-needed-shrinks-segments', PATH_MTU_PEER, PEER],
+    ['ipv6', 'icmp/packet-too-big-shrinks-segments', PATH_MTU_PEER6, PEER6],
+  ] as const)('a case that lowers the path MTU speaks from the path-MTU peer\'s address, which no other case uses (%s)', async (family, id, pathMtuPeer, peer) => {
+    const lowering = cases.find((testCase) => testCase.id === id)!;
+    expect(lowersPathMtu(lowering)).toBe(true);
+    const others = cases.filter((testCase) => runsIn(testCase, family) && !lowersPathMtu(testCase));
+    expect(others.length).toBeGreaterThan(0);
+    for (const [testCase, address] of [[lowering, pathMtuPeer], [others[0]!, peer]] as const) {
+      const target = await createRawTarget(host.config('agent'), family, testCase);
+      open.push(target);
+      expect(target.peerAddress).toBe(address);
+      await target.app({ call: 'listen', port: 8080 });
+      target.send(peerSegment(target, { flags: 'S', srcPort: 40000, dstPort: 8080, seq: 1000 }));
+      const synAck = await nextSegment(target);
+      expect([formatFlags(synAck.tcp.flags), synAck.ip.dst]).toEqual(['SA', address]);
+      await target.close();
+    }
+  });
+
   test('segments an earlier case left behind do not reach the next case', async () => {
     const first = await newTarget();
     await first.app({ call: 'listen', port: 8080 });
@@ -221,21 +254,21 @@ describe('raw target: the suite, case by case, against the linux target on the s
     expect(cases.length).toBeGreaterThan(0);
   });
 
-  test('agent mode: every verdict equals linux\'s, and the harness\'s kernel sends no RST of its own', async () => {
-    const runs = await onEachHost(cases, async (testCase, on) => {
-      const [linux, raw] = await Promise.all([onLinux(testCase), onRaw(testCase, on, 'agent')]);
+  test.each(FAMILIES)('agent mode over %s: every verdict equals linux\'s, and the harness\'s kernel sends no RST of its own', async (family) => {
+    const runs = await onEachHost(cases.filter((testCase) => runsIn(testCase, family)), async (testCase, on) => {
+      const [linux, raw] = await Promise.all([onLinux(testCase, family), onRaw(testCase, on, 'agent', family)]);
       return { testCase, linux, raw };
     });
     const comparable = runs.filter(({ testCase, raw }) => documentedLack(testCase, raw.result) === undefined);
-    const notComparable = runs.filter((run) => !comparable.includes(run)).map(({ testCase, linux, raw }) => `${testCase.id}: linux ${linux.verdict}, raw skipped: ${raw.result.reason ?? ''}`);
+    const notComparable = runs.filter((run) => !comparable.includes(run)).map(({ testCase, linux, raw }) => `${testCase.id}: linux ${linux.verdict}, raw ${raw.result.verdict}: ${raw.result.reason ?? ''}`);
     // Cases are held to real-time deadlines (an ACK within 200 ms), which a loaded two-core machine running
     // several at once can miss on either target: a difference counts when it comes back with the case alone.
     const reruns: string[] = [];
     for (const run of comparable.filter(({ linux, raw }) => raw.result.verdict !== linux.verdict)) {
       for (let attempt = 0; attempt < RERUNS && run.raw.result.verdict !== run.linux.verdict; attempt++) {
         reruns.push(`${run.testCase.id}: linux ${run.linux.verdict}, raw ${run.raw.result.verdict}`);
-        run.linux = await onLinux(run.testCase);
-        run.raw = await onRaw(run.testCase, host, 'agent');
+        run.linux = await onLinux(run.testCase, family);
+        run.raw = await onRaw(run.testCase, host, 'agent', family);
       }
     }
     const differences = comparable
@@ -252,13 +285,14 @@ describe('raw target: the suite, case by case, against the linux target on the s
     expect(runs.reduce((sum, { raw }) => sum + raw.dropped, 0)).toBeGreaterThan(0);
   }, 20 * 60_000);
 
-  test('service mode: cases needing no application call run as on linux; the rest are skipped with the reason', async () => {
-    const needNone = cases.filter((testCase) => appCallsNeeded(testCase).size === 0);
+  test.each(FAMILIES)('service mode over %s: cases needing no application call run as on linux; the rest are skipped with the reason', async (family) => {
+    const inFamily = cases.filter((testCase) => runsIn(testCase, family));
+    const needNone = inFamily.filter((testCase) => appCallsNeeded(testCase).size === 0);
     expect(needNone.length).toBeGreaterThan(0);
-    const runs = await onEachHost(cases, async (testCase, on) => {
+    const runs = await onEachHost(inFamily, async (testCase, on) => {
       const needed = [...appCallsNeeded(testCase)];
-      const raw = await onRaw(testCase, on, 'service', needed.length === 0);
-      if (needed.length === 0) return { id: testCase.id, leaked: raw.leaked, verdict: raw.result.verdict, expected: (await onLinux(testCase)).verdict };
+      const raw = await onRaw(testCase, on, 'service', family, needed.length === 0);
+      if (needed.length === 0) return { id: testCase.id, leaked: raw.leaked, verdict: raw.result.verdict, expected: (await onLinux(testCase, family)).verdict };
       // A case written for other profile values is skipped for that first, on every target.
       const reason = raw.result.reason ?? '';
       const why = reason.startsWith('written for ') ? 'profile' : reason === `needs application call(s) ${needed.join(', ')}, which the raw target cannot make` ? 'calls' : reason;
@@ -270,12 +304,12 @@ describe('raw target: the suite, case by case, against the linux target on the s
 });
 
 describe('raw target: the capture check can fail, and the preflight probe', () => {
-  test('without the rule, the capture shows the kernel\'s RST and the check names it', async () => {
-    const target = await newTarget();
-    const capture = await startCapture(target.namespace, LINK_NAME, PEER);
+  test.each(FAMILIES)('without the rule, the capture shows the kernel\'s RST and the check names it (%s)', async (family) => {
+    const target = await newTarget('agent', family);
+    const capture = await startCapture(target.namespace, LINK_NAME, peerIn(family));
     // The harness's kernel answers the SYN-ACK below with a RST when nothing drops it.
     const { execFileSync } = await import('node:child_process');
-    execFileSync('ip', ['netns', 'exec', target.namespace, 'nft', 'delete', 'table', 'ip', 'tcpconform_raw']);
+    execFileSync('ip', ['netns', 'exec', target.namespace, 'nft', 'delete', 'table', family === 'ipv4' ? 'ip' : 'ip6', 'tcpconform_raw']);
     await target.app({ call: 'listen', port: 8080 });
     target.send(peerSegment(target, { flags: 'S', srcPort: 40000, dstPort: 8080, seq: 1000 }));
     const synAck = await nextSegment(target);
@@ -284,9 +318,12 @@ describe('raw target: the capture check can fail, and the preflight probe', () =
     expect(leaked).toEqual([{ dstPort: 8080, seq: synAck.tcp.ack, ack: 0, flags: TcpFlag.RST }]);
   });
 
-  test('the probe finds the agent and the echo service, and says what is wrong when nothing listens', async () => {
-    expect(await preflightRawTarget(host.config('agent'))).toBeGreaterThan(0);
-    expect(await preflightRawTarget(host.config('service'))).toBeGreaterThan(0);
+  test('the probe finds the agent and the echo service over both families, from both peer addresses, and says what is wrong when nothing listens', async () => {
+    for (const mode of ['agent', 'service'] as const) {
+      const roundTrips = await preflightRawTarget(host.config(mode));
+      expect(roundTrips).toHaveLength(4);
+      for (const roundTrip of roundTrips) expect(roundTrip).toBeGreaterThan(0);
+    }
     await expect(preflightRawTarget(host.config('service', { application: { mode: 'service', port: ECHO_PORT + 2 } }))).rejects.toThrow(
       `The target ${TARGET} answered a SYN to port ${ECHO_PORT + 2} with RA, not a SYN-ACK: is anything listening there?`,
     );

@@ -81,17 +81,17 @@ const IPV6_READY_MS = 2000;
 const IPV6_READY_POLL_MS = 2;
 
 /**
- * Waits until the kernel takes packets to the IPv6 address: even without DAD, its local route goes into
- * the routing table from a workqueue (addrconf's DAD work), a moment after `ip address add` returns,
- * and a SYN that comes first is dropped. `enter` runs a program inside the namespace.
+ * Waits until the kernel takes packets to its IPv6 address `address`: even without DAD, its local route
+ * goes into the routing table from a workqueue (addrconf's DAD work), a moment after `ip address add`
+ * returns, and a SYN that comes first is dropped. `enter` runs a program inside the namespace.
  */
-export async function waitForIpv6(ip: string, enter: readonly string[]): Promise<void> {
-  const show = [...enter, ip, '-6', 'route', 'show', 'table', 'local', TARGET_ADDRESS6];
+export async function waitForIpv6(ip: string, enter: readonly string[], address = TARGET_ADDRESS6): Promise<void> {
+  const show = [...enter, ip, '-6', 'route', 'show', 'table', 'local', address];
   for (let waited = 0; waited < IPV6_READY_MS; waited += IPV6_READY_POLL_MS) {
     if ((await ipOutput(show)).trim() !== '') return;
     await new Promise((resolve) => setTimeout(resolve, IPV6_READY_POLL_MS));
   }
-  throw new Error(`the namespace's IPv6 address ${TARGET_ADDRESS6} was not reachable after ${IPV6_READY_MS} ms`);
+  throw new Error(`the namespace's IPv6 address ${address} was not reachable after ${IPV6_READY_MS} ms`);
 }
 
 /** `ip -batch` input that sets the TUN's MTU. */

@@ -1,9 +1,12 @@
 /**
  * What the raw target needs to be told: where the target is, how the harness's namespace reaches it,
- * and how its application side is driven. Every address lies in 198.18.0.0/15, the only range tcpconform
- * speaks to (design notes, "Addresses and safety"); a config that names another is refused whole.
+ * and how its application side is driven. Every address lies in 198.18.0.0/15 (IPv4) or 2001:2::/48
+ * (IPv6), the only ranges tcpconform speaks to (design notes, "Addresses and safety"); a config that
+ * names another is refused whole.
  */
-import { inBenchmarkRange } from '../process/hello';
+import { formatIpv6Address, parseIpv6Address } from '../../wire';
+import { inIpv4TestRange, inIpv6TestRange } from '../family';
+import type { AddressFamily } from '../family';
 import { TargetSetupError } from '../linux/setup-error';
 
 /** A host and TCP port, e.g. the agent's control address. */
@@ -34,11 +37,31 @@ export type ApplicationSide =
   /** Nothing but a service (an echo or discard server) on `port`: no application calls. */
   | { readonly mode: 'service'; readonly port: number };
 
-export interface RawConfig {
-  /** The target's IPv4 address. */
+/** The target's and the peer's addresses in one family. */
+export interface FamilyAddresses {
   readonly target: string;
-  /** The address the harness speaks from as the peer. */
   readonly peer: string;
+}
+
+/** A family's addresses in the config: the target's, the peer's, and the path-MTU peer's. */
+export interface ConfiguredAddresses extends FamilyAddresses {
+  /**
+   * The peer's address for the cases that lower the path MTU (lowersPathMtu), and for no other. The
+   * target host keeps a lowered path MTU for the address the error was about for minutes (Linux: 10),
+   * across cases and runs; other cases, from `peer`, never meet it.
+   */
+  readonly pathMtuPeer: string;
+}
+
+export interface RawConfig {
+  /** The target's IPv4 address: the host's name for the one-at-a-time turn, whatever the family. */
+  readonly target: string;
+  /** The IPv4 address the harness speaks from as the peer. */
+  readonly peer: string;
+  /** The IPv4 address the harness speaks from as the peer of the cases that lower the path MTU. */
+  readonly pathMtuPeer: string;
+  /** The IPv6 addresses, in 2001:2::/48, for IPv6 runs; without them the target speaks IPv4 alone. */
+  readonly ipv6?: ConfiguredAddresses;
   readonly peerPorts: PortRange;
   readonly link: VethLink;
   readonly application: ApplicationSide;
@@ -47,6 +70,9 @@ export interface RawConfig {
 }
 
 export const DEFAULT_PEER = '198.18.1.1';
+export const DEFAULT_PEER6 = '2001:2::1:1';
+export const DEFAULT_PATH_MTU_PEER = '198.18.1.3';
+export const DEFAULT_PATH_MTU_PEER6 = '2001:2::1:3';
 export const DEFAULT_PEER_PORTS: PortRange = { first: 40000, last: 59999 };
 /**
  * The harness namespace's own ephemeral ports (its one kernel connection: the agent's control
@@ -57,15 +83,26 @@ export const CONTROL_PORTS: PortRange = { first: 61000, last: 65000 };
 /** The config's problems, each one sentence; empty when it is usable. */
 export function configProblems(config: RawConfig): string[] {
   const problems: string[] = [];
-  const addresses: [string, string][] = [['target', config.target], ['peer', config.peer]];
+  const addresses: [string, string][] = [['target', config.target], ['peer', config.peer], ['path-MTU peer', config.pathMtuPeer]];
   if (config.application.mode === 'agent') addresses.push(['agent', config.application.agent.host]);
   for (const [role, address] of addresses) {
     if (!isIpv4(address)) problems.push(`the ${role} address ${JSON.stringify(address)} is not an IPv4 address`);
-    else if (!inBenchmarkRange(address)) problems.push(`the ${role} address ${address} is outside 198.18.0.0/15, the only range tcpconform speaks to`);
+    else if (!inIpv4TestRange(address)) problems.push(`the ${role} address ${address} is outside 198.18.0.0/15, the only IPv4 range tcpconform speaks to`);
   }
-  if (config.target === config.peer) problems.push(`the target and the peer cannot both be ${config.target}`);
-  if (config.application.mode === 'agent' && config.application.agent.host === config.peer) {
-    problems.push(`the agent cannot be at the peer's address ${config.peer}`);
+  problems.push(...sameAddresses('', { target: config.target, peer: config.peer, pathMtuPeer: config.pathMtuPeer }, (a) => a));
+  if (config.ipv6 !== undefined) {
+    const { target, peer, pathMtuPeer } = config.ipv6;
+    for (const [role, address] of [['IPv6 target', target], ['IPv6 peer', peer], ['IPv6 path-MTU peer', pathMtuPeer]] as const) {
+      if (canonicalIpv6(address) === undefined) problems.push(`the ${role} address ${JSON.stringify(address)} is not an IPv6 address`);
+      else if (!inIpv6TestRange(address)) problems.push(`the ${role} address ${address} is outside 2001:2::/48, the only IPv6 range tcpconform speaks to`);
+    }
+    problems.push(...sameAddresses('IPv6 ', config.ipv6, canonicalIpv6));
+  }
+  if (config.application.mode === 'agent') {
+    const { host } = config.application.agent;
+    for (const [role, address] of [['peer', config.peer], ['path-MTU peer', config.pathMtuPeer]] as const) {
+      if (host === address) problems.push(`the agent cannot be at the ${role}'s address ${address}`);
+    }
   }
   const { first, last } = config.peerPorts;
   if (!isPort(first) || !isPort(last) || first > last || first < 1024 || last >= CONTROL_PORTS.first) {
@@ -80,11 +117,59 @@ export function configProblems(config: RawConfig): string[] {
   return problems;
 }
 
-/** Throws a TargetSetupError listing every problem of `config`. */
+/**
+ * Throws a TargetSetupError listing every problem of `config`; returns it with its IPv6 addresses in
+ * RFC 5952's form, the one packets are compared in.
+ */
 export function checkConfig(config: RawConfig): RawConfig {
   const problems = configProblems(config);
   if (problems.length > 0) throw new TargetSetupError(`The raw target's settings are wrong: ${problems.join('; ')}.`);
-  return config;
+  const { ipv6 } = config;
+  return ipv6 === undefined ? config : { ...config, ipv6: { target: canonicalIpv6(ipv6.target)!, peer: canonicalIpv6(ipv6.peer)!, pathMtuPeer: canonicalIpv6(ipv6.pathMtuPeer)! } };
+}
+
+/**
+ * The config a case that lowers the target host's path MTU runs with: the path-MTU peer's addresses as
+ * the peer's, so the estimate the host keeps afterwards is for addresses no other case speaks from. The
+ * two trade places, so the result is a sound config too.
+ */
+export function forPathMtuCase(config: RawConfig): RawConfig {
+  const { ipv6 } = config;
+  return {
+    ...config,
+    peer: config.pathMtuPeer,
+    pathMtuPeer: config.peer,
+    ...(ipv6 !== undefined && { ipv6: { ...ipv6, peer: ipv6.pathMtuPeer, pathMtuPeer: ipv6.peer } }),
+  };
+}
+
+/** The families `config` gives addresses for. */
+export function familiesOf(config: RawConfig): AddressFamily[] {
+  return config.ipv6 === undefined ? ['ipv4'] : ['ipv4', 'ipv6'];
+}
+
+/** The target's and the peer's addresses in `family`; a TargetSetupError when the config has none there. */
+export function addressesIn(config: RawConfig, family: AddressFamily): FamilyAddresses {
+  if (family === 'ipv4') return { target: config.target, peer: config.peer };
+  if (config.ipv6 === undefined) throw new TargetSetupError('The raw target has no IPv6 addresses: give --raw-target6 (or TCPCONFORM_RAW_TARGET6) for IPv6 runs.');
+  return { target: config.ipv6.target, peer: config.ipv6.peer };
+}
+
+/** `the target and the peer cannot both be X`, for each two of a family's addresses that are one. */
+function sameAddresses(prefix: string, addresses: ConfiguredAddresses, canonical: (address: string) => string | undefined): string[] {
+  const roles = [['target', addresses.target], ['peer', addresses.peer], ['path-MTU peer', addresses.pathMtuPeer]] as const;
+  return roles.flatMap(([role, address], index) =>
+    roles.slice(index + 1)
+      .filter(([, other]) => canonical(address) !== undefined && canonical(address) === canonical(other))
+      .map(([otherRole]) => `the ${prefix}${role} and the ${otherRole} cannot both be ${address}`));
+}
+
+function canonicalIpv6(text: string): string | undefined {
+  try {
+    return formatIpv6Address(parseIpv6Address(text, 0));
+  } catch {
+    return undefined;
+  }
 }
 
 function isIpv4(text: string): boolean {

@@ -21,6 +21,12 @@ export interface NetnsAddon {
    * place: the harness's kernel rewrote its record route or timestamp option on delivery, checksum stale.
    */
   wireTime(capture: Capture, packet: Uint8Array): bigint;
+  /**
+   * For what an IPv6 raw socket read, which starts at the transport header: when its packet arrived, and
+   * the IPv6 headers (fixed and extension) the wire carried before it, which such a socket never gives;
+   * undefined when no capture matches.
+   */
+  wireHeaders6(capture: Capture, payload: Uint8Array): { timeNs: bigint; headers: Buffer } | undefined;
   /** Closes the capture's socket; safe to repeat. */
   closeCapture(capture: Capture): void;
 }

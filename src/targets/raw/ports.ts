@@ -52,13 +52,13 @@ export class PeerPorts {
 export type PortField = 0 | 2;
 
 /**
- * A copy of the IPv4 packet `packet` with one TCP port set to `port` and the TCP checksum adjusted. The
- * caller has checked that the packet holds the TCP ports; a header too short for the checksum keeps none.
+ * A copy of `packet` (IPv4 or IPv6, its TCP header at `tcp`) with one TCP port set to `port` and the TCP
+ * checksum adjusted. The caller has checked that the packet holds the TCP ports; a header too short for
+ * the checksum keeps none.
  */
-export function withPort(packet: Uint8Array, field: PortField, port: number): Uint8Array {
+export function withPort(packet: Uint8Array, tcp: number, field: PortField, port: number): Uint8Array {
   const copy = Uint8Array.from(packet);
   const view = new DataView(copy.buffer);
-  const tcp = (copy[0]! & 0x0f) * 4;
   const old = view.getUint16(tcp + field);
   view.setUint16(tcp + field, port);
   if (copy.length >= tcp + 18) view.setUint16(tcp + 16, adjustChecksum(view.getUint16(tcp + 16), old, port));

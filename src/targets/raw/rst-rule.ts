@@ -11,24 +11,38 @@
  * sees what passed the INPUT hook. The rule is narrowed to the peer's wire ports, so the agent's control
  * connection, which also runs in this namespace, keeps its own RSTs.
  *
- * The rule lives in the harness's namespace only, and goes with it.
+ * The rule is the same for IPv6 in a table of that family (the kernel's IPv6 resets leave by the same
+ * hook, unmarked too). It lives in the harness's namespace only, and goes with it.
  */
 import { execFile } from 'node:child_process';
 
 import { TargetSetupError } from '../linux/setup-error';
-import type { RawConfig } from './config';
+import type { AddressFamily } from '../family';
+import type { FamilyAddresses, PortRange } from './config';
 
 /** What the harness's raw socket marks its packets with: "tcrf". */
 export const HARNESS_MARK = 0x74637266;
 export const RULE_TABLE = 'tcpconform_raw';
 
+/** What the rule is about: the family's addresses and the peer's wire ports. */
+export interface RuleScope extends FamilyAddresses {
+  readonly family: AddressFamily;
+  readonly peerPorts: PortRange;
+}
+
+/** nftables' name for the family, of both the table and the address match. */
+function nftFamily(family: AddressFamily): 'ip' | 'ip6' {
+  return family === 'ipv4' ? 'ip' : 'ip6';
+}
+
 /** The rule as an `nft -f` file. Its counter tells how many of the kernel's resets it dropped. */
-export function rstRule(config: Pick<RawConfig, 'peer' | 'target' | 'peerPorts'>): string {
-  const { peer, target, peerPorts } = config;
-  return `table ip ${RULE_TABLE} {
+export function rstRule(scope: RuleScope): string {
+  const { peer, target, peerPorts } = scope;
+  const ip = nftFamily(scope.family);
+  return `table ${ip} ${RULE_TABLE} {
   chain output {
     type filter hook output priority filter; policy accept;
-    ip saddr ${peer} ip daddr ${target} tcp sport ${peerPorts.first}-${peerPorts.last} tcp flags & rst == rst meta mark != 0x${HARNESS_MARK.toString(16)} counter drop
+    ${ip} saddr ${peer} ${ip} daddr ${target} tcp sport ${peerPorts.first}-${peerPorts.last} tcp flags & rst == rst meta mark != 0x${HARNESS_MARK.toString(16)} counter drop
   }
 }
 `;
@@ -38,8 +52,8 @@ export function rstRule(config: Pick<RawConfig, 'peer' | 'target' | 'peerPorts'>
  * Installs the rule inside namespace `namespace` with `nft`. When it cannot, the TargetSetupError says why
  * and gives the exact rule, for an operator to install by hand or to find what their nftables lacks.
  */
-export async function installRstRule(ip: string, nft: string, namespace: string, config: RawConfig): Promise<void> {
-  const rule = rstRule(config);
+export async function installRstRule(ip: string, nft: string, namespace: string, scope: RuleScope): Promise<void> {
+  const rule = rstRule(scope);
   const failure = await new Promise<string | undefined>((resolve) => {
     const child = execFile(ip, ['netns', 'exec', namespace, nft, '-f', '-'], (error, _stdout, stderr) =>
       resolve(error ? stderr.trim() || error.message : undefined),
@@ -56,10 +70,10 @@ export async function installRstRule(ip: string, nft: string, namespace: string,
   }
 }
 
-/** How many of the kernel's resets the rule has dropped in `namespace` (the rule's counter). */
-export async function droppedResets(ip: string, nft: string, namespace: string): Promise<number> {
+/** How many of the kernel's resets the rule for `family` has dropped in `namespace` (the rule's counter). */
+export async function droppedResets(ip: string, nft: string, namespace: string, family: AddressFamily = 'ipv4'): Promise<number> {
   const listing = await new Promise<string>((resolve, reject) =>
-    execFile(ip, ['netns', 'exec', namespace, nft, 'list', 'table', 'ip', RULE_TABLE], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    execFile(ip, ['netns', 'exec', namespace, nft, 'list', 'table', nftFamily(family), RULE_TABLE], (error, stdout) => (error ? reject(error) : resolve(stdout))),
   );
   const match = /counter packets (\d+)/.exec(listing);
   if (!match) throw new Error(`no counter in the rule of ${namespace}: ${listing}`);

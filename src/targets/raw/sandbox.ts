@@ -5,7 +5,9 @@
  * live inside the namespace and go with it.
  */
 import { registerCleanup } from '../cleanup';
+import type { AddressFamily } from '../family';
 import { addNamespaceSync, deleteNamespace, deleteNamespaceSync, namespacePath, nextNamespaceName } from '../linux/namespace';
+import { addressesIn } from './config';
 import type { RawConfig } from './config';
 import { AgentControl } from './control';
 import { configureHarnessNamespace, deleteLink, deleteLinkSync, nextFarEndName } from './harness-namespace';
@@ -35,15 +37,17 @@ export class RawSandbox {
   private constructor(
     private readonly tools: RawTools,
     private readonly config: RawConfig,
+    private readonly family: AddressFamily,
     private readonly releaseTurn: () => void,
   ) {
     this.ports = new PeerPorts(config.peerPorts);
     this.unregisterCleanup = registerCleanup(() => this.releaseSync());
   }
 
-  static async create(tools: RawTools, config: RawConfig): Promise<RawSandbox> {
+  /** A sandbox for runs in `family`; runs of both families on one target host take turns alike. */
+  static async create(tools: RawTools, config: RawConfig, family: AddressFamily): Promise<RawSandbox> {
     const { link, target } = config;
-    const sandbox = new RawSandbox(tools, config, await acquire(`${link.namespace}/${link.bridge}/${target}`));
+    const sandbox = new RawSandbox(tools, config, family, await acquire(`${link.namespace}/${link.bridge}/${target}`));
     try {
       await sandbox.setUp();
     } catch (error) {
@@ -74,11 +78,12 @@ export class RawSandbox {
     const addon = loadNetnsAddon();
     const netnsPath = namespacePath(this.namespace);
     addNamespaceSync(ip, this.namespace);
-    await configureHarnessNamespace(ip, addon, this.namespace, netnsPath, this.farEnd, this.config);
-    await installRstRule(ip, nft, this.namespace, this.config);
+    await configureHarnessNamespace(ip, addon, this.namespace, netnsPath, this.farEnd, this.config, this.family);
+    const addresses = addressesIn(this.config, this.family);
+    await installRstRule(ip, nft, this.namespace, { ...addresses, family: this.family, peerPorts: this.config.peerPorts });
     const { application } = this.config;
     const agent = application.mode === 'agent' ? application.agent : undefined;
-    this.rawPath = new RawPath(addon, loadRawSocket(), netnsPath, this.config, this.ports, agent);
+    this.rawPath = new RawPath(addon, loadRawSocket(), netnsPath, addresses, this.ports, agent, this.family);
     if (agent !== undefined) this.agentControl = await AgentControl.connect(addon, netnsPath, agent);
   }
 

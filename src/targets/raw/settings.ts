@@ -4,7 +4,7 @@
  * says both, so the two ways cannot drift apart; `rawConfig` turns the strings into a checked RawConfig.
  */
 import { TargetSetupError } from '../linux/setup-error';
-import { DEFAULT_PEER, DEFAULT_PEER_PORTS, checkConfig } from './config';
+import { DEFAULT_PATH_MTU_PEER, DEFAULT_PATH_MTU_PEER6, DEFAULT_PEER, DEFAULT_PEER6, DEFAULT_PEER_PORTS, checkConfig } from './config';
 import type { ApplicationSide, Endpoint, PortRange, RawConfig, VethLink } from './config';
 
 export interface RawSetting {
@@ -16,10 +16,14 @@ export interface RawSetting {
 
 export const RAW_SETTINGS = {
   target: { flag: '--raw-target <address>', env: 'TCPCONFORM_RAW_TARGET', help: "raw target: the target's IPv4 address, in 198.18.0.0/15 (required)" },
+  target6: { flag: '--raw-target6 <address>', env: 'TCPCONFORM_RAW_TARGET6', help: "raw target: the target's IPv6 address, in 2001:2::/48 (IPv6 runs need it; without it the target speaks IPv4 alone)" },
   link: { flag: '--raw-link <veth:NETNS:BRIDGE>', env: 'TCPCONFORM_RAW_LINK', help: "raw target: a veth pair joins the harness's namespace to BRIDGE in namespace NETNS, where the target is reached (required)" },
   agent: { flag: '--raw-agent <host:port>', env: 'TCPCONFORM_RAW_AGENT', help: 'raw target, agent mode: where tcpconform-agent --listen runs on the target host' },
   service: { flag: '--raw-service <port>', env: 'TCPCONFORM_RAW_SERVICE', help: "raw target, service mode: the port of the target's echo or discard server (no application calls)" },
   peer: { flag: '--raw-peer <address>', env: 'TCPCONFORM_RAW_PEER', help: `raw target: the peer's address (default ${DEFAULT_PEER})` },
+  peer6: { flag: '--raw-peer6 <address>', env: 'TCPCONFORM_RAW_PEER6', help: `raw target: the peer's IPv6 address (default ${DEFAULT_PEER6})` },
+  pathMtuPeer: { flag: '--raw-path-mtu-peer <address>', env: 'TCPCONFORM_RAW_PATH_MTU_PEER', help: `raw target: the peer's address in the cases that lower the target's path MTU, which no other case uses (default ${DEFAULT_PATH_MTU_PEER})` },
+  pathMtuPeer6: { flag: '--raw-path-mtu-peer6 <address>', env: 'TCPCONFORM_RAW_PATH_MTU_PEER6', help: `raw target: the same in IPv6 (default ${DEFAULT_PATH_MTU_PEER6})` },
   peerPorts: { flag: '--raw-peer-ports <first-last>', env: 'TCPCONFORM_RAW_PEER_PORTS', help: `raw target: the peer's ports on the wire, one fresh per case (default ${DEFAULT_PEER_PORTS.first}-${DEFAULT_PEER_PORTS.last})` },
   profile: { flag: '--raw-profile <name>', env: 'TCPCONFORM_RAW_PROFILE', help: "raw target: the target's profile, profiles/<name>.yaml (default rfc9293, the RFC's own values)" },
 } as const satisfies Record<string, RawSetting>;
@@ -50,16 +54,20 @@ function named(key: keyof typeof RAW_SETTINGS): string {
 
 /** The config the settings describe; a TargetSetupError saying what is missing or wrong otherwise. */
 export function rawConfig(settings: RawSettings): RawConfig {
-  const { target, link, agent, service } = settings;
+  const { target, target6, link, agent, service } = settings;
   const missing = [
     ...(target === undefined ? [`${named('target')}, the target's address, e.g. 198.18.1.2`] : []),
     ...(link === undefined ? [`${named('link')}, veth:NAMESPACE:BRIDGE where the target is reached`] : []),
+    ...(target6 === undefined && settings.peer6 !== undefined ? [`${named('target6')}, the target's IPv6 address, which ${named('peer6')} speaks to`] : []),
+    ...(target6 === undefined && settings.pathMtuPeer6 !== undefined ? [`${named('target6')}, the target's IPv6 address, which ${named('pathMtuPeer6')} speaks to`] : []),
     ...((agent === undefined) === (service === undefined) ? [`exactly one of ${named('agent')}, HOST:PORT of tcpconform-agent --listen, and ${named('service')}, the port of the target's echo or discard server`] : []),
   ];
   if (missing.length > 0) throw new TargetSetupError(`The raw target needs ${missing.join('; ')}.`);
   return checkConfig({
     target: target as string,
     peer: settings.peer ?? DEFAULT_PEER,
+    pathMtuPeer: settings.pathMtuPeer ?? DEFAULT_PATH_MTU_PEER,
+    ...(target6 !== undefined && { ipv6: { target: target6, peer: settings.peer6 ?? DEFAULT_PEER6, pathMtuPeer: settings.pathMtuPeer6 ?? DEFAULT_PATH_MTU_PEER6 } }),
     peerPorts: settings.peerPorts === undefined ? DEFAULT_PEER_PORTS : parseRange(settings.peerPorts),
     link: parseLink(link as string),
     application: agent !== undefined ? { mode: 'agent', agent: parseEndpoint(agent) } : ({ mode: 'service', port: parsePort(service as string, 'service') } satisfies ApplicationSide),
