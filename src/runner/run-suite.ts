@@ -82,22 +82,28 @@ function familySkip(testCase: Case, driver: TargetDriver, family: RunFamily, spo
 const RUNS_WHILE_HARNESS_LATE = 3;
 
 /**
- * The case on a fresh target, again while it fails with the harness late. After the last run, such a
- * failure is the harness's as likely as the target's: an error, never a finding.
+ * The case on a fresh target, again while it fails with the harness late. A failure the next run
+ * repeats word for word (the same step, the same divergence) is the target's, however late the
+ * harness was: a deterministic defect does not hide behind a busy machine. Failures that keep changing
+ * while the harness stays late are its as likely as the target's: after the last run, an error, never
+ * a finding.
  */
 async function runOne(testCase: Case, driver: TargetDriver, family: RunFamily): Promise<CaseResult> {
   const earlierRuns: EarlierRun[] = [];
   for (;;) {
     const result = await runOnce(testCase, driver, family);
+    const withEarlier = earlierRuns.length > 0 ? { ...result, earlierRuns } : result;
     const { harnessLate } = result;
-    if (result.verdict !== 'fail' || harnessLate === undefined) return earlierRuns.length > 0 ? { ...result, earlierRuns } : result;
-    earlierRuns.push({ reason: result.reason ?? '', harnessLate });
+    if (result.verdict !== 'fail' || harnessLate === undefined) return withEarlier;
+    const reason = result.reason ?? '';
+    if (earlierRuns.at(-1)?.reason === reason) return withEarlier;
+    earlierRuns.push({ reason, harnessLate });
     if (earlierRuns.length === RUNS_WHILE_HARNESS_LATE) {
       const { divergence: _untrusted, ...rest } = result;
       return {
         ...rest,
         verdict: 'error',
-        reason: `the harness could not keep the case's timing in ${RUNS_WHILE_HARNESS_LATE} runs (the last: ${lateText(harnessLate)}); it failed then with ${result.reason ?? 'no reason'}`,
+        reason: `the harness could not keep the case's timing in ${RUNS_WHILE_HARNESS_LATE} runs, each failing differently (the last: ${lateText(harnessLate)}); it failed then with ${reason}`,
         earlierRuns: earlierRuns.slice(0, -1),
       };
     }

@@ -1,6 +1,7 @@
 /**
- * A failure seen while the harness was late is not trusted: the case runs again on a fresh target, and
- * after three late failures ends as an error, never as a finding (run-suite.ts, lateness.ts).
+ * A failure seen while the harness was late is not trusted: the case runs again on a fresh target; a
+ * failure repeated word for word is the target's, and failures that keep changing end after three runs
+ * as an error, never as a finding (run-suite.ts, lateness.ts).
  *
  * The harness is made late the way a loaded machine makes it: time passes between the moment the harness
  * decides to make an application call and the call reaching the target, the local kernel's timers
@@ -25,11 +26,17 @@ steps:
   - send: { flags: A }
   - app: { write: 100 }
   - expect: { flags: PA, seq: 1, len: 100, within: 300ms }
+  - send: { flags: A }
+  - app: { write: 100 }
+  - expect: { flags: PA, seq: 101, len: 100, within: 300ms }
 `,
 ).case!;
 
-/** The linux driver, its targets' `write` calls made `lateMs` late in the runs `lateIn` names (1-based). */
-function lateDriver(lateMs: number, lateIn: (run: number) => boolean): TargetDriver & { runs: number } {
+/**
+ * The linux driver, its targets' `write` calls made `lateMs` late where `lateAt` says, by the run
+ * (1-based) and the write (1 or 2).
+ */
+function lateDriver(lateMs: number, lateAt: (run: number, write: number) => boolean): TargetDriver & { runs: number } {
   const linux = findDriver('linux');
   const driver = {
     ...linux,
@@ -37,9 +44,10 @@ function lateDriver(lateMs: number, lateIn: (run: number) => boolean): TargetDri
     async create(family: RunFamily) {
       const target = await linux.create(family);
       const run = ++driver.runs;
+      let writes = 0;
       const app = target.app.bind(target);
       target.app = async (call) => {
-        if (call.call === 'write' && lateIn(run)) await target.sleep(lateMs);
+        if (call.call === 'write' && lateAt(run, ++writes)) await target.sleep(lateMs);
         return app(call);
       };
       return target;
@@ -54,7 +62,7 @@ async function runWith(driver: TargetDriver): Promise<CaseResult> {
 }
 
 test('a case that fails with the harness late runs again, and the run on time counts', async () => {
-  const driver = lateDriver(600, (run) => run === 1);
+  const driver = lateDriver(600, (run, write) => run === 1 && write === 1);
   const result = await runWith(driver);
   expect(driver.runs).toBe(2);
   expect(result.verdict).toBe('pass');
@@ -67,14 +75,25 @@ test('a case that fails with the harness late runs again, and the run on time co
   expect(result.earlierRuns![0]!.harnessLate.ms).toBeGreaterThanOrEqual(600);
 });
 
-test('three late failures end as an error that says the harness could not keep time', async () => {
-  const driver = lateDriver(600, () => true);
+test('a late failure the next run repeats word for word is the target\'s: a fail after two runs', async () => {
+  const driver = lateDriver(600, (_run, write) => write === 1);
+  const result = await runWith(driver);
+  expect(driver.runs).toBe(2);
+  expect(result.verdict).toBe('fail');
+  expect(result.divergence).toBeDefined();
+  expect(result.earlierRuns).toEqual([{ reason: result.reason, harnessLate: expect.objectContaining({ what: 'waiting for the answer to the application call write' }) }]);
+});
+
+test('late failures that keep changing end, after three runs, as an error that says the harness could not keep time', async () => {
+  // The first write late in odd runs, the second in even ones: each run fails at another step than the last.
+  const driver = lateDriver(600, (run, write) => write === (run % 2 === 1 ? 1 : 2));
   const result = await runWith(driver);
   expect(driver.runs).toBe(3);
   expect(result.verdict).toBe('error');
   expect(result.divergence).toBeUndefined();
-  expect(result.reason).toMatch(/^the harness could not keep the case's timing in 3 runs \(the last: 6\d\d(\.\d+)? ms late waiting for the answer to the application call write at late\.yaml:\d+\); it failed then with late\.yaml:\d+: /);
-  expect(result.earlierRuns).toHaveLength(2);
+  expect(result.reason).toMatch(/^the harness could not keep the case's timing in 3 runs, each failing differently \(the last: 6\d\d(\.\d+)? ms late waiting for the answer to the application call write at late\.yaml:\d+\); it failed then with late\.yaml:\d+: /);
+  expect(result.earlierRuns?.map((run) => run.reason.split(':')[1])).toEqual([expect.any(String), expect.any(String)]);
+  expect(result.earlierRuns![0]!.reason).not.toBe(result.earlierRuns![1]!.reason);
 });
 
 test('a case that passes with the harness late runs once, and says how late the harness was', async () => {
