@@ -19,7 +19,7 @@ function sources(dir: string): string[] {
 describe('rules', () => {
   test('names are unique and start with the section of RFC 9293 (or the RFC) they come from', () => {
     expect(new Set(ALL_RULES).size).toBe(ALL_RULES.length);
-    for (const rule of ALL_RULES) expect(rule).toMatch(/^(3(\.\d+)+|rfc(6298|1337|5927|1191|3168|7323|2018|5681|6928|6191)\/\d+(\.\d+)*)\/[a-z0-9-]+(\/[a-z0-9-]+)*$/);
+    for (const rule of ALL_RULES) expect(rule).toMatch(/^(3(\.\d+)+|rfc(6298|1337|5927|1191|3168|7323|2018|5681|6928|6191|8201)\/\d+(\.\d+)*)\/[a-z0-9-]+(\/[a-z0-9-]+)*$/);
   });
 
   test('every rule is applied somewhere in the machine', () => {
