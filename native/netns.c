@@ -290,15 +290,25 @@ static napi_value open_capture(napi_env env, napi_callback_info info) {
   return handle;
 }
 
-static napi_value wire_time(napi_env env, napi_callback_info info) {
+/*
+ * The arguments of a lookup in a capture, (capture, bytes named `what`), with every capture waiting on
+ * the socket taken into the ring first; NULL (an exception pending) when either argument is wrong.
+ */
+static capture_ring_t *lookup_args(napi_env env, napi_callback_info info, const char *what, const uint8_t **data, size_t *length) {
   size_t argc = 2;
   napi_value argv[2];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   capture_ring_t *ring = argc < 2 ? NULL : capture_arg(env, argv[0]);
+  if (ring == NULL || !addon_get_bytes(env, argv[1], data, length, what)) return NULL;
+  capture_collect(ring);
+  return ring;
+}
+
+static napi_value wire_time(napi_env env, napi_callback_info info) {
   const uint8_t *data = NULL;
   size_t length = 0;
-  if (ring == NULL || !addon_get_bytes(env, argv[1], &data, &length, "packet")) return NULL;
-  capture_collect(ring);
+  capture_ring_t *ring = lookup_args(env, info, "packet", &data, &length);
+  if (ring == NULL) return NULL;
   napi_value result;
   /* A Uint8Array's octets are writable: the wire's IPv4 header may go back into them (capture.h). */
   CHECK(env, napi_create_bigint_uint64(env, capture_wire_time(ring, (uint8_t *)data, length), &result));
@@ -306,14 +316,10 @@ static napi_value wire_time(napi_env env, napi_callback_info info) {
 }
 
 static napi_value wire_headers6(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  capture_ring_t *ring = argc < 2 ? NULL : capture_arg(env, argv[0]);
   const uint8_t *data = NULL;
   size_t length = 0;
-  if (ring == NULL || !addon_get_bytes(env, argv[1], &data, &length, "payload")) return NULL;
-  capture_collect(ring);
+  capture_ring_t *ring = lookup_args(env, info, "payload", &data, &length);
+  if (ring == NULL) return NULL;
   uint8_t headers[CAPTURE_PREFIX];
   size_t headers_length = 0;
   uint64_t time_ns = capture_wire_time_ipv6(ring, data, length, headers, &headers_length);
