@@ -28,7 +28,8 @@ export const BARE_STARTS: readonly Start[] = [
 
 /**
  * The peer's next new sequence number after `steps`, as the runner's numbering counts; undefined after
- * a fill, or a segment placed at the target's window edge, whose number only the target decides.
+ * a fill, a segment placed at the target's window edge or one full-sized for the target's MSS, whose
+ * number only the target decides.
  */
 export function peerNextAfter(steps: readonly Step[]): number | undefined {
   let next = 0;
@@ -36,7 +37,7 @@ export function peerNextAfter(steps: readonly Step[]): number | undefined {
     if (step.kind === 'fill') return undefined;
     if (step.kind !== 'send') continue;
     for (const segment of step.segments) {
-      if (typeof segment.seq === 'object') return undefined;
+      if (typeof segment.seq === 'object' || segment.payload === 'mss') return undefined;
       const seq = segment.seq ?? next;
       const space = segment.payload.length + (segment.flags.includes('S') ? 1 : 0) + (segment.flags.includes('F') ? 1 : 0);
       const end = (seq + space) >>> 0;

@@ -16,6 +16,7 @@ import { Numbering } from './numbering';
 import { PeerTimestamps } from './peer-timestamps';
 import type { Direction, IsnReport, StepOutcome, TraceEvent } from './result';
 import { ipText, segmentText, summarizeAbsolute, summarizeFromTarget, summarizeIcmpIn, summarizeToTarget } from './summary';
+import { patternPayload } from '../suite/normalize';
 
 /** The result of one step; `undefined` fields are left out of the JSON. */
 export type StepResult = Omit<StepOutcome, 'index' | 'line' | 'text' | 'note'>;
@@ -234,7 +235,7 @@ export class Exchange {
       window: template.window,
       urgentPointer: template.urgentPointer,
       options: this.peerTimestamps.complete(flags, template.options.map((o) => wireOption(o, this.numbering, this.peerTimestamps)), this.clock.elapsedMs()),
-      payload: template.payload,
+      payload: template.payload === 'mss' ? patternPayload(this.oracle.targetOffer.mss) : template.payload,
     };
     const ip = this.ipHeader(template.ip);
     const bytes = template.checksum === 'bad' ? encodeWithBadChecksum({ ip, tcp }) : encodePacket({ ip, tcp });

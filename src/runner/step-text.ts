@@ -50,7 +50,8 @@ function templateText(s: SegmentTemplate): string {
   if (s.seq !== undefined) parts.push(typeof s.seq === 'number' ? `seq ${s.seq}` : `seq edge${s.seq.edge < 0 ? '' : '+'}${s.seq.edge}`);
   if (s.ack !== undefined) parts.push(`ack ${s.ack}`);
   parts.push(`win ${s.window}`);
-  if (s.payload.length > 0) parts.push(`len ${s.payload.length}`);
+  if (s.payload === 'mss') parts.push('len mss');
+  else if (s.payload.length > 0) parts.push(`len ${s.payload.length}`);
   if (s.options.length > 0) parts.push(`<${s.options.map(optionTemplateText).join(',')}>`);
   if (s.checksum === 'bad') parts.push('[bad checksum]');
   if (s.ip !== undefined) parts.push(`[ip ${ipTemplateText(s.ip)}]`);

@@ -161,6 +161,12 @@ export interface IpTemplate {
   readonly options?: readonly Ipv4Option[];
 }
 
+/**
+ * The octets a segment the peer sends carries: these, or `mss`, as many as the MSS the target announced
+ * (a full-sized segment in either family: 1460 over IPv4 and 1440 over IPv6 on a 1500-octet link).
+ */
+export type PayloadTemplate = Uint8Array | 'mss';
+
 /** A segment the peer sends. Absent numbers are filled in from the connection so far. */
 export interface SegmentTemplate {
   readonly flags: string;
@@ -169,7 +175,7 @@ export interface SegmentTemplate {
   readonly window: number;
   readonly urgentPointer: number;
   readonly options: readonly OptionTemplate[];
-  readonly payload: Uint8Array;
+  readonly payload: PayloadTemplate;
   /** `bad` sends a deliberately wrong TCP checksum. */
   readonly checksum: 'good' | 'bad';
   readonly ip?: IpTemplate;

@@ -18,6 +18,7 @@ import type {
   Range,
   ResultExpectation,
   SegmentMatch,
+  PayloadTemplate,
   SegmentTemplate,
   SourcePosition,
   Step,
@@ -37,7 +38,7 @@ type RawIpOption = 'nop' | 'eol' | { rr: number } | { timestamp: number } | { ls
 interface RawSendIp { src?: string; dst?: string; ecn?: Ecn; options?: RawIpOption[] }
 interface RawSend {
   flags: string; seq?: number | { edge: number }; ack?: number; win?: number; urg?: number;
-  options?: RawSendOption[]; data?: number | string | { hex: string }; checksum?: 'good' | 'bad'; ip?: RawSendIp;
+  options?: RawSendOption[]; data?: number | string | { hex: string } | { octets: 'mss' }; checksum?: 'good' | 'bad'; ip?: RawSendIp;
 }
 /** `send: { flags: PA, fill: window }`: the peer fills the target's window (case.ts, the `fill` step). */
 interface RawFill { flags: string; fill: 'window'; win?: number; urg?: number; options?: RawSendOption[] }
@@ -110,10 +111,12 @@ export function patternPayload(length: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => PATTERN_BYTE + (i % 26));
 }
 
-function payloadOf(data: RawSend['data']): Uint8Array {
+function payloadOf(data: RawSend['data']): PayloadTemplate {
   if (data === undefined) return new Uint8Array(0);
   if (typeof data === 'number') return patternPayload(data);
   if (typeof data === 'string') return new TextEncoder().encode(data);
+  // Only the target's SYN tells how many octets a full-sized segment holds: the runner counts them.
+  if ('octets' in data) return data.octets;
   return hexBytes(data.hex);
 }
 

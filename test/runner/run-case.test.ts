@@ -7,6 +7,7 @@ import { runCase } from '../../src/runner/run-case';
 import { createReferenceTarget } from '../../src/targets/reference';
 import { RFC9293_PROFILE, type Profile } from '../../src/reference';
 import type { CaseResult } from '../../src/runner/result';
+import { profileIn } from '../../src/runner/families';
 
 const OPEN = `  - app: listen
   - send: { flags: S, options: [{ mss: 1460 }] }
@@ -89,5 +90,24 @@ describe('bursts and how many segments come first', () => {
   - expect: { flags: A|PA, seq: 537, preceded: { max: 1 } }
 `);
     expect(twoAllowed.verdict).toBe('pass');
+  });
+});
+
+describe('a full-sized segment (data: { octets: mss })', () => {
+  test.each([
+    ['ipv4', 1460],
+    ['ipv6', 1440],
+  ] as const)('over %s carries as many octets as the MSS the target announced, %i', async (family, mss) => {
+    // A target on a 1500-octet link: its MSS is the link's less each family's headers.
+    const profile = profileIn({ ...RFC9293_PROFILE, mss: 1460 }, family, 1440);
+    const parsed = parseCase('case.yaml', `id: window/example\ntitle: An example\nspec: { rfc9293: ["3.8.6"] }\nlevel: MUST\nsteps:\n${OPEN}  - send: { flags: PA, data: { octets: mss } }\n  - expect: { flags: A, ack: ${mss + 1} }\n`);
+    expect(parsed.problems).toEqual([]);
+    const target = await createReferenceTarget(profile, family);
+    const result = await runCase(parsed.case!, target, profile);
+    expect(result.reason).toBeUndefined();
+    const announced = result.trace.find((e) => e.kind === 'packet' && e.direction === 'from-target' && e.segment?.flags === 'SA');
+    expect(announced?.kind === 'packet' && announced.segment?.options).toBe(`mss ${mss}`);
+    const sent = result.trace.filter((e) => e.kind === 'packet' && e.direction === 'to-target' && (e.segment?.length ?? 0) > 0);
+    expect(sent.map((e) => e.kind === 'packet' && e.segment?.length)).toEqual([mss]);
   });
 });

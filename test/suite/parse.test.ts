@@ -31,7 +31,7 @@ describe('parseCase', () => {
       segments: [{ flags: 'S', window: 65535, checksum: 'good', options: [{ kind: 'mss', mss: 1460 }, { kind: 'nop' }, { kind: 'sack-permitted' }, { kind: 'raw' }] }],
     });
     if (c.steps[1]?.kind !== 'send') throw new Error('not a send');
-    expect(Array.from(c.steps[1].segments[0]!.payload)).toEqual([0x61, 0x62, 0x63]);
+    expect(c.steps[1].segments[0]!.payload).toEqual(Uint8Array.of(0x61, 0x62, 0x63));
     expect(c.steps[2]).toMatchObject({ kind: 'expect', within: { ms: 1500, text: '1.5s' }, match: { flags: 'SA', ack: 1, window: { min: 1 } } });
     expect(c.steps[3]).toMatchObject({ kind: 'app', call: { call: 'write', bytes: 100 } });
     expect(c.steps[4]).toMatchObject({ kind: 'quiet', duration: { ms: 200 } });
@@ -43,6 +43,12 @@ describe('parseCase', () => {
     expect(problemsOf('  - send: [{ flags: PA }, { flags: Q }]\n')).toEqual([
       'case.yaml:6:36: steps[0].send[1].flags: "Q" must be TCP flags as letters S F R P A U E C (for example SA, FA, RA, PA) or . for none',
     ]);
+  });
+
+  test("a segment's data may be full-sized, counted by the run from the MSS the target announces", () => {
+    const c = parseCase('case.yaml', `${header}steps:\n  - send: { flags: PA, data: { octets: mss } }\n`).case!;
+    expect(c.steps[0]).toMatchObject({ kind: 'send', segments: [{ flags: 'PA', payload: 'mss' }] });
+    expect(problemsOf('  - send: { flags: PA, data: { octets: 1460 } }\n')).toHaveLength(1);
   });
 
   test("a send step may fill the target's window instead: flags and window kept, data and numbers left to the run", () => {

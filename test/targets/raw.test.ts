@@ -117,14 +117,12 @@ async function onRaw(testCase: Case, on: TargetHost, mode: 'agent' | 'service', 
 }
 
 /**
- * Why `testCase` was skipped on the raw target (or erred), when the reason is something the raw target
- * documents it cannot do (src/targets/raw/README.md, "What it cannot do"): set the MTU of the target host's
- * interface, address the broadcast address of the target's subnet, or send a packet larger than its link's MTU. Such a case has no raw verdict to compare with
- * linux's; a skip for any other reason is a difference like any other.
+ * Why `testCase` was skipped on the raw target, when the reason is something the raw target documents
+ * it cannot do (src/targets/raw/README.md, "What it cannot do"): set the MTU of the target host's
+ * interface, or address the broadcast address of the target's subnet. Such a case has no raw verdict to
+ * compare with linux's; a skip for any other reason is a difference like any other.
  */
 function documentedLack(testCase: Case, raw: CaseResult): string | undefined {
-  // A peer's packet larger than the link's MTU (1460 octets of data over IPv6's 60 of headers) leaves no wire.
-  if (raw.verdict === 'error' && raw.reason?.includes("larger than its link's MTU")) return raw.reason;
   if (raw.verdict !== 'skip') return undefined;
   const documented = [
     ...(testCase.mtu !== undefined ? [`needs an interface MTU of ${testCase.mtu}, which the raw target cannot set`] : []),
