@@ -321,6 +321,12 @@ export class Exchange {
     return got;
   }
 
+  /** The divergence of the first segment waiting in the inbox that the oracle found one in, if any. */
+  judgedInInbox(): StepResult | undefined {
+    const judged = this.inbox.find((got) => got.violation);
+    return judged?.violation && this.divergence(judged.violation, this.segmentTextOf(judged));
+  }
+
   /** Takes what the target has sent already, without waiting, so the oracle judges it in time. */
   async collectArrived(): Promise<void> {
     for (let got = await this.fromTarget(0); got; got = await this.fromTarget(0)) this.inbox.push(got);
@@ -356,6 +362,9 @@ export class Exchange {
    * segment; what a case leaves unasserted is checked here, so a case may be stimuli alone.
    */
   async settle(): Promise<StepResult> {
+    // What a stimulus step took in without a look (send collects what came before it) was judged on arrival.
+    const judged = this.judgedInInbox();
+    if (judged) return judged;
     for (let deadline = this.oracle.latestDeadline(); deadline !== undefined; deadline = this.oracle.latestDeadline()) {
       const got = await this.pull(deadline + 0.001);
       if (!got) {

@@ -191,7 +191,5 @@ export async function wait(x: Exchange, step: Step & { kind: 'wait' }): Promise<
   await x.target.sleep(x.clock.ms(step.duration));
   x.clock.moveAnchor(startMs + x.clock.ms(step.duration));
   await x.collectArrived();
-  const judged = x.inbox.find((got) => got.violation);
-  if (judged?.violation) return x.divergence(judged.violation, x.segmentTextOf(judged));
-  return { outcome: 'pass' };
+  return x.judgedInInbox() ?? { outcome: 'pass' };
 }
