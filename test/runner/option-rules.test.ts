@@ -62,6 +62,9 @@ describe('SACK blocks (RFC 2018 §3)', () => {
     expect(sackViolation(sack(201, 401), tcb, (s) => s)?.rule).toBe('RFC 2018 §3');
     expect(sackViolation(sack(101, 151), tcb, (s) => s)?.rule).toBe('RFC 2018 §3');
     expect(sackViolation(sack(301, 201), tcb, (s) => s)?.rule).toBe('RFC 2018 §3');
+    // The SYN's sequence number, as a D-SACK reports a SYN that came twice (RFC 2883); nothing before it.
+    expect(sackViolation(sack(100, 101), tcb, (s) => s)).toBeUndefined();
+    expect(sackViolation(sack(99, 101), tcb, (s) => s)?.rule).toBe('RFC 2018 §3');
   });
 });
 
