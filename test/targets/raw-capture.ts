@@ -13,6 +13,12 @@ import { createInterface } from 'node:readline';
 import type { TraceEvent } from '../../src/runner/result';
 import { DEFAULT_PEER_PORTS } from '../../src/targets/raw/config';
 import { TcpFlag, decodePacket } from '../../src/wire';
+import { TARGET } from './raw-host';
+
+/** The discard port: the datagram that marks the end of a capture goes there, and nothing listens. */
+const MARKER_PORT = 9;
+/** How long a capture waits to see its end marker before it stops anyway. */
+const MARKER_WAIT_MS = 10_000;
 
 /** A RST as the check compares them: what the kernel's would share with a case's is all there. */
 export interface Reset {
@@ -40,10 +46,19 @@ function readFields(file: string, filter: string, fields: readonly string[]): st
     .map((line) => line.split('\t'));
 }
 
+/** Whether the capture file holds the end marker yet; a file cut short in mid-write does not, yet. */
+function markerSeen(file: string): boolean {
+  try {
+    return readFields(file, `udp.dstport == ${MARKER_PORT}`, ['frame.number']).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 export async function startCapture(namespace: string, device: string, peer: string): Promise<Capture> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpconform-raw-'));
   const file = path.join(directory, 'capture.pcapng');
-  const child = spawn('ip', ['netns', 'exec', namespace, 'dumpcap', '-i', device, '-f', 'tcp', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('ip', ['netns', 'exec', namespace, 'dumpcap', '-i', device, '-f', `tcp or udp port ${MARKER_PORT}`, '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stderr }).on('line', (line) => {
@@ -56,9 +71,13 @@ export async function startCapture(namespace: string, device: string, peer: stri
   const source = peer.includes(':') ? 'ipv6.src' : 'ip.src';
   return {
     async stop() {
-      // dumpcap reads the kernel's capture buffer every 250 ms, and what it has not read when told to stop
-      // is lost: a packet sent just before must have been read first.
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // What dumpcap has not read from the kernel's buffer when told to stop is lost, and on a loaded
+      // machine it may read late: a datagram sent now marks the end, and once the file holds it, it
+      // holds everything the link carried before it.
+      execFileSync('ip', ['netns', 'exec', namespace, process.execPath, '-e', `const s = require('dgram').createSocket('udp4'); s.send('end', ${MARKER_PORT}, '${TARGET}', () => s.close());`]);
+      for (const started = Date.now(); Date.now() - started < MARKER_WAIT_MS; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        if (markerSeen(file)) break;
+      }
       child.kill('SIGINT');
       await exited;
       // From the peer's ports only: the control connection to the agent is the harness's own channel,
