@@ -3,15 +3,30 @@
  * endpoint judged against the reference machine) on a capture of a bulk transfer: a handshake, then the
  * server sending 100-octet segments and the client acknowledging every second one. The baseline,
  * measured in the same run on the same bytes, is plain decoding: reading every record and decoding its
- * IP and TCP headers, which check does before anything else.
+ * IP and TCP headers, which check does before anything else. Both in the package's build (dist/, compiled
+ * by tsc: what an installed tcpconform runs), and check in the sources as a clone's bin/tcpconform runs
+ * them (esbuild-register, whose modules reach each other's functions through property getters).
+ * Alternating run by run, so that the machine's load falls on each alike.
  *
- * Usage: node -r esbuild-register bench/check.ts [SEGMENTS=1000000] [RUNS=5]
+ * Usage: npm run bench:check -- [SEGMENTS=1000000] [RUNS=5]   (builds dist/ first)
  * Prints medians over the runs (after one warm-up) and the ratio of check's time to decoding's.
- * Goal (issue 19): at least 200,000 segments a second, the server judged.
+ * Goal (issue 19): at least 200,000 segments a second, the server judged, in the package's build.
  */
-import { checkCapture } from '../src/check/check-capture';
-import { RFC9293_PROFILE } from '../src/reference';
-import { CaptureReader, decodePacket, encodePacket, pcapFileHeader, pcapRecord, TcpFlag, type TcpSegment } from '../src/wire';
+import type * as CheckCapture from '../src/check/check-capture';
+import type * as Reference from '../src/reference';
+import type * as Wire from '../src/wire';
+import { encodePacket, pcapFileHeader, pcapRecord, TcpFlag, type TcpSegment } from '../src/wire';
+
+/** The modules check runs on: the package's build, which `npm run build` wrote, or the sources. */
+interface Build {
+  readonly checkCapture: typeof CheckCapture.checkCapture;
+  readonly RFC9293_PROFILE: typeof Reference.RFC9293_PROFILE;
+  readonly CaptureReader: typeof Wire.CaptureReader;
+  readonly decodePacket: typeof Wire.decodePacket;
+}
+const load = (root: string): Build => ({ ...require(`${root}/check/check-capture`), ...require(`${root}/reference`), ...require(`${root}/wire`) }) as Build;
+const PACKAGE = load('../dist');
+const CLONE = load('../src');
 
 const GOAL = 200_000;
 const SEGMENTS = Number(process.argv[2] ?? 1_000_000);
@@ -50,43 +65,52 @@ function bulkTransfer(segments: number): Uint8Array {
   return Buffer.concat(records);
 }
 
-function decodeAll(bytes: Uint8Array): number {
-  const reader = new CaptureReader(bytes);
+function decodeAll(build: Build, bytes: Uint8Array): number {
+  const reader = new build.CaptureReader(bytes);
   let segments = 0;
-  for (let record = reader.next(); record; record = reader.next()) if (record.packet && decodePacket(record.packet).tcp) segments++;
+  for (let record = reader.next(); record; record = reader.next()) if (record.packet && build.decodePacket(record.packet).tcp) segments++;
   return segments;
+}
+
+/** Seconds for `work`, which must come to the capture's segment count. */
+async function timed(what: string, work: () => number | Promise<number>): Promise<number> {
+  const start = process.hrtime.bigint();
+  const segments = await work();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (segments !== SEGMENTS) throw new Error(`${what}: ${segments} segments, not the ${SEGMENTS} the capture holds`);
+  return seconds;
+}
+
+/** check on `build`: the segments it sorted into conversations, once every verdict came out a pass. */
+async function checkAll(build: Build, capture: Uint8Array): Promise<number> {
+  const outcome = await build.checkCapture(capture, { profile: { ...build.RFC9293_PROFILE, name: 'bench' }, side: 'server' });
+  const verdicts = outcome.conversations.flatMap((c) => c.judgments.map((j) => j.verdict));
+  if (verdicts.join() !== 'pass') throw new Error(`the capture did not check as built: verdicts ${verdicts.join()}`);
+  return outcome.sorted.segments;
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
   const capture = bulkTransfer(SEGMENTS);
-  const profile = { ...RFC9293_PROFILE, name: 'bench' };
-  const decodeSeconds: number[] = [];
-  const checkSeconds: number[] = [];
+  const seconds = { decode: [] as number[], check: [] as number[], clone: [] as number[] };
   for (let run = 0; run <= RUNS; run++) {
-    let start = process.hrtime.bigint();
-    const decoded = decodeAll(capture);
-    const decodeTime = Number(process.hrtime.bigint() - start) / 1e9;
-    start = process.hrtime.bigint();
-    const outcome = await checkCapture(capture, { profile, side: 'server' });
-    const checkTime = Number(process.hrtime.bigint() - start) / 1e9;
-    const verdicts = outcome.conversations.flatMap((c) => c.judgments.map((j) => j.verdict));
-    if (decoded !== SEGMENTS || outcome.sorted.segments !== SEGMENTS || verdicts.join() !== 'pass') {
-      throw new Error(`the capture did not check as built: ${decoded} decoded, ${outcome.sorted.segments} sorted, verdicts ${verdicts.join()}`);
-    }
+    const decode = await timed('decoding', () => decodeAll(PACKAGE, capture));
+    const check = await timed('check', () => checkAll(PACKAGE, capture));
+    const clone = await timed('check through esbuild-register', () => checkAll(CLONE, capture));
     // The first run warms the JIT up and is not counted.
     if (run === 0) continue;
-    decodeSeconds.push(decodeTime);
-    checkSeconds.push(checkTime);
+    seconds.decode.push(decode);
+    seconds.check.push(check);
+    seconds.clone.push(clone);
   }
-  const decodeRate = SEGMENTS / median(decodeSeconds);
-  const checkRate = SEGMENTS / median(checkSeconds);
+  const rate = (values: number[]): number => SEGMENTS / median(values);
   const fmt = (n: number) => Math.round(n).toLocaleString('en');
   console.log(`capture: ${SEGMENTS.toLocaleString('en')} segments, ${(capture.length / 1e6).toFixed(1)} MB; medians of ${RUNS} runs`);
-  console.log(`decoding alone (baseline): ${fmt(decodeRate)} segments/s (${median(decodeSeconds).toFixed(2)} s)`);
-  console.log(`check, the server judged:  ${fmt(checkRate)} segments/s (${median(checkSeconds).toFixed(2)} s), ${(median(checkSeconds) / median(decodeSeconds)).toFixed(1)}× decoding's time`);
-  console.log(`goal ${fmt(GOAL)} segments/s: ${checkRate >= GOAL ? 'met' : 'NOT met'}`);
+  console.log(`package build, decoding alone (baseline): ${fmt(rate(seconds.decode))} segments/s (${median(seconds.decode).toFixed(2)} s)`);
+  console.log(`package build, check, the server judged:  ${fmt(rate(seconds.check))} segments/s (${median(seconds.check).toFixed(2)} s), ${(median(seconds.check) / median(seconds.decode)).toFixed(1)}× decoding's time`);
+  console.log(`sources through esbuild-register, check:  ${fmt(rate(seconds.clone))} segments/s, ${(median(seconds.check) / median(seconds.clone)).toFixed(2)} of the package build's rate`);
+  console.log(`goal ${fmt(GOAL)} segments/s, package build: ${rate(seconds.check) >= GOAL ? 'met' : 'NOT met'}`);
 }
 
 void main();
