@@ -64,10 +64,11 @@ async function runOnce(file: string, outDir: string): Promise<{ ok: boolean; fai
     const json = JSON.parse(readFileSync(output, 'utf8')) as JestJson;
     const failed = json.testResults.flatMap((r) => r.assertionResults).find((a) => a.status === 'failed');
     const message = failed?.failureMessages[0] ?? json.testResults.find((r) => r.message !== '')?.message ?? '';
-    // The first line that says something: jest's messages open with colour codes, blank lines and, when
-    // the file itself broke, a heading that names no cause.
-    const line = message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).find((l) => l !== '' && l !== '● Test suite failed to run') ?? '';
-    failure = `${failed ? `${failed.fullName}: ` : ''}${line}`.slice(0, 300);
+    // The first line that says something (jest's messages open with colour codes, blank lines and, when
+    // the file itself broke, a heading that names no cause), and what an expectation got against what it wanted.
+    const lines = message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && l !== '● Test suite failed to run');
+    const compared = lines.filter((l) => /^(Expected|Received)\b/.test(l)).slice(0, 2);
+    failure = `${failed ? `${failed.fullName}: ` : ''}${[lines[0] ?? '', ...compared].join(' | ')}`.slice(0, 600);
   } catch {
     // no JSON: the exit code is all there is
   }

@@ -68,8 +68,12 @@ test.each([
   // seen, in the middle of its work (on a loaded machine a set-up can take longer than any fixed wait).
   const busy = (): boolean => harnessNamespaces(child.process.pid).length > 0;
   for (let waited = 0; !busy() && waited < 10_000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
-  // 1 of 20 loaded runs saw none in 10 s: say whether the child stopped churning, and why.
-  if (!busy()) throw new Error(`no namespace of the churning child appeared in 10 s; its exit code: ${child.process.exitCode}; its stderr: ${child.stderr() || '(empty)'}`);
+  // 1 of 20 loaded runs saw none in 10 s, twice, the child still running: say what it was waiting on.
+  if (!busy()) {
+    const waitingOn = spawnSync('pgrep', ['-a', '-P', String(child.process.pid)], { encoding: 'utf8' }).stdout.trim() || '(no child process)';
+    const stack = spawnSync('cat', [`/proc/${child.process.pid}/wchan`], { encoding: 'utf8' }).stdout.trim();
+    throw new Error(`no namespace of the churning child appeared in 10 s; its exit code: ${child.process.exitCode}; its stderr: ${child.stderr() || '(empty)'}; its own children: ${waitingOn}; its kernel wait: ${stack || '(none)'}; host namespaces: ${namespacesOnHost().join(' ')}`);
+  }
   child.process.kill(signal);
   expect(await child.exited).toEqual({ code: exitCode, signal: null });
   expect(harnessNamespaces(child.process.pid)).toEqual([]);
