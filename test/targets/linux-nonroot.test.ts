@@ -92,10 +92,19 @@ const hosting = linuxTargetForTestUser();
 /** Why a test needing the target as the test user cannot run here; undefined when it can. */
 const cannotHost = hosting.ok ? undefined : hosting.problem;
 
-afterAll(() => {
+afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
-  // userdel refuses while a process of the user runs: one more sign that nothing was left.
-  execFileSync('userdel', [USER]);
+  // userdel refuses while a process of the user runs, or while another user tool holds /etc/passwd's
+  // lock: a few seconds for either to pass, then the refusal and the user's processes, which each
+  // test already required to be none.
+  let refusal = '';
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const userdel = spawnSync('userdel', [USER], { encoding: 'utf8' });
+    if (userdel.status === 0) return;
+    refusal = `exit ${userdel.status}: ${userdel.stderr.trim()}`;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`userdel ${USER} refused for 5 s (${refusal}); the user's processes: ${userProcesses().join('; ') || 'none'}`);
 });
 
 test(`a user who is not root ${cannotHost === undefined ? 'runs a small suite on the linux target' : 'is refused with the sentence the preflight says'}`, async () => {
