@@ -362,7 +362,7 @@ export class Exchange {
    * segment; what a case leaves unasserted is checked here, so a case may be stimuli alone.
    */
   async settle(): Promise<StepResult> {
-    // What a stimulus step took in without a look (send collects what came before it) was judged on arrival.
+    // Segments taken in unread (what came after an expect matched, or before a send) were judged on arrival.
     const judged = this.judgedInInbox();
     if (judged) return judged;
     for (let deadline = this.oracle.latestDeadline(); deadline !== undefined; deadline = this.oracle.latestDeadline()) {

@@ -17,7 +17,7 @@ import { TARGET } from './raw-host';
 
 /** The discard port: the datagram that marks the end of a capture goes there, and nothing listens. */
 const MARKER_PORT = 9;
-/** How long a capture waits to see its end marker before it stops anyway. */
+/** How long a capture waits to see its end marker before it gives up with an error. */
 const MARKER_WAIT_MS = 10_000;
 
 /** A RST as the check compares them: what the kernel's would share with a case's is all there. */
@@ -75,8 +75,14 @@ export async function startCapture(namespace: string, device: string, peer: stri
       // machine it may read late: a datagram sent now marks the end, and once the file holds it, it
       // holds everything the link carried before it.
       execFileSync('ip', ['netns', 'exec', namespace, process.execPath, '-e', `const s = require('dgram').createSocket('udp4'); s.send('end', ${MARKER_PORT}, '${TARGET}', () => s.close());`]);
-      for (const started = Date.now(); Date.now() - started < MARKER_WAIT_MS; await new Promise((resolve) => setTimeout(resolve, 100))) {
-        if (markerSeen(file)) break;
+      const started = Date.now();
+      while (!markerSeen(file)) {
+        // Stopping anyway could lose the very RSTs the check looks for, and pass it.
+        if (Date.now() - started > MARKER_WAIT_MS) {
+          child.kill('SIGINT');
+          throw new Error(`the capture on ${device} in ${namespace} never showed its end marker in ${MARKER_WAIT_MS / 1000} s`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
       child.kill('SIGINT');
       await exited;

@@ -314,7 +314,10 @@ describe('raw target: the capture check can fail, and the preflight probe', () =
     const synAck = await nextSegment(target);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const leaked = unexplainedResets(await capture.stop(), []);
-    expect(leaked).toEqual([{ dstPort: 8080, seq: synAck.tcp.ack, ack: 0, flags: TcpFlag.RST }]);
+    // One RST for the SYN-ACK, and one more for each retransmission of it while the capture ran on.
+    const kernelRst = { dstPort: 8080, seq: synAck.tcp.ack, ack: 0, flags: TcpFlag.RST };
+    expect(leaked.length).toBeGreaterThan(0);
+    expect(leaked.filter((rst) => JSON.stringify(rst) !== JSON.stringify(kernelRst))).toEqual([]);
   });
 
   test('the probe finds the agent and the echo service over both families, from both peer addresses, and says what is wrong when nothing listens', async () => {

@@ -3,8 +3,9 @@
  * block may cover only sequence space the peer sent and the reference machine received, in order (below
  * RCV.NXT: a duplicate reported by RFC 2883's D-SACK, or a block the target reported before the hole
  * filled) or held out of order. In order means from IRS on: the SYN's own sequence number is reported
- * as a duplicate when it comes twice, as a simultaneous open's SYN-ACK repeats the peer's SYN. A block of data that never arrived would have the peer skip sending it.
- * Which blocks come first is the cases' to assert (RFC 2018 §4).
+ * as a duplicate when it comes twice, as a simultaneous open's SYN-ACK repeats the peer's SYN. A block
+ * of data that never arrived would have the peer skip sending it. Which blocks come first is the cases'
+ * to assert (RFC 2018 §4).
  */
 import type { Tcb } from '../../reference';
 import type { TcpSegment } from '../../wire';
