@@ -83,7 +83,12 @@ export class CaptureReader {
   private lastSeconds = 0;
   private lastNanoseconds = 0;
 
-  constructor(private readonly bytes: Uint8Array) {
+  private readonly bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array) {
+    // A plain view of the bytes, even of a Buffer (readFileSync's): a Buffer's subarray builds a Buffer in
+    // JavaScript, twice per packet read (the packet, its payload), where a Uint8Array's is native.
+    this.bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.format = captureFormat(bytes);
     if (this.format === undefined) {

@@ -28,9 +28,22 @@ export function parseIpv4Address(text: string, offset: number): number {
   return address;
 }
 
+/**
+ * Dotted quads already written, by address: a capture's datagrams mostly carry the same few, and each
+ * decoded header holding the same string rather than a copy of its own keeps millions of them small.
+ */
+const formatted = new Map<number, string>();
+const FORMATTED_LIMIT = 4096;
+
 /** Writes a 32-bit address as a dotted quad. */
 export function formatIpv4Address(address: number): string {
-  return `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`;
+  let text = formatted.get(address);
+  if (text === undefined) {
+    text = `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`;
+    if (formatted.size >= FORMATTED_LIMIT) formatted.clear();
+    formatted.set(address, text);
+  }
+  return text;
 }
 
 /**

@@ -112,13 +112,17 @@ function encodeOption(option: Ipv4Option, offset: number): number[] {
   }
 }
 
+/** The options of a datagram that carries none: one list all such datagrams share (a capture holds millions). */
+export const NO_IPV4_OPTIONS: readonly Ipv4Option[] = Object.freeze([]);
+
 /**
  * Decodes an options area, which every byte of belongs to (the IHL says where it ends). Throws a
  * `malformed` WireError at the offending octet for a length that cannot frame its option (below 2, past
  * the header, not the layout of its type) and for non-zero octets after End of Option List.
  * @param origin where the area starts in the packet, for error offsets.
  */
-export function decodeIpv4Options(area: Uint8Array, origin: number): Ipv4Option[] {
+export function decodeIpv4Options(area: Uint8Array, origin: number): readonly Ipv4Option[] {
+  if (area.length === 0) return NO_IPV4_OPTIONS;
   const options: Ipv4Option[] = [];
   let at = 0;
   while (at < area.length) {

@@ -5,7 +5,7 @@ import { ecnBits, ecnFromBits } from './ecn';
 import type { TrafficClass } from './ecn';
 import type { Fragment } from './ip';
 import { formatIpv4Address, parseIpv4Address } from './ipv4-address';
-import { decodeIpv4Options, encodeIpv4Options } from './ipv4-options';
+import { decodeIpv4Options, encodeIpv4Options, NO_IPV4_OPTIONS } from './ipv4-options';
 import type { Ipv4Option } from './ipv4-options';
 
 /** An IPv4 header as values (RFC 791 §3.1); the TOS byte as RFC 2474 and RFC 3168 divide it. */
@@ -25,7 +25,7 @@ export interface Ipv4Header extends TrafficClass {
   /** Flag bit 0, which RFC 791 reserves and says must be zero. Kept so that captured bytes encode back exactly. */
   reservedFlag?: boolean;
   /** In wire order. Encode pads them to a word with zeros, the End of Option List (RFC 791 §3.1, Padding). */
-  options?: Ipv4Option[];
+  options?: readonly Ipv4Option[];
   /** Decode: the value on the wire. Encode: written as is when present, else computed. */
   checksum?: number;
   /** Decode only: the header length in bytes (the IHL field times 4). */
@@ -137,7 +137,7 @@ export function readIpv4Header(bytes: Uint8Array, origin: number): { header: Dec
     moreFragments: view.get('moreFragments') === 1,
     fragmentOffset: view.get('fragmentOffset'),
     reservedFlag: view.get('reservedFlag') === 1,
-    options: decodeIpv4Options(bytes.subarray(IPV4_HEADER_LAYOUT.size, headerLength), origin + IPV4_HEADER_LAYOUT.size),
+    options: headerLength === IPV4_HEADER_LAYOUT.size ? NO_IPV4_OPTIONS : decodeIpv4Options(bytes.subarray(IPV4_HEADER_LAYOUT.size, headerLength), origin + IPV4_HEADER_LAYOUT.size),
     checksum: view.get('checksum'),
     headerLength,
     totalLength: view.get('totalLength'),
@@ -179,7 +179,8 @@ export function decodeIpv4(bytes: Uint8Array): DecodedIpv4 {
   const isFragment = header.moreFragments || header.fragmentOffset !== 0;
   return {
     header,
-    payload: bytes.slice(headerLength, totalLength),
+    // A view, not a copy, as a TCP segment's payload is (src/wire/tcp.ts).
+    payload: bytes.subarray(headerLength, totalLength),
     payloadAt: headerLength,
     checksumOk,
     ...(isFragment && {

@@ -152,7 +152,8 @@ export function decodeIpv6(bytes: Uint8Array): DecodedIpv6 {
   const payloadAt = IPV6_HEADER_LAYOUT.size + walked.length;
   return {
     header: { ...header, protocol: walked.protocol, extensions: walked.extensions },
-    payload: bytes.slice(payloadAt, end),
+    // A view, not a copy, as a TCP segment's payload is (src/wire/tcp.ts).
+    payload: bytes.subarray(payloadAt, end),
     payloadAt,
     checksumOk: true,
     ...(walked.fragment && { fragment: walked.fragment }),

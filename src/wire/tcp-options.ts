@@ -119,6 +119,9 @@ function encodeOption(option: TcpOption, offset: number): number[] {
   }
 }
 
+/** The options of a segment that carries none: one list all such segments share (a capture holds millions). */
+export const NO_TCP_OPTIONS: readonly TcpOption[] = Object.freeze([]);
+
 /**
  * Decodes an option area. Never throws, so that a segment with bad options can still be reported and
  * answered (RFC 9293 MUST-7): where the kind/length framing breaks, the rest of the area becomes one
@@ -127,7 +130,8 @@ function encodeOption(option: TcpOption, offset: number): number[] {
  * Options are read at any byte position, aligned or not (RFC 9293 MUST-64).
  * @param origin where the area starts in the packet, for the offsets in `malformed` reasons.
  */
-export function decodeTcpOptions(area: Uint8Array, origin: number): TcpOption[] {
+export function decodeTcpOptions(area: Uint8Array, origin: number): readonly TcpOption[] {
+  if (area.length === 0) return NO_TCP_OPTIONS;
   const view = new DataView(area.buffer, area.byteOffset, area.byteLength);
   const options: TcpOption[] = [];
   let at = 0;

@@ -2,7 +2,7 @@ import { tcpChecksum } from './checksum';
 import type { PseudoHeaderAddresses } from './checksum';
 import { WireError } from './errors';
 import { HeaderView } from './header-view';
-import { decodeTcpOptions, encodeTcpOptions } from './tcp-options';
+import { decodeTcpOptions, encodeTcpOptions, NO_TCP_OPTIONS } from './tcp-options';
 import type { TcpOption } from './tcp-options';
 
 export type { TcpOption } from './tcp-options';
@@ -19,7 +19,7 @@ export interface TcpSegment {
   window: number;
   urgentPointer: number;
   /** In wire order. Decoding leaves out the EOL and zeros that merely pad the area to a word. */
-  options: TcpOption[];
+  options: readonly TcpOption[];
   payload: Uint8Array;
   /** Decode: the value on the wire. Encode: written as is when present (to send a bad checksum), else computed. */
   checksum?: number;
@@ -138,8 +138,10 @@ export function decodeTcpSegment(bytes: Uint8Array, origin = 0): TcpSegment {
     flags: header.get('flags'),
     window: header.get('window'),
     urgentPointer: header.get('urgentPointer'),
-    options: decodeTcpOptions(bytes.subarray(TCP_HEADER_LAYOUT.size, headerLength), origin + TCP_HEADER_LAYOUT.size),
-    payload: bytes.slice(headerLength),
+    options: headerLength === TCP_HEADER_LAYOUT.size ? NO_TCP_OPTIONS : decodeTcpOptions(bytes.subarray(TCP_HEADER_LAYOUT.size, headerLength), origin + TCP_HEADER_LAYOUT.size),
+    // A view, not a copy: a decoded segment is read, never written, like the packet it was read from
+    // (which a trace keeps as it came), and a capture's millions of payloads would each be copied.
+    payload: bytes.subarray(headerLength),
     checksum: header.get('checksum'),
     dataOffset,
     reserved: header.get('reserved'),

@@ -3,7 +3,7 @@ import type { TcpOption } from '../../src/wire';
 import { fromHex, randomBytes, seededRandom, toHex } from './samples';
 
 const encode = (options: TcpOption[]): string => toHex(encodeTcpOptions(options, 40));
-const decode = (hex: string): TcpOption[] => decodeTcpOptions(fromHex(hex), 40);
+const decode = (hex: string): readonly TcpOption[] => decodeTcpOptions(fromHex(hex), 40);
 
 describe('encodeTcpOptions', () => {
   it.each<[string, TcpOption, string]>([
