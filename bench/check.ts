@@ -82,8 +82,8 @@ async function timed(what: string, work: () => number | Promise<number>): Promis
 }
 
 /** check on `build`: the segments it sorted into conversations, once every verdict came out a pass. */
-async function checkAll(build: Build, capture: Uint8Array): Promise<number> {
-  const outcome = await build.checkCapture(capture, { profile: { ...build.RFC9293_PROFILE, name: 'bench' }, side: 'server' });
+function checkAll(build: Build, capture: Uint8Array): number {
+  const outcome = build.checkCapture(capture, { profile: { ...build.RFC9293_PROFILE, name: 'bench' }, side: 'server' });
   const verdicts = outcome.conversations.flatMap((c) => c.judgments.map((j) => j.verdict));
   if (verdicts.join() !== 'pass') throw new Error(`the capture did not check as built: verdicts ${verdicts.join()}`);
   return outcome.sorted.segments;

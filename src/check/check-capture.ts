@@ -72,13 +72,13 @@ function chosen(conversation: Conversation, options: CheckOptions): (0 | 1)[] {
   });
 }
 
-export async function checkCapture(bytes: Uint8Array, options: CheckOptions): Promise<CheckOutcome> {
+export function checkCapture(bytes: Uint8Array, options: CheckOptions): CheckOutcome {
   const read = readConversations(bytes);
   const conversations: CheckedConversation[] = [];
   for (const conversation of read.sorted.conversations) {
     const judgments: Judgment[] = [];
     const endMs = Math.max(read.sorted.endMs, options.capturedForMs ?? 0);
-    for (const which of chosen(conversation, options)) judgments.push(await judgeEndpoint(conversation, which, options.profile, endMs, options.broadcast));
+    for (const which of chosen(conversation, options)) judgments.push(judgeEndpoint(conversation, which, options.profile, endMs, options.broadcast));
     if (judgments.length > 0) conversations.push({ conversation, judgments });
   }
   return { format: read.format, conversations, sorted: read.sorted, records: read.records, ...(read.problem && { problem: read.problem }) };

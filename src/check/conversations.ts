@@ -83,7 +83,8 @@ function finalDestination(ip: IpHeader): string {
 
 export const socketText = (s: Socket): string => (s.address.includes(':') ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`);
 
-export const sameSocket = (a: Socket, b: Socket): boolean => a.port === b.port && a.address === b.address;
+// The same object first: a conversation's segments share its two sockets (ConversationSorter.add).
+export const sameSocket = (a: Socket, b: Socket): boolean => a === b || (a.port === b.port && a.address === b.address);
 
 /** Sorts records into conversations as they come, so that a capture is read once, record by record. */
 export class ConversationSorter {
@@ -119,9 +120,11 @@ export class ConversationSorter {
     if (tcp === undefined) return this.passOver(`IPv${ip.version} protocol ${ip.protocol}, not TCP`, record.number);
     const src = { address: ip.src, port: tcp.srcPort };
     const dst = { address: finalDestination(ip), port: tcp.dstPort };
-    const segment: CapturedSegment = { number: record.number, timeMs, packet: record.packet, ip, tcp, src, dst, checksumOk: decoded.ipChecksumOk && decoded.tcpChecksumOk === true };
+    const conversation = this.conversationOf(src, dst);
+    // The conversation's own sockets, not copies: a long capture's segments each held two more objects.
+    const [first, second] = sameSocket(conversation.sockets[0], src) ? conversation.sockets : [conversation.sockets[1], conversation.sockets[0]];
+    conversation.segments.push({ number: record.number, timeMs, packet: record.packet, ip, tcp, src: first, dst: second, checksumOk: decoded.ipChecksumOk && decoded.tcpChecksumOk === true });
     this.sorted.segments++;
-    this.conversationOf(src, dst).segments.push(segment);
   }
 
   private passOver(reason: string, number: number): void {

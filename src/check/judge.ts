@@ -45,7 +45,7 @@ export interface Judgment {
   readonly divergence?: { readonly number: number; readonly violation: Violation; readonly observed: CapturedSegment | undefined };
   /** Why judging stopped short of a verdict, and at which packet. */
   readonly unjudged?: { readonly number: number; readonly reason: string };
-  /** Everything judged, up to the divergence or the end. */
+  /** Everything judged, up to the divergence or the end: built when first asked for (see JudgedLog). */
   readonly judged: readonly Judged[];
   readonly numbering: Numbering;
   readonly rules: readonly string[];
@@ -65,32 +65,74 @@ const SILENT_ABORT: ReadonlySet<TcpState> = new Set(['CLOSING', 'LAST-ACK', 'TIM
 /** States an ABORT leaves with a RST (RFC 9293 §3.10.5), or from which the RST could be one. */
 const ABORTABLE = new Set(['SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT']);
 
-/** The highest sequence end each side reaches over the whole conversation: what "sent later" can cover. */
-function furthest(segments: readonly CapturedSegment[], from: Socket): number | undefined {
-  let end: number | undefined;
+/** The highest sequence end each side reaches over the whole conversation: what "sent later" can cover. In one pass: a capture may hold millions. */
+function furthest(segments: readonly CapturedSegment[], endpoint: Socket): { endpoint: number | undefined; peer: number | undefined } {
+  const ends: { endpoint: number | undefined; peer: number | undefined } = { endpoint: undefined, peer: undefined };
   for (const s of segments) {
-    if (!sameSocket(s.src, from) || !s.checksumOk || has(s.tcp, TcpFlag.RST)) continue;
+    if (!s.checksumOk || has(s.tcp, TcpFlag.RST)) continue;
+    const side = sameSocket(s.src, endpoint) ? 'endpoint' : 'peer';
     const e = endOf(s.tcp);
-    if (end === undefined || seqGt(e, end)) end = e;
+    const before = ends[side];
+    if (before === undefined || seqGt(e, before)) ends[side] = e;
   }
-  return end;
+  return ends;
+}
+
+/**
+ * What judging saw, kept compactly, and turned into `Judged` events only when a report asks for them:
+ * a check of a million segments would otherwise hold a million more objects, and one for every call
+ * inferred, which the garbage collector walks again and again while judging goes on.
+ */
+class JudgedLog {
+  /** The machine's state after each segment judged, by the segment's index in the conversation. */
+  readonly states: TcpState[] = [];
+  /** The calls inferred, in order, and the index of the segment each came before. */
+  readonly calls: AppCall[] = [];
+  readonly callBefore: number[] = [];
+  /** The ICMP errors handed to the machine, each with the index of the segment it came before. */
+  readonly icmp: { readonly before: number; readonly icmp: CapturedIcmp; readonly state: TcpState }[] = [];
+  private events: Judged[] | undefined;
+
+  constructor(
+    private readonly segments: readonly CapturedSegment[],
+    private readonly endpoint: Socket,
+  ) {}
+
+  /** Everything judged, in capture order: before each segment the ICMP errors, then the calls inferred. */
+  judged(): readonly Judged[] {
+    if (this.events !== undefined) return this.events;
+    const events: Judged[] = [];
+    let call = 0;
+    let icmp = 0;
+    for (let i = 0; i <= this.segments.length; i++) {
+      for (; icmp < this.icmp.length && this.icmp[icmp]!.before === i; icmp++) events.push({ kind: 'icmp', icmp: this.icmp[icmp]!.icmp, state: this.icmp[icmp]!.state });
+      const segment = this.segments[i];
+      for (; call < this.calls.length && this.callBefore[call] === i; call++) events.push({ kind: 'inferred', call: this.calls[call]!, timeMs: segment!.timeMs, before: segment!.number });
+      const state = this.states[i];
+      if (segment !== undefined && state !== undefined) events.push({ kind: 'segment', segment, fromEndpoint: sameSocket(segment.src, this.endpoint), state });
+    }
+    this.events = events;
+    return events;
+  }
 }
 
 class EndpointJudge {
   private readonly oracle: Oracle;
   private readonly backoff: SynBackoff;
   readonly numbering: Numbering;
-  readonly judged: Judged[] = [];
+  readonly log: JudgedLog;
   /** How far each side's sequence space reaches in the capture so far, and in the whole capture. */
   private peerSeen: number | undefined;
   private endpointSeen: number | undefined;
   private readonly peerFurthest: number | undefined;
   private readonly endpointFurthest: number | undefined;
   /**
-   * The peer's segments that arrive while the endpoint listens: those before a SYN of the peer's that
-   * the endpoint answers with a SYN-ACK, back to the endpoint's last RST before it (what a closed port sends).
+   * Where the peer's segments arrive while the endpoint listens: those before a SYN of the peer's that
+   * the endpoint answers with a SYN-ACK, back to the endpoint's last RST before it (what a closed port
+   * sends). Runs of record numbers, first and last, latest first: a set of segments would hold every one
+   * of a long capture's.
    */
-  private readonly listening = new Set<CapturedSegment>();
+  private readonly listening: (readonly [number, number])[] = [];
   private lastAck: { ack: number; edge: number } | undefined;
   /** The machine's state before the peer's last segment, and that segment's acknowledgment (silentlyAborted). */
   private beforePeer: { state: TcpState; ack: number | undefined } | undefined;
@@ -105,26 +147,29 @@ class EndpointJudge {
   ) {
     const peerSyn = conversation.segments.find((s) => sameSocket(s.src, peer) && has(s.tcp, TcpFlag.SYN));
     this.numbering = new Numbering(peerSyn?.tcp.seq ?? 0, peer.port, endpoint.port);
+    this.log = new JudgedLog(conversation.segments, endpoint);
     const relative = { target: (seq: number) => this.numbering.targetRelative(seq), peer: (seq: number) => this.numbering.peerRelative(seq) };
     // The conversation's family: IPv6's default MSS and headers where the endpoint's address is IPv6.
     this.oracle = new Oracle(profile, relative, 'real', 'unknown', familyOfAddress(endpoint.address));
     this.backoff = new SynBackoff(profile);
     this.icmp = conversation.icmp.filter((i) => sameSocket(i.about, endpoint));
-    this.peerFurthest = furthest(conversation.segments, peer);
-    this.endpointFurthest = furthest(conversation.segments, endpoint);
+    const ends = furthest(conversation.segments, endpoint);
+    this.peerFurthest = ends.peer;
+    this.endpointFurthest = ends.endpoint;
     const answered = new Set<number>();
     for (const s of conversation.segments) {
       if (sameSocket(s.src, endpoint) && (s.tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK)) answered.add(s.tcp.ack);
     }
-    let listens = false;
+    let run: [number, number] | undefined;
     for (let i = conversation.segments.length - 1; i >= 0; i--) {
       const s = conversation.segments[i]!;
       if (sameSocket(s.src, endpoint)) {
-        if (has(s.tcp, TcpFlag.RST)) listens = false;
+        if (has(s.tcp, TcpFlag.RST)) run = undefined;
         continue;
       }
-      if ((s.tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && answered.has(seqAdd(s.tcp.seq, 1))) listens = true;
-      if (listens) this.listening.add(s);
+      const answeredSyn = (s.tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && answered.has(seqAdd(s.tcp.seq, 1));
+      if (answeredSyn && run === undefined) this.listening.push((run = [s.number, s.number]));
+      if (run !== undefined) run[0] = s.number;
     }
   }
 
@@ -133,36 +178,40 @@ class EndpointJudge {
   /** ICMP errors about the endpoint's segments, to go to the machine in capture order. */
   private readonly icmp: CapturedIcmp[];
 
-  /** Hands the machine the ICMP errors the capture holds before record `number` (RFC 9293 §3.9.2.2). */
-  private icmpBefore(number: number): void {
+  /** Hands the machine the ICMP errors the capture holds before segment `index`, record `number` (RFC 9293 §3.9.2.2). */
+  private icmpBefore(index: number, number: number): void {
     while (this.icmp[0] !== undefined && this.icmp[0].number < number) {
       const icmp = this.icmp.shift() as CapturedIcmp;
       this.oracle.icmpSent(icmp.error, icmp.timeMs, true);
-      this.judged.push({ kind: 'icmp', icmp, state: this.oracle.state });
+      this.log.icmp.push({ before: index, icmp, state: this.oracle.state });
     }
   }
 
-  async judge(captureEndMs: number): Promise<Omit<Judgment, 'endpoint' | 'peer' | 'role' | 'judged' | 'numbering'>> {
-    const rules = () => [...new Set(this.oracle.rules)];
-    for (const segment of this.conversation.segments) {
-      this.icmpBefore(segment.number);
+  judge(captureEndMs: number): Omit<Judgment, 'endpoint' | 'peer' | 'role' | 'judged' | 'numbering'> {
+    const rules = () => [...this.oracle.rules];
+    const { segments } = this.conversation;
+    const calls: AppCall[] = [];
+    for (let index = 0; index < segments.length; index++) {
+      const segment = segments[index]!;
+      this.icmpBefore(index, segment.number);
       const late = this.oracle.overdue(segment.timeMs);
       if (late) return { verdict: 'fail', divergence: { number: segment.number, violation: late, observed: undefined }, rules: rules() };
       const fromEndpoint = sameSocket(segment.src, this.endpoint);
-      const calls: AppCall[] = [];
+      calls.length = 0;
       const gap = fromEndpoint ? this.endpointCalls(segment, calls) : this.peerCalls(segment, calls);
       if (gap !== undefined) return { verdict: 'inconclusive', unjudged: { number: segment.number, reason: gap }, rules: rules() };
       for (const call of calls) {
-        this.judged.push({ kind: 'inferred', call, timeMs: segment.timeMs, before: segment.number });
-        await this.oracle.appCall(call, segment.timeMs);
+        this.log.calls.push(call);
+        this.log.callBefore.push(index);
+        this.oracle.appCall(call, segment.timeMs);
       }
       const outcome = fromEndpoint ? this.endpointSent(segment) : this.peerSent(segment);
-      this.judged.push({ kind: 'segment', segment, fromEndpoint, state: this.oracle.state });
+      this.log.states.push(this.oracle.state);
       if (outcome === undefined) continue;
       if (typeof outcome === 'string') return { verdict: 'inconclusive', unjudged: { number: segment.number, reason: outcome }, rules: rules() };
       return { verdict: 'fail', divergence: { number: segment.number, violation: outcome, observed: segment }, rules: rules() };
     }
-    this.icmpBefore(Infinity);
+    this.icmpBefore(segments.length, Infinity);
     const last = this.conversation.segments[this.conversation.segments.length - 1];
     // The capture covers its last instant: a deadline falling on it has passed unmet (as a live run waits just past a deadline).
     const late = this.oracle.overdue(captureEndMs + END_INSTANT_MS);
@@ -184,7 +233,7 @@ class EndpointJudge {
     if (synchronized && has(tcp, TcpFlag.ACK) && !has(tcp, TcpFlag.RST) && this.endpointFurthest !== undefined && seqGt(tcp.ack, this.endpointSeen!) && !seqGt(tcp.ack, this.endpointFurthest)) {
       return `the peer acknowledges ${this.numbering.targetRelative(tcp.ack)} in packet ${segment.number}, which the capture shows the endpoint sending only later: a segment of the endpoint's missing from the capture, or captured out of order`;
     }
-    if (this.oracle.state === 'CLOSED' && this.listening.has(segment)) calls.push({ call: 'listen', port: this.endpoint.port });
+    if (this.oracle.state === 'CLOSED' && this.listening.some(([first, last]) => first <= segment.number && segment.number <= last)) calls.push({ call: 'listen', port: this.endpoint.port });
     return undefined;
   }
 
@@ -280,11 +329,21 @@ class EndpointJudge {
 }
 
 /** Judges `endpoint` (one of the conversation's sockets) over the whole conversation. */
-export async function judgeEndpoint(conversation: Conversation, which: 0 | 1, profile: Profile, captureEndMs: number, broadcast?: string): Promise<Judgment> {
+export function judgeEndpoint(conversation: Conversation, which: 0 | 1, profile: Profile, captureEndMs: number, broadcast?: string): Judgment {
   const endpoint = conversation.sockets[which];
   const peer = conversation.sockets[which === 0 ? 1 : 0];
   const judge = new EndpointJudge(conversation, endpoint, peer, profile, broadcast);
   const role = conversation.client === undefined ? undefined : conversation.client === which ? 'client' : 'server';
-  const outcome = await judge.judge(captureEndMs);
-  return { endpoint, peer, role, judged: judge.judged, numbering: judge.numbering, ...outcome };
+  const outcome = judge.judge(captureEndMs);
+  const { log } = judge;
+  return {
+    endpoint,
+    peer,
+    role,
+    get judged() {
+      return log.judged();
+    },
+    numbering: judge.numbering,
+    ...outcome,
+  };
 }

@@ -82,6 +82,11 @@ export class ReferenceEndpoint {
     return this.m.rules.toArray();
   }
 
+  /** Every rule applied, each once, in the order first applied. */
+  get distinctRules(): Rule[] {
+    return this.m.rules.distinct();
+  }
+
   /** How many rules have been applied: a mark for `rulesSince`. */
   get ruleCount(): number {
     return this.m.rules.length;

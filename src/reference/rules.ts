@@ -243,6 +243,18 @@ export class RuleLog {
     return false;
   }
 
+  /** The rules fired, each once, in the order each first fired: a long run's summary, without a copy of the log. */
+  distinct(): Rule[] {
+    const seen = new Uint8Array(ALL_RULES.length);
+    const rules: Rule[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const number = this.numbers[i]!;
+      if (seen[number] === 0) rules.push(ALL_RULES[number]!);
+      seen[number] = 1;
+    }
+    return rules;
+  }
+
   toArray(): Rule[] {
     return Array.from(this.numbers.subarray(0, this.count), (number) => ALL_RULES[number]!);
   }

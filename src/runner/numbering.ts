@@ -3,7 +3,10 @@
  * sequence space has got. It turns the relative numbers a case writes into wire numbers and back,
  * and fills in what a `send` step leaves out (packetdrill's `tcp_convert_seq_number`, in spirit).
  */
-import { TcpFlag, seqAdd, seqGt, seqSub, type TcpSegment } from '../wire';
+// Straight from the modules, not the wire index, whose re-exports cost a getter call per use: a check numbers every segment.
+import type { TcpSegment } from '../wire';
+import { TcpFlag } from '../wire/flags';
+import { seqAdd, seqGt, seqSub } from '../wire/seq';
 
 const u32 = (n: number): number => n >>> 0;
 

@@ -23,7 +23,7 @@ beforeAll(async () => {
 async function verdicts(id: string, broadcast?: string) {
   const live = results.find((r) => r.id === id)!;
   expect(live.verdict).toBe('pass');
-  const outcome = await checkCapture(casePcap(live), { profile: loadProfile('reference').profile, side: 'both', endpoint: { address: '198.18.0.1' }, capturedForMs: live.durationMs, ...(broadcast && { broadcast }) });
+  const outcome = checkCapture(casePcap(live), { profile: loadProfile('reference').profile, side: 'both', endpoint: { address: '198.18.0.1' }, capturedForMs: live.durationMs, ...(broadcast && { broadcast }) });
   return outcome.conversations.map((c) => `${c.conversation.name}: ${c.judgments.map((j) => j.verdict).join(',')}`);
 }
 
@@ -33,7 +33,7 @@ test('a SYN from the broadcast address is ignored where check knows it, and owed
 });
 
 test('a broadcast address is judged as no endpoint', async () => {
-  const outcome = await checkCapture(casePcap(results.find((r) => r.id === 'addresses/syn-to-broadcast-dropped')!), { profile: loadProfile('reference').profile, side: 'both', broadcast: '198.18.0.255' });
+  const outcome = checkCapture(casePcap(results.find((r) => r.id === 'addresses/syn-to-broadcast-dropped')!), { profile: loadProfile('reference').profile, side: 'both', broadcast: '198.18.0.255' });
   expect(outcome.conversations.flatMap((c) => c.judgments.map((j) => j.endpoint.address))).not.toContain('198.18.0.255');
 });
 

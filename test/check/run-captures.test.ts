@@ -73,7 +73,7 @@ describe.each(['reference', 'lwip'])('the captures of a run on %s', (target) => 
     for (const live of results) {
       const address = targetAddress(live);
       if (live.verdict === 'skip' || address === undefined) continue;
-      const outcome = await checkCapture(casePcap(live), { profile, side: 'both', endpoint: { address }, capturedForMs: live.durationMs, broadcast: BROADCAST[target] });
+      const outcome = checkCapture(casePcap(live), { profile, side: 'both', endpoint: { address }, capturedForMs: live.durationMs, broadcast: BROADCAST[target] });
       const judgments = outcome.conversations.flatMap((c) => c.judgments);
       const failed = judgments.find((j) => j.verdict === 'fail');
       const verdict = failed ? 'fail' : judgments.some((j) => j.verdict === 'inconclusive') ? 'inconclusive' : 'pass';

@@ -24,11 +24,11 @@ function fromTarget(over: Partial<TcpSegment>): TcpSegment {
 /** An oracle in `family` whose connection is established by a peer SYN with `options` (none: no MSS option). */
 async function establishedWithoutMss(family: IpFamily, options: TcpSegment['options'] = []): Promise<Oracle> {
   const oracle = new Oracle({ ...RFC9293_PROFILE, mss: 1460 }, relative, 'virtual', 'pattern', family);
-  await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+  oracle.appCall({ call: 'listen', port: 8080 }, 0);
   oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN, options }), 1, true);
   expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK }), 1)).toBeUndefined();
   oracle.peerSent(fromPeer({}), 2, true);
-  await oracle.appCall({ call: 'write', bytes: 3000 }, 3);
+  oracle.appCall({ call: 'write', bytes: 3000 }, 3);
   return oracle;
 }
 

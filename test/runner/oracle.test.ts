@@ -24,7 +24,7 @@ const pattern = (from: number, length: number) => Uint8Array.from({ length }, (_
 /** Listen, the peer's SYN, the target's SYN-ACK and the peer's ACK, all judged fine. */
 async function established(options: TcpOption[] = [{ kind: 'mss', mss: 1460 }]): Promise<Oracle> {
   const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
-  await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+  oracle.appCall({ call: 'listen', port: 8080 }, 0);
   oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN, options }), 1, true);
   expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK, options: [{ kind: 'mss', mss: 1460 }] }), 1)).toBeUndefined();
   oracle.peerSent(fromPeer({}), 2, true);
@@ -41,7 +41,7 @@ describe('handshake', () => {
 
   test('a SYN-ACK that never comes is overdue after the answer bound', async () => {
     const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
-    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.appCall({ call: 'listen', port: 8080 }, 0);
     oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 0, true);
     expect(oracle.overdue(500)).toBeUndefined();
     expect(oracle.overdue(1001)?.message).toMatch(/reference machine sends a SYN-ACK acknowledging 1 here \(state SYN-RECEIVED\)/);
@@ -49,7 +49,7 @@ describe('handshake', () => {
 
   test('a SYN-ACK acknowledging more than the SYN is refused', async () => {
     const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
-    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.appCall({ call: 'listen', port: 8080 }, 0);
     oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 0, true);
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN, ack: PEER_ISN + 5, flags: SYN | ACK }), 1)?.message).toBe(
       'the target sent an ACK of 5, but only 1 has arrived (RCV.NXT)',
@@ -58,14 +58,14 @@ describe('handshake', () => {
 
   test('a window scale option in a SYN-ACK to a SYN that offered none is refused', async () => {
     const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
-    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.appCall({ call: 'listen', port: 8080 }, 0);
     oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 0, true);
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK, options: [{ kind: 'wscale', shift: 7 }] }), 1)?.rule).toBe('RFC 7323 §2.2');
   });
 
   test('SACK-permitted in a SYN-ACK to a SYN that offered none is allowed: RFC 2018 forbids it only without SYN', async () => {
     const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
-    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.appCall({ call: 'listen', port: 8080 }, 0);
     oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 0, true);
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK, options: [{ kind: 'sack-permitted' }] }), 1)).toBeUndefined();
   });
@@ -107,7 +107,7 @@ describe('acknowledgments', () => {
 describe('sending', () => {
   test('data the application wrote, within the window and the pattern, is fine; more is refused', async () => {
     const oracle = await established();
-    await oracle.appCall({ call: 'write', bytes: 100 }, 10);
+    oracle.appCall({ call: 'write', bytes: 100 }, 10);
     expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 60) }), 10)).toBeUndefined();
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 61, flags: PSH | ACK, payload: pattern(60, 40) }), 10)).toBeUndefined();
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 101, flags: PSH | ACK, payload: pattern(100, 1) }), 11)?.message).toBe(
@@ -117,7 +117,7 @@ describe('sending', () => {
 
   test('octets other than those the application wrote are refused', async () => {
     const oracle = await established();
-    await oracle.appCall({ call: 'write', bytes: 10 }, 10);
+    oracle.appCall({ call: 'write', bytes: 10 }, 10);
     const wrong = pattern(0, 10);
     wrong[3] = 0x21;
     expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: wrong }), 10)?.message).toBe('the target sent octet 4 of the stream as "!", not what the application wrote');
@@ -125,11 +125,11 @@ describe('sending', () => {
 
   test("data beyond the peer's window breaks MUST-1", async () => {
     const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
-    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.appCall({ call: 'listen', port: 8080 }, 0);
     oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN, window: 100 }), 0, true);
     oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK }), 0);
     oracle.peerSent(fromPeer({ window: 100 }), 1, true);
-    await oracle.appCall({ call: 'write', bytes: 500 }, 2);
+    oracle.appCall({ call: 'write', bytes: 500 }, 2);
     expect(oracle.observe(fromTarget({ flags: ACK, payload: pattern(0, 150) }), 2)?.rule).toBe('MUST-1');
   });
 
@@ -137,10 +137,10 @@ describe('sending', () => {
     const oracle = await established();
     expect(oracle.observe(fromTarget({ flags: FIN | ACK }), 5)?.message).toBe('the target sent a FIN at 1 although the application has not closed');
     const again = await established();
-    await again.appCall({ call: 'close' }, 5);
+    again.appCall({ call: 'close' }, 5);
     expect(again.overdue(1006)?.message).toMatch(/sending up to 2 with the FIN/);
     const closing = await established();
-    await closing.appCall({ call: 'close' }, 5);
+    closing.appCall({ call: 'close' }, 5);
     expect(closing.observe(fromTarget({ flags: FIN | ACK }), 6)).toBeUndefined();
     expect(closing.state).toBe('FIN-WAIT-1');
   });
@@ -163,12 +163,12 @@ describe('sending', () => {
 
   test("data beyond the peer's MSS, less the segment's options, breaks MUST-16; 536 when the SYN carried none (MUST-15)", async () => {
     const oracle = await established([{ kind: 'mss', mss: 1000 }]);
-    await oracle.appCall({ call: 'write', bytes: 3000 }, 3);
+    oracle.appCall({ call: 'write', bytes: 3000 }, 3);
     expect(oracle.observe(fromTarget({ flags: ACK | PSH, payload: pattern(0, 1000), dataOffset: 5 }), 4)).toBeUndefined();
     // Twelve octets of options (a timestamps option and its padding) come out of the same 1000.
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1001, flags: ACK | PSH, payload: pattern(1000, 1000), dataOffset: 8 }), 5)?.rule).toBe('MUST-16');
     const unsaid = await established([]);
-    await unsaid.appCall({ call: 'write', bytes: 3000 }, 3);
+    unsaid.appCall({ call: 'write', bytes: 3000 }, 3);
     expect(unsaid.observe(fromTarget({ flags: ACK | PSH, payload: pattern(0, 537), dataOffset: 5 }), 4)?.message).toMatch(/537 octets of data .* more than the 536 the send MSS allows \(536, the default when the peer's SYN carries no MSS option \(MUST-15\)/);
   });
 
@@ -186,7 +186,7 @@ describe('resets', () => {
 
   test('an abort obliges a RST, in the form of §3.5.2', async () => {
     const oracle = await established();
-    await oracle.appCall({ call: 'abort' }, 5);
+    oracle.appCall({ call: 'abort' }, 5);
     expect(oracle.latestDeadline()).toBe(1005);
     expect(oracle.observe(fromTarget({ flags: RST }), 6)).toBeUndefined();
     expect(oracle.latestDeadline()).toBeUndefined();
@@ -208,7 +208,7 @@ describe("following the target's choices", () => {
 
   test("the machine takes the target's scaled window: data it accepts beyond the machine's own buffer may be acknowledged", async () => {
     const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
-    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.appCall({ call: 'listen', port: 8080 }, 0);
     oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN, options: [{ kind: 'mss', mss: 1460 }, { kind: 'wscale', shift: 0 }] }), 0, true);
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK, options: [{ kind: 'mss', mss: 1460 }, { kind: 'wscale', shift: 7 }] }), 0)).toBeUndefined();
     oracle.peerSent(fromPeer({}), 1, true);
@@ -221,19 +221,19 @@ describe("following the target's choices", () => {
 
   test('after the application reads a closed window open, a window update is due, and a later cumulative ACK is not it', async () => {
     const oracle = await established();
-    await oracle.appCall({ call: 'stop-reading' }, 3);
+    oracle.appCall({ call: 'stop-reading' }, 3);
     peerSends(oracle, 2, 4);
     expect(oracle.observe(fromTarget({ ack: PEER_ISN + 2921, window: 0 }), 4)).toBeUndefined();
-    await oracle.appCall({ call: 'read' }, 10);
+    oracle.appCall({ call: 'read' }, 10);
     expect(oracle.latestDeadline()).toBe(10 + 500 + 1);
     oracle.peerSent(fromPeer({ seq: PEER_ISN + 2921, flags: PSH | ACK, payload: pattern(0, 10) }), 20, true);
     expect(oracle.observe(fromTarget({ ack: PEER_ISN + 2931, window: 2910 }), 21)).toBeUndefined();
     expect(oracle.overdue(600)?.message).toMatch(/sends an ACK of exactly 2921 within 500 ms/);
     const updating = await established();
-    await updating.appCall({ call: 'stop-reading' }, 3);
+    updating.appCall({ call: 'stop-reading' }, 3);
     peerSends(updating, 2, 4);
     updating.observe(fromTarget({ ack: PEER_ISN + 2921, window: 0 }), 4);
-    await updating.appCall({ call: 'read' }, 10);
+    updating.appCall({ call: 'read' }, 10);
     expect(updating.observe(fromTarget({ ack: PEER_ISN + 2921, window: 2920 }), 11)).toBeUndefined();
     expect(updating.latestDeadline()).toBeUndefined();
   });
@@ -248,7 +248,7 @@ describe("following the target's choices", () => {
 
   test('a right edge that advances to a window smaller than a segment is a silly window (MUST-39); zero or a full segment is not', async () => {
     const oracle = await established();
-    await oracle.appCall({ call: 'stop-reading' }, 3);
+    oracle.appCall({ call: 'stop-reading' }, 3);
     expect(oracle.observe(fromTarget({ window: 64240 }), 3)).toBeUndefined();
     peerSends(oracle, 44, 4);
     expect(oracle.observe(fromTarget({ ack: PEER_ISN + 64241, window: 0 }), 5)).toBeUndefined();
@@ -258,7 +258,7 @@ describe("following the target's choices", () => {
 
   test("data the machine held back (Nagle) but the target sent is taken as sent: the peer's ACK of it is no ACK of unsent data", async () => {
     const oracle = await established();
-    await oracle.appCall({ call: 'write', bytes: 2000 }, 10);
+    oracle.appCall({ call: 'write', bytes: 2000 }, 10);
     // The machine (MSS 536) sends three full segments and holds the 392-octet tail while they are in flight.
     expect(oracle.observe(fromTarget({ flags: ACK, payload: pattern(0, 1460) }), 10)).toBeUndefined();
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1461, flags: PSH | ACK, payload: pattern(1460, 540) }), 10)).toBeUndefined();
@@ -269,7 +269,7 @@ describe("following the target's choices", () => {
 
   test('a target sending less than the window allows (its congestion window) waits for ACKs; with nothing in flight it must send on', async () => {
     const oracle = await established();
-    await oracle.appCall({ call: 'write', bytes: 10_000 }, 10);
+    oracle.appCall({ call: 'write', bytes: 10_000 }, 10);
     expect(oracle.observe(fromTarget({ flags: ACK, payload: pattern(0, 1460) }), 10)).toBeUndefined();
     expect(oracle.overdue(5000)).toBeUndefined();
     oracle.peerSent(fromPeer({ ack: TARGET_ISN + 1461 }), 5000, true);
@@ -283,24 +283,24 @@ describe("following the target's choices", () => {
 
   test("data beyond the peer's window still breaks MUST-1 once the machine follows the target; SHLD-15 where the window shrank", async () => {
     const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
-    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.appCall({ call: 'listen', port: 8080 }, 0);
     oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN, window: 1000, options: [{ kind: 'mss', mss: 1460 }] }), 1, true);
     oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK }), 1);
     oracle.peerSent(fromPeer({ window: 1000 }), 2, true);
-    await oracle.appCall({ call: 'write', bytes: 3000 }, 10);
+    oracle.appCall({ call: 'write', bytes: 3000 }, 10);
     expect(oracle.observe(fromTarget({ flags: ACK, payload: pattern(0, 1000) }), 10)).toBeUndefined();
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1001, flags: ACK, payload: pattern(1000, 10) }), 10)?.rule).toBe('MUST-1');
 
     const shrunk = await established();
     shrunk.peerSent(fromPeer({ window: 1000 }), 5, true);
-    await shrunk.appCall({ call: 'write', bytes: 3000 }, 10);
+    shrunk.appCall({ call: 'write', bytes: 3000 }, 10);
     expect(shrunk.observe(fromTarget({ flags: ACK, payload: pattern(0, 1000) }), 10)).toBeUndefined();
     expect(shrunk.observe(fromTarget({ seq: TARGET_ISN + 1001, flags: ACK, payload: pattern(1000, 10) }), 10)?.rule).toBe('SHLD-15');
   });
 
   test('data sent before may go again beyond a window the peer shrank (MAY-7)', async () => {
     const oracle = await established();
-    await oracle.appCall({ call: 'write', bytes: 2000 }, 3);
+    oracle.appCall({ call: 'write', bytes: 2000 }, 3);
     expect(oracle.observe(fromTarget({ flags: ACK, payload: pattern(0, 1000) }), 3)).toBeUndefined();
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 1001, flags: ACK, payload: pattern(1000, 1000) }), 3)).toBeUndefined();
     oracle.peerSent(fromPeer({ ack: TARGET_ISN + 1001, window: 500 }), 4, true);
@@ -313,7 +313,7 @@ describe('the IP header of the target', () => {
 
   test('every segment comes from the address the first came from (MUST-45)', async () => {
     const oracle = new Oracle(RFC9293_PROFILE, relative, 'virtual');
-    await oracle.appCall({ call: 'listen', port: 8080 }, 0);
+    oracle.appCall({ call: 'listen', port: 8080 }, 0);
     oracle.peerSent(fromPeer({ seq: PEER_ISN, ack: 0, flags: SYN }), 1, true);
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN, flags: SYN | ACK }), 1, ip('198.18.0.1'))).toBeUndefined();
     oracle.peerSent(fromPeer({ flags: PSH | ACK, payload: new Uint8Array(10) }), 2, true);
@@ -322,7 +322,7 @@ describe('the IP header of the target', () => {
 
   test('ECT on data of a connection that did not negotiate ECN is refused (RFC 3168 §6.1.1)', async () => {
     const oracle = await established();
-    await oracle.appCall({ call: 'write', bytes: 10 }, 3);
+    oracle.appCall({ call: 'write', bytes: 10 }, 3);
     expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 10) }), 3, ip('198.18.0.1', 'ect0'))?.rule).toBe('RFC 3168 §6.1.1');
   });
 });
@@ -332,19 +332,19 @@ describe('urgent data the target sends (MUST-62)', () => {
 
   test('URG with the pointer to the octet after the urgent data passes; one octet short, or no URG on the data, is MUST-62', async () => {
     const oracle = await established();
-    await oracle.appCall({ call: 'write-urgent', bytes: 5 }, 3);
+    oracle.appCall({ call: 'write-urgent', bytes: 5 }, 3);
     expect(oracle.observe(fromTarget({ flags: URG | PSH | ACK, urgentPointer: 5, payload: pattern(0, 5) }), 4)).toBeUndefined();
     const short = await established();
-    await short.appCall({ call: 'write-urgent', bytes: 5 }, 3);
+    short.appCall({ call: 'write-urgent', bytes: 5 }, 3);
     expect(short.observe(fromTarget({ flags: URG | PSH | ACK, urgentPointer: 4, payload: pattern(0, 4) }), 4)).toMatchObject({ rule: 'MUST-62', expected: 'urgent pointer 5' });
     const missing = await established();
-    await missing.appCall({ call: 'write-urgent', bytes: 5 }, 3);
+    missing.appCall({ call: 'write-urgent', bytes: 5 }, 3);
     expect(missing.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 5) }), 4)?.rule).toBe('MUST-62');
   });
 
   test('URG on data the application did not send as urgent is refused', async () => {
     const oracle = await established();
-    await oracle.appCall({ call: 'write', bytes: 5 }, 3);
+    oracle.appCall({ call: 'write', bytes: 5 }, 3);
     expect(oracle.observe(fromTarget({ flags: URG | PSH | ACK, urgentPointer: 5, payload: pattern(0, 5) }), 4)?.rule).toBe('RFC 9293 §3.8.5');
   });
 });
@@ -353,7 +353,7 @@ describe('keep-alive probes (§3.8.4)', () => {
   test('a segment at SND.UNA-1 is a probe: allowed on an idle connection, MUST-26 while data is outstanding', async () => {
     const oracle = await established();
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN }), 5)).toBeUndefined();
-    await oracle.appCall({ call: 'write', bytes: 10 }, 6);
+    oracle.appCall({ call: 'write', bytes: 10 }, 6);
     expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 10) }), 7)).toBeUndefined();
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN }), 8)?.rule).toBe('MUST-26');
   });
@@ -361,10 +361,10 @@ describe('keep-alive probes (§3.8.4)', () => {
   test('one garbage octet in a probe is allowed (MAY-6); a zero-window probe of the same form is not a keep-alive', async () => {
     const oracle = await established();
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN, payload: Uint8Array.of(0) }), 5)).toBeUndefined();
-    await oracle.appCall({ call: 'write', bytes: 10 }, 6);
+    oracle.appCall({ call: 'write', bytes: 10 }, 6);
     expect(oracle.observe(fromTarget({ flags: PSH | ACK, payload: pattern(0, 10) }), 7)).toBeUndefined();
     oracle.peerSent(fromPeer({ ack: TARGET_ISN + 11, window: 0 }), 8, true);
-    await oracle.appCall({ call: 'write', bytes: 10 }, 9);
+    oracle.appCall({ call: 'write', bytes: 10 }, 9);
     // The machine probes the zero window with an octet after its RTO; the target with an ACK at SND.UNA-1.
     expect(oracle.observe(fromTarget({ seq: TARGET_ISN + 10 }), 1_500)).toBeUndefined();
   });

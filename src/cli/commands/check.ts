@@ -60,7 +60,7 @@ function captureLines(file: string, outcome: CheckOutcome): string[] {
   return lines;
 }
 
-async function checkCommand(file: string, options: CheckOptions): Promise<void> {
+function checkCommand(file: string, options: CheckOptions): void {
   let bytes: Uint8Array;
   let profile;
   try {
@@ -71,7 +71,7 @@ async function checkCommand(file: string, options: CheckOptions): Promise<void> 
     process.exitCode = ExitCode.usage;
     return;
   }
-  const outcome = await checkCapture(bytes, {
+  const outcome = checkCapture(bytes, {
     profile: profile.profile,
     side: options.side,
     ...(options.endpoint && { endpoint: options.endpoint }),

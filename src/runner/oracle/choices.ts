@@ -81,8 +81,8 @@ export class OracleChoices {
     for (const c of this.alive) c.oracle.icmpSent(error, atMs, toShadowPort);
   }
 
-  async appCall(call: AppCall, atMs: number): Promise<void> {
-    for (const c of this.alive) await c.oracle.appCall(call, atMs);
+  appCall(call: AppCall, atMs: number): void {
+    for (const c of this.alive) c.oracle.appCall(call, atMs);
   }
 
   observe(segment: TcpSegment, atMs: number, ip?: IpHeader): Violation | undefined {

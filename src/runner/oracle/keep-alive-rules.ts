@@ -6,7 +6,8 @@
  * probe, which some stacks send instead of an octet of data (Linux's tcp_xmit_probe_skb, gVisor's).
  */
 import { seqAdd } from '../../wire/seq';
-import { TcpFlag, type Seq, type TcpSegment } from '../../wire';
+import type { Seq, TcpSegment } from '../../wire';
+import { TcpFlag } from '../../wire/flags';
 
 /** Whether `segment` has a keep-alive probe's form, given SND.UNA. */
 export function isKeepAliveProbe(segment: TcpSegment, sndUna: Seq): boolean {

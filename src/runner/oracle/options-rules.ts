@@ -59,10 +59,12 @@ export interface OptionViolation {
 
 /** The first option rule `segment` breaks, given what the peer offered (undefined: no SYN seen yet). */
 export function optionViolation(segment: TcpSegment, offered: Offered | undefined): OptionViolation | undefined {
+  // Every rule here is about an option present: most segments carry none.
+  if (segment.options.length === 0) return undefined;
   const framing = framingViolation(segment.options);
   if (framing) return framing;
   const isSyn = (segment.flags & TcpFlag.SYN) !== 0;
-  const has = (kind: TcpOption['kind']): boolean => segment.options.some((o) => o.kind === kind);
+  const has = (kind: TcpOption['kind']): boolean => carries(segment.options, kind);
   if (!isSyn && has('mss')) {
     return { rule: 'MUST-65', message: 'an MSS option on a segment without SYN (RFC 9293 §3.2, MUST-65: MSS only on SYNs)' };
   }
@@ -91,6 +93,12 @@ export function optionViolation(segment: TcpSegment, offered: Offered | undefine
     }
   }
   return undefined;
+}
+
+/** Whether `options` hold one of `kind`; a loop, not `some` with a new closure, as every segment a target sends asks. */
+function carries(options: readonly TcpOption[], kind: TcpOption['kind']): boolean {
+  for (const option of options) if (option.kind === kind) return true;
+  return false;
 }
 
 /**

@@ -123,6 +123,9 @@ export class Oracle {
   private readonly ackSlackMs: number;
   /** SND.NXT of a connection the machine gave up on: a reset there is allowed once (see advance). */
   private giveUpReset: number | undefined;
+  /** The relative numbering as functions, made once rather than for each segment observed. */
+  private readonly peerRelative = (seq: number): number => this.relative.peer(seq);
+  private readonly targetRelative = (seq: number): number => this.relative.target(seq);
 
   constructor(
     private readonly profile: Profile,
@@ -163,9 +166,9 @@ export class Oracle {
     return this.obligations.some((o) => o.kind === 'rst' && meets(o, { flags: f, seq: segment.seq, ack: segment.ack }, progress, atMs));
   }
 
-  /** The reference machine's rules applied so far. */
+  /** The reference machine's rules applied so far, each once, in the order first applied. */
   get rules(): readonly string[] {
-    return this.shadow.firedRules;
+    return this.shadow.distinctRules;
   }
 
   /** Lets the reference machine's time run to `atMs`; what its timers send is allowed, not required. */
@@ -213,9 +216,11 @@ export class Oracle {
     }
     const inFlight = this.targetInFlight();
     const listening = this.state === 'LISTEN';
-    const toShadow = sent.map(({ segment, toShadowPort, arrival }) => ({ segment: toShadowPort ? { ...segment, dstPort: this.shadow.localPort } : segment, ...(arrival && { arrival }) }));
-    if (toShadow.length === 1) this.shadow.deliver(toShadow[0]!.segment, toShadow[0]!.arrival);
-    else this.shadow.deliverTogether(toShadow);
+    const port = this.shadow.localPort;
+    // A copy only where the port differs: a passive check feeds the machine millions of segments already addressed to it.
+    const shadowed = ({ segment, toShadowPort }: PeerSegment): TcpSegment => (toShadowPort && segment.dstPort !== port ? { ...segment, dstPort: port } : segment);
+    if (sent.length === 1) this.shadow.deliver(shadowed(sent[0]!), sent[0]!.arrival);
+    else this.shadow.deliverTogether(sent.map((p) => ({ segment: shadowed(p), ...(p.arrival && { arrival: p.arrival }) })));
     if (listening && this.shadow.state === 'SYN-RECEIVED') this.newConnection();
     if (inFlight && !this.targetInFlight()) this.restartSendDeadlines(atMs);
     this.oblige(atMs);
@@ -258,10 +263,10 @@ export class Oracle {
   }
 
   /** A call the target's application made at `atMs`. */
-  async appCall(call: AppCall, atMs: number): Promise<void> {
+  appCall(call: AppCall, atMs: number): void {
     this.advance(atMs);
     if (call.call === 'connect') this.newConnection();
-    await this.shadow.app(call);
+    this.shadow.appNow(call);
     // A connection the call ended (an ABORT) owes no more ACKs or data; a RST it answers with is still due.
     if (this.state === 'CLOSED') this.obligations = this.obligations.filter((o) => o.kind === 'rst');
     this.oblige(atMs);
@@ -364,14 +369,14 @@ export class Oracle {
     if (f.syn) this.shadow.adoptSynOffer(segment);
     const timestamps = this.timestamps.targetSent(segment);
     if (timestamps) return this.violation(timestamps.rule, 'timestamps as RFC 7323 has them', timestamps.message);
-    const sack = sackViolation(segment, tcb(), (seq) => this.relative.peer(seq));
+    const sack = sackViolation(segment, tcb(), this.peerRelative);
     if (sack) return this.violation(sack.rule, 'SACK blocks of data received', sack.message);
     if (f.syn) this.congestion.targetSyn(segment);
     const congestion = this.congestion.targetSent(segment, this.smss(), tcb().options.sack);
     if (congestion) return this.violation(congestion.rule, 'no more in flight than the congestion window allows', congestion.message);
     const size = sizeViolation(segment, this.offered, tcb().pathMtu, this.ip);
     if (size) return this.violation(size.rule, `data within the send MSS (${size.limit})`, size.message);
-    const urgent = urgentViolation(segment, tcb().sndUp, (seq) => this.relative.target(seq));
+    const urgent = urgentViolation(segment, tcb().sndUp, this.targetRelative);
     if (urgent) return this.violation(urgent.rule, urgent.expected, urgent.message);
     const probe = SYNCHRONIZED.includes(this.state) ? probeWhileOutstanding(segment, tcb()) : undefined;
     if (probe) return this.violation(probe.rule, probe.expected, probe.message);

@@ -4,7 +4,8 @@
  * octet after that data (MUST-62); with no urgent data there, no URG.
  */
 import { urgentPointerAt } from '../../reference';
-import { TcpFlag, type Seq, type TcpSegment } from '../../wire';
+import type { Seq, TcpSegment } from '../../wire';
+import { TcpFlag } from '../../wire/flags';
 
 export interface UrgentViolation {
   readonly rule: string;

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { icmpErrorOfIcmpv4, icmpErrorOfIcmpv6, IP_FACTS, ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
 import { addressedTo, arrivalOf, sendingFields, type Arrival } from '../../reference/ip';
-import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type IpHeader, type Ipv4Header, type TcpSegment } from '../../wire';
+import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type IpHeader, type TcpSegment } from '../../wire';
 import type { AddressFamily } from '../family';
 import { SOCKET_OPTION_NAMES, type AppCall, type AppCallName, type AppEvent, type AppResult, type Capabilities, type Target, type TimedEvent, type TimedPacket } from '../target';
 import { SocketOptions } from './socket-options';
@@ -45,12 +45,16 @@ const ERRNO: Record<UserCallErrorReason, string> = {
 };
 
 /** A segment the endpoint sent, with the IP identification and time its packet carries. */
+/**
+ * A segment the endpoint sent, as it left the machine: its IP header is made only when someone wants the
+ * packet's bytes, since an oracle's shadow machine sends millions whose headers no one reads (bench/check).
+ */
 interface QueuedSegment {
-  readonly tcp: TcpSegment;
-  readonly id: number;
-  /** What the segment's sending sets in its IP header: the ECN field, a source route. */
-  readonly fields: Partial<Ipv4Header>;
-  readonly timeNs: bigint;
+  /** The segment, and what its sending sets in its IP header: the ECN field, a source route. */
+  readonly output: Extract<Output, { kind: 'segment' }>;
+  /** The Differentiated Services codepoint the application had set when it was sent (SHLD-22). */
+  readonly dscp: number | undefined;
+  readonly timeMs: number;
 }
 
 export class ReferenceTarget implements Target {
@@ -101,6 +105,11 @@ export class ReferenceTarget implements Target {
   /** Every rule the reference machine applied during this target's life, in order. */
   get firedRules(): readonly Rule[] {
     return [...this.retiredRules, ...this.endpoint.firedRules];
+  }
+
+  /** Every rule the reference machine applied during this target's life, each once, in the order first applied. */
+  get distinctRules(): readonly Rule[] {
+    return [...new Set([...this.retiredRules, ...this.endpoint.distinctRules])];
   }
 
   /** How many rules have been applied in this target's life: a mark for `rulesSince`. */
@@ -173,7 +182,7 @@ export class ReferenceTarget implements Target {
 
   /** The next segment the machine sent, without letting time pass or encoding it: what an oracle compares. */
   takeSegment(): TcpSegment | undefined {
-    return this.packets.shift()?.tcp;
+    return this.packets.shift()?.output.segment;
   }
 
   /** An ICMP error about a segment this target sent, straight to the machine: an oracle has it decoded already. */
@@ -223,6 +232,11 @@ export class ReferenceTarget implements Target {
   }
 
   async app(call: AppCall): Promise<AppResult> {
+    return this.appNow(call);
+  }
+
+  /** `app` without waiting: the machine answers a call at once, which an oracle's shadow machine relies on for speed. */
+  appNow(call: AppCall): AppResult {
     try {
       return this.call(call);
     } catch (error) {
@@ -390,13 +404,28 @@ export class ReferenceTarget implements Target {
   private take(outputs: readonly Output[]): void {
     for (const output of outputs) {
       // SHLD-22: the Differentiated Services codepoint the application set goes to IP unchanged.
-      if (output.kind === 'segment') this.queuePacket(output.segment, { ...sendingFields(output.ecn, output.route), dscp: this.options.dscp });
+      if (output.kind === 'segment') this.packets.push({ output, dscp: this.options.dscp, timeMs: this.clockMs });
       else if (output.kind === 'user') this.signal(output.event);
     }
   }
 
-  private queuePacket(tcp: TcpSegment, fields: Partial<Ipv4Header>): void {
-    // A retransmission goes in a datagram with the first one's Identification (MAY-4).
+  private encoded({ output, dscp, timeMs }: QueuedSegment): TimedPacket {
+    const tcp = output.segment;
+    const fields = sendingFields(output.ecn, output.route);
+    // IPv6 has no Identification in its fixed header and no options: the ECN field (in the traffic
+    // class, RFC 3168 §5) is what a segment's sending asks of it.
+    const ip: IpHeader =
+      this.family === 'ipv6'
+        ? { version: 6, src: this.address, dst: fields.dst ?? this.peerAddress, protocol: IpProtocol.TCP, hopLimit: 64, ...(fields.ecn !== undefined && { ecn: fields.ecn }) }
+        : { version: 4, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id: this.identificationFor(tcp), dontFragment: true, dscp, ...fields };
+    return { bytes: encodePacket({ ip, tcp }), timeNs: msToNs(timeMs) };
+  }
+
+  /**
+   * The IPv4 Identification of the datagram carrying `tcp`: a new one, or the first one's for a
+   * retransmission (MAY-4). Asked as packets are taken, which is the order they were sent in.
+   */
+  private identificationFor(tcp: TcpSegment): number {
     const key = `${tcp.flags}/${tcp.seq}/${tcp.payload.length}`;
     let id = this.ipIds.get(key);
     if (id === undefined) {
@@ -404,17 +433,7 @@ export class ReferenceTarget implements Target {
       this.ipIds.set(key, id);
       this.ipId = (this.ipId + 1) & 0xffff;
     }
-    this.packets.push({ tcp, id, fields, timeNs: this.now() });
-  }
-
-  private encoded({ tcp, id, fields, timeNs }: QueuedSegment): TimedPacket {
-    // IPv6 has no Identification in its fixed header and no options: the ECN field (in the traffic
-    // class, RFC 3168 §5) is what a segment's sending asks of it.
-    const ip: IpHeader =
-      this.family === 'ipv6'
-        ? { version: 6, src: this.address, dst: fields.dst ?? this.peerAddress, protocol: IpProtocol.TCP, hopLimit: 64, ...(fields.ecn !== undefined && { ecn: fields.ecn }) }
-        : { version: 4, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id, dontFragment: true, ...fields };
-    return { bytes: encodePacket({ ip, tcp }), timeNs };
+    return id;
   }
 
   private emit(event: AppEvent): void {
