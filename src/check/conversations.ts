@@ -74,7 +74,7 @@ export interface SortedCapture {
  * belongs to the conversation it answers.
  */
 function finalDestination(ip: IpHeader): string {
-  if (ip.version !== 4 || ip.options === undefined) return ip.dst;
+  if (ip.version !== 4 || ip.options === undefined || ip.options.length === 0) return ip.dst;
   for (const option of ip.options) {
     if ((option.kind === 'lsrr' || option.kind === 'ssrr') && option.pointer <= 3 + 4 * option.route.length && option.route.length > 0) return option.route[option.route.length - 1]!;
   }

@@ -56,6 +56,8 @@ export const IPV4_HEADER_LAYOUT = {
     dst: { at: 16, width: 4 },
   },
 } as const;
+/** The fields, read straight by the decoder (HeaderView.read). */
+const IPV4_FIELDS = IPV4_HEADER_LAYOUT.fields;
 
 const VERSION = 4;
 /** The IHL field counts 32-bit words. */
@@ -105,15 +107,15 @@ export type DecodedIpv4Header = Required<Ipv4Header>;
  */
 export function readIpv4Header(bytes: Uint8Array, origin: number): { header: DecodedIpv4Header; checksumOk: boolean } {
   const view = HeaderView.over(IPV4_HEADER_LAYOUT, bytes, origin);
-  if (view.get('version') !== VERSION) {
-    throw new WireError('malformed', origin, `IPv4 header has version ${view.get('version')}, expected ${VERSION}`);
+  if (view.read(IPV4_FIELDS.version) !== VERSION) {
+    throw new WireError('malformed', origin, `IPv4 header has version ${view.read(IPV4_FIELDS.version)}, expected ${VERSION}`);
   }
-  const headerLength = view.get('ihl') * WORD;
+  const headerLength = view.read(IPV4_FIELDS.ihl) * WORD;
   if (headerLength < IPV4_HEADER_LAYOUT.size) {
     throw new WireError(
       'malformed',
       origin + IPV4_HEADER_LAYOUT.fields.ihl.at,
-      `IPv4 IHL ${view.get('ihl')} says the header is ${headerLength} bytes, ` +
+      `IPv4 IHL ${view.read(IPV4_FIELDS.ihl)} says the header is ${headerLength} bytes, ` +
         `less than the ${IPV4_HEADER_LAYOUT.size}-byte minimum`,
     );
   }
@@ -126,21 +128,21 @@ export function readIpv4Header(bytes: Uint8Array, origin: number): { header: Dec
   }
   const header: DecodedIpv4Header = {
     version: VERSION,
-    src: formatIpv4Address(view.get('src')),
-    dst: formatIpv4Address(view.get('dst')),
-    protocol: view.get('protocol'),
-    ttl: view.get('ttl'),
-    id: view.get('id'),
-    dscp: view.get('dscp'),
-    ecn: ecnFromBits(view.get('ecn')),
-    dontFragment: view.get('dontFragment') === 1,
-    moreFragments: view.get('moreFragments') === 1,
-    fragmentOffset: view.get('fragmentOffset'),
-    reservedFlag: view.get('reservedFlag') === 1,
+    src: formatIpv4Address(view.read(IPV4_FIELDS.src)),
+    dst: formatIpv4Address(view.read(IPV4_FIELDS.dst)),
+    protocol: view.read(IPV4_FIELDS.protocol),
+    ttl: view.read(IPV4_FIELDS.ttl),
+    id: view.read(IPV4_FIELDS.id),
+    dscp: view.read(IPV4_FIELDS.dscp),
+    ecn: ecnFromBits(view.read(IPV4_FIELDS.ecn)),
+    dontFragment: view.read(IPV4_FIELDS.dontFragment) === 1,
+    moreFragments: view.read(IPV4_FIELDS.moreFragments) === 1,
+    fragmentOffset: view.read(IPV4_FIELDS.fragmentOffset),
+    reservedFlag: view.read(IPV4_FIELDS.reservedFlag) === 1,
     options: headerLength === IPV4_HEADER_LAYOUT.size ? NO_IPV4_OPTIONS : decodeIpv4Options(bytes.subarray(IPV4_HEADER_LAYOUT.size, headerLength), origin + IPV4_HEADER_LAYOUT.size),
-    checksum: view.get('checksum'),
+    checksum: view.read(IPV4_FIELDS.checksum),
     headerLength,
-    totalLength: view.get('totalLength'),
+    totalLength: view.read(IPV4_FIELDS.totalLength),
   };
   return { header, checksumOk: internetChecksum(bytes.subarray(0, headerLength)) === 0 };
 }

@@ -50,6 +50,8 @@ export const TCP_HEADER_LAYOUT = {
     urgentPointer: { at: 18, width: 2 },
   },
 } as const;
+/** The fields, read straight by the decoder (HeaderView.read). */
+const TCP_FIELDS = TCP_HEADER_LAYOUT.fields;
 
 /** The data offset counts 32-bit words. */
 const WORD = 4;
@@ -113,7 +115,7 @@ function encodedHeaderLength(segment: TcpSegment, optionsLength: number, origin:
  */
 export function decodeTcpSegment(bytes: Uint8Array, origin = 0): TcpSegment {
   const header = HeaderView.over(TCP_HEADER_LAYOUT, bytes, origin);
-  const dataOffset = header.get('dataOffset');
+  const dataOffset = header.read(TCP_FIELDS.dataOffset);
   const headerLength = dataOffset * WORD;
   if (headerLength < TCP_HEADER_LAYOUT.size) {
     throw new WireError(
@@ -131,19 +133,19 @@ export function decodeTcpSegment(bytes: Uint8Array, origin = 0): TcpSegment {
     );
   }
   return {
-    srcPort: header.get('srcPort'),
-    dstPort: header.get('dstPort'),
-    seq: header.get('seq'),
-    ack: header.get('ack'),
-    flags: header.get('flags'),
-    window: header.get('window'),
-    urgentPointer: header.get('urgentPointer'),
+    srcPort: header.read(TCP_FIELDS.srcPort),
+    dstPort: header.read(TCP_FIELDS.dstPort),
+    seq: header.read(TCP_FIELDS.seq),
+    ack: header.read(TCP_FIELDS.ack),
+    flags: header.read(TCP_FIELDS.flags),
+    window: header.read(TCP_FIELDS.window),
+    urgentPointer: header.read(TCP_FIELDS.urgentPointer),
     options: headerLength === TCP_HEADER_LAYOUT.size ? NO_TCP_OPTIONS : decodeTcpOptions(bytes.subarray(TCP_HEADER_LAYOUT.size, headerLength), origin + TCP_HEADER_LAYOUT.size),
     // A view, not a copy: a decoded segment is read, never written, like the packet it was read from
     // (which a trace keeps as it came), and a capture's millions of payloads would each be copied.
     payload: bytes.subarray(headerLength),
-    checksum: header.get('checksum'),
+    checksum: header.read(TCP_FIELDS.checksum),
     dataOffset,
-    reserved: header.get('reserved'),
+    reserved: header.read(TCP_FIELDS.reserved),
   };
 }
