@@ -4,10 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { icmpErrorOfIcmpv4, icmpErrorOfIcmpv6, IP_FACTS, ReferenceEndpoint, RFC9293_PROFILE, UserCallError, type IcmpError, type Mutation, type Output, type Profile, type Rule, type UserCallErrorReason, type UserEvent } from '../../reference';
-import { addressedTo, arrivalOf, sendingFields, type Arrival } from '../../reference/ip';
-import { IpProtocol, TcpFlag, decodePacket, encodePacket, WireError, type IpHeader, type TcpSegment } from '../../wire';
+import { addressedTo, arrivalOf, type Arrival } from '../../reference/ip';
+import { TcpFlag, decodePacket, WireError, type TcpSegment } from '../../wire';
 import type { AddressFamily } from '../family';
 import { SOCKET_OPTION_NAMES, type AppCall, type AppCallName, type AppEvent, type AppResult, type Capabilities, type Target, type TimedEvent, type TimedPacket } from '../target';
+import { OutboundPackets } from './outbound-packets';
 import { SocketOptions } from './socket-options';
 
 export const REFERENCE_ADDRESS = '198.18.0.1';
@@ -44,19 +45,6 @@ const ERRNO: Record<UserCallErrorReason, string> = {
   'invalid remote address': 'ENETUNREACH',
 };
 
-/** A segment the endpoint sent, with the IP identification and time its packet carries. */
-/**
- * A segment the endpoint sent, as it left the machine: its IP header is made only when someone wants the
- * packet's bytes, since an oracle's shadow machine sends millions whose headers no one reads (bench/check).
- */
-interface QueuedSegment {
-  /** The segment, and what its sending sets in its IP header: the ECN field, a source route. */
-  readonly output: Extract<Output, { kind: 'segment' }>;
-  /** The Differentiated Services codepoint the application had set when it was sent (SHLD-22). */
-  readonly dscp: number | undefined;
-  readonly timeMs: number;
-}
-
 export class ReferenceTarget implements Target {
   readonly name = 'reference';
   readonly capabilities: Capabilities = {
@@ -73,7 +61,7 @@ export class ReferenceTarget implements Target {
   /** Virtual time in milliseconds. */
   private clockMs = 0;
   /** What the endpoint sent, oldest first, encoded only when a caller wants bytes (an oracle reads the segments). */
-  private readonly packets: QueuedSegment[] = [];
+  private readonly packets: OutboundPackets;
   private events: TimedEvent[] = [];
   /** The endpoint: CLOSED on port 0 until the application listens or connects, so every segment gets the CLOSED answer. */
   private endpoint: ReferenceEndpoint;
@@ -82,9 +70,6 @@ export class ReferenceTarget implements Target {
   /** An error a RST or timeout left for the next read or write, as a socket keeps one. */
   private pendingError: string | undefined;
   private eofReported = false;
-  private ipId = 0;
-  /** The IPv4 Identification each segment went with, by flags, sequence number and length: a retransmission reuses it (RFC 9293 MAY-4). */
-  private readonly ipIds = new Map<string, number>();
   private readonly options = new SocketOptions();
   /** The last ICMP error delivered: a hard one's code names the error a socket reports. */
   private lastIcmp: IcmpError | undefined;
@@ -99,6 +84,7 @@ export class ReferenceTarget implements Target {
     this.address = family === 'ipv6' ? REFERENCE_ADDRESS6 : REFERENCE_ADDRESS;
     this.peerAddress = family === 'ipv6' ? REFERENCE_PEER_ADDRESS6 : REFERENCE_PEER_ADDRESS;
     this.broadcast = family === 'ipv6' ? undefined : REFERENCE_BROADCAST;
+    this.packets = new OutboundPackets(family, this.address, this.peerAddress);
     this.endpoint = this.newEndpoint(0);
   }
 
@@ -176,13 +162,13 @@ export class ReferenceTarget implements Target {
 
   /** The next packet the machine sent, without letting time pass. */
   takePacket(): TimedPacket | undefined {
-    const queued = this.packets.shift();
-    return queued && this.encoded(queued);
+    const queued = this.packets.take();
+    return queued && { bytes: this.packets.encode(queued), timeNs: msToNs(queued.timeMs) };
   }
 
   /** The next segment the machine sent, without letting time pass or encoding it: what an oracle compares. */
   takeSegment(): TcpSegment | undefined {
-    return this.packets.shift()?.output.segment;
+    return this.packets.take()?.output.segment;
   }
 
   /** An ICMP error about a segment this target sent, straight to the machine: an oracle has it decoded already. */
@@ -407,33 +393,6 @@ export class ReferenceTarget implements Target {
       if (output.kind === 'segment') this.packets.push({ output, dscp: this.options.dscp, timeMs: this.clockMs });
       else if (output.kind === 'user') this.signal(output.event);
     }
-  }
-
-  private encoded({ output, dscp, timeMs }: QueuedSegment): TimedPacket {
-    const tcp = output.segment;
-    const fields = sendingFields(output.ecn, output.route);
-    // IPv6 has no Identification in its fixed header and no options: the ECN field (in the traffic
-    // class, RFC 3168 §5) is what a segment's sending asks of it.
-    const ip: IpHeader =
-      this.family === 'ipv6'
-        ? { version: 6, src: this.address, dst: fields.dst ?? this.peerAddress, protocol: IpProtocol.TCP, hopLimit: 64, ...(fields.ecn !== undefined && { ecn: fields.ecn }) }
-        : { version: 4, src: this.address, dst: this.peerAddress, protocol: IpProtocol.TCP, ttl: 64, id: this.identificationFor(tcp), dontFragment: true, dscp, ...fields };
-    return { bytes: encodePacket({ ip, tcp }), timeNs: msToNs(timeMs) };
-  }
-
-  /**
-   * The IPv4 Identification of the datagram carrying `tcp`: a new one, or the first one's for a
-   * retransmission (MAY-4). Asked as packets are taken, which is the order they were sent in.
-   */
-  private identificationFor(tcp: TcpSegment): number {
-    const key = `${tcp.flags}/${tcp.seq}/${tcp.payload.length}`;
-    let id = this.ipIds.get(key);
-    if (id === undefined) {
-      id = this.ipId;
-      this.ipIds.set(key, id);
-      this.ipId = (this.ipId + 1) & 0xffff;
-    }
-    return id;
   }
 
   private emit(event: AppEvent): void {
