@@ -81,22 +81,39 @@ function familySkip(testCase: Case, driver: TargetDriver, family: RunFamily, spo
  */
 const RUNS_WHILE_HARNESS_LATE = 3;
 
+/** A time a failure's words measured, as formatDuration writes it: `1.032s`, `230ms`. */
+const MEASURED_TIME = /\b\d+(?:\.\d+)?m?s\b/g;
+
+/**
+ * What makes two failed runs the same failure: the reason word for word, but for the times measured,
+ * which move with the machine's jitter from run to run (a keep-alive probe 1.032 s, then 1.009 s, into a
+ * quiet step). Not where the failure is a time bound broken (a `time` mismatch): the harness's delay may
+ * be what moved it across, and only the same words again say otherwise.
+ */
+function failureKey(result: CaseResult): string {
+  const reason = result.reason ?? '';
+  const aboutTime = result.divergence?.mismatches.some((m) => m.field === 'time') ?? false;
+  return aboutTime ? reason : reason.replace(MEASURED_TIME, '(time)');
+}
+
 /**
  * The case on a fresh target, again while it fails with the harness late. A failure the next run
- * repeats word for word (the same step, the same divergence) is the target's, however late the
- * harness was: a deterministic defect does not hide behind a busy machine. Failures that keep changing
- * while the harness stays late are its as likely as the target's: after the last run, an error, never
- * a finding.
+ * repeats (the same step, the same divergence: failureKey) is the target's, however late the harness
+ * was: a deterministic defect does not hide behind a busy machine. Failures that keep changing while
+ * the harness stays late are its as likely as the target's: after the last run, an error, never a
+ * finding.
  */
 async function runOne(testCase: Case, driver: TargetDriver, family: RunFamily): Promise<CaseResult> {
   const earlierRuns: EarlierRun[] = [];
+  let lastFailure: string | undefined;
   for (;;) {
     const result = await runOnce(testCase, driver, family);
     const withEarlier = earlierRuns.length > 0 ? { ...result, earlierRuns } : result;
     const { harnessLate } = result;
     if (result.verdict !== 'fail' || harnessLate === undefined) return withEarlier;
     const reason = result.reason ?? '';
-    if (earlierRuns.at(-1)?.reason === reason) return withEarlier;
+    if (lastFailure === failureKey(result)) return withEarlier;
+    lastFailure = failureKey(result);
     earlierRuns.push({ reason, harnessLate });
     if (earlierRuns.length === RUNS_WHILE_HARNESS_LATE) {
       const { divergence: _untrusted, ...rest } = result;

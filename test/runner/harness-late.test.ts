@@ -1,7 +1,7 @@
 /**
  * A failure seen while the harness was late is not trusted: the case runs again on a fresh target; a
- * failure repeated word for word is the target's, and failures that keep changing end after three runs
- * as an error, never as a finding (run-suite.ts, lateness.ts).
+ * failure repeated (word for word, but for the times measured) is the target's, and failures that keep
+ * changing end after three runs as an error, never as a finding (run-suite.ts, lateness.ts).
  *
  * The harness is made late the way a loaded machine makes it: time passes between the moment the harness
  * decides to make an application call and the call reaching the target, the local kernel's timers
@@ -82,6 +82,18 @@ test('a late failure the next run repeats word for word is the target\'s: a fail
   expect(result.verdict).toBe('fail');
   expect(result.divergence).toBeDefined();
   expect(result.earlierRuns).toEqual([{ reason: result.reason, harnessLate: expect.objectContaining({ what: 'waiting for the answer to the application call write' }) }]);
+});
+
+test('a late failure the next run repeats but for when the target\'s segment came is the target\'s too', async () => {
+  // The data goes out at the write, into a step that wants quiet: the same failure every run, at a time that moves by microseconds.
+  const quiet = parseCase('quiet.yaml', `id: window/quiet-after-write\ntitle: Nothing after a write\nspec: { rfc9293: ["3.8.6"] }\nlevel: MUST\nsteps:\n  - app: listen\n  - send: { flags: S, options: [{ mss: 1460 }] }\n  - expect: { flags: SA, ack: 1 }\n  - send: { flags: A }\n  - app: { write: 100 }\n  - quiet: 1s\n`).case!;
+  const driver = lateDriver(600, (_run, write) => write === 1);
+  const [result] = await runSuite([quiet], [driver], [], { jobs: 1 });
+  expect(driver.runs).toBe(2);
+  expect(result!.verdict).toBe('fail');
+  const untimed = (reason: string) => reason.replace(/\d+(\.\d+)?m?s\b/g, 'T');
+  expect(result!.reason).toMatch(/^quiet\.yaml:\d+: expected no segment for 1s, but the target sent /);
+  expect(result!.earlierRuns?.map((run) => untimed(run.reason))).toEqual([untimed(result!.reason!)]);
 });
 
 test('late failures that keep changing end, after three runs, as an error that says the harness could not keep time', async () => {
