@@ -191,7 +191,7 @@ class EndpointJudge {
   }
 
   judge(captureEndMs: number): Omit<Judgment, 'endpoint' | 'peer' | 'role' | 'judged' | 'numbering'> {
-    const rules = () => [...this.oracle.rules];
+    const rules = () => this.oracle.rules;
     const { segments } = this.conversation;
     const calls: AppCall[] = [];
     for (let index = 0; index < segments.length; index++) {

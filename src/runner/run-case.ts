@@ -125,7 +125,7 @@ class CaseRun {
       durationMs: x.clock.elapsedMs(),
       steps,
       trace: x.trace,
-      rules: [...x.oracle.rules],
+      rules: x.oracle.rules,
       ...(x.isnReport && { isn: x.isnReport }),
       ...(x.clock.lateness.late && { harnessLate: x.clock.lateness.late }),
     };

@@ -112,8 +112,9 @@ async function runOne(testCase: Case, driver: TargetDriver, family: RunFamily): 
     const { harnessLate } = result;
     if (result.verdict !== 'fail' || harnessLate === undefined) return withEarlier;
     const reason = result.reason ?? '';
-    if (lastFailure === failureKey(result)) return withEarlier;
-    lastFailure = failureKey(result);
+    const failure = failureKey(result);
+    if (failure === lastFailure) return withEarlier;
+    lastFailure = failure;
     earlierRuns.push({ reason, harnessLate });
     if (earlierRuns.length === RUNS_WHILE_HARNESS_LATE) {
       const { divergence: _untrusted, ...rest } = result;

@@ -1,5 +1,5 @@
 import { IpProtocol } from './ip-protocol';
-import { parseIpv4Address } from './ipv4-address';
+import { parseIpv4AddressOften } from './ipv4-address';
 import { parseIpv6Address } from './ipv6-address';
 
 /**
@@ -58,23 +58,6 @@ export interface PseudoHeaderAddresses {
  * The IPv6 pseudo-header of RFC 8200 §8.1 that the TCP and ICMPv6 checksums cover, for `length` bytes
  * of upper-layer protocol `protocol`. IPv4's (RFC 9293 §3.1, Figure 2) is summed in place, below.
  */
-/**
- * Parsed IPv4 addresses by their text: every checksum of a conversation parses the same two again. The
- * cache is emptied when it grows past a capture's worth of hosts, so it never holds much.
- */
-const parsedIpv4 = new Map<string, number>();
-const PARSED_IPV4_LIMIT = 4096;
-
-function parseIpv4Cached(text: string, at: number): number {
-  let address = parsedIpv4.get(text);
-  if (address === undefined) {
-    address = parseIpv4Address(text, at);
-    if (parsedIpv4.size >= PARSED_IPV4_LIMIT) parsedIpv4.clear();
-    parsedIpv4.set(text, address);
-  }
-  return address;
-}
-
 function pseudoHeader({ src, dst }: PseudoHeaderAddresses, protocol: number, length: number): Uint8Array {
   const bytes = new Uint8Array(40);
   // Offsets 8 and 24 are where the addresses sit in the IPv6 header.
@@ -95,8 +78,8 @@ export function pseudoHeaderChecksum(addresses: PseudoHeaderAddresses, protocol:
   if (addresses.version === 6) return internetChecksum(pseudoHeader(addresses, protocol, packet.length), packet);
   if (packet.length > 0xffff) throw new RangeError(`${packet.length} bytes do not fit the IPv4 pseudo-header's 16-bit length`);
   // IPv4's pseudo-header is six words, summed without building it: every segment is checksummed.
-  const src = parseIpv4Cached(addresses.src, 12);
-  const dst = parseIpv4Cached(addresses.dst, 16);
+  const src = parseIpv4AddressOften(addresses.src, 12);
+  const dst = parseIpv4AddressOften(addresses.dst, 16);
   let sum = (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + protocol + packet.length + onesComplementSum([packet]);
   while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
   return ~sum & 0xffff;

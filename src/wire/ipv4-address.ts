@@ -29,21 +29,36 @@ export function parseIpv4Address(text: string, offset: number): number {
 }
 
 /**
- * Dotted quads already written, by address: a capture's datagrams mostly carry the same few, and each
- * decoded header holding the same string rather than a copy of its own keeps millions of them small.
+ * Addresses converted already, one way: a capture's datagrams carry the same few again and again. Emptied
+ * when it grows past a capture's worth of hosts, so it never holds much.
  */
-const formatted = new Map<number, string>();
-const FORMATTED_LIMIT = 4096;
+class Remembered<K, V> {
+  private readonly known = new Map<K, V>();
+
+  get(key: K): V | undefined {
+    return this.known.get(key);
+  }
+
+  /** Remembers `value` for `key`, and returns it. */
+  set(key: K, value: V): V {
+    if (this.known.size >= 4096) this.known.clear();
+    this.known.set(key, value);
+    return value;
+  }
+}
+
+const parsed = new Remembered<string, number>();
+/** `parseIpv4Address` for text seen often: every checksum of a conversation parses the same two again. */
+export function parseIpv4AddressOften(text: string, offset: number): number {
+  return parsed.get(text) ?? parsed.set(text, parseIpv4Address(text, offset));
+}
+
+/** Dotted quads by address: each decoded header holding the same string, not a copy of its own, keeps millions of them small. */
+const formatted = new Remembered<number, string>();
 
 /** Writes a 32-bit address as a dotted quad. */
 export function formatIpv4Address(address: number): string {
-  let text = formatted.get(address);
-  if (text === undefined) {
-    text = `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`;
-    if (formatted.size >= FORMATTED_LIMIT) formatted.clear();
-    formatted.set(address, text);
-  }
-  return text;
+  return formatted.get(address) ?? formatted.set(address, `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`);
 }
 
 /**
