@@ -76,33 +76,66 @@ describe('congestion bounds (RFC 5681)', () => {
     return watch;
   }
   const data = (seq: number) => segment('A', seq, [], smss);
-  const ack = (n: number) => segment('A', 1, [], 0, n);
+  const ack = (n: number, options: TcpOption[] = []) => segment('A', 1, options, 0, n);
+  const same = (seq: number) => seq;
 
   test('no more than the initial window before the first ACK; one more segment per segment acknowledged', () => {
     const watch = started(2);
-    expect(watch.targetSent(data(1), smss, false)).toBeUndefined();
-    expect(watch.targetSent(data(101), smss, false)).toBeUndefined();
-    expect(watch.targetSent(data(201), smss, false)?.rule).toBe('RFC 5681 §3.1');
+    expect(watch.targetSent(data(1), smss, false, same)).toBeUndefined();
+    expect(watch.targetSent(data(101), smss, false, same)).toBeUndefined();
+    expect(watch.targetSent(data(201), smss, false, same)?.rule).toBe('RFC 5681 §3.1');
     const ten = started(10);
-    for (let i = 0; i < 10; i++) expect(ten.targetSent(data(1 + i * smss), smss, false)).toBeUndefined();
-    expect(ten.targetSent(data(1001), smss, false)?.rule).toBe('RFC 6928 §2');
+    for (let i = 0; i < 10; i++) expect(ten.targetSent(data(1 + i * smss), smss, false, same)).toBeUndefined();
+    expect(ten.targetSent(data(1001), smss, false, same)?.rule).toBe('RFC 6928 §2');
     const grown = started(2);
-    grown.targetSent(data(1), smss, false);
-    grown.targetSent(data(101), smss, false);
-    grown.peerSent(ack(201), smss);
-    for (let i = 2; i < 6; i++) expect(grown.targetSent(data(1 + i * smss), smss, false)).toBeUndefined();
-    expect(grown.targetSent(data(601), smss, false)?.rule).toBe('RFC 5681 §3.1');
+    grown.targetSent(data(1), smss, false, same);
+    grown.targetSent(data(101), smss, false, same);
+    grown.peerSent(ack(201), smss, false);
+    for (let i = 2; i < 6; i++) expect(grown.targetSent(data(1 + i * smss), smss, false, same)).toBeUndefined();
+    expect(grown.targetSent(data(601), smss, false, same)?.rule).toBe('RFC 5681 §3.1');
   });
 
   test('after a timeout, one segment until the next ACK; a tail loss probe may add one segment on a SACK connection', () => {
     const watch = started(4);
-    for (let i = 0; i < 4; i++) watch.targetSent(data(1 + i * smss), smss, false);
-    expect(watch.targetSent(data(1), smss, false)).toBeUndefined();
-    expect(watch.targetSent(data(101), smss, false)?.rule).toBe('RFC 5681 §3.1');
+    for (let i = 0; i < 4; i++) watch.targetSent(data(1 + i * smss), smss, false, same);
+    expect(watch.targetSent(data(1), smss, false, same)).toBeUndefined();
+    expect(watch.targetSent(data(101), smss, false, same)?.rule).toBe('RFC 5681 §3.1');
     const probing = started(2, true);
-    probing.targetSent(data(1), smss, true);
-    probing.targetSent(data(101), smss, true);
-    expect(probing.targetSent(data(201), smss, true)).toBeUndefined();
-    expect(probing.targetSent(data(301), smss, true)?.rule).toBe('RFC 5681 §3.1');
+    probing.targetSent(data(1), smss, true, same);
+    probing.targetSent(data(101), smss, true, same);
+    expect(probing.targetSent(data(201), smss, true, same)).toBeUndefined();
+    expect(probing.targetSent(data(301), smss, true, same)?.rule).toBe('RFC 5681 §3.1');
+  });
+
+  test('on a SACK connection nothing SACKed is sent again before a timeout; after one, anything may be (RFC 6675 §4, RFC 2018 §8)', () => {
+    const sacked = (blocks: Array<[number, number]>) => [{ kind: 'sack' as const, blocks: blocks.map(([left, right]) => ({ left, right })) }];
+    const watch = started(10);
+    for (let i = 0; i < 6; i++) watch.targetSent(data(1 + i * smss), smss, true, same);
+    watch.peerSent(ack(101, sacked([[201, 401]])), smss, true);
+    watch.peerSent(ack(101, sacked([[201, 401], [501, 601]])), smss, true);
+    watch.peerSent(ack(101, sacked([[201, 401], [501, 601]])), smss, true);
+    expect(watch.targetSent(data(101), smss, true, same)).toBeUndefined();
+    const resent = watch.targetSent(data(301), smss, true, same);
+    expect(resent?.rule).toBe('RFC 6675 §4');
+    expect(resent?.message).toContain("octets 301:401 sent again, all of them inside the peer's SACK block 201:401");
+    expect(watch.targetSent(data(401), smss, true, same)).toBeUndefined();
+    // The ACK of the hole leaves 501:601 SACKed beyond the new SND.UNA.
+    watch.peerSent(ack(401, sacked([[501, 601]])), smss, true);
+    expect(watch.targetSent(data(501), smss, true, same)?.rule).toBe('RFC 6675 §4');
+
+    // The same blocks without SACK negotiated say nothing.
+    const plain = started(10);
+    for (let i = 0; i < 4; i++) plain.targetSent(data(1 + i * smss), smss, false, same);
+    plain.peerSent(ack(101, sacked([[201, 401]])), smss, false);
+    expect(plain.targetSent(data(201), smss, false, same)).toBeUndefined();
+
+    // The segment at SND.UNA with no ACK since the target last sent: a timeout, after which SACKed data may go again.
+    const timedOut = started(10);
+    for (let i = 0; i < 4; i++) timedOut.targetSent(data(1 + i * smss), smss, true, same);
+    timedOut.peerSent(ack(101, sacked([[201, 401]])), smss, true);
+    timedOut.targetSent(data(101), smss, true, same);
+    timedOut.targetSent(data(101), smss, true, same);
+    timedOut.peerSent(ack(201), smss, true);
+    expect(timedOut.targetSent(data(201), smss, true, same)).toBeUndefined();
   });
 });

@@ -35,7 +35,7 @@ async function run(seeded: boolean): Promise<CaseResult> {
         class Seeded extends actual.CongestionWatch {
           private dataSegments = 0;
           override targetSent(...args: Parameters<CongestionRules.CongestionWatch['targetSent']>) {
-            if (args[0].payload.length > 0 && ++this.dataSegments === 2) return { rule: 'seeded', message: 'the second data segment' };
+            if (args[0].payload.length > 0 && ++this.dataSegments === 2) return { rule: 'seeded', expected: 'a seeded violation', message: 'the second data segment' };
             return super.targetSent(...args);
           }
         }

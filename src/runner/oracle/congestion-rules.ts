@@ -12,15 +12,21 @@
  *   the loss window, one segment, until the next ACK (RFC 5681 §3.1, equation 4 and after).
  * The bound is on sequence space beyond the peer's latest acknowledgment; retransmissions never raise it.
  * Where the profile has RFC 8985's tail loss probe, one segment beyond it between ACKs is the probe.
+ * On a SACK connection the watch also keeps the peer's scoreboard, which a timeout clears
+ * (sack-scoreboard.ts: nothing SACKed is sent again before one, RFC 6675 §4).
  */
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 import { seqAdd, seqGt, seqLe, seqSub } from '../../wire/seq';
+import { SackScoreboard } from './sack-scoreboard';
 
 export interface CongestionViolation {
   readonly rule: string;
+  readonly expected: string;
   readonly message: string;
 }
+
+const WITHIN_CWND = 'no more in flight than the congestion window allows';
 
 export class CongestionWatch {
   /** The highest acknowledgment the peer sent of the target's data: the target's SND.UNA. */
@@ -41,6 +47,8 @@ export class CongestionWatch {
   /** Whether the tail loss probe's one segment beyond the window is still to come (RFC 8985 §7.3), since the last ACK. */
   private probeLeft = true;
 
+  private readonly scoreboard = new SackScoreboard();
+
   /** `initialWindow` full-sized segments (the profile's IW); `tailLossProbe` grants RFC 8985's probe. */
   constructor(
     private readonly initialWindow: number,
@@ -55,10 +63,15 @@ export class CongestionWatch {
     this.firstAckSeen = false;
     this.dupAcks = 0;
     this.lossWindow = false;
+    this.scoreboard.targetSyn(segment);
   }
 
-  /** The peer acknowledged up to `segment.ack`: the window grows with what it acknowledges, or inflates with a duplicate. */
-  peerSent(segment: TcpSegment, smss: number): void {
+  /**
+   * The peer acknowledged up to `segment.ack`: the window grows with what it acknowledges, or inflates
+   * with a duplicate; `sack` says whether the connection uses SACK, whose blocks the scoreboard keeps.
+   */
+  peerSent(segment: TcpSegment, smss: number, sack: boolean): void {
+    this.scoreboard.peerSent(segment, sack);
     if (this.sndUna === undefined || this.sentEnd === undefined || !(segment.flags & TcpFlag.ACK) || segment.flags & (TcpFlag.SYN | TcpFlag.RST)) return;
     if (seqGt(segment.ack, this.sndUna) && seqLe(segment.ack, this.sentEnd)) {
       const acked = this.segmentEnds.filter((end) => seqLe(end, segment.ack)).length;
@@ -81,8 +94,11 @@ export class CongestionWatch {
     return this.window ?? this.initialWindow * smss;
   }
 
-  /** The first congestion bound the target's `segment` breaks, if any; `sack` says whether the connection uses SACK. */
-  targetSent(segment: TcpSegment, smss: number, sack: boolean): CongestionViolation | undefined {
+  /**
+   * The first congestion or loss recovery bound the target's `segment` breaks, if any; `sack` says
+   * whether the connection uses SACK, `relative` numbers the target's sequence space for messages.
+   */
+  targetSent(segment: TcpSegment, smss: number, sack: boolean, relative: (seq: number) => number): CongestionViolation | undefined {
     if (this.sndUna === undefined || this.sentEnd === undefined || segment.flags & (TcpFlag.SYN | TcpFlag.RST)) return undefined;
     const length = segment.payload.length + (segment.flags & TcpFlag.FIN ? 1 : 0);
     if (length === 0) return undefined;
@@ -90,10 +106,15 @@ export class CongestionWatch {
     // The segment at SND.UNA again with no ACK to prompt it, duplicate or new: a retransmission timeout.
     const prompted = this.ackedSinceLastSent || this.dupAcks > 0;
     this.ackedSinceLastSent = false;
-    if (segment.seq === this.sndUna && !seqGt(end, this.sentEnd) && !prompted) this.lossWindow = true;
+    if (segment.seq === this.sndUna && !seqGt(end, this.sentEnd) && !prompted) {
+      this.lossWindow = true;
+      this.scoreboard.timedOut();
+    }
+    const resent = this.scoreboard.targetSent(segment, relative);
+    if (resent) return resent;
     const inFlight = seqSub(end, this.sndUna);
     if (this.lossWindow && inFlight > smss) {
-      return { rule: 'RFC 5681 §3.1', message: `${inFlight} octets beyond SND.UNA after a retransmission timeout, more than the loss window of one segment (${smss}) allows before the next ACK (RFC 5681 §3.1: cwnd = LW = 1 SMSS)` };
+      return { rule: 'RFC 5681 §3.1', expected: WITHIN_CWND, message: `${inFlight} octets beyond SND.UNA after a retransmission timeout, more than the loss window of one segment (${smss}) allows before the next ACK (RFC 5681 §3.1: cwnd = LW = 1 SMSS)` };
     }
     if (!seqGt(end, this.sentEnd)) return undefined;
     this.sentEnd = end;
@@ -107,8 +128,8 @@ export class CongestionWatch {
     }
     if (!this.firstAckSeen) {
       const rfc = this.initialWindow > 4 ? 'RFC 6928 §2' : 'RFC 5681 §3.1';
-      return { rule: rfc, message: `${inFlight} octets in flight before any ACK of new data, more than an initial window of ${this.initialWindow} segments of ${smss} (${window}) allows (${rfc}; the profile's initialWindow)` };
+      return { rule: rfc, expected: WITHIN_CWND, message: `${inFlight} octets in flight before any ACK of new data, more than an initial window of ${this.initialWindow} segments of ${smss} (${window}) allows (${rfc}; the profile's initialWindow)` };
     }
-    return { rule: 'RFC 5681 §3.1', message: `${inFlight} octets in flight, more than slow start allows (${window}: the initial window, one segment more per segment acknowledged, one per duplicate ACK; RFC 5681 §3.1)` };
+    return { rule: 'RFC 5681 §3.1', expected: WITHIN_CWND, message: `${inFlight} octets in flight, more than slow start allows (${window}: the initial window, one segment more per segment acknowledged, one per duplicate ACK; RFC 5681 §3.1)` };
   }
 }

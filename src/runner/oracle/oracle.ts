@@ -207,7 +207,7 @@ export class Oracle {
         this.targetOffer.peerSyn(segment);
       }
       this.ecn.peerSent(segment);
-      this.congestion.peerSent(segment, this.smss());
+      this.congestion.peerSent(segment, this.smss(), this.shadow.tcb.options.sack);
       if (segment.flags & TcpFlag.ACK && !(segment.flags & (TcpFlag.SYN | TcpFlag.RST))) {
         // RFC 7323 §2.3: the peer's window field, scaled where both SYNs agreed.
         const edge = seqAdd(segment.ack, segment.window * 2 ** this.targetOffer.peerShift);
@@ -372,8 +372,8 @@ export class Oracle {
     const sack = sackViolation(segment, tcb(), this.peerRelative);
     if (sack) return this.violation(sack.rule, 'SACK blocks of data received', sack.message);
     if (f.syn) this.congestion.targetSyn(segment);
-    const congestion = this.congestion.targetSent(segment, this.smss(), tcb().options.sack);
-    if (congestion) return this.violation(congestion.rule, 'no more in flight than the congestion window allows', congestion.message);
+    const congestion = this.congestion.targetSent(segment, this.smss(), tcb().options.sack, this.targetRelative);
+    if (congestion) return this.violation(congestion.rule, congestion.expected, congestion.message);
     const size = sizeViolation(segment, this.offered, tcb().pathMtu, this.ip);
     if (size) return this.violation(size.rule, `data within the send MSS (${size.limit})`, size.message);
     const urgent = urgentViolation(segment, tcb().sndUp, this.targetRelative);
