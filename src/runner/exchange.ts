@@ -248,7 +248,7 @@ export class Exchange {
    * address as a router on the path would, quoting that segment with the sequence number the step names,
    * if any; over IPv6, the ICMPv6 error that says the same (icmp-packet.ts). The oracle's machine gets it too.
    */
-  sendIcmp(template: IcmpTemplate): void {
+  async sendIcmp(template: IcmpTemplate): Promise<void> {
     const last = this.lastFromTarget;
     if (last === undefined) throw new Error('icmp: the target has sent no segment yet for the error to quote');
     const seq = template.seq === undefined ? last.segment.seq : this.numbering.targetSeq(template.seq);
@@ -258,6 +258,14 @@ export class Exchange {
     const quoted = seq === last.segment.seq && dstPort === last.segment.dstPort ? last.bytes : encodePacket({ ip: invoking.ip, tcp: { ...segment, seq, dstPort } } as TcpPacket);
     const packet = icmpErrorPacket(template, quoted, this.target.peerAddress, this.target.address);
     const sent = this.target.send(encodePacket(packet));
+    // What the target put on the wire before the error is judged before the oracle hears of it, even when
+    // read after it: a harness descheduled between taking what had arrived and sending lets a segment
+    // cross, and judged after, it would be held to what the error changed (a smaller path MTU).
+    const sentAfter: TimedPacket[] = [];
+    for (let packet = await this.target.receive(0); packet; packet = await this.target.receive(0)) {
+      if (packet.timeNs < sent.timeNs) this.takeIntoInbox(packet);
+      else sentAfter.push(packet);
+    }
     const atMs = this.clock.elapsedMs(sent.timeNs);
     this.clock.noteActedAt('sending an ICMP error', atMs);
     this.clock.moveAnchor(atMs);
@@ -265,6 +273,13 @@ export class Exchange {
     this.oracle.icmpSent(error, atMs, last.segment.srcPort === this.numbering.targetPort);
     const icmp = summarizeIcmpIn(decodePacket(sent.bytes), (n) => this.numbering.targetRelative(n));
     this.recordPacket('to-target', sent, { ...(icmp && { icmp }) });
+    for (const packet of sentAfter) this.takeIntoInbox(packet);
+  }
+
+  /** Judges `packet` now and keeps it for the steps to read, when it is a TCP segment (or garbage). */
+  private takeIntoInbox(packet: TimedPacket): void {
+    const got = this.take(packet);
+    if (got) this.inbox.push(got);
   }
 
   /**
@@ -276,35 +291,45 @@ export class Exchange {
       // Even with no time left, what the target has already sent is taken (a receive of 0 ms).
       const packet = await this.target.receive(Math.max(0, deadlineMs - this.clock.elapsedMs()));
       if (!packet) return undefined;
-      const atMs = this.clock.elapsedMs(packet.timeNs);
-      try {
-        const decoded = decodePacket(packet.bytes);
-        const icmp = summarizeIcmpIn(decoded, (n) => this.numbering.peerRelative(n));
-        if (icmp) {
-          this.recordPacket('from-target', packet, { icmp });
-          continue;
-        }
-        if (!decoded.tcp) {
-          this.recordPacket('from-target', packet, { note: `IP protocol ${decoded.ip.protocol}, not TCP: passed over` });
-          continue;
-        }
-        this.lastFromTarget = { bytes: packet.bytes, segment: decoded.tcp };
-        this.numbering.noteTargetSent(decoded.tcp);
-        this.peerTimestamps.targetSent(decoded.tcp);
-        const checksumOk = decoded.tcpChecksumOk && decoded.ipChecksumOk;
-        const violation = this.oracle.observe(decoded.tcp, atMs, decoded.ip);
-        this.recordPacket('from-target', packet, { segment: summarizeFromTarget(decoded.tcp, this.numbering, checksumOk, ipText(decoded.ip, this.target.address, this.target.peerAddress)) });
-        const key = `${decoded.tcp.flags}/${decoded.tcp.seq}/${decoded.tcp.payload.length}`;
-        const repeats = this.sentByTarget.has(key);
-        const ipId = decoded.ip.version === 4 ? decoded.ip.id : undefined;
-        const sameIpId = repeats && ipId !== undefined && this.sentByTarget.get(key) === ipId;
-        if (!repeats) this.sentByTarget.set(key, ipId);
-        return { segment: decoded.tcp, ip: decoded.ip, checksumOk, atMs, repeats, sameIpId, order: this.clock.nextOrder(), ...(violation && { violation }) };
-      } catch (error) {
-        if (!(error instanceof WireError)) throw error;
-        this.recordPacket('from-target', packet, { note: `does not parse: ${error.message}` });
-        return { garbage: error.message, atMs, order: this.clock.nextOrder() };
+      const got = this.take(packet);
+      if (got) return got;
+    }
+  }
+
+  /**
+   * One packet from the target, judged by the oracle and recorded: a TCP segment or a packet that does
+   * not parse; ICMP is recorded as what it says, other packets as a note, and both are passed over
+   * (undefined).
+   */
+  private take(packet: TimedPacket): Pulled | undefined {
+    const atMs = this.clock.elapsedMs(packet.timeNs);
+    try {
+      const decoded = decodePacket(packet.bytes);
+      const icmp = summarizeIcmpIn(decoded, (n) => this.numbering.peerRelative(n));
+      if (icmp) {
+        this.recordPacket('from-target', packet, { icmp });
+        return undefined;
       }
+      if (!decoded.tcp) {
+        this.recordPacket('from-target', packet, { note: `IP protocol ${decoded.ip.protocol}, not TCP: passed over` });
+        return undefined;
+      }
+      this.lastFromTarget = { bytes: packet.bytes, segment: decoded.tcp };
+      this.numbering.noteTargetSent(decoded.tcp);
+      this.peerTimestamps.targetSent(decoded.tcp);
+      const checksumOk = decoded.tcpChecksumOk && decoded.ipChecksumOk;
+      const violation = this.oracle.observe(decoded.tcp, atMs, decoded.ip);
+      this.recordPacket('from-target', packet, { segment: summarizeFromTarget(decoded.tcp, this.numbering, checksumOk, ipText(decoded.ip, this.target.address, this.target.peerAddress)) });
+      const key = `${decoded.tcp.flags}/${decoded.tcp.seq}/${decoded.tcp.payload.length}`;
+      const repeats = this.sentByTarget.has(key);
+      const ipId = decoded.ip.version === 4 ? decoded.ip.id : undefined;
+      const sameIpId = repeats && ipId !== undefined && this.sentByTarget.get(key) === ipId;
+      if (!repeats) this.sentByTarget.set(key, ipId);
+      return { segment: decoded.tcp, ip: decoded.ip, checksumOk, atMs, repeats, sameIpId, order: this.clock.nextOrder(), ...(violation && { violation }) };
+    } catch (error) {
+      if (!(error instanceof WireError)) throw error;
+      this.recordPacket('from-target', packet, { note: `does not parse: ${error.message}` });
+      return { garbage: error.message, atMs, order: this.clock.nextOrder() };
     }
   }
 

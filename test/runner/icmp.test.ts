@@ -8,10 +8,10 @@ import { runCase } from '../../src/runner/run-case';
 import { createReferenceTarget } from '../../src/targets/reference';
 import { RFC9293_PROFILE } from '../../src/reference';
 import type { CaseResult, TraceEvent } from '../../src/runner/result';
-import type { Target } from '../../src/targets/target';
+import type { Target, TimedPacket } from '../../src/targets/target';
 import { ladderLines } from '../../src/cli/text-ladder';
 import { renderLadder } from '../../src/report/ladder';
-import { encodePacket, IpProtocol, quoteForIcmpv4 } from '../../src/wire';
+import { decodePacket, encodePacket, IpProtocol, quoteForIcmpv4 } from '../../src/wire';
 
 const OPEN = `  - app: listen
   - send: { flags: S, options: [{ mss: 1460 }] }
@@ -101,4 +101,47 @@ test('ICMP from the target is decoded into the trace and passed over', async () 
   expect(fromTarget).toMatchObject({ direction: 'from-target', icmp: { message: 'port-unreachable', quoted: { srcPort: 40000, dstPort: 8080, seq: 1 } } });
   // Passed over: the expect failed on the silence, not on the ICMP.
   expect(result.steps[4]).toMatchObject({ outcome: 'fail', observed: 'nothing' });
+});
+
+test('a segment the target sent before the error but the harness read after it is judged before the error', async () => {
+  // The target's second data segment is held back from the harness until the error has been sent, as a
+  // harness descheduled between reading and sending would read it: on the wire it came first.
+  const crossing = (target: Target): Target => {
+    const receive = target.receive.bind(target);
+    const send = target.send.bind(target);
+    let held: TimedPacket | undefined;
+    let dataSegments = 0;
+    let errorSent = false;
+    target.receive = async (timeoutMs) => {
+      if (errorSent && held) {
+        const crossed = held;
+        held = undefined;
+        return crossed;
+      }
+      const packet = await receive(timeoutMs);
+      if (!errorSent && packet && (decodePacket(packet.bytes).tcp?.payload.length ?? 0) > 0 && ++dataSegments === 2) {
+        held = packet;
+        return receive(0);
+      }
+      return packet;
+    };
+    target.send = (bytes) => {
+      errorSent ||= decodePacket(bytes).icmp !== undefined;
+      return send(bytes);
+    };
+    return target;
+  };
+  const result = await run(
+    `  - app: { write: 2144 }
+  - wait: 10ms
+  - icmp: { message: frag-needed, mtu: 552 }
+  - wait: 1500ms
+`,
+    crossing,
+  );
+  expect(result.reason).toBeUndefined();
+  expect(result.verdict).toBe('pass');
+  // The four segments of 536 the initial window let go before the error, the held one among them.
+  const before = result.trace.filter((e) => e.kind === 'packet' && e.direction === 'from-target' && e.timeMs < 10 && e.segment?.length === 536);
+  expect(before).toHaveLength(4);
 });

@@ -8,6 +8,6 @@ import type { Exchange, StepResult } from '../exchange';
  */
 export async function icmp(x: Exchange, step: Step & { kind: 'icmp' }): Promise<StepResult> {
   await x.collectArrived();
-  x.sendIcmp(step.icmp);
+  await x.sendIcmp(step.icmp);
   return { outcome: 'pass' };
 }
