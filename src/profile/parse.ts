@@ -45,6 +45,7 @@ const PARAMETERS = {
   sackPermitted: { field: 'sackPermitted', kind: 'boolean' },
   initialWindow: { field: 'initialWindow', kind: 'count' },
   tailLossProbe: { field: 'tailLossProbe', kind: 'boolean' },
+  multiplicativeDecrease: { field: 'multiplicativeDecrease', kind: 'fraction' },
   receiveBuffer: { field: 'receiveBuffer', kind: 'octets' },
   mss: { field: 'mss', kind: 'octets' },
 } as const satisfies Record<string, { field: keyof Profile; kind: string }>;

@@ -77,6 +77,13 @@ export interface Profile {
    * bound.
    */
   readonly tailLossProbe: boolean;
+  /**
+   * β, the share of the congestion window that ssthresh keeps when duplicate ACKs show a loss: 0.5 by
+   * RFC 5681 §3.2 (FlightSize / 2), 0.7 by CUBIC (RFC 9438 §4.6); 1 declares no cut (BBR). Not the
+   * machine's (it follows RFC 5681); an oracle holds what a target sends once fast recovery ends to β of
+   * the window before the loss.
+   */
+  readonly multiplicativeDecrease: number;
   /** RCV.BUFF in octets: the receive buffer, and so the initial RCV.WND (RFC 9293 §3.8.6.2.2). */
   readonly receiveBuffer: number;
   /** The MSS this endpoint advertises, and the largest segment its interface sends (RFC 9293 §3.7.1). */
@@ -150,6 +157,8 @@ export const RFC9293_PROFILE: Profile = {
   initialWindow: 4,
   // RFC 8985's tail loss probe is a standard of its own, not RFC 9293's or RFC 5681's.
   tailLossProbe: false,
+  // RFC 5681 §3.2 step 2, equation (4): ssthresh = max(FlightSize / 2, 2*SMSS).
+  multiplicativeDecrease: 0.5,
   // RFC 9293 has no default buffer: 65535 is the largest window the 16-bit field offers without window
   // scaling (RFC 9293 §3.1, Window).
   receiveBuffer: 65_535,

@@ -35,10 +35,10 @@ test('problems name the file, line and what is wrong', () => {
   const bad = 'name: x\ntitle: X\nparameters:\n  msl: { value: 30, source: here }\n  colour: { value: 1, source: there }\n';
   expect(parseProfile('x.yaml', bad, base).problems.map(formatProblem).sort()).toEqual([
     'x.yaml:4:17: parameters.msl.value: must be a duration with its unit, such as 500ms, 1.5s or 2min, found a whole number 30',
-    "x.yaml:5:3: parameters: unknown field 'colour'; allowed here: msl, initialRto, minRto, maxRto, maxAckDelay, userTimeout, synUserTimeout, keepAliveIdle, keepAliveInterval, keepAliveCount, rfc5961Rst, rfc5961Syn, rfc5961Ack, rfc1337, reopenFromTimeWait, icmpHardErrorsAbort, ecnAccept, ecnRequest, sourceRoute, windowScaling, windowShift, timestamps, sackPermitted, initialWindow, tailLossProbe, receiveBuffer, mss",
+    "x.yaml:5:3: parameters: unknown field 'colour'; allowed here: msl, initialRto, minRto, maxRto, maxAckDelay, userTimeout, synUserTimeout, keepAliveIdle, keepAliveInterval, keepAliveCount, rfc5961Rst, rfc5961Syn, rfc5961Ack, rfc1337, reopenFromTimeWait, icmpHardErrorsAbort, ecnAccept, ecnRequest, sourceRoute, windowScaling, windowShift, timestamps, sackPermitted, initialWindow, tailLossProbe, multiplicativeDecrease, receiveBuffer, mss",
   ]);
   expect(parseProfile('base.yaml', 'name: b\ntitle: B\nparameters:\n  msl: { value: 1s, source: s }\n').problems.map(formatProblem)).toEqual([
-    'base.yaml:4:3: the base profile must set every parameter; missing: initialRto, minRto, maxRto, maxAckDelay, userTimeout, synUserTimeout, keepAliveIdle, keepAliveInterval, keepAliveCount, rfc5961Rst, rfc5961Syn, rfc5961Ack, rfc1337, reopenFromTimeWait, icmpHardErrorsAbort, ecnAccept, ecnRequest, sourceRoute, windowScaling, windowShift, timestamps, sackPermitted, initialWindow, tailLossProbe, receiveBuffer, mss',
+    'base.yaml:4:3: the base profile must set every parameter; missing: initialRto, minRto, maxRto, maxAckDelay, userTimeout, synUserTimeout, keepAliveIdle, keepAliveInterval, keepAliveCount, rfc5961Rst, rfc5961Syn, rfc5961Ack, rfc1337, reopenFromTimeWait, icmpHardErrorsAbort, ecnAccept, ecnRequest, sourceRoute, windowScaling, windowShift, timestamps, sackPermitted, initialWindow, tailLossProbe, multiplicativeDecrease, receiveBuffer, mss',
   ]);
 });
 

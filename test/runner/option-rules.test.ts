@@ -70,8 +70,8 @@ describe('SACK blocks (RFC 2018 §3)', () => {
 
 describe('congestion bounds (RFC 5681)', () => {
   const smss = 100;
-  function started(initialWindow: number, tailLossProbe = false): CongestionWatch {
-    const watch = new CongestionWatch(initialWindow, tailLossProbe);
+  function started(initialWindow: number, tailLossProbe = false, multiplicativeDecrease = 0.5): CongestionWatch {
+    const watch = new CongestionWatch(initialWindow, tailLossProbe, multiplicativeDecrease);
     watch.targetSyn(segment('SA', 0));
     return watch;
   }
@@ -137,5 +137,59 @@ describe('congestion bounds (RFC 5681)', () => {
     timedOut.targetSent(data(101), smss, true, same);
     timedOut.peerSent(ack(201), smss, true);
     expect(timedOut.targetSent(data(201), smss, true, same)).toBeUndefined();
+  });
+
+  /**
+   * Ten segments of 100, the first acknowledged (the bound 1100, two more sent: 1200 beyond the ISN),
+   * then three duplicate ACKs of 101 (the bound 1400) and the segment at 101 again: fast recovery,
+   * recover = 1201.
+   */
+  function inRecovery(multiplicativeDecrease: number): CongestionWatch {
+    const watch = started(10, false, multiplicativeDecrease);
+    for (let i = 0; i < 10; i++) watch.targetSent(data(1 + i * smss), smss, false, same);
+    watch.peerSent(ack(101), smss, false);
+    watch.targetSent(data(1001), smss, false, same);
+    watch.targetSent(data(1101), smss, false, same);
+    for (let i = 0; i < 3; i++) watch.peerSent(ack(101), smss, false);
+    expect(watch.targetSent(data(101), smss, false, same)).toBeUndefined();
+    return watch;
+  }
+
+  test.each([
+    [0.5, 12],
+    [0.7, 15],
+  ])('the ACK that ends fast recovery leaves β = %s of the bound at the loss, and half what it acknowledges: %i segments', (beta, segments) => {
+    const watch = inRecovery(beta);
+    // It acknowledges 1100 octets: β × 1400 + 550.
+    watch.peerSent(ack(1201), smss, false);
+    for (let i = 0; i < segments; i++) expect(watch.targetSent(data(1201 + i * smss), smss, false, same)).toBeUndefined();
+    const over = watch.targetSent(data(1201 + segments * smss), smss, false, same);
+    expect(over?.rule).toBe('RFC 5681 §3.2');
+    expect(over?.message).toContain(`at most ${beta} of the window at the loss`);
+  });
+
+  test('a partial ACK does not end fast recovery; the ACK of recover does, and later ACKs grow the window again', () => {
+    const partial = inRecovery(0.5);
+    partial.peerSent(ack(601), smss, false);
+    for (let i = 0; i < 13; i++) expect(partial.targetSent(data(1201 + i * smss), smss, false, same)).toBeUndefined();
+    const ended = inRecovery(0.5);
+    ended.peerSent(ack(1201), smss, false);
+    for (let i = 0; i < 12; i++) ended.targetSent(data(1201 + i * smss), smss, false, same);
+    ended.peerSent(ack(2401), smss, false);
+    for (let i = 12; i < 36; i++) expect(ended.targetSent(data(1201 + i * smss), smss, false, same)).toBeUndefined();
+  });
+
+  test('without a retransmission the duplicate ACKs cut nothing; after a timeout the loss window holds instead of the cut', () => {
+    const ignored = started(10);
+    for (let i = 0; i < 10; i++) ignored.targetSent(data(1 + i * smss), smss, false, same);
+    ignored.peerSent(ack(101), smss, false);
+    for (let i = 0; i < 3; i++) ignored.peerSent(ack(101), smss, false);
+    ignored.peerSent(ack(1001), smss, false);
+    for (let i = 10; i < 20; i++) expect(ignored.targetSent(data(1 + i * smss), smss, false, same)).toBeUndefined();
+    const timedOut = inRecovery(0.5);
+    timedOut.targetSent(data(101), smss, false, same);
+    timedOut.peerSent(ack(1201), smss, false);
+    // The window before the timeout and the 1100 octets the ACK acknowledges: 1400 + 1100.
+    for (let i = 0; i < 25; i++) expect(timedOut.targetSent(data(1201 + i * smss), smss, false, same)).toBeUndefined();
   });
 });

@@ -16,7 +16,7 @@ function resendingSackedData(): Mutation {
   const sent = new Map<number, Uint8Array>();
   let firstData: number | undefined;
   return {
-    emitting(form, segment) {
+    emitting(_form, segment) {
       if (segment.payload.length === 0) return segment;
       firstData ??= segment.seq;
       const again = sent.has(segment.seq);

@@ -9,7 +9,17 @@
  *   more per duplicate ACK (fast recovery's inflation, RFC 5681 §3.2 step 4; RFC 3042; RFC 6675's pipe);
  * - after a retransmission timeout (the segment at SND.UNA sent again with no ACK since the target last
  *   sent, to prompt it),
- *   the loss window, one segment, until the next ACK (RFC 5681 §3.1, equation 4 and after).
+ *   the loss window, one segment, until the next ACK (RFC 5681 §3.1, equation 4 and after);
+ * - after fast recovery: once duplicate ACKs have made the target send the segment at SND.UNA again
+ *   (RFC 5681 §3.2 steps 2 and 3), the ACK that reaches RFC 6582's recover (one past what it had sent
+ *   then) ends recovery with cwnd = ssthresh (step 6). ssthresh is at most β of the bound at that
+ *   retransmission (RFC 5681's FlightSize / 2; CUBIC's 0.7 of cwnd, RFC 9438 §4.6: the profile's
+ *   multiplicativeDecrease, where 1 declares no cut, as BBR makes none) and at least two segments.
+ *   Congestion avoidance may grow cwnd on that same ACK, which can acknowledge a round trip's data at
+ *   once: by at most half of what it acknowledges (CUBIC's ceiling of 1.5 cwnd a round trip, RFC 9438
+ *   §4.2; Reno's one segment a round trip is less), and by one segment at least. A partial ACK before
+ *   it only grows the bound; a timeout ends recovery without the cut (the loss window above holds
+ *   instead).
  * The bound is on sequence space beyond the peer's latest acknowledgment; retransmissions never raise it.
  * Where the profile has RFC 8985's tail loss probe, one segment beyond it between ACKs is the probe.
  * On a SACK connection the watch also keeps the peer's scoreboard, which a timeout clears
@@ -46,13 +56,23 @@ export class CongestionWatch {
 
   /** Whether the tail loss probe's one segment beyond the window is still to come (RFC 8985 §7.3), since the last ACK. */
   private probeLeft = true;
+  /** Fast recovery under way: RFC 6582's recover, which an ACK must reach to end it, and the most ssthresh can be. */
+  private recovery: { readonly recover: number; readonly ssthresh: number } | undefined;
+  /** Whether the bound in force is the one the end of fast recovery set, as a violation then says. */
+  private afterRecovery = false;
+  /** Whether the peer acknowledged anything, duplicate or new, since the target last sent. */
+  private peerSinceLastSent = false;
 
   private readonly scoreboard = new SackScoreboard();
 
-  /** `initialWindow` full-sized segments (the profile's IW); `tailLossProbe` grants RFC 8985's probe. */
+  /**
+   * `initialWindow` full-sized segments (the profile's IW); `tailLossProbe` grants RFC 8985's probe;
+   * `multiplicativeDecrease`, β, the share of the window ssthresh keeps after a loss.
+   */
   constructor(
     private readonly initialWindow: number,
     private readonly tailLossProbe: boolean,
+    private readonly multiplicativeDecrease: number,
   ) {}
 
   /** The target's SYN: a connection begins, nothing of it in flight. */
@@ -63,6 +83,8 @@ export class CongestionWatch {
     this.firstAckSeen = false;
     this.dupAcks = 0;
     this.lossWindow = false;
+    this.recovery = undefined;
+    this.afterRecovery = false;
     this.scoreboard.targetSyn(segment);
   }
 
@@ -73,11 +95,15 @@ export class CongestionWatch {
   peerSent(segment: TcpSegment, smss: number, sack: boolean): void {
     this.scoreboard.peerSent(segment, sack);
     if (this.sndUna === undefined || this.sentEnd === undefined || !(segment.flags & TcpFlag.ACK) || segment.flags & (TcpFlag.SYN | TcpFlag.RST)) return;
+    this.peerSinceLastSent = true;
     if (seqGt(segment.ack, this.sndUna) && seqLe(segment.ack, this.sentEnd)) {
       const acked = this.segmentEnds.filter((end) => seqLe(end, segment.ack)).length;
       this.segmentEnds = this.segmentEnds.filter((end) => seqGt(end, segment.ack));
+      const octets = seqSub(segment.ack, this.sndUna);
       this.sndUna = segment.ack;
-      this.window = this.current(smss) + Math.max(1, acked) * smss;
+      this.afterRecovery = this.recovery !== undefined && seqLe(this.recovery.recover, segment.ack);
+      this.window = this.afterRecovery ? this.recovery!.ssthresh + Math.max(smss, Math.ceil(octets / 2)) : this.current(smss) + Math.max(1, acked) * smss;
+      if (this.afterRecovery) this.recovery = undefined;
       this.firstAckSeen = true;
       this.dupAcks = 0;
       this.lossWindow = false;
@@ -105,10 +131,22 @@ export class CongestionWatch {
     const end = seqAdd(segment.seq, length);
     // The segment at SND.UNA again with no ACK to prompt it, duplicate or new: a retransmission timeout.
     const prompted = this.ackedSinceLastSent || this.dupAcks > 0;
-    this.ackedSinceLastSent = false;
-    if (segment.seq === this.sndUna && !seqGt(end, this.sentEnd) && !prompted) {
+    const peerSinceLastSent = this.peerSinceLastSent;
+    this.ackedSinceLastSent = this.peerSinceLastSent = false;
+    const sndUnaAgain = segment.seq === this.sndUna && !seqGt(end, this.sentEnd);
+    if (sndUnaAgain && !prompted) {
       this.lossWindow = true;
+      this.recovery = undefined;
+      this.afterRecovery = false;
       this.scoreboard.timedOut();
+    } else if (sndUnaAgain && this.dupAcks > 0 && this.recovery === undefined && this.multiplicativeDecrease < 1) {
+      // Duplicate ACKs made the target take the segment as lost: fast retransmit (RFC 5681 §3.2 steps 2 and 3).
+      this.recovery = { recover: this.sentEnd, ssthresh: Math.max(Math.floor(this.multiplicativeDecrease * this.current(smss)), 2 * smss) };
+    } else if (sndUnaAgain && !peerSinceLastSent) {
+      // Sent again in recovery with nothing from the peer since: a timer's doing (a timeout while duplicates
+      // still count, or a probe), after which a stack may restart or undo its window (RFC 5682's F-RTO):
+      // the cut is no longer what holds it.
+      this.recovery = undefined;
     }
     const resent = this.scoreboard.targetSent(segment, relative);
     if (resent) return resent;
@@ -125,6 +163,9 @@ export class CongestionWatch {
     if (this.tailLossProbe && sack && this.probeLeft && inFlight <= window + smss) {
       this.probeLeft = false;
       return undefined;
+    }
+    if (this.afterRecovery) {
+      return { rule: 'RFC 5681 §3.2', expected: WITHIN_CWND, message: `${inFlight} octets in flight after the ACK that ended fast recovery, more than cwnd = ssthresh allows (${window}: at most ${this.multiplicativeDecrease} of the window at the loss, the profile's multiplicativeDecrease, and half of what that ACK acknowledged; RFC 5681 §3.2 steps 2 and 6, RFC 9438 §4.2)` };
     }
     if (!this.firstAckSeen) {
       const rfc = this.initialWindow > 4 ? 'RFC 6928 §2' : 'RFC 5681 §3.1';

@@ -139,7 +139,7 @@ export class Oracle {
     // The machine takes its window and buffer from what the target offers (adoptReceiveWindow) once the
     // target has offered one; until then its own, as far as the unscaled field reaches (RFC 9293 §3.1).
     this.shadow = new ReferenceTarget({ ...profile, receiveBuffer: Math.min(profile.receiveBuffer, 0xffff) }, undefined, family);
-    this.congestion = new CongestionWatch(profile.initialWindow, profile.tailLossProbe);
+    this.congestion = new CongestionWatch(profile.initialWindow, profile.tailLossProbe, profile.multiplicativeDecrease);
     // A real clock adds the time the packets take through the harness itself.
     this.ackSlackMs = clock === 'real' ? 50 : 1;
   }
