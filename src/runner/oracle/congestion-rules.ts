@@ -101,9 +101,10 @@ export class CongestionWatch {
       this.segmentEnds = this.segmentEnds.filter((end) => seqGt(end, segment.ack));
       const octets = seqSub(segment.ack, this.sndUna);
       this.sndUna = segment.ack;
-      this.afterRecovery = this.recovery !== undefined && seqLe(this.recovery.recover, segment.ack);
-      this.window = this.afterRecovery ? this.recovery!.ssthresh + Math.max(smss, Math.ceil(octets / 2)) : this.current(smss) + Math.max(1, acked) * smss;
-      if (this.afterRecovery) this.recovery = undefined;
+      const ended = this.recovery !== undefined && seqLe(this.recovery.recover, segment.ack) ? this.recovery : undefined;
+      this.afterRecovery = ended !== undefined;
+      this.window = ended ? ended.ssthresh + Math.max(smss, Math.ceil(octets / 2)) : this.current(smss) + Math.max(1, acked) * smss;
+      if (ended) this.recovery = undefined;
       this.firstAckSeen = true;
       this.dupAcks = 0;
       this.lossWindow = false;
@@ -145,8 +146,9 @@ export class CongestionWatch {
     } else if (sndUnaAgain && !peerSinceLastSent) {
       // Sent again in recovery with nothing from the peer since: a timer's doing (a timeout while duplicates
       // still count, or a probe), after which a stack may restart or undo its window (RFC 5682's F-RTO):
-      // the cut is no longer what holds it.
+      // the cut is no longer what holds it, and if it was a timeout, neither are the SACK blocks.
       this.recovery = undefined;
+      this.scoreboard.timedOut();
     }
     const resent = this.scoreboard.targetSent(segment, relative);
     if (resent) return resent;
