@@ -70,8 +70,11 @@ describe('SACK blocks (RFC 2018 §3)', () => {
 
 describe('congestion bounds (RFC 5681)', () => {
   const smss = 100;
+  const minRtoMs = 1000;
+  /** The time every segment goes at: a test moves it on where a timer must have had time to expire. */
+  let now = 0;
   function started(initialWindow: number, tailLossProbe = false, multiplicativeDecrease = 0.5): CongestionWatch {
-    const watch = new CongestionWatch(initialWindow, tailLossProbe, multiplicativeDecrease);
+    const watch = new CongestionWatch({ initialWindow, tailLossProbe, multiplicativeDecrease, minRtoMs });
     watch.targetSyn(segment('SA', 0));
     return watch;
   }
@@ -81,62 +84,76 @@ describe('congestion bounds (RFC 5681)', () => {
 
   test('no more than the initial window before the first ACK; one more segment per segment acknowledged', () => {
     const watch = started(2);
-    expect(watch.targetSent(data(1), smss, false, same)).toBeUndefined();
-    expect(watch.targetSent(data(101), smss, false, same)).toBeUndefined();
-    expect(watch.targetSent(data(201), smss, false, same)?.rule).toBe('RFC 5681 §3.1');
+    expect(watch.targetSent(data(1), smss, false, same, now)).toBeUndefined();
+    expect(watch.targetSent(data(101), smss, false, same, now)).toBeUndefined();
+    expect(watch.targetSent(data(201), smss, false, same, now)?.rule).toBe('RFC 5681 §3.1');
     const ten = started(10);
-    for (let i = 0; i < 10; i++) expect(ten.targetSent(data(1 + i * smss), smss, false, same)).toBeUndefined();
-    expect(ten.targetSent(data(1001), smss, false, same)?.rule).toBe('RFC 6928 §2');
+    for (let i = 0; i < 10; i++) expect(ten.targetSent(data(1 + i * smss), smss, false, same, now)).toBeUndefined();
+    expect(ten.targetSent(data(1001), smss, false, same, now)?.rule).toBe('RFC 6928 §2');
     const grown = started(2);
-    grown.targetSent(data(1), smss, false, same);
-    grown.targetSent(data(101), smss, false, same);
-    grown.peerSent(ack(201), smss, false);
-    for (let i = 2; i < 6; i++) expect(grown.targetSent(data(1 + i * smss), smss, false, same)).toBeUndefined();
-    expect(grown.targetSent(data(601), smss, false, same)?.rule).toBe('RFC 5681 §3.1');
+    grown.targetSent(data(1), smss, false, same, now);
+    grown.targetSent(data(101), smss, false, same, now);
+    grown.peerSent(ack(201), smss, false, now);
+    for (let i = 2; i < 6; i++) expect(grown.targetSent(data(1 + i * smss), smss, false, same, now)).toBeUndefined();
+    expect(grown.targetSent(data(601), smss, false, same, now)?.rule).toBe('RFC 5681 §3.1');
   });
 
   test('after a timeout, one segment until the next ACK; a tail loss probe may add one segment on a SACK connection', () => {
     const watch = started(4);
-    for (let i = 0; i < 4; i++) watch.targetSent(data(1 + i * smss), smss, false, same);
-    expect(watch.targetSent(data(1), smss, false, same)).toBeUndefined();
-    expect(watch.targetSent(data(101), smss, false, same)?.rule).toBe('RFC 5681 §3.1');
+    for (let i = 0; i < 4; i++) watch.targetSent(data(1 + i * smss), smss, false, same, now);
+    expect(watch.targetSent(data(1), smss, false, same, now)).toBeUndefined();
+    expect(watch.targetSent(data(101), smss, false, same, now)?.rule).toBe('RFC 5681 §3.1');
     const probing = started(2, true);
-    probing.targetSent(data(1), smss, true, same);
-    probing.targetSent(data(101), smss, true, same);
-    expect(probing.targetSent(data(201), smss, true, same)).toBeUndefined();
-    expect(probing.targetSent(data(301), smss, true, same)?.rule).toBe('RFC 5681 §3.1');
+    probing.targetSent(data(1), smss, true, same, now);
+    probing.targetSent(data(101), smss, true, same, now);
+    expect(probing.targetSent(data(201), smss, true, same, now)).toBeUndefined();
+    expect(probing.targetSent(data(301), smss, true, same, now)?.rule).toBe('RFC 5681 §3.1');
+  });
+
+  test('the segment at SND.UNA again within the shortest RTO of an ACK answers it, even after new data (RFC 5682 F-RTO); later, it is a timeout', () => {
+    const watch = started(4);
+    for (let i = 0; i < 4; i++) watch.targetSent(data(1 + i * smss), smss, false, same, now);
+    watch.peerSent(ack(101), smss, false, now);
+    now += 1;
+    expect(watch.targetSent(data(401), smss, false, same, now)).toBeUndefined();
+    expect(watch.targetSent(data(101), smss, false, same, now)).toBeUndefined();
+    expect(watch.targetSent(data(501), smss, false, same, now)).toBeUndefined();
+    now += minRtoMs;
+    expect(watch.targetSent(data(101), smss, false, same, now)).toBeUndefined();
+    expect(watch.targetSent(data(201), smss, false, same, now)?.message).toContain('after a retransmission timeout');
   });
 
   test('on a SACK connection nothing SACKed is sent again before a timeout; after one, anything may be (RFC 6675 §4, RFC 2018 §8)', () => {
     const sacked = (blocks: Array<[number, number]>) => [{ kind: 'sack' as const, blocks: blocks.map(([left, right]) => ({ left, right })) }];
     const watch = started(10);
-    for (let i = 0; i < 6; i++) watch.targetSent(data(1 + i * smss), smss, true, same);
-    watch.peerSent(ack(101, sacked([[201, 401]])), smss, true);
-    watch.peerSent(ack(101, sacked([[201, 401], [501, 601]])), smss, true);
-    watch.peerSent(ack(101, sacked([[201, 401], [501, 601]])), smss, true);
-    expect(watch.targetSent(data(101), smss, true, same)).toBeUndefined();
-    const resent = watch.targetSent(data(301), smss, true, same);
+    for (let i = 0; i < 6; i++) watch.targetSent(data(1 + i * smss), smss, true, same, now);
+    watch.peerSent(ack(101, sacked([[201, 401]])), smss, true, now);
+    watch.peerSent(ack(101, sacked([[201, 401], [501, 601]])), smss, true, now);
+    watch.peerSent(ack(101, sacked([[201, 401], [501, 601]])), smss, true, now);
+    expect(watch.targetSent(data(101), smss, true, same, now)).toBeUndefined();
+    const resent = watch.targetSent(data(301), smss, true, same, now);
     expect(resent?.rule).toBe('RFC 6675 §4');
     expect(resent?.message).toContain("octets 301:401 sent again, all of them inside the peer's SACK block 201:401");
-    expect(watch.targetSent(data(401), smss, true, same)).toBeUndefined();
+    expect(watch.targetSent(data(401), smss, true, same, now)).toBeUndefined();
     // The ACK of the hole leaves 501:601 SACKed beyond the new SND.UNA.
-    watch.peerSent(ack(401, sacked([[501, 601]])), smss, true);
-    expect(watch.targetSent(data(501), smss, true, same)?.rule).toBe('RFC 6675 §4');
+    watch.peerSent(ack(401, sacked([[501, 601]])), smss, true, now);
+    expect(watch.targetSent(data(501), smss, true, same, now)?.rule).toBe('RFC 6675 §4');
 
     // The same blocks without SACK negotiated say nothing.
     const plain = started(10);
-    for (let i = 0; i < 4; i++) plain.targetSent(data(1 + i * smss), smss, false, same);
-    plain.peerSent(ack(101, sacked([[201, 401]])), smss, false);
-    expect(plain.targetSent(data(201), smss, false, same)).toBeUndefined();
+    for (let i = 0; i < 4; i++) plain.targetSent(data(1 + i * smss), smss, false, same, now);
+    plain.peerSent(ack(101, sacked([[201, 401]])), smss, false, now);
+    expect(plain.targetSent(data(201), smss, false, same, now)).toBeUndefined();
 
     // The segment at SND.UNA with no ACK since the target last sent: a timeout, after which SACKed data may go again.
     const timedOut = started(10);
-    for (let i = 0; i < 4; i++) timedOut.targetSent(data(1 + i * smss), smss, true, same);
-    timedOut.peerSent(ack(101, sacked([[201, 401]])), smss, true);
-    timedOut.targetSent(data(101), smss, true, same);
-    timedOut.targetSent(data(101), smss, true, same);
-    timedOut.peerSent(ack(201), smss, true);
-    expect(timedOut.targetSent(data(201), smss, true, same)).toBeUndefined();
+    for (let i = 0; i < 4; i++) timedOut.targetSent(data(1 + i * smss), smss, true, same, now);
+    timedOut.peerSent(ack(101, sacked([[201, 401]])), smss, true, now);
+    timedOut.targetSent(data(101), smss, true, same, now);
+    now += minRtoMs;
+    timedOut.targetSent(data(101), smss, true, same, now);
+    timedOut.peerSent(ack(201), smss, true, now);
+    expect(timedOut.targetSent(data(201), smss, true, same, now)).toBeUndefined();
   });
 
   /**
@@ -146,12 +163,12 @@ describe('congestion bounds (RFC 5681)', () => {
    */
   function inRecovery(multiplicativeDecrease: number): CongestionWatch {
     const watch = started(10, false, multiplicativeDecrease);
-    for (let i = 0; i < 10; i++) watch.targetSent(data(1 + i * smss), smss, false, same);
-    watch.peerSent(ack(101), smss, false);
-    watch.targetSent(data(1001), smss, false, same);
-    watch.targetSent(data(1101), smss, false, same);
-    for (let i = 0; i < 3; i++) watch.peerSent(ack(101), smss, false);
-    expect(watch.targetSent(data(101), smss, false, same)).toBeUndefined();
+    for (let i = 0; i < 10; i++) watch.targetSent(data(1 + i * smss), smss, false, same, now);
+    watch.peerSent(ack(101), smss, false, now);
+    watch.targetSent(data(1001), smss, false, same, now);
+    watch.targetSent(data(1101), smss, false, same, now);
+    for (let i = 0; i < 3; i++) watch.peerSent(ack(101), smss, false, now);
+    expect(watch.targetSent(data(101), smss, false, same, now)).toBeUndefined();
     return watch;
   }
 
@@ -161,35 +178,35 @@ describe('congestion bounds (RFC 5681)', () => {
   ])('the ACK that ends fast recovery leaves β = %s of the bound at the loss, and half what it acknowledges: %i segments', (beta, segments) => {
     const watch = inRecovery(beta);
     // It acknowledges 1100 octets: β × 1400 + 550.
-    watch.peerSent(ack(1201), smss, false);
-    for (let i = 0; i < segments; i++) expect(watch.targetSent(data(1201 + i * smss), smss, false, same)).toBeUndefined();
-    const over = watch.targetSent(data(1201 + segments * smss), smss, false, same);
+    watch.peerSent(ack(1201), smss, false, now);
+    for (let i = 0; i < segments; i++) expect(watch.targetSent(data(1201 + i * smss), smss, false, same, now)).toBeUndefined();
+    const over = watch.targetSent(data(1201 + segments * smss), smss, false, same, now);
     expect(over?.rule).toBe('RFC 5681 §3.2');
     expect(over?.message).toContain(`at most ${beta} of the window at the loss`);
   });
 
   test('a partial ACK does not end fast recovery; the ACK of recover does, and later ACKs grow the window again', () => {
     const partial = inRecovery(0.5);
-    partial.peerSent(ack(601), smss, false);
-    for (let i = 0; i < 13; i++) expect(partial.targetSent(data(1201 + i * smss), smss, false, same)).toBeUndefined();
+    partial.peerSent(ack(601), smss, false, now);
+    for (let i = 0; i < 13; i++) expect(partial.targetSent(data(1201 + i * smss), smss, false, same, now)).toBeUndefined();
     const ended = inRecovery(0.5);
-    ended.peerSent(ack(1201), smss, false);
-    for (let i = 0; i < 12; i++) ended.targetSent(data(1201 + i * smss), smss, false, same);
-    ended.peerSent(ack(2401), smss, false);
-    for (let i = 12; i < 36; i++) expect(ended.targetSent(data(1201 + i * smss), smss, false, same)).toBeUndefined();
+    ended.peerSent(ack(1201), smss, false, now);
+    for (let i = 0; i < 12; i++) ended.targetSent(data(1201 + i * smss), smss, false, same, now);
+    ended.peerSent(ack(2401), smss, false, now);
+    for (let i = 12; i < 36; i++) expect(ended.targetSent(data(1201 + i * smss), smss, false, same, now)).toBeUndefined();
   });
 
   test('without a retransmission the duplicate ACKs cut nothing; after a timeout the loss window holds instead of the cut', () => {
     const ignored = started(10);
-    for (let i = 0; i < 10; i++) ignored.targetSent(data(1 + i * smss), smss, false, same);
-    ignored.peerSent(ack(101), smss, false);
-    for (let i = 0; i < 3; i++) ignored.peerSent(ack(101), smss, false);
-    ignored.peerSent(ack(1001), smss, false);
-    for (let i = 10; i < 20; i++) expect(ignored.targetSent(data(1 + i * smss), smss, false, same)).toBeUndefined();
+    for (let i = 0; i < 10; i++) ignored.targetSent(data(1 + i * smss), smss, false, same, now);
+    ignored.peerSent(ack(101), smss, false, now);
+    for (let i = 0; i < 3; i++) ignored.peerSent(ack(101), smss, false, now);
+    ignored.peerSent(ack(1001), smss, false, now);
+    for (let i = 10; i < 20; i++) expect(ignored.targetSent(data(1 + i * smss), smss, false, same, now)).toBeUndefined();
     const timedOut = inRecovery(0.5);
-    timedOut.targetSent(data(101), smss, false, same);
-    timedOut.peerSent(ack(1201), smss, false);
+    timedOut.targetSent(data(101), smss, false, same, now);
+    timedOut.peerSent(ack(1201), smss, false, now);
     // The window before the timeout and the 1100 octets the ACK acknowledges: 1400 + 1100.
-    for (let i = 0; i < 25; i++) expect(timedOut.targetSent(data(1201 + i * smss), smss, false, same)).toBeUndefined();
+    for (let i = 0; i < 25; i++) expect(timedOut.targetSent(data(1201 + i * smss), smss, false, same, now)).toBeUndefined();
   });
 });

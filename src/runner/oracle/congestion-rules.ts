@@ -25,6 +25,7 @@
  * On a SACK connection the watch also keeps the peer's scoreboard, which a timeout clears
  * (sack-scoreboard.ts: nothing SACKed is sent again before one, RFC 6675 §4).
  */
+import type { Profile } from '../../reference';
 import type { TcpSegment } from '../../wire';
 import { TcpFlag } from '../../wire/flags';
 import { seqAdd, seqGt, seqLe, seqSub } from '../../wire/seq';
@@ -62,18 +63,17 @@ export class CongestionWatch {
   private afterRecovery = false;
   /** Whether the peer acknowledged anything, duplicate or new, since the target last sent. */
   private peerSinceLastSent = false;
+  /** When the peer last acknowledged anything. */
+  private lastPeerAtMs = -Infinity;
 
   private readonly scoreboard = new SackScoreboard();
 
   /**
-   * `initialWindow` full-sized segments (the profile's IW); `tailLossProbe` grants RFC 8985's probe;
-   * `multiplicativeDecrease`, β, the share of the window ssthresh keeps after a loss.
+   * The profile's choices: `initialWindow` full-sized segments (IW); `tailLossProbe` grants RFC 8985's
+   * probe; `multiplicativeDecrease`, β, the share of the window ssthresh keeps after a loss; `minRtoMs`,
+   * the soonest a retransmission timer restarted by an ACK can expire.
    */
-  constructor(
-    private readonly initialWindow: number,
-    private readonly tailLossProbe: boolean,
-    private readonly multiplicativeDecrease: number,
-  ) {}
+  constructor(private readonly profile: Pick<Profile, 'initialWindow' | 'tailLossProbe' | 'multiplicativeDecrease' | 'minRtoMs'>) {}
 
   /** The target's SYN: a connection begins, nothing of it in flight. */
   targetSyn(segment: TcpSegment): void {
@@ -89,13 +89,15 @@ export class CongestionWatch {
   }
 
   /**
-   * The peer acknowledged up to `segment.ack`: the window grows with what it acknowledges, or inflates
-   * with a duplicate; `sack` says whether the connection uses SACK, whose blocks the scoreboard keeps.
+   * The peer acknowledged up to `segment.ack` at `atMs`: the window grows with what it acknowledges, or
+   * inflates with a duplicate; `sack` says whether the connection uses SACK, whose blocks the scoreboard
+   * keeps.
    */
-  peerSent(segment: TcpSegment, smss: number, sack: boolean): void {
+  peerSent(segment: TcpSegment, smss: number, sack: boolean, atMs: number): void {
     this.scoreboard.peerSent(segment, sack);
     if (this.sndUna === undefined || this.sentEnd === undefined || !(segment.flags & TcpFlag.ACK) || segment.flags & (TcpFlag.SYN | TcpFlag.RST)) return;
     this.peerSinceLastSent = true;
+    this.lastPeerAtMs = atMs;
     if (seqGt(segment.ack, this.sndUna) && seqLe(segment.ack, this.sentEnd)) {
       const acked = this.segmentEnds.filter((end) => seqLe(end, segment.ack)).length;
       this.segmentEnds = this.segmentEnds.filter((end) => seqGt(end, segment.ack));
@@ -118,20 +120,23 @@ export class CongestionWatch {
 
   /** The window in force: IW until the first ACK of new data. */
   private current(smss: number): number {
-    return this.window ?? this.initialWindow * smss;
+    return this.window ?? this.profile.initialWindow * smss;
   }
 
   /**
-   * The first congestion or loss recovery bound the target's `segment` breaks, if any; `sack` says
-   * whether the connection uses SACK, `relative` numbers the target's sequence space for messages.
+   * The first congestion or loss recovery bound the target's `segment`, sent at `atMs`, breaks, if any;
+   * `sack` says whether the connection uses SACK, `relative` numbers the target's sequence space for
+   * messages.
    */
-  targetSent(segment: TcpSegment, smss: number, sack: boolean, relative: (seq: number) => number): CongestionViolation | undefined {
+  targetSent(segment: TcpSegment, smss: number, sack: boolean, relative: (seq: number) => number, atMs: number): CongestionViolation | undefined {
     if (this.sndUna === undefined || this.sentEnd === undefined || segment.flags & (TcpFlag.SYN | TcpFlag.RST)) return undefined;
     const length = segment.payload.length + (segment.flags & TcpFlag.FIN ? 1 : 0);
     if (length === 0) return undefined;
     const end = seqAdd(segment.seq, length);
     // The segment at SND.UNA again with no ACK to prompt it, duplicate or new: a retransmission timeout.
-    const prompted = this.ackedSinceLastSent || this.dupAcks > 0;
+    // Within the shortest RTO of an ACK it answers that ACK, whatever went between (RFC 5682's F-RTO sends
+    // new data first): the ACK restarted the timer (RFC 6298 §5.3), which cannot have expired yet.
+    const prompted = this.ackedSinceLastSent || this.dupAcks > 0 || atMs - this.lastPeerAtMs < this.profile.minRtoMs;
     const peerSinceLastSent = this.peerSinceLastSent;
     this.ackedSinceLastSent = this.peerSinceLastSent = false;
     const sndUnaAgain = segment.seq === this.sndUna && !seqGt(end, this.sentEnd);
@@ -140,9 +145,9 @@ export class CongestionWatch {
       this.recovery = undefined;
       this.afterRecovery = false;
       this.scoreboard.timedOut();
-    } else if (sndUnaAgain && this.dupAcks > 0 && this.recovery === undefined && this.multiplicativeDecrease < 1) {
+    } else if (sndUnaAgain && this.dupAcks > 0 && this.recovery === undefined && this.profile.multiplicativeDecrease < 1) {
       // Duplicate ACKs made the target take the segment as lost: fast retransmit (RFC 5681 §3.2 steps 2 and 3).
-      this.recovery = { recover: this.sentEnd, ssthresh: Math.max(Math.floor(this.multiplicativeDecrease * this.current(smss)), 2 * smss) };
+      this.recovery = { recover: this.sentEnd, ssthresh: Math.max(Math.floor(this.profile.multiplicativeDecrease * this.current(smss)), 2 * smss) };
     } else if (sndUnaAgain && !peerSinceLastSent) {
       // Sent again in recovery with nothing from the peer since: a timer's doing (a timeout while duplicates
       // still count, or a probe), after which a stack may restart or undo its window (RFC 5682's F-RTO):
@@ -162,16 +167,16 @@ export class CongestionWatch {
     const window = this.current(smss);
     if (inFlight <= window) return undefined;
     // RFC 8985 §7.3: a tail loss probe sends a new segment "if the receive window allows", cwnd or not.
-    if (this.tailLossProbe && sack && this.probeLeft && inFlight <= window + smss) {
+    if (this.profile.tailLossProbe && sack && this.probeLeft && inFlight <= window + smss) {
       this.probeLeft = false;
       return undefined;
     }
     if (this.afterRecovery) {
-      return { rule: 'RFC 5681 §3.2', expected: WITHIN_CWND, message: `${inFlight} octets in flight after the ACK that ended fast recovery, more than cwnd = ssthresh allows (${window}: at most ${this.multiplicativeDecrease} of the window at the loss, the profile's multiplicativeDecrease, and half of what that ACK acknowledged; RFC 5681 §3.2 steps 2 and 6, RFC 9438 §4.2)` };
+      return { rule: 'RFC 5681 §3.2', expected: WITHIN_CWND, message: `${inFlight} octets in flight after the ACK that ended fast recovery, more than cwnd = ssthresh allows (${window}: at most ${this.profile.multiplicativeDecrease} of the window at the loss, the profile's multiplicativeDecrease, and half of what that ACK acknowledged; RFC 5681 §3.2 steps 2 and 6, RFC 9438 §4.2)` };
     }
     if (!this.firstAckSeen) {
-      const rfc = this.initialWindow > 4 ? 'RFC 6928 §2' : 'RFC 5681 §3.1';
-      return { rule: rfc, expected: WITHIN_CWND, message: `${inFlight} octets in flight before any ACK of new data, more than an initial window of ${this.initialWindow} segments of ${smss} (${window}) allows (${rfc}; the profile's initialWindow)` };
+      const rfc = this.profile.initialWindow > 4 ? 'RFC 6928 §2' : 'RFC 5681 §3.1';
+      return { rule: rfc, expected: WITHIN_CWND, message: `${inFlight} octets in flight before any ACK of new data, more than an initial window of ${this.profile.initialWindow} segments of ${smss} (${window}) allows (${rfc}; the profile's initialWindow)` };
     }
     return { rule: 'RFC 5681 §3.1', expected: WITHIN_CWND, message: `${inFlight} octets in flight, more than slow start allows (${window}: the initial window, one segment more per segment acknowledged, one per duplicate ACK; RFC 5681 §3.1)` };
   }

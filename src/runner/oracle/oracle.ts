@@ -139,7 +139,7 @@ export class Oracle {
     // The machine takes its window and buffer from what the target offers (adoptReceiveWindow) once the
     // target has offered one; until then its own, as far as the unscaled field reaches (RFC 9293 §3.1).
     this.shadow = new ReferenceTarget({ ...profile, receiveBuffer: Math.min(profile.receiveBuffer, 0xffff) }, undefined, family);
-    this.congestion = new CongestionWatch(profile.initialWindow, profile.tailLossProbe, profile.multiplicativeDecrease);
+    this.congestion = new CongestionWatch(profile);
     // A real clock adds the time the packets take through the harness itself.
     this.ackSlackMs = clock === 'real' ? 50 : 1;
   }
@@ -207,7 +207,7 @@ export class Oracle {
         this.targetOffer.peerSyn(segment);
       }
       this.ecn.peerSent(segment);
-      this.congestion.peerSent(segment, this.smss(), this.shadow.tcb.options.sack);
+      this.congestion.peerSent(segment, this.smss(), this.shadow.tcb.options.sack, atMs);
       if (segment.flags & TcpFlag.ACK && !(segment.flags & (TcpFlag.SYN | TcpFlag.RST))) {
         // RFC 7323 §2.3: the peer's window field, scaled where both SYNs agreed.
         const edge = seqAdd(segment.ack, segment.window * 2 ** this.targetOffer.peerShift);
@@ -372,7 +372,7 @@ export class Oracle {
     const sack = sackViolation(segment, tcb(), this.peerRelative);
     if (sack) return this.violation(sack.rule, 'SACK blocks of data received', sack.message);
     if (f.syn) this.congestion.targetSyn(segment);
-    const congestion = this.congestion.targetSent(segment, this.smss(), tcb().options.sack, this.targetRelative);
+    const congestion = this.congestion.targetSent(segment, this.smss(), tcb().options.sack, this.targetRelative, atMs);
     if (congestion) return this.violation(congestion.rule, congestion.expected, congestion.message);
     const size = sizeViolation(segment, this.offered, tcb().pathMtu, this.ip);
     if (size) return this.violation(size.rule, `data within the send MSS (${size.limit})`, size.message);
