@@ -35,7 +35,8 @@ export class SackScoreboard {
     if (this.sndUna === undefined || this.sentEnd === undefined || !(segment.flags & TcpFlag.ACK) || segment.flags & (TcpFlag.SYN | TcpFlag.RST)) return;
     if (seqGt(segment.ack, this.sndUna) && seqLe(segment.ack, this.sentEnd)) {
       this.sndUna = segment.ack;
-      this.sacked = this.sacked.filter((block) => seqGt(block.right, segment.ack)).map((block) => (seqLt(block.left, segment.ack) ? { left: segment.ack, right: block.right } : block));
+      // Most ACKs find nothing SACKed: a check of a long capture makes no arrays for them.
+      if (this.sacked.length > 0) this.sacked = this.sacked.filter((block) => seqGt(block.right, segment.ack)).map((block) => (seqLt(block.left, segment.ack) ? { left: segment.ack, right: block.right } : block));
     }
     const option = sack ? segment.options.find((o) => o.kind === 'sack') : undefined;
     if (option?.kind !== 'sack') return;
