@@ -85,7 +85,7 @@ export class CongestionWatch {
     this.lossWindow = false;
     this.recovery = undefined;
     this.afterRecovery = false;
-    this.scoreboard.targetSyn(segment);
+    this.scoreboard.clear();
   }
 
   /**
@@ -94,7 +94,6 @@ export class CongestionWatch {
    * keeps.
    */
   peerSent(segment: TcpSegment, smss: number, sack: boolean, atMs: number): void {
-    this.scoreboard.peerSent(segment, sack);
     if (this.sndUna === undefined || this.sentEnd === undefined || !(segment.flags & TcpFlag.ACK) || segment.flags & (TcpFlag.SYN | TcpFlag.RST)) return;
     this.peerSinceLastSent = true;
     this.lastPeerAtMs = atMs;
@@ -116,6 +115,7 @@ export class CongestionWatch {
       this.window = this.current(smss) + smss;
       this.dupAcks += 1;
     }
+    this.scoreboard.peerSent(segment, sack, this.sndUna, this.sentEnd);
   }
 
   /** The window in force: IW until the first ACK of new data. */
@@ -144,7 +144,7 @@ export class CongestionWatch {
       this.lossWindow = true;
       this.recovery = undefined;
       this.afterRecovery = false;
-      this.scoreboard.timedOut();
+      this.scoreboard.clear();
     } else if (sndUnaAgain && this.dupAcks > 0 && this.recovery === undefined && this.profile.multiplicativeDecrease < 1) {
       // Duplicate ACKs made the target take the segment as lost: fast retransmit (RFC 5681 §3.2 steps 2 and 3).
       this.recovery = { recover: this.sentEnd, ssthresh: Math.max(Math.floor(this.profile.multiplicativeDecrease * this.current(smss)), 2 * smss) };
@@ -153,9 +153,9 @@ export class CongestionWatch {
       // still count, or a probe), after which a stack may restart or undo its window (RFC 5682's F-RTO):
       // the cut is no longer what holds it, and if it was a timeout, neither are the SACK blocks.
       this.recovery = undefined;
-      this.scoreboard.timedOut();
+      this.scoreboard.clear();
     }
-    const resent = this.scoreboard.targetSent(segment, relative);
+    const resent = this.scoreboard.targetSent(segment, this.sentEnd, relative);
     if (resent) return resent;
     const inFlight = seqSub(end, this.sndUna);
     if (this.lossWindow && inFlight > smss) {
